@@ -1,0 +1,179 @@
+//! Problems found in the content, each pinned to a file, line and column, with a fix hint.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A position in a source file: 1-based line and column (in characters), and a width for carets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub line: usize,
+    pub col: usize,
+    pub len: usize,
+}
+
+impl Span {
+    pub fn new(line: usize, col: usize, len: usize) -> Span {
+        Span { line, col, len }
+    }
+
+    /// The span of `len` characters at byte `offset` of `text`, whose first line is `first_line`.
+    pub fn at_offset(text: &str, offset: usize, len: usize, first_line: usize) -> Span {
+        let before = &text[..offset.min(text.len())];
+        let line = first_line + before.matches('\n').count();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        Span { line, col, len }
+    }
+}
+
+/// How serious a problem is: errors stop a build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        })
+    }
+}
+
+/// One problem, in one file, at one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub level: Level,
+    pub file: PathBuf,
+    pub span: Span,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: &Path, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            level: Level::Error,
+            file: file.to_path_buf(),
+            span,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(file: &Path, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            level: Level::Warning,
+            ..Diagnostic::error(file, span, message)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Renders the diagnostic like a compiler: location, the offending line, a caret and the hint.
+    pub fn render(&self, source: Option<&str>) -> String {
+        let mut out = format!("{self}\n");
+        let line_text = source.and_then(|s| s.lines().nth(self.span.line.checked_sub(1)?));
+        if let Some(text) = line_text {
+            let gutter = self.span.line.to_string().len();
+            let pad = " ".repeat(gutter);
+            let caret_at = " ".repeat(self.span.col.saturating_sub(1));
+            let carets = "^".repeat(self.span.len.max(1));
+            out.push_str(&format!("{pad} |\n{} | {text}\n{pad} | {caret_at}{carets}\n", self.span.line));
+            if let Some(hint) = &self.hint {
+                out.push_str(&format!("{pad} = hint: {hint}\n"));
+            }
+        } else if let Some(hint) = &self.hint {
+            out.push_str(&format!("  = hint: {hint}\n"));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.file.display(),
+            self.span.line,
+            self.span.col,
+            self.level,
+            self.message
+        )
+    }
+}
+
+/// Every problem found in one run, in a stable order.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.level == Level::Error)
+    }
+
+    pub fn count(&self, level: Level) -> usize {
+        self.0.iter().filter(|d| d.level == level).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Sorted by file, then position (keeping the order found within one place), without repeats.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.0.sort_by(|a, b| (&a.file, a.span).cmp(&(&b.file, b.span)));
+        self.0.dedup();
+        self.0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_at_offset_counts_lines_and_characters() {
+        let text = "ab\ncdé fg\n";
+        let off = text.find('f').unwrap();
+        assert_eq!(Span::at_offset(text, off, 2, 10), Span::new(11, 5, 2));
+    }
+
+    #[test]
+    fn render_points_at_the_column_and_shows_the_hint() {
+        let d = Diagnostic::error(Path::new("a.md"), Span::new(2, 11, 3), "unknown severity `hgh`")
+            .with_hint("use one of: low, medium, high, critical");
+        let out = d.render(Some("---\nseverity: hgh\n"));
+        assert!(out.starts_with("a.md:2:11: error: unknown severity `hgh`\n"));
+        assert!(out.contains("2 | severity: hgh\n  |           ^^^\n"));
+        assert!(out.contains("= hint: use one of: low, medium, high, critical"));
+    }
+
+    #[test]
+    fn sorted_orders_by_file_then_position() {
+        let mut ds = Diagnostics::default();
+        ds.push(Diagnostic::warning(Path::new("b.md"), Span::new(1, 1, 1), "w"));
+        ds.push(Diagnostic::error(Path::new("a.md"), Span::new(9, 1, 1), "late"));
+        ds.push(Diagnostic::error(Path::new("a.md"), Span::new(2, 1, 1), "early"));
+        let msgs: Vec<_> = ds.sorted().into_iter().map(|d| d.message).collect();
+        assert_eq!(msgs, ["early", "late", "w"]);
+    }
+}

@@ -1,0 +1,47 @@
+//! nearmiss turns a folder of blameless near-miss retrospectives into a static knowledge-base site.
+//!
+//! The pipeline runs one way: [`load`] (walk and parse) → [`validate`] (schema) → [`gate`]
+//! (publication rules) → [`render`] (markdown, sanitising, templates) → [`output`] (atomic write).
+//! [`site`] strings the stages together; [`scaffold`] writes new writeups and knowledge bases.
+
+pub mod config;
+pub mod date;
+pub mod diagnostic;
+pub mod gate;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod site;
+pub mod theme;
+pub mod validate;
+pub mod yaml;
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Failures that stop a run before it can report on the content.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("content folder {} not found", .0.display())]
+    NoContent(PathBuf),
+    #[error("theme folder {} not found", .0.display())]
+    NoTheme(PathBuf),
+    #[error("theme error: {0}")]
+    Theme(String),
+    #[error("refusing to replace {}: it holds files nearmiss did not write (no {} marker); choose another --output or empty it", .0.display(), output::MARKER)]
+    ForeignOutput(PathBuf),
+    #[error("`{0}` is not a usable base URL; use an absolute URL such as https://org.github.io/kb/ or a path such as /kb/")]
+    BadBaseUrl(String),
+    #[error("{0}")]
+    Scaffold(String),
+}
+
+impl Error {
+    pub fn io(path: &Path, source: io::Error) -> Error {
+        Error::Io { path: path.to_path_buf(), source }
+    }
+}

@@ -1,0 +1,245 @@
+//! Finds the knowledge base's files and splits each into parsed front matter and a markdown body.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Span};
+use crate::model::Body;
+use crate::yaml::{self, Node};
+use crate::Error;
+
+/// The example knowledge base compiled into the binary, built when no content is given.
+static EXAMPLE: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/content");
+
+/// The name of the site configuration file inside the content folder.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// Where the knowledge base is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContentSource {
+    Dir(PathBuf),
+    /// The example knowledge base embedded in the binary.
+    Example,
+}
+
+impl ContentSource {
+    /// The path shown in messages for a file at `rel` inside the content.
+    pub fn display_path(&self, rel: &Path) -> PathBuf {
+        match self {
+            ContentSource::Dir(dir) => dir.join(rel),
+            ContentSource::Example => Path::new("<example>").join(rel),
+        }
+    }
+}
+
+/// What kind of document a file is, by the folder it sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Writeup,
+    Pattern,
+}
+
+/// A markdown file with its front matter parsed.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub kind: Kind,
+    /// The path shown in messages.
+    pub path: PathBuf,
+    /// The path relative to the content folder, with `/` separators.
+    pub rel: String,
+    pub front: Node,
+    /// The line of the opening `---`.
+    pub front_line: usize,
+    pub body: Body,
+}
+
+/// Everything read from the content, and the text of every file for error snippets.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub config: Option<(PathBuf, Node)>,
+    pub documents: Vec<Document>,
+    pub sources: BTreeMap<PathBuf, String>,
+}
+
+/// Reads the content (and `config`, or `site.yaml` inside the content), reporting unreadable
+/// front matter as diagnostics. Only I/O failures are errors.
+pub fn load(source: &ContentSource, config: Option<&Path>, diags: &mut Diagnostics) -> Result<Loaded, Error> {
+    let mut loaded = Loaded::default();
+    let files = match source {
+        ContentSource::Dir(dir) => read_dir(dir)?,
+        ContentSource::Example => read_example(),
+    };
+    let mut config_text = None;
+    if let Some(path) = config {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        config_text = Some((path.to_path_buf(), text));
+    }
+    for (rel, text) in files {
+        let path = source.display_path(Path::new(&rel));
+        if rel == CONFIG_FILE {
+            if config_text.is_none() {
+                config_text = Some((path, text));
+            }
+            continue;
+        }
+        let kind = if rel.starts_with("writeups/") {
+            Kind::Writeup
+        } else if rel.starts_with("patterns/") {
+            Kind::Pattern
+        } else {
+            continue;
+        };
+        if let Some(doc) = parse_document(kind, &path, &rel, &text, diags) {
+            loaded.documents.push(doc);
+        }
+        loaded.sources.insert(path, text);
+    }
+    if let Some((path, text)) = config_text {
+        match yaml::parse(&text, 1) {
+            Ok(node) => loaded.config = Some((path.clone(), node)),
+            Err(e) => diags.push(syntax_error(&path, e)),
+        }
+        loaded.sources.insert(path, text);
+    }
+    Ok(loaded)
+}
+
+/// The markdown files and `site.yaml` below `dir`, as (relative path, text), sorted.
+fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, Error> {
+    if !dir.is_dir() {
+        return Err(Error::NoContent(dir.to_path_buf()));
+    }
+    let mut files = Vec::new();
+    let walker = WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
+        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+    });
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::io(&path, e.into())
+        })?;
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        if entry.file_type().is_file() && (rel.ends_with(".md") || rel == CONFIG_FILE) {
+            let text = std::fs::read_to_string(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            files.push((rel, text));
+        }
+    }
+    Ok(files)
+}
+
+fn read_example() -> Vec<(String, String)> {
+    fn walk(dir: &Dir<'static>, out: &mut Vec<(String, String)>) {
+        for file in dir.files() {
+            let rel = file.path().to_string_lossy().replace('\\', "/");
+            if let (true, Some(text)) = (rel.ends_with(".md") || rel == CONFIG_FILE, file.contents_utf8()) {
+                out.push((rel, text.to_string()));
+            }
+        }
+        for sub in dir.dirs() {
+            walk(sub, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&EXAMPLE, &mut out);
+    out.sort();
+    out
+}
+
+/// Splits `---` front matter from the body and parses it.
+fn parse_document(kind: Kind, path: &Path, rel: &str, text: &str, diags: &mut Diagnostics) -> Option<Document> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.split_inclusive('\n');
+    let opening = lines.next().unwrap_or("");
+    if opening.trim_end() != "---" {
+        diags.push(
+            Diagnostic::error(path, Span::new(1, 1, 3), "missing front matter")
+                .with_hint("start the file with a `---` line, the YAML fields, and another `---` line"),
+        );
+        return None;
+    }
+    let mut offset = opening.len();
+    let front_start = offset;
+    let mut line = 1;
+    for l in lines {
+        line += 1;
+        if l.trim_end() == "---" {
+            let front = &text[front_start..offset];
+            let body_start = offset + l.len();
+            let front = match yaml::parse(front, 2) {
+                Ok(node) => node,
+                Err(e) => {
+                    diags.push(syntax_error(path, e));
+                    return None;
+                }
+            };
+            let front = if front.kind == yaml::NodeKind::Null {
+                Node { kind: yaml::NodeKind::Map(Vec::new()), span: Span::new(1, 1, 3) }
+            } else {
+                front
+            };
+            return Some(Document {
+                kind,
+                path: path.to_path_buf(),
+                rel: rel.to_string(),
+                front: Node { span: Span::new(1, 1, 3), ..front },
+                front_line: 1,
+                body: Body { markdown: text[body_start..].to_string(), first_line: line + 1 },
+            });
+        }
+        offset += l.len();
+    }
+    diags.push(
+        Diagnostic::error(path, Span::new(1, 1, 3), "the front matter is never closed")
+            .with_hint("end the YAML fields with a line containing only `---`"),
+    );
+    None
+}
+
+fn syntax_error(path: &Path, e: yaml::SyntaxError) -> Diagnostic {
+    Diagnostic::error(path, e.span, format!("invalid YAML: {}", e.message))
+        .with_hint("check indentation and quote values that contain `: ` or start with a special character")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_body_with_line_numbers() {
+        let mut diags = Diagnostics::default();
+        let doc = parse_document(Kind::Writeup, Path::new("a.md"), "writeups/a.md", "---\ntitle: x\n---\n## Body\n", &mut diags).unwrap();
+        assert!(diags.is_empty());
+        assert_eq!(doc.body.markdown, "## Body\n");
+        assert_eq!(doc.body.first_line, 4);
+    }
+
+    #[test]
+    fn reports_missing_and_unclosed_front_matter() {
+        let mut diags = Diagnostics::default();
+        assert!(parse_document(Kind::Writeup, Path::new("a.md"), "a", "# no front\n", &mut diags).is_none());
+        assert!(parse_document(Kind::Writeup, Path::new("b.md"), "b", "---\ntitle: x\n", &mut diags).is_none());
+        let msgs: Vec<_> = diags.sorted().into_iter().map(|d| d.message).collect();
+        assert_eq!(msgs, ["missing front matter", "the front matter is never closed"]);
+    }
+
+    #[test]
+    fn yaml_errors_point_into_the_file() {
+        let mut diags = Diagnostics::default();
+        let text = "---\ntitle: ok\nseverity: [high\n---\n";
+        assert!(parse_document(Kind::Writeup, Path::new("a.md"), "a", text, &mut diags).is_none());
+        let d = &diags.sorted()[0];
+        assert!(d.message.starts_with("invalid YAML"), "{}", d.message);
+        assert!(d.span.line >= 3, "{:?}", d.span);
+    }
+
+    #[test]
+    fn the_example_is_embedded() {
+        let files = read_example();
+        assert!(files.iter().any(|(rel, _)| rel == CONFIG_FILE));
+        assert!(files.iter().filter(|(rel, _)| rel.starts_with("writeups/")).count() >= 24);
+    }
+}

@@ -1,0 +1,156 @@
+//! The `nearmiss` command line: parses arguments and reports; the work is in the library.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use nearmiss::date::Date;
+use nearmiss::load::ContentSource;
+use nearmiss::site::{self, Options, Outcome};
+use nearmiss::{scaffold, Error};
+
+#[derive(Parser)]
+#[command(name = "nearmiss", version, about = "Builds a blameless near-miss knowledge base into a static site")]
+#[command(after_help = "Examples:\n  nearmiss build                  build ./content (or the built-in example) into ./public\n  nearmiss check                  report every problem, write nothing\n  nearmiss new \"Phishing mail reported before a click\"\n  nearmiss init my-near-misses    start a new knowledge base")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site; a failed build leaves the previous output untouched
+    #[command(after_help = "Examples:\n  nearmiss build\n  nearmiss build --content kb/content --output site\n  nearmiss build --base-url https://org.github.io/kb/ --as-of 2026-01-31")]
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site (replaced as a whole)
+        #[arg(short, long, value_name = "DIR", default_value = "public")]
+        output: PathBuf,
+        /// The URL the site is served from, overriding base_url in site.yaml
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Validate every writeup and report what would be published; write nothing
+    #[command(after_help = "Examples:\n  nearmiss check\n  nearmiss check --content kb/content")]
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Write a draft writeup with the next free id, today's date and the six sections
+    #[command(after_help = "Examples:\n  nearmiss new \"Hard-coded API key caught before merge\"\n  nearmiss new \"Backup restore would have failed\" --content kb/content")]
+    New {
+        /// The writeup's title: what almost happened, without names
+        title: String,
+        /// The content folder
+        #[arg(short, long, value_name = "DIR", default_value = "content")]
+        content: PathBuf,
+    },
+    /// Create a knowledge base: config, an example writeup and pattern, a GitHub Pages workflow
+    #[command(after_help = "Examples:\n  nearmiss init near-misses\n  cd near-misses && nearmiss build")]
+    Init {
+        /// A new or empty folder
+        dir: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// The content folder (writeups/, patterns/, site.yaml); default ./content, else the built-in example
+    #[arg(short, long, value_name = "DIR")]
+    content: Option<PathBuf>,
+    /// site.yaml to use instead of the one in the content folder
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// A folder of templates/ and static/ files that override the default theme's
+    #[arg(long, value_name = "DIR")]
+    theme: Option<PathBuf>,
+    /// The date overdue action items are judged against (YYYY-MM-DD; default today, or SOURCE_DATE_EPOCH)
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<Date>,
+}
+
+impl SiteArgs {
+    fn options(self, base_url: Option<String>) -> Options {
+        let content = match self.content {
+            Some(dir) => ContentSource::Dir(dir),
+            None if Path::new("content").is_dir() => ContentSource::Dir("content".into()),
+            None => {
+                eprintln!("note: no ./content folder here; using the built-in example knowledge base");
+                ContentSource::Example
+            }
+        };
+        Options { content, config: self.config, theme: self.theme, base_url, as_of: self.as_of.unwrap_or_else(Date::today) }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse().command) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs a command; `Ok(false)` when the content has errors.
+fn run(command: Command) -> Result<bool, Error> {
+    match command {
+        Command::Build { site, output, base_url } => {
+            let outcome = site::build(&site.options(base_url), &output)?;
+            report(&outcome);
+            match &outcome.files {
+                Some(files) => eprintln!("wrote {} files to {}", files.len() + 1, output.display()),
+                None => eprintln!("nothing written: the previous site in {} is untouched", output.display()),
+            }
+            Ok(outcome.files.is_some())
+        }
+        Command::Check { site } => {
+            let outcome = site::run(&site.options(None))?;
+            report(&outcome);
+            for w in &outcome.withheld {
+                eprintln!("  withheld {} ({}): {}", w.id, w.reason, w.file.display());
+            }
+            Ok(outcome.errors() == 0)
+        }
+        Command::New { title, content } => {
+            let path = scaffold::new_writeup(&content, &title, Date::today())?;
+            println!("{}", path.display());
+            eprintln!("created a draft; fill in the six sections, then run `nearmiss check`");
+            Ok(true)
+        }
+        Command::Init { dir } => {
+            for path in scaffold::init(&dir, Date::today())? {
+                println!("{}", path.display());
+            }
+            eprintln!("next: cd {} && nearmiss build", dir.display());
+            Ok(true)
+        }
+    }
+}
+
+/// Prints every diagnostic with its source line, then the totals and the publication summary.
+fn report(outcome: &Outcome) {
+    for d in &outcome.diagnostics {
+        eprint!("{}", d.render(outcome.sources.get(&d.file).map(String::as_str)));
+        eprintln!();
+    }
+    if let Some(summary) = &outcome.summary {
+        eprintln!("{summary}");
+    }
+    let (errors, warnings) = (outcome.errors(), outcome.warnings());
+    if errors + warnings > 0 {
+        eprintln!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,217 @@
+//! The knowledge base's records once validated: writeups, patterns and their vocabulary.
+
+use std::path::PathBuf;
+
+use crate::date::Date;
+use crate::diagnostic::Span;
+
+/// A closed vocabulary written as lowercase words in front matter.
+pub trait Keyword: Sized + Copy + 'static {
+    /// Every value with its spelling, in display order.
+    const ALL: &'static [(&'static str, Self)];
+
+    fn parse(word: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(w, _)| *w == word).map(|(_, v)| *v)
+    }
+
+    fn as_str(self) -> &'static str
+    where
+        Self: PartialEq,
+    {
+        Self::ALL.iter().find(|(_, v)| *v == self).map_or("", |(w, _)| w)
+    }
+
+    /// "a, b or c", for hints.
+    fn choices() -> String {
+        let words: Vec<_> = Self::ALL.iter().map(|(w, _)| *w).collect();
+        match words.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => words.join(""),
+        }
+    }
+}
+
+macro_rules! keyword {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl Keyword for $name {
+            const ALL: &'static [(&'static str, Self)] = &[$(($word, $name::$variant)),+];
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+keyword!(
+    /// Where a writeup is in its review workflow; only `approved` is ever published.
+    Status { Draft = "draft", Review = "review", Approved = "approved", Retracted = "retracted" }
+);
+
+keyword!(
+    /// FIRST Traffic Light Protocol 2.0 sharing level, ordered from most to least shareable.
+    Tlp { Clear = "clear", Green = "green", Amber = "amber", AmberStrict = "amber+strict", Red = "red" }
+);
+
+keyword!(
+    /// The potential impact had the near miss not been stopped.
+    Severity { Low = "low", Medium = "medium", High = "high", Critical = "critical" }
+);
+
+keyword!(
+    /// What stopped the near miss from becoming an incident.
+    StoppedBy { Human = "human", Monitoring = "monitoring", Automation = "automation", Process = "process", Luck = "luck" }
+);
+
+impl Tlp {
+    /// The label as FIRST writes it, e.g. `TLP:AMBER+STRICT`.
+    pub fn label(self) -> String {
+        format!("TLP:{}", self.as_str().to_uppercase())
+    }
+}
+
+impl StoppedBy {
+    /// A human-friendly name for pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            StoppedBy::Human => "Human action",
+            StoppedBy::Monitoring => "Monitoring",
+            StoppedBy::Automation => "Automation",
+            StoppedBy::Process => "Process",
+            StoppedBy::Luck => "Luck",
+        }
+    }
+}
+
+/// Whether an action item is still to do; a done item always knows when it was closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionState {
+    Open,
+    Done { closed: Date },
+}
+
+/// A follow-up owned by a role (never a person) with a due date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    pub what: String,
+    pub owner_role: String,
+    pub due: Date,
+    pub state: ActionState,
+}
+
+impl Action {
+    /// Open and past its due date on `as_of`.
+    pub fn is_overdue(&self, as_of: Date) -> bool {
+        self.state == ActionState::Open && self.due < as_of
+    }
+}
+
+/// The markdown body of a document and where it starts in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    pub markdown: String,
+    pub first_line: usize,
+}
+
+/// A validated near-miss retrospective.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Writeup {
+    pub source: PathBuf,
+    pub id: String,
+    pub id_span: Span,
+    pub title: String,
+    pub status: Status,
+    pub tlp: Tlp,
+    pub occurred: Date,
+    pub detected: Option<Date>,
+    pub reported: Date,
+    pub reviewed: Option<Date>,
+    pub patterns: Vec<(String, Span)>,
+    pub severity: Severity,
+    pub stopped_by: StoppedBy,
+    pub detection: Option<String>,
+    pub impact_area: Vec<String>,
+    pub roles: Vec<String>,
+    pub systems: Vec<String>,
+    pub team: Option<String>,
+    pub tags: Vec<String>,
+    pub actions: Vec<Action>,
+    pub body: Body,
+}
+
+impl Writeup {
+    /// The page's path from the site root; ids are matched case-insensitively, so URLs are lowercase.
+    pub fn url(&self) -> String {
+        format!("writeups/{}.html", self.id.to_lowercase())
+    }
+}
+
+/// A recurring class of near miss, tied to a risk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    pub source: PathBuf,
+    pub slug: String,
+    pub title: String,
+    pub risk: String,
+    pub signals: Vec<String>,
+    pub controls: Vec<String>,
+    pub body: Body,
+}
+
+impl Pattern {
+    pub fn url(&self) -> String {
+        format!("patterns/{}.html", self.slug)
+    }
+}
+
+/// Lowercase words joined by `-`, for URLs of tags and generated file names.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_parse_and_print() {
+        assert_eq!(Tlp::parse("amber+strict"), Some(Tlp::AmberStrict));
+        assert_eq!(Tlp::AmberStrict.label(), "TLP:AMBER+STRICT");
+        assert_eq!(Severity::parse("High"), None);
+        assert_eq!(Severity::choices(), "low, medium, high or critical");
+        assert!(Tlp::Clear < Tlp::Green && Tlp::AmberStrict < Tlp::Red);
+    }
+
+    #[test]
+    fn overdue_means_open_and_past_due() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        let mut a = Action { what: "x".into(), owner_role: "sre".into(), due: d("2025-01-10"), state: ActionState::Open };
+        assert!(!a.is_overdue(d("2025-01-10")));
+        assert!(a.is_overdue(d("2025-01-11")));
+        a.state = ActionState::Done { closed: d("2025-02-01") };
+        assert!(!a.is_overdue(d("2025-03-01")));
+    }
+
+    #[test]
+    fn slugify_keeps_words() {
+        assert_eq!(slugify("Change Review / CAB"), "change-review-cab");
+        assert_eq!(slugify("  TLS & certs!  "), "tls-certs");
+    }
+}

@@ -1,0 +1,296 @@
+//! Markdown to safe HTML: anchored headings, resolved internal links, then ammonia.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Span};
+use crate::model::{slugify, Body};
+
+/// What a link in the content points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Left as written: another site, an anchor on the same page.
+    AsWritten,
+    /// A published page, as a path from the site root (with any `#fragment`).
+    Page(String),
+    /// A writeup that exists but is not published: the link is dropped, its text kept.
+    Unpublished,
+    /// Nothing by that name; the message says what was tried.
+    Broken(String),
+}
+
+/// An entry of a page's table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Html {
+    /// Sanitised HTML, safe to embed.
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// The plain text of the opening paragraph, shortened for lists and feeds.
+    pub summary: String,
+}
+
+/// Ids the theme uses for its own landmarks, never given to content headings.
+const RESERVED_IDS: [&str; 6] = ["main", "content", "actions", "facts", "toc", "top"];
+
+/// Section whose first paragraph makes the best summary of a retrospective.
+const SUMMARY_SECTION: &str = "what-almost-failed";
+
+/// Renders `body` (from `file`) for a page whose path to the site root is `root`.
+pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Target, diags: &mut Diagnostics) -> Html {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
+    let mut events: Vec<(Event, std::ops::Range<usize>)> =
+        Parser::new_ext(&body.markdown, options).into_offset_iter().collect();
+    let span_of = |range: &std::ops::Range<usize>| {
+        let len = body.markdown[range.clone()].lines().next().map_or(1, |l| l.chars().count());
+        Span::at_offset(&body.markdown, range.start, len, body.first_line)
+    };
+
+    let toc = anchor_headings(&mut events);
+    let summary = summary(&events);
+
+    let mut dropping_link = false;
+    let mut kept = Vec::with_capacity(events.len());
+    for (event, range) in events {
+        match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => match resolve(&dest_url) {
+                Target::AsWritten => kept.push(Event::Start(Tag::Link { link_type, dest_url, title, id })),
+                Target::Page(url) => {
+                    let dest_url = CowStr::from(format!("{root}{url}"));
+                    kept.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                }
+                Target::Unpublished => {
+                    diags.push(
+                        Diagnostic::warning(file, span_of(&range), format!("`{dest_url}` is not published; the link is shown as plain text"))
+                            .with_hint("link only to approved writeups within the site's TLP limit"),
+                    );
+                    dropping_link = true;
+                }
+                Target::Broken(why) => {
+                    diags.push(
+                        Diagnostic::error(file, span_of(&range), format!("broken link `{dest_url}`: {why}"))
+                            .with_hint("link to a writeup by id (`NM-0042`), or to a file by relative path (`../../patterns/slug.md`)"),
+                    );
+                    kept.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                }
+            },
+            Event::End(TagEnd::Link) if dropping_link => dropping_link = false,
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                diags.push(
+                    Diagnostic::error(file, span_of(&range), format!("image `{dest_url}` cannot be published"))
+                        .with_hint("the site makes no external requests and does not host attachments yet; describe the image in text"),
+                );
+                kept.push(Event::Start(Tag::Image {
+                    link_type: pulldown_cmark::LinkType::Inline,
+                    dest_url: CowStr::from(""),
+                    title: CowStr::from(""),
+                    id: CowStr::from(""),
+                }));
+            }
+            other => kept.push(other),
+        }
+    }
+
+    let mut raw = String::with_capacity(body.markdown.len() * 3 / 2);
+    html::push_html(&mut raw, kept.into_iter());
+    Html { html: SANITIZER.clean(&raw).to_string(), toc, summary }
+}
+
+/// Gives every heading a unique id from its text, and returns the h2/h3 ones as a table of contents.
+fn anchor_headings(events: &mut [(Event, std::ops::Range<usize>)]) -> Vec<TocEntry> {
+    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    let mut toc = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, .. }) = &events[i].0 {
+            let level = *level;
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j].0 {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let base = match slugify(&text) {
+                s if s.is_empty() => "section".to_string(),
+                s => s,
+            };
+            let mut anchor = base.clone();
+            let mut n = 1;
+            while used.contains(&anchor) {
+                anchor = format!("{base}-{n}");
+                n += 1;
+            }
+            used.insert(anchor.clone());
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
+                *id = Some(CowStr::from(anchor.clone()));
+            }
+            if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                toc.push(TocEntry { level: level as u8, id: anchor, text: text.trim().to_string() });
+            }
+            i = j;
+        }
+        i += 1;
+    }
+    toc
+}
+
+/// The first paragraph of "What almost failed" (or of the body), as plain text of ≤ 240 characters.
+fn summary(events: &[(Event, std::ops::Range<usize>)]) -> String {
+    let start = events
+        .iter()
+        .position(|(e, _)| matches!(e, Event::Start(Tag::Heading { id: Some(id), .. }) if id.as_ref() == SUMMARY_SECTION))
+        .unwrap_or(0);
+    let mut text = String::new();
+    let mut inside = false;
+    for (event, _) in &events[start..] {
+        match event {
+            Event::Start(Tag::Paragraph) => inside = true,
+            Event::End(TagEnd::Paragraph) if inside => break,
+            Event::Text(t) | Event::Code(t) if inside => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
+            _ => {}
+        }
+    }
+    shorten(text.trim(), 240)
+}
+
+/// Cuts `text` at a word boundary so it fits in `max` characters, marking the cut with `…`.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => &cut,
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+/// The HTML allowed from content: CommonMark's output, nothing that runs, loads or restyles.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.rm_tags(["img"])
+        .add_tags(["input", "section"])
+        .add_generic_attributes(["id"])
+        .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("sup", ["class"])
+        .add_tag_attributes("div", ["class"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .filter_style_properties(HashSet::from(["text-align"]))
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("code", "class") => is_language_class(value).then(|| Cow::Borrowed(value)),
+            ("sup", "class") => (value == "footnote-reference" || value == "footnote-definition-label").then(|| value.into()),
+            ("div", "class") => (value == "footnote-definition").then(|| value.into()),
+            ("input", "type") => (value == "checkbox").then(|| value.into()),
+            (_, "id") => (!RESERVED_IDS.contains(&value)).then(|| value.into()),
+            _ => Some(value.into()),
+        });
+    b
+});
+
+fn is_language_class(class: &str) -> bool {
+    class.strip_prefix("language-").is_some_and(|lang| {
+        !lang.is_empty() && lang.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '#' | '.'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(md: &str) -> (Html, Vec<Diagnostic>) {
+        let mut diags = Diagnostics::default();
+        let body = Body { markdown: md.into(), first_line: 10 };
+        let resolve = |dest: &str| match dest {
+            "NM-0002" => Target::Page("writeups/nm-0002.html".into()),
+            "NM-0009" => Target::Unpublished,
+            d if d.starts_with("https:") => Target::AsWritten,
+            _ => Target::Broken("no writeup or pattern has that id".into()),
+        };
+        let out = render(&body, Path::new("w.md"), "../", resolve, &mut diags);
+        (out, diags.sorted())
+    }
+
+    #[test]
+    fn headings_get_unique_anchors_and_a_toc() {
+        let (out, _) = html("## What almost failed\n\nThe rule.\n\n### Detail\n\n## Detail\n\n## Main\n");
+        assert!(out.html.contains(r#"<h2 id="what-almost-failed">"#), "{}", out.html);
+        let ids: Vec<_> = out.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["what-almost-failed", "detail", "detail-1", "main-1"]);
+        assert_eq!(out.summary, "The rule.");
+    }
+
+    #[test]
+    fn gfm_features_render() {
+        let md = "| a | b |\n|:--|--:|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n- [ ] todo\n\nNote[^1].\n\n[^1]: A footnote.\n\n```rust\nfn main() {}\n```\n";
+        let (out, d) = html(md);
+        assert!(d.is_empty());
+        for needle in [
+            "<table>",
+            r#"<th style="text-align:left">"#,
+            "<del>old</del>",
+            r#"type="checkbox""#,
+            "checked",
+            r#"class="footnote-reference""#,
+            r#"<code class="language-rust">"#,
+        ] {
+            assert!(out.html.contains(needle), "missing {needle} in {}", out.html);
+        }
+    }
+
+    #[test]
+    fn scripts_handlers_and_dangerous_urls_are_removed() {
+        let md = "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n<a href=\"javascript:alert(3)\" onclick=\"x()\">a</a> \
+                  [b](javascript:alert(4)) [c](data:text/html,hi)\n\n<p style=\"background:url(x)\">s</p>\n\n<iframe src=x></iframe>\n\n```\" onmouseover=\"x\n```\n";
+        let (out, _) = html(md);
+        for bad in ["<script", "alert(1)", "onerror", "javascript:", "onclick", "data:", "style=", "<iframe", "<img"] {
+            assert!(!out.html.contains(bad), "{bad} survived: {}", out.html);
+        }
+    }
+
+    #[test]
+    fn links_resolve_or_are_reported_at_their_line() {
+        let (out, d) = html("See [two](NM-0002), [nine](NM-0009) and [gone](NM-9999).\n\n[out](https://example.org/x)\n");
+        assert!(out.html.contains(r#"href="../writeups/nm-0002.html""#), "{}", out.html);
+        assert!(!out.html.contains("NM-0009"));
+        assert!(out.html.contains("nine"));
+        assert!(out.html.contains(r#"href="https://example.org/x""#));
+        let msgs: Vec<_> = d.iter().map(|d| (d.level, d.span.line, d.span.col, d.message.as_str())).collect();
+        assert_eq!(msgs[0].1, 10);
+        assert_eq!(msgs[0].2, 21);
+        assert!(msgs.iter().any(|m| m.0 == crate::diagnostic::Level::Error && m.3.starts_with("broken link `NM-9999`")));
+        assert!(msgs.iter().any(|m| m.0 == crate::diagnostic::Level::Warning && m.3.starts_with("`NM-0009` is not published")));
+    }
+
+    #[test]
+    fn images_are_refused() {
+        let (out, d) = html("![diagram](https://tracker.example/x.png)\n");
+        assert!(!out.html.contains("tracker.example"));
+        assert_eq!(d[0].message, "image `https://tracker.example/x.png` cannot be published");
+    }
+
+    #[test]
+    fn shorten_cuts_at_words() {
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("one two three four", 12), "one two…");
+    }
+}

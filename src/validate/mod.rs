@@ -1,0 +1,455 @@
+//! Turns parsed documents into typed writeups and patterns, reporting every schema problem.
+
+pub mod fields;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, Diagnostics, Span};
+use crate::load::{Document, Kind};
+use crate::model::{Action, ActionState, Keyword, Pattern, Severity, Status, StoppedBy, Tlp, Writeup};
+use fields::{did_you_mean, Fields, Need};
+
+/// The six sections of a retrospective, in order.
+pub const SECTIONS: [&str; 6] = [
+    "What almost failed",
+    "What stopped it",
+    "What would have happened",
+    "Why it happened",
+    "What we learned",
+    "How we make luck unnecessary",
+];
+
+/// The validated knowledge base; documents with errors are left out.
+#[derive(Debug, Default)]
+pub struct Knowledge {
+    pub writeups: Vec<Writeup>,
+    pub patterns: Vec<Pattern>,
+}
+
+/// Validates every document, then what only the whole set can tell (unique ids, known patterns).
+/// `today` catches dates in the future.
+pub fn validate(documents: &[Document], today: Date, diags: &mut Diagnostics) -> Knowledge {
+    let mut knowledge = Knowledge::default();
+    for doc in documents {
+        match doc.kind {
+            Kind::Writeup => knowledge.writeups.extend(writeup(doc, today, diags)),
+            Kind::Pattern => knowledge.patterns.extend(pattern(doc, diags)),
+        }
+    }
+    check_unique_ids(&knowledge.writeups, diags);
+    check_unique_slugs(&knowledge.patterns, diags);
+    check_pattern_refs(&knowledge, diags);
+    knowledge
+}
+
+fn writeup(doc: &Document, today: Date, diags: &mut Diagnostics) -> Option<Writeup> {
+    let file = doc.path.as_path();
+    let mut f = Fields::new(file, &doc.front, "the front matter", diags)?;
+    let id = f.text("id", Need::Required, "give the writeup a unique id such as NM-0042");
+    let title = f.text("title", Need::Required, "a one-line, blameless summary of what almost happened");
+    let status = f.keyword::<Status>("status", Need::Required);
+    let tlp = f.keyword::<Tlp>("tlp", Need::Required);
+    let occurred = f.date("occurred", Need::Required);
+    let detected = f.date("detected", Need::Optional);
+    let reported = f.date("reported", Need::Required);
+    let reviewed = f.date("reviewed", Need::Optional);
+    let patterns = f.list("patterns", Need::Required, "list at least one pattern slug, e.g. `patterns: [firewall-change-drift]`");
+    let severity = f.keyword::<Severity>("severity", Need::Required);
+    let stopped_by = f.keyword::<StoppedBy>("stopped_by", Need::Required);
+    let detection = f.text("detection", Need::Optional, "");
+    let impact_area = f.list("impact_area", Need::Optional, "");
+    let roles = f.list("roles", Need::Optional, "");
+    let systems = f.list("systems", Need::Optional, "");
+    let team = f.text("team", Need::Optional, "");
+    let tags = f.list("tags", Need::Optional, "");
+    let actions = actions(&mut f);
+    f.finish();
+
+    if let Some((id, span)) = &id {
+        let valid = id.len() <= 64
+            && id.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            diags.push(
+                Diagnostic::error(file, *span, format!("id `{id}` cannot be used in a URL"))
+                    .with_hint("use letters, digits, `-` and `_` only, e.g. NM-0042"),
+            );
+        }
+    }
+    if let Some(patterns) = &patterns {
+        if patterns.is_empty() {
+            let span = doc.front.span;
+            diags.push(
+                Diagnostic::error(file, span, "`patterns` is empty").with_hint("every writeup belongs to at least one pattern"),
+            );
+        }
+    }
+    check_dates(file, occurred, detected, reported, reviewed, today, diags);
+    if let (Some(Status::Approved), None) = (status, reviewed) {
+        let span = doc.front.span;
+        diags.push(
+            Diagnostic::error(file, span, "an approved writeup needs a `reviewed` date")
+                .with_hint("add `reviewed: YYYY-MM-DD`, the day the review approved it for sharing"),
+        );
+    }
+    check_sections(doc, diags);
+
+    Some(Writeup {
+        source: doc.path.clone(),
+        id_span: id.as_ref()?.1,
+        id: id?.0,
+        title: title?.0,
+        status: status?,
+        tlp: tlp?,
+        occurred: occurred?.0,
+        detected: detected.map(|d| d.0),
+        reported: reported?.0,
+        reviewed: reviewed.map(|d| d.0),
+        patterns: patterns.filter(|p| !p.is_empty())?,
+        severity: severity?,
+        stopped_by: stopped_by?,
+        detection: detection.map(|d| d.0),
+        impact_area: texts(impact_area),
+        roles: texts(roles),
+        systems: texts(systems),
+        team: team.map(|t| t.0),
+        tags: texts(tags),
+        actions: actions?,
+        body: doc.body.clone(),
+    })
+}
+
+fn texts(list: Option<Vec<(String, Span)>>) -> Vec<String> {
+    list.unwrap_or_default().into_iter().map(|(t, _)| t).collect()
+}
+
+/// Reads `actions:`; `None` when any item is invalid.
+fn actions(f: &mut Fields<'_>) -> Option<Vec<Action>> {
+    let Some(node) = f.node("actions", Need::Optional, "") else {
+        return Some(Vec::new());
+    };
+    let items = f.as_list("actions", node)?;
+    let file = f.file();
+    let mut out = Vec::new();
+    let mut ok = true;
+    for item in items {
+        let mut a = Fields::new(file, item, "an action item", f.diags())?;
+        let what = a.text("what", Need::Required, "what will be done, e.g. `what: Add a policy linter to the pipeline`");
+        let owner = a.text("owner_role", Need::Required, "the role that owns it (never a person), e.g. `owner_role: security-lead`");
+        let due = a.date("due", Need::Required);
+        #[derive(Clone, Copy, PartialEq)]
+        enum Word {
+            Open,
+            Done,
+        }
+        impl Keyword for Word {
+            const ALL: &'static [(&'static str, Self)] = &[("open", Word::Open), ("done", Word::Done)];
+        }
+        let status = a.keyword::<Word>("status", Need::Required);
+        let closed = a.date("closed", Need::Optional);
+        a.finish();
+        let state = match (status, closed) {
+            (Some(Word::Open), None) => Some(ActionState::Open),
+            (Some(Word::Done), Some((closed, _))) => Some(ActionState::Done { closed }),
+            (Some(Word::Open), Some((_, span))) => {
+                f.diags().push(
+                    Diagnostic::error(file, span, "an open action item has a `closed` date")
+                        .with_hint("set `status: done`, or remove `closed`"),
+                );
+                None
+            }
+            (Some(Word::Done), None) => {
+                f.diags().push(
+                    Diagnostic::error(file, item.span, "a done action item needs a `closed` date")
+                        .with_hint("add `closed: YYYY-MM-DD`, the day it was done"),
+                );
+                None
+            }
+            (None, _) => None,
+        };
+        match (what, owner, due, state) {
+            (Some(what), Some(owner), Some(due), Some(state)) => {
+                out.push(Action { what: what.0, owner_role: owner.0, due: due.0, state })
+            }
+            _ => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+/// Dates must follow the story: occurred ≤ detected ≤ reported ≤ reviewed, none in the future.
+fn check_dates(
+    file: &Path,
+    occurred: Option<(Date, Span)>,
+    detected: Option<(Date, Span)>,
+    reported: Option<(Date, Span)>,
+    reviewed: Option<(Date, Span)>,
+    today: Date,
+    diags: &mut Diagnostics,
+) {
+    let chain = [("occurred", occurred), ("detected", detected), ("reported", reported), ("reviewed", reviewed)];
+    let mut previous: Option<(&str, Date)> = None;
+    for (name, value) in chain {
+        let Some((date, span)) = value else { continue };
+        if let Some((before, earlier)) = previous {
+            if date < earlier {
+                diags.push(
+                    Diagnostic::error(file, span, format!("`{name}` ({date}) is before `{before}` ({earlier})"))
+                        .with_hint("a near miss occurs, then is detected, reported and reviewed, in that order"),
+                );
+            }
+        }
+        if date > today {
+            diags.push(
+                Diagnostic::warning(file, span, format!("`{name}` ({date}) is in the future"))
+                    .with_hint(format!("today is {today}; check the year")),
+            );
+        }
+        previous = Some((name, date));
+    }
+}
+
+/// Warns about each retrospective section the body lacks.
+fn check_sections(doc: &Document, diags: &mut Diagnostics) {
+    let found: Vec<String> = headings(&doc.body.markdown).into_iter().map(|h| normalise(&h)).collect();
+    for section in SECTIONS {
+        if !found.contains(&normalise(section)) {
+            diags.push(
+                Diagnostic::warning(&doc.path, Span::new(doc.body.first_line, 1, 1), format!("missing section \"{section}\""))
+                    .with_hint(format!("add a `## {section}` heading; `nearmiss new` writes all six")),
+            );
+        }
+    }
+}
+
+fn headings(markdown: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) if level <= HeadingLevel::H3 => current = Some(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = current.as_mut() {
+                    h.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => out.extend(current.take()),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn normalise(heading: &str) -> String {
+    heading.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+fn pattern(doc: &Document, diags: &mut Diagnostics) -> Option<Pattern> {
+    let file = doc.path.as_path();
+    let stem = doc.rel.rsplit('/').next().unwrap_or(&doc.rel).trim_end_matches(".md").to_string();
+    let mut f = Fields::new(file, &doc.front, "the front matter", diags)?;
+    let title = f.text("title", Need::Required, "the pattern's name, e.g. `title: Firewall change drift`");
+    let slug = f.text("slug", Need::Optional, "");
+    let risk = f.text("risk", Need::Required, "the risk this pattern relates to, in one sentence");
+    let signals = f.list("signals", Need::Optional, "");
+    let controls = f.list("controls", Need::Optional, "");
+    f.finish();
+    let slug = match slug {
+        Some((slug, span)) if !is_slug(&slug) => {
+            diags.push(
+                Diagnostic::error(file, span, format!("slug `{slug}` is not lowercase words joined by `-`"))
+                    .with_hint("use a slug such as `firewall-change-drift`"),
+            );
+            None
+        }
+        Some((slug, _)) => Some(slug),
+        None if is_slug(&stem) => Some(stem),
+        None => {
+            diags.push(
+                Diagnostic::error(file, doc.front.span, format!("file name `{stem}` is not a usable slug"))
+                    .with_hint("add `slug: lowercase-words`, or rename the file"),
+            );
+            None
+        }
+    };
+    for (name, list) in [("signals", &signals), ("controls", &controls)] {
+        if list.as_ref().is_some_and(Vec::is_empty) || list.is_none() {
+            diags.push(
+                Diagnostic::warning(file, doc.front.span, format!("the pattern lists no {name}"))
+                    .with_hint(if name == "signals" {
+                        "add `signals:`, the early warnings that show this pattern building up"
+                    } else {
+                        "add `controls:`, the controls that make luck unnecessary"
+                    }),
+            );
+        }
+    }
+    Some(Pattern {
+        source: doc.path.clone(),
+        slug: slug?,
+        title: title?.0,
+        risk: risk?.0,
+        signals: texts(signals),
+        controls: texts(controls),
+        body: doc.body.clone(),
+    })
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn check_unique_ids(writeups: &[Writeup], diags: &mut Diagnostics) {
+    let mut seen: HashMap<String, &Writeup> = HashMap::new();
+    for w in writeups {
+        if let Some(first) = seen.get(&w.id.to_lowercase()) {
+            diags.push(
+                Diagnostic::error(&w.source, w.id_span, format!("duplicate id `{}`: {} uses it too", w.id, first.source.display()))
+                    .with_hint(format!(
+                        "ids must be unique; {}:{}:{} has it first",
+                        first.source.display(),
+                        first.id_span.line,
+                        first.id_span.col
+                    )),
+            );
+        } else {
+            seen.insert(w.id.to_lowercase(), w);
+        }
+    }
+}
+
+fn check_unique_slugs(patterns: &[Pattern], diags: &mut Diagnostics) {
+    let mut seen: HashMap<&str, &Pattern> = HashMap::new();
+    for p in patterns {
+        if let Some(first) = seen.insert(&p.slug, p) {
+            diags.push(
+                Diagnostic::error(&p.source, Span::new(1, 1, 3), format!("duplicate pattern slug `{}`: {} uses it too", p.slug, first.source.display()))
+                    .with_hint("give each pattern its own slug"),
+            );
+        }
+    }
+}
+
+fn check_pattern_refs(k: &Knowledge, diags: &mut Diagnostics) {
+    let slugs: Vec<&str> = k.patterns.iter().map(|p| p.slug.as_str()).collect();
+    for w in &k.writeups {
+        for (slug, span) in &w.patterns {
+            if slugs.contains(&slug.as_str()) {
+                continue;
+            }
+            let hint = match did_you_mean(slug, &slugs) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None if slugs.is_empty() => "add the pattern as content/patterns/<slug>.md".to_string(),
+                None => format!("known patterns: {}", slugs.join(", ")),
+            };
+            diags.push(Diagnostic::error(&w.source, *span, format!("unknown pattern `{slug}`")).with_hint(hint));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml;
+
+    const GOOD: &str = "\
+id: NM-0001
+title: Rule caught in review
+status: approved
+tlp: clear
+occurred: 2025-01-02
+detected: 2025-01-02
+reported: 2025-01-03
+reviewed: 2025-01-10
+patterns: [firewall]
+severity: high
+stopped_by: process
+tags: [firewall]
+actions:
+  - what: Add a linter
+    owner_role: network-engineer
+    due: 2025-02-01
+    status: done
+    closed: 2025-01-20
+";
+
+    fn body() -> String {
+        SECTIONS.iter().map(|s| format!("## {s}\n\ntext\n\n")).collect()
+    }
+
+    fn doc(kind: Kind, rel: &str, front: &str, body: &str) -> Document {
+        Document {
+            kind,
+            path: rel.into(),
+            rel: rel.into(),
+            front: yaml::Node { span: Span::new(1, 1, 3), ..yaml::parse(front, 2).unwrap() },
+            front_line: 1,
+            body: crate::model::Body { markdown: body.into(), first_line: front.lines().count() + 3 },
+        }
+    }
+
+    fn pattern_doc() -> Document {
+        doc(Kind::Pattern, "patterns/firewall.md", "title: Firewall\nrisk: Exposure\nsignals: [a]\ncontrols: [b]\n", "")
+    }
+
+    fn run(docs: &[Document]) -> (Knowledge, Vec<Diagnostic>) {
+        let mut diags = Diagnostics::default();
+        let k = validate(docs, "2026-01-01".parse().unwrap(), &mut diags);
+        (k, diags.sorted())
+    }
+
+    #[test]
+    fn a_complete_writeup_validates() {
+        let (k, d) = run(&[doc(Kind::Writeup, "w.md", GOOD, &body()), pattern_doc()]);
+        assert!(d.is_empty(), "{d:#?}");
+        assert_eq!(k.writeups.len(), 1);
+        assert_eq!(k.writeups[0].actions[0].state, ActionState::Done { closed: "2025-01-20".parse().unwrap() });
+        assert_eq!(k.patterns[0].slug, "firewall");
+    }
+
+    #[test]
+    fn date_order_and_review_rules() {
+        let front = GOOD.replace("reported: 2025-01-03", "reported: 2024-12-30").replace("reviewed: 2025-01-10\n", "");
+        let (k, d) = run(&[doc(Kind::Writeup, "w.md", &front, &body()), pattern_doc()]);
+        assert!(k.writeups.len() == 1);
+        let msgs: Vec<_> = d.iter().map(|d| (d.span.line, d.message.as_str())).collect();
+        assert!(msgs.contains(&(8, "`reported` (2024-12-30) is before `detected` (2025-01-02)")), "{msgs:?}");
+        assert!(msgs.contains(&(1, "an approved writeup needs a `reviewed` date")), "{msgs:?}");
+    }
+
+    #[test]
+    fn action_items_need_consistent_status() {
+        let front = GOOD.replace("    closed: 2025-01-20\n", "");
+        let (k, d) = run(&[doc(Kind::Writeup, "w.md", &front, &body()), pattern_doc()]);
+        assert!(k.writeups.is_empty());
+        assert_eq!(d[0].message, "a done action item needs a `closed` date");
+        assert_eq!(d[0].span.line, 15);
+    }
+
+    #[test]
+    fn duplicate_ids_name_both_files_and_unknown_patterns_suggest() {
+        let other = GOOD.replace("patterns: [firewall]", "patterns: [firewal]").replace("NM-0001", "nm-0001");
+        let (_, d) = run(&[doc(Kind::Writeup, "a.md", GOOD, &body()), doc(Kind::Writeup, "b.md", &other, &body()), pattern_doc()]);
+        let dup = d.iter().find(|d| d.message.starts_with("duplicate id")).unwrap();
+        assert_eq!(dup.to_string(), "b.md:2:5: error: duplicate id `nm-0001`: a.md uses it too");
+        let unknown = d.iter().find(|d| d.message == "unknown pattern `firewal`").unwrap();
+        assert_eq!((unknown.span.line, unknown.span.col), (10, 12));
+        assert_eq!(unknown.hint.as_deref(), Some("did you mean `firewall`?"));
+    }
+
+    #[test]
+    fn missing_sections_are_warnings() {
+        let (k, d) = run(&[doc(Kind::Writeup, "w.md", GOOD, "## What almost failed\n\nx\n"), pattern_doc()]);
+        assert_eq!(k.writeups.len(), 1);
+        assert_eq!(d.len(), 5);
+        assert!(d.iter().all(|d| d.level == crate::diagnostic::Level::Warning));
+        assert_eq!(d[0].message, "missing section \"What stopped it\"");
+    }
+}
