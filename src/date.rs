@@ -88,11 +88,7 @@ impl Date {
         let secs = std::env::var("SOURCE_DATE_EPOCH")
             .ok()
             .and_then(|s| s.trim().parse::<i64>().ok())
-            .unwrap_or_else(|| {
-                SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs() as i64)
-            });
+            .unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64));
         Date::from_days_since_epoch(secs.div_euclid(86_400))
     }
 }
@@ -148,10 +144,7 @@ mod tests {
         assert_eq!("2024-2-01".parse::<Date>(), Err(DateError::Format));
         assert_eq!("01/02/2024".parse::<Date>(), Err(DateError::Format));
         assert_eq!("2024-13-01".parse::<Date>(), Err(DateError::Month(2024, 13)));
-        assert_eq!(
-            "2023-02-29".parse::<Date>(),
-            Err(DateError::Day { year: 2023, month: 2, day: 29, max: 28 })
-        );
+        assert_eq!("2023-02-29".parse::<Date>(), Err(DateError::Day { year: 2023, month: 2, day: 29, max: 28 }));
         assert!("2100-02-29".parse::<Date>().is_err());
         assert!("2000-02-29".parse::<Date>().is_ok());
     }

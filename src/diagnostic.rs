@@ -54,20 +54,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(file: &Path, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            level: Level::Error,
-            file: file.to_path_buf(),
-            span,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { level: Level::Error, file: file.to_path_buf(), span, message: message.into(), hint: None }
     }
 
     pub fn warning(file: &Path, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            level: Level::Warning,
-            ..Diagnostic::error(file, span, message)
-        }
+        Diagnostic { level: Level::Warning, ..Diagnostic::error(file, span, message) }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
@@ -97,15 +88,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}: {}",
-            self.file.display(),
-            self.span.line,
-            self.span.col,
-            self.level,
-            self.message
-        )
+        write!(f, "{}:{}:{}: {}: {}", self.file.display(), self.span.line, self.span.col, self.level, self.message)
     }
 }
 

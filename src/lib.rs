@@ -34,7 +34,9 @@ pub enum Error {
     Theme(String),
     #[error("refusing to replace {}: it holds files nearmiss did not write (no {} marker); choose another --output or empty it", .0.display(), output::MARKER)]
     ForeignOutput(PathBuf),
-    #[error("`{0}` is not a usable base URL; use an absolute URL such as https://org.github.io/kb/ or a path such as /kb/")]
+    #[error(
+        "`{0}` is not a usable base URL; use an absolute URL such as https://org.github.io/kb/ or a path such as /kb/"
+    )]
     BadBaseUrl(String),
     #[error("{0}")]
     Scaffold(String),

@@ -113,9 +113,10 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, Error> {
         return Err(Error::NoContent(dir.to_path_buf()));
     }
     let mut files = Vec::new();
-    let walker = WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
-        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-    });
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
@@ -211,7 +212,14 @@ mod tests {
     #[test]
     fn splits_front_matter_and_body_with_line_numbers() {
         let mut diags = Diagnostics::default();
-        let doc = parse_document(Kind::Writeup, Path::new("a.md"), "writeups/a.md", "---\ntitle: x\n---\n## Body\n", &mut diags).unwrap();
+        let doc = parse_document(
+            Kind::Writeup,
+            Path::new("a.md"),
+            "writeups/a.md",
+            "---\ntitle: x\n---\n## Body\n",
+            &mut diags,
+        )
+        .unwrap();
         assert!(diags.is_empty());
         assert_eq!(doc.body.markdown, "## Body\n");
         assert_eq!(doc.body.first_line, 4);

@@ -12,7 +12,9 @@ use nearmiss::{scaffold, Error};
 
 #[derive(Parser)]
 #[command(name = "nearmiss", version, about = "Builds a blameless near-miss knowledge base into a static site")]
-#[command(after_help = "Examples:\n  nearmiss build                  build ./content (or the built-in example) into ./public\n  nearmiss check                  report every problem, write nothing\n  nearmiss new \"Phishing mail reported before a click\"\n  nearmiss init my-near-misses    start a new knowledge base")]
+#[command(
+    after_help = "Examples:\n  nearmiss build                  build ./content (or the built-in example) into ./public\n  nearmiss check                  report every problem, write nothing\n  nearmiss new \"Phishing mail reported before a click\"\n  nearmiss init my-near-misses    start a new knowledge base"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -21,7 +23,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site; a failed build leaves the previous output untouched
-    #[command(after_help = "Examples:\n  nearmiss build\n  nearmiss build --content kb/content --output site\n  nearmiss build --base-url https://org.github.io/kb/ --as-of 2026-01-31")]
+    #[command(
+        after_help = "Examples:\n  nearmiss build\n  nearmiss build --content kb/content --output site\n  nearmiss build --base-url https://org.github.io/kb/ --as-of 2026-01-31"
+    )]
     Build {
         #[command(flatten)]
         site: SiteArgs,
@@ -39,7 +43,9 @@ enum Command {
         site: SiteArgs,
     },
     /// Write a draft writeup with the next free id, today's date and the six sections
-    #[command(after_help = "Examples:\n  nearmiss new \"Hard-coded API key caught before merge\"\n  nearmiss new \"Backup restore would have failed\" --content kb/content")]
+    #[command(
+        after_help = "Examples:\n  nearmiss new \"Hard-coded API key caught before merge\"\n  nearmiss new \"Backup restore would have failed\" --content kb/content"
+    )]
     New {
         /// The writeup's title: what almost happened, without names
         title: String,
@@ -81,7 +87,13 @@ impl SiteArgs {
                 ContentSource::Example
             }
         };
-        Options { content, config: self.config, theme: self.theme, base_url, as_of: self.as_of.unwrap_or_else(Date::today) }
+        Options {
+            content,
+            config: self.config,
+            theme: self.theme,
+            base_url,
+            as_of: self.as_of.unwrap_or_else(Date::today),
+        }
     }
 }
 

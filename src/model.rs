@@ -202,7 +202,8 @@ mod tests {
     #[test]
     fn overdue_means_open_and_past_due() {
         let d = |s: &str| s.parse::<Date>().unwrap();
-        let mut a = Action { what: "x".into(), owner_role: "sre".into(), due: d("2025-01-10"), state: ActionState::Open };
+        let mut a =
+            Action { what: "x".into(), owner_role: "sre".into(), due: d("2025-01-10"), state: ActionState::Open };
         assert!(!a.is_overdue(d("2025-01-10")));
         assert!(a.is_overdue(d("2025-01-11")));
         a.state = ActionState::Done { closed: d("2025-02-01") };

@@ -75,7 +75,17 @@ mod tests {
     #[test]
     fn the_default_theme_is_complete() {
         let theme = Theme::load(None).unwrap();
-        for name in ["base.html", "index.html", "writeup.html", "pattern.html", "patterns.html", "404.html", "atom.xml", "sitemap.xml", "robots.txt"] {
+        for name in [
+            "base.html",
+            "index.html",
+            "writeup.html",
+            "pattern.html",
+            "patterns.html",
+            "404.html",
+            "atom.xml",
+            "sitemap.xml",
+            "robots.txt",
+        ] {
             assert!(theme.templates.contains_key(name), "missing {name}");
         }
         assert!(theme.assets.contains_key("style.css"));

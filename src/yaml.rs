@@ -67,9 +67,8 @@ pub struct SyntaxError {
 /// Parses `text`, whose first line is line `first_line` of its file.
 pub fn parse(text: &str, first_line: usize) -> Result<Node, SyntaxError> {
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let span = e.location().map_or(Span::new(first_line, 1, 1), |l| {
-            Span::new(first_line + l.line() - 1, l.column(), 1)
-        });
+        let span =
+            e.location().map_or(Span::new(first_line, 1, 1), |l| Span::new(first_line + l.line() - 1, l.column(), 1));
         let full = e.to_string();
         let message = full.split(" at line ").next().unwrap_or(&full).to_string();
         SyntaxError { span, message }

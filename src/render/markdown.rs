@@ -49,10 +49,8 @@ const SUMMARY_SECTION: &str = "what-almost-failed";
 
 /// Renders `body` (from `file`) for a page whose path to the site root is `root`.
 pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Target, diags: &mut Diagnostics) -> Html {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut events: Vec<(Event, std::ops::Range<usize>)> =
         Parser::new_ext(&body.markdown, options).into_offset_iter().collect();
     let span_of = |range: &std::ops::Range<usize>| {
@@ -75,8 +73,12 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
                 }
                 Target::Unpublished => {
                     diags.push(
-                        Diagnostic::warning(file, span_of(&range), format!("`{dest_url}` is not published; the link is shown as plain text"))
-                            .with_hint("link only to approved writeups within the site's TLP limit"),
+                        Diagnostic::warning(
+                            file,
+                            span_of(&range),
+                            format!("`{dest_url}` is not published; the link is shown as plain text"),
+                        )
+                        .with_hint("link only to approved writeups within the site's TLP limit"),
                     );
                     dropping_link = true;
                 }
@@ -154,7 +156,9 @@ fn anchor_headings(events: &mut [(Event, std::ops::Range<usize>)]) -> Vec<TocEnt
 fn summary(events: &[(Event, std::ops::Range<usize>)]) -> String {
     let start = events
         .iter()
-        .position(|(e, _)| matches!(e, Event::Start(Tag::Heading { id: Some(id), .. }) if id.as_ref() == SUMMARY_SECTION))
+        .position(
+            |(e, _)| matches!(e, Event::Start(Tag::Heading { id: Some(id), .. }) if id.as_ref() == SUMMARY_SECTION),
+        )
         .unwrap_or(0);
     let mut text = String::new();
     let mut inside = false;
@@ -197,8 +201,10 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("td", ["style"])
         .filter_style_properties(HashSet::from(["text-align"]))
         .attribute_filter(|element, attribute, value| match (element, attribute) {
-            ("code", "class") => is_language_class(value).then(|| Cow::Borrowed(value)),
-            ("sup", "class") => (value == "footnote-reference" || value == "footnote-definition-label").then(|| value.into()),
+            ("code", "class") => is_language_class(value).then_some(Cow::Borrowed(value)),
+            ("sup", "class") => {
+                (value == "footnote-reference" || value == "footnote-definition-label").then(|| value.into())
+            }
             ("div", "class") => (value == "footnote-definition").then(|| value.into()),
             ("input", "type") => (value == "checkbox").then(|| value.into()),
             (_, "id") => (!RESERVED_IDS.contains(&value)).then(|| value.into()),
@@ -269,7 +275,8 @@ mod tests {
 
     #[test]
     fn links_resolve_or_are_reported_at_their_line() {
-        let (out, d) = html("See [two](NM-0002), [nine](NM-0009) and [gone](NM-9999).\n\n[out](https://example.org/x)\n");
+        let (out, d) =
+            html("See [two](NM-0002), [nine](NM-0009) and [gone](NM-9999).\n\n[out](https://example.org/x)\n");
         assert!(out.html.contains(r#"href="../writeups/nm-0002.html""#), "{}", out.html);
         assert!(!out.html.contains("NM-0009"));
         assert!(out.html.contains("nine"));
@@ -277,8 +284,12 @@ mod tests {
         let msgs: Vec<_> = d.iter().map(|d| (d.level, d.span.line, d.span.col, d.message.as_str())).collect();
         assert_eq!(msgs[0].1, 10);
         assert_eq!(msgs[0].2, 21);
-        assert!(msgs.iter().any(|m| m.0 == crate::diagnostic::Level::Error && m.3.starts_with("broken link `NM-9999`")));
-        assert!(msgs.iter().any(|m| m.0 == crate::diagnostic::Level::Warning && m.3.starts_with("`NM-0009` is not published")));
+        assert!(msgs
+            .iter()
+            .any(|m| m.0 == crate::diagnostic::Level::Error && m.3.starts_with("broken link `NM-9999`")));
+        assert!(msgs
+            .iter()
+            .any(|m| m.0 == crate::diagnostic::Level::Warning && m.3.starts_with("`NM-0009` is not published")));
     }
 
     #[test]

@@ -220,7 +220,9 @@ impl Site {
             SitemapUrl { loc: "patterns/index.html".into(), lastmod: newest },
             SitemapUrl { loc: "tags/index.html".into(), lastmod: newest },
         ];
-        urls.extend(self.writeups.iter().map(|w| SitemapUrl { loc: w.url.clone(), lastmod: w.reviewed.or(Some(w.reported)) }));
+        urls.extend(
+            self.writeups.iter().map(|w| SitemapUrl { loc: w.url.clone(), lastmod: w.reviewed.or(Some(w.reported)) }),
+        );
         urls.extend(self.patterns.iter().map(|p| SitemapUrl { loc: p.url.clone(), lastmod: p.latest }));
         urls.extend(self.tags.iter().map(|(t, _)| SitemapUrl { loc: t.url.clone(), lastmod: None }));
         let mut ctx = Context::new();
@@ -238,16 +240,35 @@ struct Pages<'a> {
 }
 
 impl Pages<'_> {
-    fn page(&mut self, path: &str, kind: &'static str, title: &str, description: &str, template: &str, mut ctx: Context) -> Result<(), Error> {
+    fn page(
+        &mut self,
+        path: &str,
+        kind: &'static str,
+        title: &str,
+        description: &str,
+        template: &str,
+        mut ctx: Context,
+    ) -> Result<(), Error> {
         ctx.insert("root", &"../".repeat(path.matches('/').count()));
         self.page_at(path, kind, title, description, template, ctx)
     }
 
     /// Like `page`, but the context already says where the root is.
-    fn page_at(&mut self, path: &str, kind: &'static str, title: &str, description: &str, template: &str, ctx: Context) -> Result<(), Error> {
+    fn page_at(
+        &mut self,
+        path: &str,
+        kind: &'static str,
+        title: &str,
+        description: &str,
+        template: &str,
+        ctx: Context,
+    ) -> Result<(), Error> {
         let mut full = self.base.clone();
         full.extend(ctx);
-        full.insert("page", &PageView { kind, title: title.into(), description: description.into(), path: path.into() });
+        full.insert(
+            "page",
+            &PageView { kind, title: title.into(), description: description.into(), path: path.into() },
+        );
         let text = self.tera.render(template, &full).map_err(template_error)?;
         self.files.insert(path.to_string(), text.into_bytes());
         Ok(())
@@ -279,7 +300,13 @@ fn timeline(slug: &str, title: &str, members: &[&Writeup], quarters: &[(i32, u8)
         .iter()
         .zip(&rows)
         .map(|(&(y, q), row)| chart::Bar {
-            tick: (q == 1 || quarters.len() <= 4).then(|| if quarters.len() <= 4 { row.label.clone() } else { y.to_string() }),
+            tick: (q == 1 || quarters.len() <= 4).then(|| {
+                if quarters.len() <= 4 {
+                    row.label.clone()
+                } else {
+                    y.to_string()
+                }
+            }),
             name: row.label.clone(),
             value: row.count,
         })
@@ -287,4 +314,3 @@ fn timeline(slug: &str, title: &str, members: &[&Writeup], quarters: &[(i32, u8)
     let caption = format!("{title}: near misses per quarter");
     Timeline { svg: chart::bar_chart(&format!("timeline-{slug}"), &caption, &bars), caption, rows }
 }
-

@@ -103,7 +103,13 @@ pub struct WriteupView {
 }
 
 impl WriteupView {
-    pub fn new(w: &Writeup, summary: String, patterns: Vec<PatternRef>, tags: Vec<TagView>, as_of: Date) -> WriteupView {
+    pub fn new(
+        w: &Writeup,
+        summary: String,
+        patterns: Vec<PatternRef>,
+        tags: Vec<TagView>,
+        as_of: Date,
+    ) -> WriteupView {
         WriteupView {
             id: w.id.clone(),
             title: w.title.clone(),
@@ -168,7 +174,7 @@ pub fn shares<K: Keyword + PartialEq>(items: &[K], label: impl Fn(K) -> String) 
         .filter(|(_, _, count)| *count > 0)
         .map(|(name, k, count)| Share { name, label: label(k), count, percent: (count * 100 + total / 2) / total })
         .collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count));
+    out.sort_by_key(|s| std::cmp::Reverse(s.count));
     out
 }
 

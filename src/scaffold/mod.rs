@@ -35,7 +35,9 @@ pub fn new_writeup(content: &Path, title: &str, today: Date) -> Result<PathBuf, 
         .documents
         .iter()
         .filter(|d| d.kind == Kind::Pattern)
-        .filter_map(|d| front_text(d, "slug").or_else(|| Some(d.rel.rsplit('/').next()?.trim_end_matches(".md").to_string())))
+        .filter_map(|d| {
+            front_text(d, "slug").or_else(|| Some(d.rel.rsplit('/').next()?.trim_end_matches(".md").to_string()))
+        })
         .collect();
     slugs.sort();
 

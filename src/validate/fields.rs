@@ -31,8 +31,12 @@ impl<'a> Fields<'a> {
             NodeKind::Null => Some(Fields { file, entries: &[], at: node.span, known: Vec::new(), diags }),
             _ => {
                 diags.push(
-                    Diagnostic::error(file, node.span, format!("{what} must be a mapping of `key: value` lines, found {}", node.type_name()))
-                        .with_hint("write one `key: value` per line"),
+                    Diagnostic::error(
+                        file,
+                        node.span,
+                        format!("{what} must be a mapping of `key: value` lines, found {}", node.type_name()),
+                    )
+                    .with_hint("write one `key: value` per line"),
                 );
                 None
             }
@@ -78,8 +82,12 @@ impl<'a> Fields<'a> {
             }
             _ => {
                 self.diags.push(
-                    Diagnostic::error(self.file, node.span, format!("`{what}` must be text, found {}", node.type_name()))
-                        .with_hint("quote the value if it contains `: ` or starts with a special character"),
+                    Diagnostic::error(
+                        self.file,
+                        node.span,
+                        format!("`{what}` must be text, found {}", node.type_name()),
+                    )
+                    .with_hint("quote the value if it contains `: ` or starts with a special character"),
                 );
                 None
             }
@@ -97,9 +105,8 @@ impl<'a> Fields<'a> {
             if let Some(close) = did_you_mean(&word.to_lowercase(), &words) {
                 hint = format!("did you mean `{close}`? {hint}");
             }
-            self.diags.push(
-                Diagnostic::error(self.file, span, format!("`{word}` is not a valid `{key}`")).with_hint(hint),
-            );
+            self.diags
+                .push(Diagnostic::error(self.file, span, format!("`{word}` is not a valid `{key}`")).with_hint(hint));
         }
         parsed
     }
@@ -140,8 +147,12 @@ impl<'a> Fields<'a> {
             NodeKind::Seq(items) => Some(items),
             _ => {
                 self.diags.push(
-                    Diagnostic::error(self.file, node.span, format!("`{key}` must be a list, found {}", node.type_name()))
-                        .with_hint(format!("write `{key}: [a, b]` or one `- item` per line")),
+                    Diagnostic::error(
+                        self.file,
+                        node.span,
+                        format!("`{key}` must be a list, found {}", node.type_name()),
+                    )
+                    .with_hint(format!("write `{key}: [a, b]` or one `- item` per line")),
                 );
                 None
             }
@@ -194,7 +205,9 @@ mod tests {
         assert_eq!(msgs[0].0, 2);
         assert!(msgs.iter().any(|m| m.1 == "`title` must be text, found a list"));
         assert!(msgs.iter().any(|m| m.1 == "missing required field `severity`"));
-        assert!(msgs.iter().any(|m| m.0 == 3 && m.1 == "unknown field `severty`" && m.2.as_deref() == Some("did you mean `severity`?")));
+        assert!(msgs.iter().any(|m| m.0 == 3
+            && m.1 == "unknown field `severty`"
+            && m.2.as_deref() == Some("did you mean `severity`?")));
         assert!(msgs.iter().any(|m| m.0 == 4 && m.1.contains("has only 28 days")));
     }
 

@@ -57,7 +57,8 @@ fn writeup(doc: &Document, today: Date, diags: &mut Diagnostics) -> Option<Write
     let detected = f.date("detected", Need::Optional);
     let reported = f.date("reported", Need::Required);
     let reviewed = f.date("reviewed", Need::Optional);
-    let patterns = f.list("patterns", Need::Required, "list at least one pattern slug, e.g. `patterns: [firewall-change-drift]`");
+    let patterns =
+        f.list("patterns", Need::Required, "list at least one pattern slug, e.g. `patterns: [firewall-change-drift]`");
     let severity = f.keyword::<Severity>("severity", Need::Required);
     let stopped_by = f.keyword::<StoppedBy>("stopped_by", Need::Required);
     let detection = f.text("detection", Need::Optional, "");
@@ -84,7 +85,8 @@ fn writeup(doc: &Document, today: Date, diags: &mut Diagnostics) -> Option<Write
         if patterns.is_empty() {
             let span = doc.front.span;
             diags.push(
-                Diagnostic::error(file, span, "`patterns` is empty").with_hint("every writeup belongs to at least one pattern"),
+                Diagnostic::error(file, span, "`patterns` is empty")
+                    .with_hint("every writeup belongs to at least one pattern"),
             );
         }
     }
@@ -138,8 +140,13 @@ fn actions(f: &mut Fields<'_>) -> Option<Vec<Action>> {
     let mut ok = true;
     for item in items {
         let mut a = Fields::new(file, item, "an action item", f.diags())?;
-        let what = a.text("what", Need::Required, "what will be done, e.g. `what: Add a policy linter to the pipeline`");
-        let owner = a.text("owner_role", Need::Required, "the role that owns it (never a person), e.g. `owner_role: security-lead`");
+        let what =
+            a.text("what", Need::Required, "what will be done, e.g. `what: Add a policy linter to the pipeline`");
+        let owner = a.text(
+            "owner_role",
+            Need::Required,
+            "the role that owns it (never a person), e.g. `owner_role: security-lead`",
+        );
         let due = a.date("due", Need::Required);
         #[derive(Clone, Copy, PartialEq)]
         enum Word {
@@ -219,8 +226,12 @@ fn check_sections(doc: &Document, diags: &mut Diagnostics) {
     for section in SECTIONS {
         if !found.contains(&normalise(section)) {
             diags.push(
-                Diagnostic::warning(&doc.path, Span::new(doc.body.first_line, 1, 1), format!("missing section \"{section}\""))
-                    .with_hint(format!("add a `## {section}` heading; `nearmiss new` writes all six")),
+                Diagnostic::warning(
+                    &doc.path,
+                    Span::new(doc.body.first_line, 1, 1),
+                    format!("missing section \"{section}\""),
+                )
+                .with_hint(format!("add a `## {section}` heading; `nearmiss new` writes all six")),
             );
         }
     }
@@ -278,14 +289,13 @@ fn pattern(doc: &Document, diags: &mut Diagnostics) -> Option<Pattern> {
     };
     for (name, list) in [("signals", &signals), ("controls", &controls)] {
         if list.as_ref().is_some_and(Vec::is_empty) || list.is_none() {
-            diags.push(
-                Diagnostic::warning(file, doc.front.span, format!("the pattern lists no {name}"))
-                    .with_hint(if name == "signals" {
-                        "add `signals:`, the early warnings that show this pattern building up"
-                    } else {
-                        "add `controls:`, the controls that make luck unnecessary"
-                    }),
-            );
+            diags.push(Diagnostic::warning(file, doc.front.span, format!("the pattern lists no {name}")).with_hint(
+                if name == "signals" {
+                    "add `signals:`, the early warnings that show this pattern building up"
+                } else {
+                    "add `controls:`, the controls that make luck unnecessary"
+                },
+            ));
         }
     }
     Some(Pattern {
@@ -311,13 +321,17 @@ fn check_unique_ids(writeups: &[Writeup], diags: &mut Diagnostics) {
     for w in writeups {
         if let Some(first) = seen.get(&w.id.to_lowercase()) {
             diags.push(
-                Diagnostic::error(&w.source, w.id_span, format!("duplicate id `{}`: {} uses it too", w.id, first.source.display()))
-                    .with_hint(format!(
-                        "ids must be unique; {}:{}:{} has it first",
-                        first.source.display(),
-                        first.id_span.line,
-                        first.id_span.col
-                    )),
+                Diagnostic::error(
+                    &w.source,
+                    w.id_span,
+                    format!("duplicate id `{}`: {} uses it too", w.id, first.source.display()),
+                )
+                .with_hint(format!(
+                    "ids must be unique; {}:{}:{} has it first",
+                    first.source.display(),
+                    first.id_span.line,
+                    first.id_span.col
+                )),
             );
         } else {
             seen.insert(w.id.to_lowercase(), w);
@@ -330,8 +344,12 @@ fn check_unique_slugs(patterns: &[Pattern], diags: &mut Diagnostics) {
     for p in patterns {
         if let Some(first) = seen.insert(&p.slug, p) {
             diags.push(
-                Diagnostic::error(&p.source, Span::new(1, 1, 3), format!("duplicate pattern slug `{}`: {} uses it too", p.slug, first.source.display()))
-                    .with_hint("give each pattern its own slug"),
+                Diagnostic::error(
+                    &p.source,
+                    Span::new(1, 1, 3),
+                    format!("duplicate pattern slug `{}`: {} uses it too", p.slug, first.source.display()),
+                )
+                .with_hint("give each pattern its own slug"),
             );
         }
     }
@@ -436,7 +454,11 @@ actions:
     #[test]
     fn duplicate_ids_name_both_files_and_unknown_patterns_suggest() {
         let other = GOOD.replace("patterns: [firewall]", "patterns: [firewal]").replace("NM-0001", "nm-0001");
-        let (_, d) = run(&[doc(Kind::Writeup, "a.md", GOOD, &body()), doc(Kind::Writeup, "b.md", &other, &body()), pattern_doc()]);
+        let (_, d) = run(&[
+            doc(Kind::Writeup, "a.md", GOOD, &body()),
+            doc(Kind::Writeup, "b.md", &other, &body()),
+            pattern_doc(),
+        ]);
         let dup = d.iter().find(|d| d.message.starts_with("duplicate id")).unwrap();
         assert_eq!(dup.to_string(), "b.md:2:5: error: duplicate id `nm-0001`: a.md uses it too");
         let unknown = d.iter().find(|d| d.message == "unknown pattern `firewal`").unwrap();
