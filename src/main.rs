@@ -69,7 +69,7 @@ struct SiteArgs {
     /// site.yaml to use instead of the one in the content folder
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// A folder of templates/ and static/ files that override the default theme's
+    /// A folder of templates/ and static/ files that override the default theme's [default: theme/ beside the content folder]
     #[arg(long, value_name = "DIR")]
     theme: Option<PathBuf>,
     /// The date overdue action items are judged against (YYYY-MM-DD; default today, or SOURCE_DATE_EPOCH)
@@ -87,10 +87,17 @@ impl SiteArgs {
                 ContentSource::Example
             }
         };
+        let theme = self.theme.or_else(|| match &content {
+            ContentSource::Dir(dir) => {
+                let beside = dir.parent().unwrap_or(Path::new("")).join("theme");
+                beside.is_dir().then_some(beside)
+            }
+            ContentSource::Example => None,
+        });
         Options {
             content,
             config: self.config,
-            theme: self.theme,
+            theme,
             base_url,
             as_of: self.as_of.unwrap_or_else(Date::today),
         }

@@ -2,21 +2,7 @@
 
 use std::fmt::Write;
 
-/// Escapes text for SVG/HTML content and attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use super::escape;
 
 /// One bar: its label on the axis (or `None` to leave the axis blank there), its full name, its value.
 pub struct Bar {
@@ -42,7 +28,7 @@ pub fn bar_chart(id: &str, title: &str, bars: &[Bar]) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-title" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title>"#,
+        r#"<svg class="timeline" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-title" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title>"#,
         escape(title)
     );
     let _ = write!(
@@ -65,7 +51,7 @@ pub fn bar_chart(id: &str, title: &str, bars: &[Bar]) -> String {
         let y = base_y as f64 - h;
         let _ = write!(
             svg,
-            r#"<rect class="chart-bar" x="{x:.1}" y="{y:.1}" width="{bar_w:.1}" height="{h:.1}"><title>{}: {}</title></rect>"#,
+            r#"<rect class="bar" x="{x:.1}" y="{y:.1}" width="{bar_w:.1}" height="{h:.1}"><title>{}: {}</title></rect>"#,
             escape(&bar.name),
             bar.value
         );

@@ -199,6 +199,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
+        .set_tag_attribute_value("th", "scope", "col")
         .filter_style_properties(HashSet::from(["text-align"]))
         .attribute_filter(|element, attribute, value| match (element, attribute) {
             ("code", "class") => is_language_class(value).then_some(Cow::Borrowed(value)),

@@ -39,6 +39,7 @@ const FEED_ENTRIES: usize = 50;
 /// Renders every page, feed and asset of the site.
 pub fn render(input: &Input<'_>, theme: &Theme, diags: &mut Diagnostics) -> Result<Files, Error> {
     let mut tera = Tera::default();
+    tera.set_escape_fn(escape);
     tera.add_raw_templates(theme.templates.iter().map(|(name, text)| (name.as_str(), text.as_str())))
         .map_err(template_error)?;
     let site = Site::new(input, diags);
@@ -49,6 +50,22 @@ pub fn render(input: &Input<'_>, theme: &Theme, diags: &mut Diagnostics) -> Resu
     }
     out.files.insert(".nojekyll".into(), Vec::new());
     Ok(out.files)
+}
+
+/// Escapes text for HTML and XML content and attributes (leaving `/` alone, unlike Tera's default).
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn template_error(e: tera::Error) -> Error {
