@@ -18,6 +18,14 @@ pub struct Config {
     pub max_tlp: Tlp,
     /// Prefix of writeup ids, e.g. `NM` for `NM-0042`.
     pub id_prefix: String,
+    /// People whose names must never be published.
+    pub blocked_names: Vec<String>,
+    /// Organisations whose names must never be published.
+    pub blocked_orgs: Vec<String>,
+    /// Domains (and their subdomains) of internal hosts.
+    pub internal_domains: Vec<String>,
+    /// Blaming language is an error rather than a warning.
+    pub strict_blameless: bool,
 }
 
 impl Default for Config {
@@ -28,6 +36,10 @@ impl Default for Config {
             base_url: "/".into(),
             max_tlp: Tlp::Clear,
             id_prefix: "NM".into(),
+            blocked_names: Vec::new(),
+            blocked_orgs: Vec::new(),
+            internal_domains: Vec::new(),
+            strict_blameless: false,
         }
     }
 }
@@ -66,6 +78,13 @@ impl Config {
                         .with_hint("ids look like PREFIX-0001, e.g. NM-0001"),
                 );
             }
+        }
+        let words = |f: &mut Fields<'_>, key| f.list(key, Need::Optional, "").unwrap_or_default().into_iter().map(|(w, _)| w);
+        config.blocked_names = words(&mut f, "blocked_names").collect();
+        config.blocked_orgs = words(&mut f, "blocked_orgs").collect();
+        config.internal_domains = words(&mut f, "internal_domains").map(|d| d.trim_start_matches('.').to_lowercase()).collect();
+        if let Some(strict) = f.flag("strict_blameless") {
+            config.strict_blameless = strict;
         }
         f.finish();
         config
@@ -125,6 +144,19 @@ mod tests {
         assert_eq!(c.base_path(), "/kb/");
         assert_eq!(c.max_tlp, Tlp::Green);
         assert_eq!(c.id_prefix, "NM");
+        assert!(!c.strict_blameless);
+    }
+
+    #[test]
+    fn reads_the_gate_settings() {
+        let (c, d) = read("blocked_names: [Dave Smith]\nblocked_orgs: [Acme]\ninternal_domains: [.Corp.Example.io]\nstrict_blameless: true\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.blocked_names, ["Dave Smith"]);
+        assert_eq!(c.blocked_orgs, ["Acme"]);
+        assert_eq!(c.internal_domains, ["corp.example.io"]);
+        assert!(c.strict_blameless);
+        let (_, d) = read("strict_blameless: yes\n");
+        assert_eq!(d[0].message, "`strict_blameless` must be true or false, found text");
     }
 
     #[test]

@@ -114,6 +114,7 @@ mod tests {
             team: None,
             tags: vec![],
             actions: vec![],
+            allow: vec![],
             body: Body { markdown: String::new(), first_line: 1 },
         }
     }

@@ -112,6 +112,16 @@ impl Action {
     }
 }
 
+/// A false positive of the publication gate, accepted explicitly for one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allowance {
+    /// The exact text to accept (matched case-insensitively).
+    pub text: String,
+    /// Why it is not what the gate thinks it is.
+    pub reason: String,
+    pub span: Span,
+}
+
 /// The markdown body of a document and where it starts in its file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Body {
@@ -142,6 +152,7 @@ pub struct Writeup {
     pub team: Option<String>,
     pub tags: Vec<String>,
     pub actions: Vec<Action>,
+    pub allow: Vec<Allowance>,
     pub body: Body,
 }
 
@@ -161,6 +172,7 @@ pub struct Pattern {
     pub risk: String,
     pub signals: Vec<String>,
     pub controls: Vec<String>,
+    pub allow: Vec<Allowance>,
     pub body: Body,
 }
 

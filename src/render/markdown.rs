@@ -253,7 +253,7 @@ mod tests {
         assert!(d.is_empty());
         for needle in [
             "<table>",
-            r#"<th style="text-align:left">"#,
+            r#"<th style="text-align:left" scope="col">"#,
             "<del>old</del>",
             r#"type="checkbox""#,
             "checked",

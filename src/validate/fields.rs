@@ -131,6 +131,21 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// `true` or `false`.
+    pub fn flag(&mut self, key: &'static str) -> Option<bool> {
+        let node = self.node(key, Need::Optional, "")?;
+        match node.kind {
+            NodeKind::Bool(b) => Some(b),
+            _ => {
+                self.diags.push(
+                    Diagnostic::error(self.file, node.span, format!("`{key}` must be true or false, found {}", node.type_name()))
+                        .with_hint(format!("write `{key}: true` or `{key}: false`")),
+                );
+                None
+            }
+        }
+    }
+
     /// A list of non-empty texts; absent means empty.
     pub fn list(&mut self, key: &'static str, need: Need, hint: &str) -> Option<Vec<(String, Span)>> {
         let node = self.node(key, need, hint)?;

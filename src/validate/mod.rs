@@ -10,7 +10,7 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use crate::load::{Document, Kind};
-use crate::model::{Action, ActionState, Keyword, Pattern, Severity, Status, StoppedBy, Tlp, Writeup};
+use crate::model::{Action, ActionState, Allowance, Keyword, Pattern, Severity, Status, StoppedBy, Tlp, Writeup};
 use fields::{did_you_mean, Fields, Need};
 
 /// The six sections of a retrospective, in order.
@@ -68,6 +68,7 @@ fn writeup(doc: &Document, today: Date, diags: &mut Diagnostics) -> Option<Write
     let team = f.text("team", Need::Optional, "");
     let tags = f.list("tags", Need::Optional, "");
     let actions = actions(&mut f);
+    let allow = allowances(&mut f);
     f.finish();
 
     if let Some((id, span)) = &id {
@@ -121,6 +122,7 @@ fn writeup(doc: &Document, today: Date, diags: &mut Diagnostics) -> Option<Write
         team: team.map(|t| t.0),
         tags: texts(tags),
         actions: actions?,
+        allow: allow?,
         body: doc.body.clone(),
     })
 }
@@ -182,6 +184,28 @@ fn actions(f: &mut Fields<'_>) -> Option<Vec<Action>> {
             (Some(what), Some(owner), Some(due), Some(state)) => {
                 out.push(Action { what: what.0, owner_role: owner.0, due: due.0, state })
             }
+            _ => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+/// Reads `allow:`, the gate findings accepted as false positives; `None` when any item is invalid.
+fn allowances(f: &mut Fields<'_>) -> Option<Vec<Allowance>> {
+    let Some(node) = f.node("allow", Need::Optional, "") else {
+        return Some(Vec::new());
+    };
+    let items = f.as_list("allow", node)?;
+    let file = f.file();
+    let mut out = Vec::new();
+    let mut ok = true;
+    for item in items {
+        let mut a = Fields::new(file, item, "an allowance", f.diags())?;
+        let text = a.text("text", Need::Required, "the exact text the gate may accept, e.g. `text: 10.0.0.0/8`");
+        let reason = a.text("reason", Need::Required, "why it is safe to publish, e.g. `reason: a private range named in a policy`");
+        a.finish();
+        match (text, reason) {
+            (Some((text, span)), Some((reason, _))) => out.push(Allowance { text, reason, span }),
             _ => ok = false,
         }
     }
@@ -268,6 +292,7 @@ fn pattern(doc: &Document, diags: &mut Diagnostics) -> Option<Pattern> {
     let risk = f.text("risk", Need::Required, "the risk this pattern relates to, in one sentence");
     let signals = f.list("signals", Need::Optional, "");
     let controls = f.list("controls", Need::Optional, "");
+    let allow = allowances(&mut f);
     f.finish();
     let slug = match slug {
         Some((slug, span)) if !is_slug(&slug) => {
@@ -305,6 +330,7 @@ fn pattern(doc: &Document, diags: &mut Diagnostics) -> Option<Pattern> {
         risk: risk?.0,
         signals: texts(signals),
         controls: texts(controls),
+        allow: allow?,
         body: doc.body.clone(),
     })
 }
@@ -464,6 +490,19 @@ actions:
         let unknown = d.iter().find(|d| d.message == "unknown pattern `firewal`").unwrap();
         assert_eq!((unknown.span.line, unknown.span.col), (10, 12));
         assert_eq!(unknown.hint.as_deref(), Some("did you mean `firewall`?"));
+    }
+
+    #[test]
+    fn allowances_need_text_and_reason() {
+        let front = format!("{GOOD}allow:\n  - text: 10.0.0.0/8\n    reason: a range named in policy\n  - text: x\n");
+        let (k, d) = run(&[doc(Kind::Writeup, "w.md", &front, &body()), pattern_doc()]);
+        assert!(k.writeups.is_empty());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].message, "missing required field `reason`");
+        let front = format!("{GOOD}allow:\n  - text: 10.0.0.0/8\n    reason: a range named in policy\n");
+        let (k, _) = run(&[doc(Kind::Writeup, "w.md", &front, &body()), pattern_doc()]);
+        assert_eq!(k.writeups[0].allow[0].text, "10.0.0.0/8");
+        assert_eq!(k.writeups[0].allow[0].span.line, 21);
     }
 
     #[test]
