@@ -79,10 +79,12 @@ impl Config {
                 );
             }
         }
-        let words = |f: &mut Fields<'_>, key| f.list(key, Need::Optional, "").unwrap_or_default().into_iter().map(|(w, _)| w);
+        let words =
+            |f: &mut Fields<'_>, key| f.list(key, Need::Optional, "").unwrap_or_default().into_iter().map(|(w, _)| w);
         config.blocked_names = words(&mut f, "blocked_names").collect();
         config.blocked_orgs = words(&mut f, "blocked_orgs").collect();
-        config.internal_domains = words(&mut f, "internal_domains").map(|d| d.trim_start_matches('.').to_lowercase()).collect();
+        config.internal_domains =
+            words(&mut f, "internal_domains").map(|d| d.trim_start_matches('.').to_lowercase()).collect();
         if let Some(strict) = f.flag("strict_blameless") {
             config.strict_blameless = strict;
         }

@@ -94,13 +94,7 @@ impl SiteArgs {
             }
             ContentSource::Example => None,
         });
-        Options {
-            content,
-            config: self.config,
-            theme,
-            base_url,
-            as_of: self.as_of.unwrap_or_else(Date::today),
-        }
+        Options { content, config: self.config, theme, base_url, as_of: self.as_of.unwrap_or_else(Date::today) }
     }
 }
 
@@ -156,6 +150,9 @@ fn report(outcome: &Outcome) {
     for d in &outcome.diagnostics {
         eprint!("{}", d.render(outcome.sources.get(&d.file).map(String::as_str)));
         eprintln!();
+    }
+    for note in &outcome.notes {
+        eprintln!("note: {note}");
     }
     if let Some(summary) = &outcome.summary {
         eprintln!("{summary}");

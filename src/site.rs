@@ -1,6 +1,6 @@
 //! The whole pipeline, stage after stage: load → validate → gate → render → output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::{normalise_base_url, Config};
@@ -43,6 +43,8 @@ pub struct Outcome {
     pub sources: BTreeMap<PathBuf, String>,
     /// "published N writeups; withheld M: …", once the gate has run.
     pub summary: Option<String>,
+    /// Things worth knowing that are not about one file.
+    pub notes: Vec<String>,
     pub withheld: Vec<WithheldEntry>,
     /// The rendered site, when there were no errors.
     pub files: Option<Files>,
@@ -82,11 +84,28 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
 
     let input = Input { config: &config, patterns: &knowledge.patterns, publication: &publication, as_of: opts.as_of };
     let files = render::render(&input, &theme, &mut diags)?;
+    let rendered: HashSet<&Path> = publication
+        .published
+        .iter()
+        .map(|w| w.source.as_path())
+        .chain(knowledge.patterns.iter().map(|p| p.source.as_path()))
+        .collect();
+    let unrendered = loaded.documents.iter().filter(|d| !rendered.contains(d.path.as_path()));
+    render::check_links(&input, unrendered.map(|d| (d.path.as_path(), &d.body)), &mut diags);
+    let mut notes = Vec::new();
+    if !config.has_absolute_base_url() {
+        notes.push(format!(
+            "base_url `{}` is not an absolute URL, so atom.xml, sitemap.xml and canonical links are left out; \
+             set base_url in site.yaml or pass --base-url https://…",
+            config.base_url
+        ));
+    }
     let failed = diags.has_errors();
     Ok(Outcome {
         diagnostics: diags.sorted(),
         sources: loaded.sources,
         summary: Some(summary),
+        notes,
         withheld,
         files: (!failed).then_some(files),
     })

@@ -28,7 +28,7 @@ pub fn bar_chart(id: &str, title: &str, bars: &[Bar]) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg class="timeline" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-title" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title>"#,
+        r#"<svg class="timeline" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="nm-{id}-title" xmlns="http://www.w3.org/2000/svg"><title id="nm-{id}-title">{}</title>"#,
         escape(title)
     );
     let _ = write!(
@@ -80,7 +80,7 @@ mod tests {
         ];
         let svg = bar_chart("c1", "Writeups & quarters", &bars);
         assert_eq!(svg.matches("<rect").count(), 2);
-        assert!(svg.contains(r#"<title id="c1-title">Writeups &amp; quarters</title>"#));
+        assert!(svg.contains(r#"<title id="nm-c1-title">Writeups &amp; quarters</title>"#));
         assert!(svg.contains("<title>&lt;Q2&gt;: 0</title>"));
         assert!(svg.contains(">2025</text>"));
         assert!(!svg.contains("NaN"));

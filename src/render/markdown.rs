@@ -41,8 +41,11 @@ pub struct Html {
     pub summary: String,
 }
 
-/// Ids the theme uses for its own landmarks, never given to content headings.
-const RESERVED_IDS: [&str; 6] = ["main", "content", "actions", "facts", "toc", "top"];
+/// The prefix of every id the theme uses for itself; no id from content may start with it.
+const THEME_ID_PREFIX: &str = "nm-";
+
+/// The prefix of footnote ids, so that they never meet heading ids.
+const FOOTNOTE_ID_PREFIX: &str = "fn-";
 
 /// Section whose first paragraph makes the best summary of a retrospective.
 const SUMMARY_SECTION: &str = "what-almost-failed";
@@ -58,7 +61,8 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
         Span::at_offset(&body.markdown, range.start, len, body.first_line)
     };
 
-    let toc = anchor_headings(&mut events);
+    let footnotes = prefix_footnotes(&mut events);
+    let toc = anchor_headings(&mut events, footnotes);
     let summary = summary(&events);
 
     let mut dropping_link = false;
@@ -91,6 +95,11 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
                 }
             },
             Event::End(TagEnd::Link) if dropping_link => dropping_link = false,
+            Event::TaskListMarker(done) => kept.push(Event::InlineHtml(CowStr::from(if done {
+                r#"<span class="task task-done">☑<span class="visually-hidden"> done:</span></span> "#
+            } else {
+                r#"<span class="task task-open">☐<span class="visually-hidden"> to do:</span></span> "#
+            }))),
             Event::Start(Tag::Image { dest_url, .. }) => {
                 diags.push(
                     Diagnostic::error(file, span_of(&range), format!("image `{dest_url}` cannot be published"))
@@ -112,9 +121,23 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
     Html { html: SANITIZER.clean(&raw).to_string(), toc, summary }
 }
 
+/// Renames footnotes to `fn-<label>`, returning the ids they take.
+fn prefix_footnotes(events: &mut [(Event, std::ops::Range<usize>)]) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    for (event, _) in events.iter_mut() {
+        let label = match event {
+            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => label,
+            _ => continue,
+        };
+        let id = format!("{FOOTNOTE_ID_PREFIX}{}", slugify(label));
+        *label = CowStr::from(id.clone());
+        ids.insert(id);
+    }
+    ids
+}
+
 /// Gives every heading a unique id from its text, and returns the h2/h3 ones as a table of contents.
-fn anchor_headings(events: &mut [(Event, std::ops::Range<usize>)]) -> Vec<TocEntry> {
-    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+fn anchor_headings(events: &mut [(Event, std::ops::Range<usize>)], mut used: HashSet<String>) -> Vec<TocEntry> {
     let mut toc = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -130,6 +153,7 @@ fn anchor_headings(events: &mut [(Event, std::ops::Range<usize>)]) -> Vec<TocEnt
             }
             let base = match slugify(&text) {
                 s if s.is_empty() => "section".to_string(),
+                s if s.starts_with(THEME_ID_PREFIX) => format!("section-{s}"),
                 s => s,
             };
             let mut anchor = base.clone();
@@ -191,26 +215,32 @@ pub fn shorten(text: &str, max: usize) -> String {
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.rm_tags(["img"])
-        .add_tags(["input", "section"])
-        .add_generic_attributes(["id"])
+        .add_tags(["section"])
         .add_tag_attributes("code", ["class"])
         .add_tag_attributes("sup", ["class"])
-        .add_tag_attributes("div", ["class"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("span", ["class"])
+        .add_tag_attributes("div", ["class", "id"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
         .set_tag_attribute_value("th", "scope", "col")
-        .filter_style_properties(HashSet::from(["text-align"]))
-        .attribute_filter(|element, attribute, value| match (element, attribute) {
-            ("code", "class") => is_language_class(value).then_some(Cow::Borrowed(value)),
-            ("sup", "class") => {
-                (value == "footnote-reference" || value == "footnote-definition-label").then(|| value.into())
+        .filter_style_properties(HashSet::from(["text-align"]));
+    for heading in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+        b.add_tag_attributes(heading, ["id"]);
+    }
+    b.attribute_filter(|element, attribute, value| {
+        let keep = match (element, attribute) {
+            ("code", "class") => is_language_class(value),
+            ("sup", "class") => value == "footnote-reference" || value == "footnote-definition-label",
+            ("div", "class") => value == "footnote-definition",
+            ("span", "class") => {
+                value.split(' ').all(|c| matches!(c, "task" | "task-done" | "task-open" | "visually-hidden"))
             }
-            ("div", "class") => (value == "footnote-definition").then(|| value.into()),
-            ("input", "type") => (value == "checkbox").then(|| value.into()),
-            (_, "id") => (!RESERVED_IDS.contains(&value)).then(|| value.into()),
-            _ => Some(value.into()),
-        });
+            ("div", "id") => value.starts_with(FOOTNOTE_ID_PREFIX),
+            (_, "id") => !value.starts_with(THEME_ID_PREFIX),
+            _ => true,
+        };
+        keep.then_some(Cow::Borrowed(value))
+    });
     b
 });
 
@@ -239,10 +269,10 @@ mod tests {
 
     #[test]
     fn headings_get_unique_anchors_and_a_toc() {
-        let (out, _) = html("## What almost failed\n\nThe rule.\n\n### Detail\n\n## Detail\n\n## Main\n");
+        let (out, _) = html("## What almost failed\n\nThe rule.\n\n### Detail\n\n## Detail\n\n## Main\n\n## NM-0004\n");
         assert!(out.html.contains(r#"<h2 id="what-almost-failed">"#), "{}", out.html);
         let ids: Vec<_> = out.toc.iter().map(|t| t.id.as_str()).collect();
-        assert_eq!(ids, ["what-almost-failed", "detail", "detail-1", "main-1"]);
+        assert_eq!(ids, ["what-almost-failed", "detail", "detail-1", "main", "section-nm-0004"]);
         assert_eq!(out.summary, "The rule.");
     }
 
@@ -255,8 +285,8 @@ mod tests {
             "<table>",
             r#"<th style="text-align:left" scope="col">"#,
             "<del>old</del>",
-            r#"type="checkbox""#,
-            "checked",
+            r#"<span class="task task-done">☑"#,
+            r#"<span class="task task-open">☐"#,
             r#"class="footnote-reference""#,
             r#"<code class="language-rust">"#,
         ] {

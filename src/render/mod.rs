@@ -6,6 +6,7 @@ pub mod markdown;
 mod view;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use tera::{Context, Tera};
 
@@ -13,7 +14,7 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::Diagnostics;
 use crate::gate::Publication;
-use crate::model::{slugify, Pattern, Writeup};
+use crate::model::{slugify, Body, Pattern, Writeup};
 use crate::theme::Theme;
 use crate::Error;
 use links::Links;
@@ -68,6 +69,19 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
+/// Reports the link problems of documents that are not rendered (withheld writeups, documents
+/// that failed validation), so that `check` catches them before a writeup is approved.
+pub fn check_links<'a>(
+    input: &Input<'_>,
+    documents: impl IntoIterator<Item = (&'a Path, &'a Body)>,
+    diags: &mut Diagnostics,
+) {
+    let links = Links::new(input.publication, input.patterns);
+    for (path, body) in documents {
+        markdown::render(body, path, "../", |dest| links.resolve(path, dest), diags);
+    }
+}
+
 fn template_error(e: tera::Error) -> Error {
     let mut message = e.to_string();
     let mut source = std::error::Error::source(&e);
@@ -110,10 +124,7 @@ impl Site {
             let html = markdown::render(&w.body, &w.source, "../", |dest| links.resolve(&w.source, dest), diags);
             let mut tag_views = Vec::new();
             for name in &w.tags {
-                let slug = match slugify(name) {
-                    s if s.is_empty() => "tag".to_string(),
-                    s => s,
-                };
+                let slug = tag_slug(name);
                 let url = format!("tags/{slug}.html");
                 let entry = tags
                     .entry(slug)
@@ -222,6 +233,9 @@ impl Site {
         ctx.insert("root", config.base_path());
         out.page_at("404.html", "404", "Page not found", "This page does not exist.", "404.html", ctx)?;
 
+        if !config.has_absolute_base_url() {
+            return out.page("robots.txt", "robots", "robots.txt", "", "robots.txt", Context::new());
+        }
         let mut entries: Vec<&WriteupView> = self.writeups.iter().collect();
         entries.sort_by(|a, b| b.reported.cmp(&a.reported).then_with(|| a.id.cmp(&b.id)));
         entries.truncate(FEED_ENTRIES);
@@ -289,6 +303,15 @@ impl Pages<'_> {
         let text = self.tera.render(template, &full).map_err(template_error)?;
         self.files.insert(path.to_string(), text.into_bytes());
         Ok(())
+    }
+}
+
+/// The file name of a tag's page: never empty, and never `index`, the tag index's own name.
+fn tag_slug(name: &str) -> String {
+    match slugify(name) {
+        s if s.is_empty() => "tag".to_string(),
+        s if s == "index" => "index-tag".to_string(),
+        s => s,
     }
 }
 

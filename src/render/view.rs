@@ -12,6 +12,8 @@ pub struct SiteView {
     pub title: String,
     pub description: String,
     pub base_url: String,
+    /// Whether `base_url` is absolute: canonical links, the feed and the sitemap need it.
+    pub absolute: bool,
     pub max_tlp: String,
     pub max_tlp_label: String,
 }
@@ -22,6 +24,7 @@ impl SiteView {
             title: config.title.clone(),
             description: config.description.clone(),
             base_url: config.base_url.clone(),
+            absolute: config.has_absolute_base_url(),
             max_tlp: config.max_tlp.as_str().to_string(),
             max_tlp_label: config.max_tlp_label(),
         }

@@ -138,8 +138,12 @@ impl<'a> Fields<'a> {
             NodeKind::Bool(b) => Some(b),
             _ => {
                 self.diags.push(
-                    Diagnostic::error(self.file, node.span, format!("`{key}` must be true or false, found {}", node.type_name()))
-                        .with_hint(format!("write `{key}: true` or `{key}: false`")),
+                    Diagnostic::error(
+                        self.file,
+                        node.span,
+                        format!("`{key}` must be true or false, found {}", node.type_name()),
+                    )
+                    .with_hint(format!("write `{key}: true` or `{key}: false`")),
                 );
                 None
             }

@@ -33,20 +33,19 @@ pub struct Knowledge {
 /// Validates every document, then what only the whole set can tell (unique ids, known patterns).
 /// `today` catches dates in the future.
 pub fn validate(documents: &[Document], today: Date, diags: &mut Diagnostics) -> Knowledge {
-    let mut knowledge = Knowledge::default();
-    for doc in documents {
-        match doc.kind {
-            Kind::Writeup => knowledge.writeups.extend(writeup(doc, today, diags)),
-            Kind::Pattern => knowledge.patterns.extend(pattern(doc, diags)),
-        }
-    }
-    check_unique_ids(&knowledge.writeups, diags);
-    check_unique_slugs(&knowledge.patterns, diags);
-    check_pattern_refs(&knowledge, diags);
-    knowledge
+    let of_kind = |kind| documents.iter().filter(move |d| d.kind == kind);
+    let patterns: Vec<Pattern> = of_kind(Kind::Pattern).filter_map(|d| pattern(d, diags)).collect();
+    check_unique_slugs(&patterns, diags);
+    let slugs: Vec<&str> = patterns.iter().map(|p| p.slug.as_str()).collect();
+    let writeups: Vec<Writeup> = of_kind(Kind::Writeup).filter_map(|d| writeup(d, today, &slugs, diags)).collect();
+    check_unique_ids(&writeups, diags);
+    Knowledge { writeups, patterns }
 }
 
-fn writeup(doc: &Document, today: Date, diags: &mut Diagnostics) -> Option<Writeup> {
+/// Names that page files already use: `writeups/index.html`, `patterns/index.html`.
+const RESERVED_NAMES: [&str; 1] = ["index"];
+
+fn writeup(doc: &Document, today: Date, slugs: &[&str], diags: &mut Diagnostics) -> Option<Writeup> {
     let file = doc.path.as_path();
     let mut f = Fields::new(file, &doc.front, "the front matter", diags)?;
     let id = f.text("id", Need::Required, "give the writeup a unique id such as NM-0042");
@@ -80,7 +79,15 @@ fn writeup(doc: &Document, today: Date, diags: &mut Diagnostics) -> Option<Write
                 Diagnostic::error(file, *span, format!("id `{id}` cannot be used in a URL"))
                     .with_hint("use letters, digits, `-` and `_` only, e.g. NM-0042"),
             );
+        } else if RESERVED_NAMES.contains(&id.to_lowercase().as_str()) {
+            diags.push(
+                Diagnostic::error(file, *span, format!("id `{id}` is reserved for the list of writeups"))
+                    .with_hint("use an id such as NM-0042"),
+            );
         }
+    }
+    for (slug, span) in patterns.iter().flatten() {
+        check_pattern_ref(file, slug, *span, slugs, diags);
     }
     if let Some(patterns) = &patterns {
         if patterns.is_empty() {
@@ -202,7 +209,11 @@ fn allowances(f: &mut Fields<'_>) -> Option<Vec<Allowance>> {
     for item in items {
         let mut a = Fields::new(file, item, "an allowance", f.diags())?;
         let text = a.text("text", Need::Required, "the exact text the gate may accept, e.g. `text: 10.0.0.0/8`");
-        let reason = a.text("reason", Need::Required, "why it is safe to publish, e.g. `reason: a private range named in a policy`");
+        let reason = a.text(
+            "reason",
+            Need::Required,
+            "why it is safe to publish, e.g. `reason: a private range named in a policy`",
+        );
         a.finish();
         match (text, reason) {
             (Some((text, span)), Some((reason, _))) => out.push(Allowance { text, reason, span }),
@@ -302,7 +313,21 @@ fn pattern(doc: &Document, diags: &mut Diagnostics) -> Option<Pattern> {
             );
             None
         }
+        Some((slug, span)) if RESERVED_NAMES.contains(&slug.as_str()) => {
+            diags.push(
+                Diagnostic::error(file, span, format!("slug `{slug}` is reserved for the list of patterns"))
+                    .with_hint("choose another slug"),
+            );
+            None
+        }
         Some((slug, _)) => Some(slug),
+        None if RESERVED_NAMES.contains(&stem.as_str()) => {
+            diags.push(
+                Diagnostic::error(file, doc.front.span, format!("`{stem}` is reserved for the list of patterns"))
+                    .with_hint("rename the file, or add `slug: another-name`"),
+            );
+            None
+        }
         None if is_slug(&stem) => Some(stem),
         None => {
             diags.push(
@@ -381,21 +406,16 @@ fn check_unique_slugs(patterns: &[Pattern], diags: &mut Diagnostics) {
     }
 }
 
-fn check_pattern_refs(k: &Knowledge, diags: &mut Diagnostics) {
-    let slugs: Vec<&str> = k.patterns.iter().map(|p| p.slug.as_str()).collect();
-    for w in &k.writeups {
-        for (slug, span) in &w.patterns {
-            if slugs.contains(&slug.as_str()) {
-                continue;
-            }
-            let hint = match did_you_mean(slug, &slugs) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None if slugs.is_empty() => "add the pattern as content/patterns/<slug>.md".to_string(),
-                None => format!("known patterns: {}", slugs.join(", ")),
-            };
-            diags.push(Diagnostic::error(&w.source, *span, format!("unknown pattern `{slug}`")).with_hint(hint));
-        }
+fn check_pattern_ref(file: &Path, slug: &str, span: Span, slugs: &[&str], diags: &mut Diagnostics) {
+    if slugs.contains(&slug) {
+        return;
     }
+    let hint = match did_you_mean(slug, slugs) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None if slugs.is_empty() => "add the pattern as content/patterns/<slug>.md".to_string(),
+        None => format!("known patterns: {}", slugs.join(", ")),
+    };
+    diags.push(Diagnostic::error(file, span, format!("unknown pattern `{slug}`")).with_hint(hint));
 }
 
 #[cfg(test)]
