@@ -1,0 +1,23 @@
+//! Integration tests of the `nearmiss` binary, one module per feature (as mdBook organises
+//! its own): each runs the real binary on a small fixture and reads what it wrote.
+
+mod common;
+
+#[path = "site/atomic.rs"]
+mod atomic;
+#[path = "site/cli.rs"]
+mod cli;
+#[path = "site/diagnostics.rs"]
+mod diagnostics;
+#[path = "site/links.rs"]
+mod links;
+#[path = "site/pages.rs"]
+mod pages;
+#[path = "site/reproducible.rs"]
+mod reproducible;
+#[path = "site/subpath.rs"]
+mod subpath;
+#[path = "site/withheld.rs"]
+mod withheld;
+#[path = "site/xss.rs"]
+mod xss;
