@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::kri::{self, def::KriDef};
 use crate::model::Tlp;
 use crate::validate::fields::{Fields, Need};
 use crate::yaml::Node;
@@ -26,6 +27,8 @@ pub struct Config {
     pub internal_domains: Vec<String>,
     /// Blaming language is an error rather than a warning.
     pub strict_blameless: bool,
+    /// The Key Risk Indicators (`kris:`), or the embedded default set.
+    pub kris: Vec<KriDef>,
 }
 
 impl Default for Config {
@@ -40,6 +43,7 @@ impl Default for Config {
             blocked_orgs: Vec::new(),
             internal_domains: Vec::new(),
             strict_blameless: false,
+            kris: kri::def::defaults(),
         }
     }
 }
@@ -88,6 +92,7 @@ impl Config {
         if let Some(strict) = f.flag("strict_blameless") {
             config.strict_blameless = strict;
         }
+        config.kris = kri::def::read(&mut f);
         f.finish();
         config
     }

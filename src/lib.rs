@@ -1,13 +1,15 @@
 //! nearmiss turns a folder of blameless near-miss retrospectives into a static knowledge-base site.
 //!
 //! The pipeline runs one way: [`load`] (walk and parse) → [`validate`] (schema) → [`gate`]
-//! (publication rules) → [`render`] (markdown, sanitising, templates) → [`output`] (atomic write).
+//! (publication rules) → [`kri`] (indicators from the published set) → [`render`] (markdown,
+//! sanitising, templates) → [`output`] (atomic write).
 //! [`site`] strings the stages together; [`scaffold`] writes new writeups and knowledge bases.
 
 pub mod config;
 pub mod date;
 pub mod diagnostic;
 pub mod gate;
+pub mod kri;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -1,0 +1,234 @@
+//! The metrics a KRI can track, each defined precisely (here and on its page) and computed
+//! for one period from the published near misses a KRI selects.
+
+use crate::date::Date;
+use crate::model::{Action, ActionState, Keyword, Severity, StoppedBy, Writeup};
+
+use super::period::Period;
+use super::value::{Tenths, Unit};
+
+/// What a KRI measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Metric {
+    /// Near misses that occurred in the period.
+    Reported,
+    /// Median days from `occurred` to `reported`.
+    ReportingLagMedian,
+    /// 90th-percentile (nearest rank) days from `occurred` to `reported`.
+    ReportingLagP90,
+    /// Share stopped only by luck.
+    LuckShare,
+    /// Share stopped by monitoring or automation: detection maturity.
+    ControlShare,
+    /// Share whose pattern an earlier near miss had within `window_days` days before.
+    RepeatRate { window_days: u32 },
+    /// Share of action items closed by their due date, among those due in the period.
+    ActionClosureRate,
+    /// Action items open past their due date at the end of the period.
+    OverdueActions,
+    /// Mean days from the near miss's report to an action item's closing.
+    MeanDaysToClose,
+    /// Sum of severity weights.
+    Exposure,
+}
+
+/// The look-back of `repeat_rate` when a KRI does not set `window_days`.
+pub const DEFAULT_REPEAT_WINDOW: u32 = 90;
+
+impl Keyword for Metric {
+    const ALL: &'static [(&'static str, Self)] = &[
+        ("reported", Metric::Reported),
+        ("reporting_lag_median", Metric::ReportingLagMedian),
+        ("reporting_lag_p90", Metric::ReportingLagP90),
+        ("luck_share", Metric::LuckShare),
+        ("control_share", Metric::ControlShare),
+        ("repeat_rate", Metric::RepeatRate { window_days: DEFAULT_REPEAT_WINDOW }),
+        ("action_closure_rate", Metric::ActionClosureRate),
+        ("overdue_actions", Metric::OverdueActions),
+        ("mean_days_to_close", Metric::MeanDaysToClose),
+        ("exposure", Metric::Exposure),
+    ];
+}
+
+/// How much each severity weighs in [`Metric::Exposure`]: each level doubles the one below.
+pub fn severity_weight(severity: Severity) -> i64 {
+    match severity {
+        Severity::Low => 1,
+        Severity::Medium => 2,
+        Severity::High => 4,
+        Severity::Critical => 8,
+    }
+}
+
+/// One period's figure and the records behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Measure {
+    /// `None` is "no data": nothing to divide by, or nothing to take a median of.
+    pub value: Option<Tenths>,
+    /// For shares, the records counted above the line.
+    pub numerator: Option<usize>,
+    /// How many records (near misses or action items) the figure is computed from.
+    pub records: usize,
+    /// Ids of the near misses behind the figure, oldest first.
+    pub writeups: Vec<String>,
+}
+
+impl Metric {
+    /// The metric's name as `site.yaml` writes it.
+    pub fn name(self) -> &'static str {
+        Metric::ALL.iter().find(|(_, m)| m.same_kind(self)).map_or("", |(w, _)| w)
+    }
+
+    fn same_kind(self, other: Metric) -> bool {
+        std::mem::discriminant(&self) == std::mem::discriminant(&other)
+    }
+
+    pub fn unit(self) -> Unit {
+        match self {
+            Metric::Reported | Metric::OverdueActions => Unit::Count,
+            Metric::ReportingLagMedian | Metric::ReportingLagP90 | Metric::MeanDaysToClose => Unit::Days,
+            Metric::LuckShare | Metric::ControlShare | Metric::RepeatRate { .. } | Metric::ActionClosureRate => {
+                Unit::Percent
+            }
+            Metric::Exposure => Unit::Score,
+        }
+    }
+
+    /// What the records behind a figure are.
+    pub fn records_noun(self) -> &'static str {
+        match self {
+            Metric::ActionClosureRate | Metric::OverdueActions | Metric::MeanDaysToClose => "action items",
+            _ => "near misses",
+        }
+    }
+
+    /// The exact definition, as the KRI's page shows it.
+    pub fn definition(self) -> String {
+        const EVENT: &str = "A near miss belongs to the period its `occurred` date falls in; only near misses \
+                             reported on or before the as-of date count.";
+        const SHARE: &str = "as a percentage to one decimal (half up); no data when none occurred in the period.";
+        match self {
+            Metric::Reported => format!(
+                "The number of near misses that occurred in the period. {EVENT} A period without any counts 0: \
+                 zero reports is a finding, not a gap."
+            ),
+            Metric::ReportingLagMedian => format!(
+                "The median of `reported − occurred` in days over the near misses that occurred in the period; \
+                 for an even count, the mean of the two middle values. {EVENT} No data when none occurred."
+            ),
+            Metric::ReportingLagP90 => format!(
+                "The 90th percentile of `reported − occurred` in days over the near misses that occurred in the \
+                 period, by nearest rank: the ⌈0.9 × n⌉-th smallest. {EVENT} No data when none occurred."
+            ),
+            Metric::LuckShare => format!(
+                "Near misses with `stopped_by: luck`, divided by all near misses of the period, {SHARE} {EVENT}"
+            ),
+            Metric::ControlShare => format!(
+                "Near misses with `stopped_by: monitoring` or `automation`, divided by all near misses of the \
+                 period, {SHARE} {EVENT}"
+            ),
+            Metric::RepeatRate { window_days } => format!(
+                "Near misses sharing a pattern with an earlier near miss of this KRI's selection that occurred at \
+                 most {window_days} days before (on the same day, the one with the smaller id is earlier), divided \
+                 by all near misses of the period, {SHARE} {EVENT}"
+            ),
+            Metric::ActionClosureRate => "Of the action items due in the period whose outcome is known on the \
+                 as-of date (closed by then, or still open after their due date), the share closed on or before \
+                 their due date, as a percentage to one decimal (half up). An item due on the as-of date and still \
+                 open is not yet late and is left out. No data when no item qualifies."
+                .to_string(),
+            Metric::OverdueActions => "The number of action items open at the end of the period (not closed on \
+                 or before it) whose due date is before it. The end of the period in progress is the as-of date. \
+                 Only items of near misses reported by then count. A period without any counts 0."
+                .to_string(),
+            Metric::MeanDaysToClose => "The mean of `closed − reported` in days (the near miss's report date; an \
+                 item closed before the report counts 0) over the action items closed in the period, on or \
+                 before the as-of date, to one decimal (half up). No data when none was closed."
+                .to_string(),
+            Metric::Exposure => format!(
+                "The sum of severity weights of the near misses that occurred in the period: low 1, medium 2, \
+                 high 4, critical 8. {EVENT} A period without any scores 0."
+            ),
+        }
+    }
+
+    /// The figure for `period` over `selected` (published near misses, reported by `as_of`).
+    pub fn measure(self, selected: &[&Writeup], period: Period, as_of: Date) -> Measure {
+        let occurred: Vec<&Writeup> = selected.iter().copied().filter(|w| period.contains(w.occurred)).collect();
+        let lags = || occurred.iter().map(|w| w.occurred.days_until(w.reported)).collect::<Vec<_>>();
+        let share = |hit: &dyn Fn(&Writeup) -> bool| {
+            let n = occurred.iter().filter(|w| hit(w)).count();
+            (Tenths::percent(n, occurred.len()), Some(n))
+        };
+        let (value, numerator) = match self {
+            Metric::Reported => (Some(Tenths::whole(occurred.len() as i64)), None),
+            Metric::ReportingLagMedian => (Tenths::median(&lags()), None),
+            Metric::ReportingLagP90 => (Tenths::p90(&lags()), None),
+            Metric::LuckShare => share(&|w| w.stopped_by == StoppedBy::Luck),
+            Metric::ControlShare => share(&|w| matches!(w.stopped_by, StoppedBy::Monitoring | StoppedBy::Automation)),
+            Metric::RepeatRate { window_days } => share(&|w| is_repeat(w, selected, window_days)),
+            Metric::Exposure => (Some(Tenths::whole(occurred.iter().map(|w| severity_weight(w.severity)).sum())), None),
+            Metric::ActionClosureRate | Metric::OverdueActions | Metric::MeanDaysToClose => {
+                return self.measure_actions(selected, period, as_of)
+            }
+        };
+        Measure { value, numerator, records: occurred.len(), writeups: ids(occurred) }
+    }
+
+    fn measure_actions(self, selected: &[&Writeup], period: Period, as_of: Date) -> Measure {
+        let end = period.end().min(as_of);
+        let all = selected.iter().flat_map(|w| w.actions.iter().map(move |a| (*w, a)));
+        let counted: Vec<(&Writeup, &Action)> = match self {
+            Metric::ActionClosureRate => all
+                .filter(|(_, a)| period.contains(a.due) && (closed_by(a, as_of).is_some() || a.due < as_of))
+                .collect(),
+            Metric::OverdueActions => {
+                all.filter(|(w, a)| w.reported <= end && closed_by(a, end).is_none() && a.due < end).collect()
+            }
+            // Mean days to close: the items closed in the period.
+            _ => all.filter(|(_, a)| closed_by(a, as_of).is_some_and(|c| period.contains(c))).collect(),
+        };
+        let (value, numerator) = match self {
+            Metric::ActionClosureRate => {
+                let on_time = counted.iter().filter(|(_, a)| closed_by(a, a.due).is_some()).count();
+                (Tenths::percent(on_time, counted.len()), Some(on_time))
+            }
+            Metric::OverdueActions => (Some(Tenths::whole(counted.len() as i64)), None),
+            _ => {
+                let days: Vec<i64> = counted
+                    .iter()
+                    .filter_map(|(w, a)| closed_by(a, as_of).map(|c| w.reported.days_until(c).max(0)))
+                    .collect();
+                (Tenths::mean(&days), None)
+            }
+        };
+        let owners = counted.iter().map(|(w, _)| *w).collect();
+        Measure { value, numerator, records: counted.len(), writeups: ids(owners) }
+    }
+}
+
+/// The day `action` was closed, if that is on or before `date`.
+pub fn closed_by(action: &Action, date: Date) -> Option<Date> {
+    match action.state {
+        ActionState::Done { closed } if closed <= date => Some(closed),
+        _ => None,
+    }
+}
+
+/// Whether an earlier near miss among `selected` shares a pattern with `w` within `window_days`.
+fn is_repeat(w: &Writeup, selected: &[&Writeup], window_days: u32) -> bool {
+    selected.iter().any(|v| {
+        let gap = v.occurred.days_until(w.occurred);
+        let earlier = (v.occurred, v.id.to_lowercase()) < (w.occurred, w.id.to_lowercase());
+        earlier
+            && gap <= i64::from(window_days)
+            && v.patterns.iter().any(|(p, _)| w.patterns.iter().any(|(q, _)| p == q))
+    })
+}
+
+/// Ids, oldest near miss first.
+fn ids(mut writeups: Vec<&Writeup>) -> Vec<String> {
+    writeups.sort_by(|a, b| (a.occurred, &a.id).cmp(&(b.occurred, &b.id)));
+    writeups.dedup_by(|a, b| a.id == b.id);
+    writeups.into_iter().map(|w| w.id.clone()).collect()
+}

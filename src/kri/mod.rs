@@ -1,0 +1,150 @@
+//! Key Risk Indicators: the aggregate side of the knowledge base. A pipeline stage between the
+//! gate and the renderer: it takes only the *published* writeups, the patterns, the declared
+//! KRIs and the as-of date, and returns every KRI's series of periods. Pure functions, no I/O.
+//!
+//! A series runs from the period of the earliest date the KRI's selection has (an `occurred`
+//! date, or an action item's `due` or `closed` date) to the period containing the as-of date.
+//! The **headline** ("current") value is that of the last *complete* period, the last one that
+//! ended on or before the as-of date, because a period in progress undercounts; only when the
+//! series has no complete period is the period in progress the headline, marked as such.
+
+pub mod def;
+pub mod metric;
+pub mod period;
+pub mod value;
+
+use std::collections::BTreeMap;
+
+use crate::date::Date;
+use crate::model::{Action, ActionState, Pattern, Writeup};
+use def::{Filter, KriDef, Rag};
+use metric::Measure;
+use period::Period;
+use value::Tenths;
+
+/// One period of a KRI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Point {
+    pub period: Period,
+    /// Whether the period ended on or before the as-of date.
+    pub complete: bool,
+    pub measure: Measure,
+    /// The RAG status, when the KRI is rated and the period has data.
+    pub status: Option<Rag>,
+}
+
+/// A KRI computed over its periods, oldest first; never empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series {
+    pub def: KriDef,
+    pub points: Vec<Point>,
+    /// Whether the thresholds apply: false for count-like KRIs recomputed for one pattern,
+    /// whose thresholds were set for the whole knowledge base.
+    pub rated: bool,
+    headline: usize,
+}
+
+impl Series {
+    /// The headline point: the last complete period, else the period in progress.
+    pub fn headline(&self) -> &Point {
+        &self.points[self.headline]
+    }
+
+    /// The period before the headline, if the series has one.
+    pub fn previous(&self) -> Option<&Point> {
+        self.headline.checked_sub(1).map(|i| &self.points[i])
+    }
+
+    /// The headline value minus the previous one, when both have data.
+    pub fn change(&self) -> Option<Tenths> {
+        Some(self.headline().measure.value?.minus(self.previous()?.measure.value?))
+    }
+
+    /// The points up to and including the headline, at most `n` of them.
+    pub fn recent(&self, n: usize) -> &[Point] {
+        &self.points[(self.headline + 1).saturating_sub(n)..=self.headline]
+    }
+}
+
+/// Every KRI of the site, and for each pattern the site's KRIs recomputed on its near misses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Indicators {
+    pub site: Vec<Series>,
+    /// By pattern slug: the site KRIs that do not filter on patterns, restricted to that pattern.
+    pub by_pattern: BTreeMap<String, Vec<Series>>,
+}
+
+/// Computes every KRI. `published` must hold only what the gate published: nothing else is read.
+pub fn compute(published: &[Writeup], patterns: &[Pattern], defs: &[KriDef], as_of: Date) -> Indicators {
+    let site = defs.iter().map(|d| series(d, published, as_of, true)).collect();
+    let by_pattern = patterns
+        .iter()
+        .map(|p| {
+            let scoped = defs.iter().filter(|d| d.filter.patterns.is_empty()).map(|d| {
+                let def = KriDef {
+                    filter: Filter { patterns: vec![(p.slug.clone(), Default::default())], ..d.filter.clone() },
+                    ..d.clone()
+                };
+                series(&def, published, as_of, d.metric.unit().is_scale_free())
+            });
+            (p.slug.clone(), scoped.collect())
+        })
+        .collect();
+    Indicators { site, by_pattern }
+}
+
+/// One KRI over its periods. Near misses reported after `as_of` were not known then and are left out.
+pub fn series(def: &KriDef, published: &[Writeup], as_of: Date, rated: bool) -> Series {
+    let selected: Vec<&Writeup> = published.iter().filter(|w| w.reported <= as_of && def.filter.selects(w)).collect();
+    let last = Period::containing(def.period, as_of);
+    let earliest = selected
+        .iter()
+        .flat_map(|w| std::iter::once(w.occurred).chain(w.actions.iter().flat_map(action_dates)))
+        .filter(|d| *d <= as_of)
+        .min();
+    let first = earliest.map_or(last, |d| Period::containing(def.period, d));
+    let points: Vec<Point> = Period::range(first, last)
+        .into_iter()
+        .map(|period| {
+            let measure = def.metric.measure(&selected, period, as_of);
+            let status = measure.value.filter(|_| rated).map(|v| def.thresholds.rate(v));
+            Point { period, complete: period.end() <= as_of, measure, status }
+        })
+        .collect();
+    let headline = points.iter().rposition(|p| p.complete).unwrap_or(points.len() - 1);
+    Series { def: def.clone(), points, rated, headline }
+}
+
+/// An action item's due date and, when done, its closing date.
+fn action_dates(a: &Action) -> impl Iterator<Item = Date> {
+    let closed = match a.state {
+        ActionState::Done { closed } => Some(closed),
+        ActionState::Open => None,
+    };
+    std::iter::once(a.due).chain(closed)
+}
+
+/// Where an action item stands on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionStatus {
+    /// Open and not yet past its due date.
+    Open,
+    /// Open after its due date.
+    Overdue,
+    /// Closed on or before the date.
+    Done { closed: Date },
+}
+
+impl ActionStatus {
+    /// The status of `action` on `date`: an item closed after `date` was still open then.
+    pub fn on(action: &Action, date: Date) -> ActionStatus {
+        match metric::closed_by(action, date) {
+            Some(closed) => ActionStatus::Done { closed },
+            None if action.due < date => ActionStatus::Overdue,
+            None => ActionStatus::Open,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
