@@ -42,6 +42,8 @@ pub enum Error {
     BadBaseUrl(String),
     #[error("{0}")]
     Scaffold(String),
+    #[error("could not write the data exports: {0}")]
+    Export(String),
 }
 
 impl Error {

@@ -159,8 +159,13 @@ pub struct Writeup {
 impl Writeup {
     /// The page's path from the site root; ids are matched case-insensitively, so URLs are lowercase.
     pub fn url(&self) -> String {
-        format!("writeups/{}.html", self.id.to_lowercase())
+        writeup_url(&self.id)
     }
+}
+
+/// The page of the writeup with `id`, from the site root.
+pub fn writeup_url(id: &str) -> String {
+    format!("writeups/{}.html", id.to_lowercase())
 }
 
 /// A recurring class of near miss, tied to a risk.

@@ -7,6 +7,7 @@ use crate::config::{normalise_base_url, Config};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics, Level};
 use crate::gate::{self, Withheld};
+use crate::kri;
 use crate::load::{self, ContentSource};
 use crate::render::{self, Files, Input};
 use crate::theme::Theme;
@@ -82,7 +83,18 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
         .collect();
     withheld.sort_by(|a, b| a.file.cmp(&b.file));
 
-    let input = Input { config: &config, patterns: &knowledge.patterns, publication: &publication, as_of: opts.as_of };
+    if let Some((path, _)) = &loaded.config {
+        let slugs: Vec<&str> = knowledge.patterns.iter().map(|p| p.slug.as_str()).collect();
+        kri::def::check_patterns(path, &config.kris, &slugs, &mut diags);
+    }
+    let indicators = kri::compute(&publication.published, &knowledge.patterns, &config.kris, opts.as_of);
+    let input = Input {
+        config: &config,
+        patterns: &knowledge.patterns,
+        publication: &publication,
+        as_of: opts.as_of,
+        indicators: &indicators,
+    };
     let files = render::render(&input, &theme, &mut diags)?;
     let rendered: HashSet<&Path> = publication
         .published

@@ -85,6 +85,10 @@ mod tests {
             "atom.xml",
             "sitemap.xml",
             "robots.txt",
+            "kris.html",
+            "kri.html",
+            "summary.html",
+            "actions.html",
         ] {
             assert!(theme.templates.contains_key(name), "missing {name}");
         }

@@ -104,7 +104,7 @@ impl Metric {
 
     /// The exact definition, as the KRI's page shows it.
     pub fn definition(self) -> String {
-        const EVENT: &str = "A near miss belongs to the period its `occurred` date falls in; only near misses \
+        const EVENT: &str = "A near miss belongs to the period its occurred date falls in; only near misses \
                              reported on or before the as-of date count.";
         const SHARE: &str = "as a percentage to one decimal (half up); no data when none occurred in the period.";
         match self {
@@ -113,18 +113,18 @@ impl Metric {
                  zero reports is a finding, not a gap."
             ),
             Metric::ReportingLagMedian => format!(
-                "The median of `reported − occurred` in days over the near misses that occurred in the period; \
+                "The median of reported − occurred in days over the near misses that occurred in the period; \
                  for an even count, the mean of the two middle values. {EVENT} No data when none occurred."
             ),
             Metric::ReportingLagP90 => format!(
-                "The 90th percentile of `reported − occurred` in days over the near misses that occurred in the \
+                "The 90th percentile of reported − occurred in days over the near misses that occurred in the \
                  period, by nearest rank: the ⌈0.9 × n⌉-th smallest. {EVENT} No data when none occurred."
             ),
-            Metric::LuckShare => format!(
-                "Near misses with `stopped_by: luck`, divided by all near misses of the period, {SHARE} {EVENT}"
-            ),
+            Metric::LuckShare => {
+                format!("Near misses with stopped_by: luck, divided by all near misses of the period, {SHARE} {EVENT}")
+            }
             Metric::ControlShare => format!(
-                "Near misses with `stopped_by: monitoring` or `automation`, divided by all near misses of the \
+                "Near misses with stopped_by: monitoring or automation, divided by all near misses of the \
                  period, {SHARE} {EVENT}"
             ),
             Metric::RepeatRate { window_days } => format!(
@@ -141,7 +141,7 @@ impl Metric {
                  or before it) whose due date is before it. The end of the period in progress is the as-of date. \
                  Only items of near misses reported by then count. A period without any counts 0."
                 .to_string(),
-            Metric::MeanDaysToClose => "The mean of `closed − reported` in days (the near miss's report date; an \
+            Metric::MeanDaysToClose => "The mean of closed − reported in days (the near miss's report date; an \
                  item closed before the report counts 0) over the action items closed in the period, on or \
                  before the as-of date, to one decimal (half up). No data when none was closed."
                 .to_string(),

@@ -1,6 +1,8 @@
 //! Renders the published knowledge base into pages: markdown to safe HTML, then the theme.
 
 pub mod chart;
+mod export;
+mod indicators;
 mod links;
 pub mod markdown;
 mod view;
@@ -14,6 +16,7 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::Diagnostics;
 use crate::gate::Publication;
+use crate::kri::Indicators;
 use crate::model::{slugify, Body, Pattern, Writeup};
 use crate::theme::Theme;
 use crate::Error;
@@ -32,6 +35,8 @@ pub struct Input<'a> {
     pub publication: &'a Publication,
     /// The date "overdue" is judged against.
     pub as_of: Date,
+    /// The KRIs, computed from the published writeups only.
+    pub indicators: &'a Indicators,
 }
 
 const RECENT: usize = 10;
@@ -213,6 +218,7 @@ impl Site {
             full.writeups = Some(members.into_iter().cloned().collect());
             let mut ctx = Context::new();
             ctx.insert("pattern", &full);
+            ctx.insert("kris", &indicators::pattern_panel(input, &p.slug));
             out.page(&p.url, "pattern", &p.title, &p.risk, "pattern.html", ctx)?;
         }
 
@@ -228,6 +234,9 @@ impl Site {
             let description = format!("Near-miss writeups tagged {}.", tag.name);
             out.page(&tag.url, "tag", &title, &description, "tag.html", ctx)?;
         }
+
+        indicators::render_pages(input, &self.writeups, &self.patterns, out)?;
+        out.files.extend(export::files(input, &self.writeups)?);
 
         let mut ctx = Context::new();
         ctx.insert("root", config.base_path());
@@ -256,6 +265,7 @@ impl Site {
         );
         urls.extend(self.patterns.iter().map(|p| SitemapUrl { loc: p.url.clone(), lastmod: p.latest }));
         urls.extend(self.tags.iter().map(|(t, _)| SitemapUrl { loc: t.url.clone(), lastmod: None }));
+        urls.extend(indicators::paths(input).into_iter().map(|loc| SitemapUrl { loc, lastmod: None }));
         let mut ctx = Context::new();
         ctx.insert("urls", &urls);
         out.page("sitemap.xml", "sitemap", "Sitemap", "", "sitemap.xml", ctx)?;

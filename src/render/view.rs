@@ -4,7 +4,11 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::model::{ActionState, Keyword, Pattern, StoppedBy, Writeup};
+use crate::kri::def::{Direction, Rag, Thresholds};
+use crate::kri::value::{Tenths, Unit};
+use crate::kri::{ActionStatus, Point, Series};
+use crate::model::{writeup_url, Action, ActionState, Keyword, Pattern, StoppedBy, Writeup};
+use crate::render::chart;
 use crate::render::markdown::TocEntry;
 
 #[derive(Debug, Clone, Serialize)]
@@ -241,7 +245,8 @@ impl PatternView {
     }
 }
 
-fn capitalise(word: &str) -> String {
+/// The word with its first letter in upper case.
+pub(crate) fn capitalise(word: &str) -> String {
     let mut chars = word.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
@@ -258,6 +263,265 @@ pub struct YearView {
 pub struct SitemapUrl {
     pub loc: String,
     pub lastmod: Option<Date>,
+}
+
+/// A KRI as the dashboard, its own page, a pattern's panel and the summary show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct KriView {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// `kri/<slug>.html`: for a KRI recomputed for one pattern, the page of the site-wide KRI.
+    pub url: String,
+    pub metric: &'static str,
+    pub definition: String,
+    pub unit: &'static str,
+    /// `month` or `quarter`.
+    pub period: &'static str,
+    /// Which near misses it counts, e.g. "pattern credential-leak", or `None` for all.
+    pub filter: Option<String>,
+    /// Whether the thresholds apply (see `kri::Series::rated`).
+    pub rated: bool,
+    pub direction: &'static str,
+    /// Green, amber and red with the range of values each covers.
+    pub bands: Vec<BandView>,
+    pub current: PointView,
+    pub previous: Option<PointView>,
+    pub change: Option<ChangeView>,
+    /// SAFE: a small SVG of the last periods up to the current one.
+    pub sparkline: String,
+    /// Every period, newest first (own page only).
+    pub points: Vec<PointView>,
+    /// SAFE: the time-series chart with threshold bands (own page only).
+    pub chart: Option<String>,
+    /// The near misses behind the current value (own page only).
+    pub writeups: Vec<WriteupView>,
+}
+
+/// One RAG band: `status` (`green`, `amber`, `red`), its label and the values it covers.
+#[derive(Debug, Clone, Serialize)]
+pub struct BandView {
+    pub status: &'static str,
+    pub label: &'static str,
+    pub range: String,
+}
+
+/// One period of a KRI.
+#[derive(Debug, Clone, Serialize)]
+pub struct PointView {
+    /// `2025-03` or `2025-Q1`.
+    pub id: String,
+    /// `Mar 2025` or `2025 Q1`.
+    pub label: String,
+    pub complete: bool,
+    /// The value with its unit, or "no data".
+    pub value: String,
+    pub has_data: bool,
+    /// `green`, `amber` or `red`, when rated and with data.
+    pub status: Option<&'static str>,
+    pub status_label: Option<&'static str>,
+    /// The records behind the figure, e.g. "1 of 3 near misses".
+    pub basis: String,
+    /// The near misses behind the figure.
+    pub writeups: Vec<WriteupLink>,
+}
+
+/// A link to a writeup by id.
+#[derive(Debug, Clone, Serialize)]
+pub struct WriteupLink {
+    pub id: String,
+    pub url: String,
+}
+
+/// The change from the previous period.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    /// `+2`, `−5.0 points`, `no change`.
+    pub text: String,
+    /// `worse`, `better` or `unchanged`.
+    pub verdict: &'static str,
+    /// `▲`, `▼` or `▬` (decorative; the text says it).
+    pub arrow: &'static str,
+}
+
+impl KriView {
+    /// The view of `series`; `full` adds the chart, every period and the contributing writeups.
+    /// `id` makes the SVG ids unique on the page.
+    pub fn new(series: &Series, id: &str, full: bool, writeups: &[WriteupView]) -> KriView {
+        let def = &series.def;
+        let unit = def.metric.unit();
+        let noun = def.metric.records_noun();
+        let point = |p: &Point| PointView::new(p, unit, noun);
+        let t = def.thresholds;
+        let recent = series.recent(SPARK_POINTS);
+        let spark_title = format!(
+            "{}, last {} {}s: {}",
+            def.name,
+            recent.len(),
+            def.period.as_str(),
+            recent.iter().map(|p| format!("{} {}", p.period, value_text(p, unit))).collect::<Vec<_>>().join(", ")
+        );
+        let spark_values: Vec<Option<f64>> = recent.iter().map(|p| p.measure.value.map(Tenths::as_f64)).collect();
+        let change = series.change().map(|delta| {
+            let (verdict, arrow) = match t.worsens(delta) {
+                None => ("unchanged", "▬"),
+                Some(true) => ("worse", if delta.tenths() > 0 { "▲" } else { "▼" }),
+                Some(false) => ("better", if delta.tenths() > 0 { "▲" } else { "▼" }),
+            };
+            ChangeView { text: unit.format_change(delta), verdict, arrow }
+        });
+        let writeups = if full {
+            let ids = &series.headline().measure.writeups;
+            writeups.iter().filter(|w| ids.contains(&w.id)).cloned().collect()
+        } else {
+            Vec::new()
+        };
+        KriView {
+            slug: def.slug.clone(),
+            name: def.name.clone(),
+            description: def.description.clone(),
+            url: format!("kri/{}.html", def.slug),
+            metric: def.metric.name(),
+            definition: def.metric.definition(),
+            unit: unit.as_str(),
+            period: def.period.as_str(),
+            filter: def.filter.describe(),
+            rated: series.rated,
+            direction: t.direction().as_str(),
+            bands: bands(t, unit),
+            current: point(series.headline()),
+            previous: series.previous().map(point),
+            change,
+            sparkline: chart::sparkline(&format!("{id}-spark"), &spark_title, &spark_values),
+            points: if full { series.points.iter().rev().map(point).collect() } else { Vec::new() },
+            chart: full.then(|| kri_chart(series, id)),
+            writeups,
+        }
+    }
+}
+
+/// How many periods a sparkline shows.
+const SPARK_POINTS: usize = 8;
+
+impl PointView {
+    fn new(p: &Point, unit: Unit, noun: &str) -> PointView {
+        let m = &p.measure;
+        let basis = match m.numerator {
+            Some(n) => format!("{n} of {}", counted(m.records, noun)),
+            None => counted(m.records, noun),
+        };
+        PointView {
+            id: p.period.id(),
+            label: p.period.to_string(),
+            complete: p.complete,
+            value: value_text(p, unit),
+            has_data: m.value.is_some(),
+            status: p.status.map(Rag::as_str),
+            status_label: p.status.map(Rag::label),
+            basis,
+            writeups: m.writeups.iter().map(|id| WriteupLink { id: id.clone(), url: writeup_url(id) }).collect(),
+        }
+    }
+}
+
+/// "1 near miss", "3 action items".
+fn counted(n: usize, plural: &str) -> String {
+    match (n, plural) {
+        (1, "near misses") => "1 near miss".to_string(),
+        (1, _) => format!("1 {}", plural.trim_end_matches('s')),
+        (n, _) => format!("{n} {plural}"),
+    }
+}
+
+fn value_text(p: &Point, unit: Unit) -> String {
+    p.measure.value.map_or_else(|| "no data".to_string(), |v| unit.format(v))
+}
+
+/// The values each status covers; a value on a threshold belongs to the worse band.
+fn bands(t: Thresholds, unit: Unit) -> Vec<BandView> {
+    let (amber, red) = (unit.format(t.amber()), unit.format(t.red()));
+    let (green, amber_range, red_range) = match t.direction() {
+        Direction::HigherIsWorse => {
+            (format!("below {amber}"), format!("{amber} up to {red}"), format!("{red} or more"))
+        }
+        Direction::HigherIsBetter => {
+            (format!("above {amber}"), format!("{amber} down to {red}"), format!("{red} or less"))
+        }
+    };
+    [(Rag::Green, green), (Rag::Amber, amber_range), (Rag::Red, red_range)]
+        .into_iter()
+        .map(|(rag, range)| BandView { status: rag.as_str(), label: rag.label(), range })
+        .collect()
+}
+
+/// The KRI's line chart, every period with data marked, thresholds as bands.
+fn kri_chart(series: &Series, id: &str) -> String {
+    let def = &series.def;
+    let unit = def.metric.unit();
+    let many = series.points.len() > 8;
+    let points: Vec<chart::Point> = series
+        .points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| chart::Point {
+            tick: match (many, p.period.starts_year() || i == 0) {
+                (false, _) => Some(p.period.to_string()),
+                (true, true) => Some(p.period.year().to_string()),
+                (true, false) => None,
+            },
+            name: p.period.to_string(),
+            value: p.measure.value.map(Tenths::as_f64),
+            text: value_text(p, unit),
+        })
+        .collect();
+    let t = def.thresholds;
+    let bands = chart::Bands {
+        amber: t.amber().as_f64(),
+        red: t.red().as_f64(),
+        higher_is_worse: t.direction() == Direction::HigherIsWorse,
+    };
+    let title = format!("{} per {}, with the green, amber and red bands", def.name, def.period.as_str());
+    chart::line_chart(&format!("{id}-chart"), &title, unit.axis(), &capitalise(def.period.as_str()), &points, bands)
+}
+
+/// An action item in the tracker, with the writeup it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionRow {
+    pub what: String,
+    pub owner_role: String,
+    pub due: Date,
+    pub closed: Option<Date>,
+    /// `open`, `overdue` or `done`, on the as-of date.
+    pub status: &'static str,
+    /// Days past due on the as-of date, for overdue items.
+    pub days_overdue: Option<i64>,
+    pub writeup_id: String,
+    pub writeup_title: String,
+    pub writeup_url: String,
+}
+
+impl ActionRow {
+    pub fn new(w: &Writeup, a: &Action, as_of: Date) -> ActionRow {
+        let status = ActionStatus::on(a, as_of);
+        ActionRow {
+            what: a.what.clone(),
+            owner_role: a.owner_role.clone(),
+            due: a.due,
+            closed: match status {
+                ActionStatus::Done { closed } => Some(closed),
+                _ => None,
+            },
+            status: match status {
+                ActionStatus::Open => "open",
+                ActionStatus::Overdue => "overdue",
+                ActionStatus::Done { .. } => "done",
+            },
+            days_overdue: (status == ActionStatus::Overdue).then(|| a.due.days_until(as_of)),
+            writeup_id: w.id.clone(),
+            writeup_title: w.title.clone(),
+            writeup_url: w.url(),
+        }
+    }
 }
 
 #[cfg(test)]

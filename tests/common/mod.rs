@@ -381,6 +381,18 @@ impl Built {
         self.pages_in("tags/")
     }
 
+    /// The page of each KRI (not the dashboard).
+    pub fn kri_pages(&self) -> Vec<String> {
+        self.pages_in("kri/")
+    }
+
+    /// How many pages the sitemap lists: the home page, the writeup, pattern and tag indexes,
+    /// the KRI dashboard, the summary and the action tracker, and every writeup, pattern, tag
+    /// and KRI page.
+    pub fn sitemap_size(&self) -> usize {
+        7 + self.writeup_pages().len() + self.pattern_pages().len() + self.tag_pages().len() + self.kri_pages().len()
+    }
+
     fn pages_in(&self, dir: &str) -> Vec<String> {
         self.html_files()
             .into_iter()

@@ -10,8 +10,17 @@ const EXAMPLE_BASE: &str = "https://example.org/near-misses/";
 const MINIMAL_BASE: &str = "https://example.org/minimal/";
 
 /// The files every site has, whatever its content.
-const LAYOUT: [&str; 11] = [
+const LAYOUT: [&str; 20] = [
     "index.html",
+    "kri/index.html",
+    "summary.html",
+    "actions/index.html",
+    "kri.json",
+    "kri.csv",
+    "writeups.json",
+    "schemas/kri.schema.json",
+    "schemas/kri.csv.schema.json",
+    "schemas/writeups.schema.json",
     "writeups/index.html",
     "patterns/index.html",
     "tags/index.html",
@@ -37,6 +46,7 @@ fn assert_layout(built: &Built) {
                 && !built.writeup_pages().contains(f)
                 && !built.pattern_pages().contains(f)
                 && !built.tag_pages().contains(f)
+                && !built.kri_pages().contains(f)
                 && !f.starts_with("assets/")
         })
         .collect();

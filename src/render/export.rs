@@ -1,0 +1,229 @@
+//! The published dataset for other organisations to aggregate: `kri.json`, `kri.csv` and
+//! `writeups.json`, each described by a JSON Schema shipped under `schemas/`. Output is
+//! deterministic: keys sorted, records in a fixed order, numbers written one way.
+
+use serde_json::{json, Value};
+
+use super::view::WriteupView;
+use super::Input;
+use crate::kri::value::{Tenths, Unit};
+use crate::kri::{Point, Series};
+use crate::model::{ActionState, Keyword, Writeup};
+use crate::Error;
+
+/// The schemas, by file name under `schemas/`.
+pub const SCHEMAS: [(&str, &str); 3] = [
+    ("kri.schema.json", include_str!("schemas/kri.schema.json")),
+    ("kri.csv.schema.json", include_str!("schemas/kri.csv.schema.json")),
+    ("writeups.schema.json", include_str!("schemas/writeups.schema.json")),
+];
+
+/// The columns of `kri.csv`, one row per KRI and period.
+pub const CSV_COLUMNS: [&str; 11] =
+    ["kri", "name", "metric", "unit", "period", "complete", "value", "status", "numerator", "records", "writeups"];
+
+/// Every export and schema as (path, bytes).
+pub fn files(input: &Input<'_>, views: &[WriteupView]) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let mut out = vec![
+        ("kri.json".to_string(), json_bytes(&kri_json(input))?),
+        ("kri.csv".to_string(), kri_csv(&input.indicators.site).into_bytes()),
+        ("writeups.json".to_string(), json_bytes(&writeups_json(input, views))?),
+    ];
+    out.extend(SCHEMAS.iter().map(|(name, text)| (format!("schemas/{name}"), text.as_bytes().to_vec())));
+    Ok(out)
+}
+
+fn json_bytes(value: &Value) -> Result<Vec<u8>, Error> {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| Error::Export(e.to_string()))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// A value as JSON: whole numbers for counts and scores, one decimal for percentages and days.
+fn number(unit: Unit, v: Option<Tenths>) -> Value {
+    match (v, unit) {
+        (None, _) => Value::Null,
+        (Some(v), Unit::Count | Unit::Score) => json!(v.tenths().div_euclid(10)),
+        (Some(v), Unit::Percent | Unit::Days) => json!(v.as_f64()),
+    }
+}
+
+/// The header every export shares: where its schema is (absolute when `base_url` is), what
+/// made it, and the as-of date.
+fn header(input: &Input<'_>, schema: &str) -> Value {
+    let base = if input.config.has_absolute_base_url() { input.config.base_url.as_str() } else { "" };
+    json!({
+        "$schema": format!("{base}schemas/{schema}"),
+        "as_of": input.as_of,
+        "generator": format!("nearmiss {}", env!("CARGO_PKG_VERSION")),
+        "site": { "title": input.config.title, "base_url": input.config.base_url },
+    })
+}
+
+fn kri_json(input: &Input<'_>) -> Value {
+    let mut doc = header(input, "kri.schema.json");
+    doc["kris"] = input.indicators.site.iter().map(kri).collect();
+    doc
+}
+
+fn kri(series: &Series) -> Value {
+    let def = &series.def;
+    let unit = def.metric.unit();
+    let t = def.thresholds;
+    let head = series.headline();
+    let mut k = json!({
+        "slug": def.slug,
+        "name": def.name,
+        "description": def.description,
+        "metric": def.metric.name(),
+        "definition": def.metric.definition(),
+        "unit": unit.as_str(),
+        "period": def.period.as_str(),
+        "filter": {
+            "pattern": def.filter.patterns.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            "team": def.filter.teams,
+            "impact_area": def.filter.impact_areas,
+            "severity": def.filter.severities.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        },
+        "thresholds": {
+            "direction": t.direction().as_str(),
+            "amber": number(unit, Some(t.amber())),
+            "red": number(unit, Some(t.red())),
+        },
+        "current": {
+            "period": head.period.id(),
+            "complete": head.complete,
+            "value": number(unit, head.measure.value),
+            "status": head.status.map(|s| s.as_str()),
+            "change": number(unit, series.change()),
+        },
+        "series": series.points.iter().map(|p| point(p, unit)).collect::<Vec<_>>(),
+    });
+    if let crate::kri::metric::Metric::RepeatRate { window_days } = def.metric {
+        k["window_days"] = json!(window_days);
+    }
+    k
+}
+
+fn point(p: &Point, unit: Unit) -> Value {
+    json!({
+        "period": p.period.id(),
+        "complete": p.complete,
+        "value": number(unit, p.measure.value),
+        "status": p.status.map(|s| s.as_str()),
+        "numerator": p.measure.numerator,
+        "records": p.measure.records,
+        "writeups": p.measure.writeups,
+    })
+}
+
+/// One row per KRI and period, oldest period first, RFC 4180 (CRLF line ends, quoted as needed).
+fn kri_csv(site: &[Series]) -> String {
+    let mut out = csv_line(CSV_COLUMNS.iter().map(|c| c.to_string()));
+    for series in site {
+        let def = &series.def;
+        let unit = def.metric.unit();
+        for p in &series.points {
+            let m = &p.measure;
+            out.push_str(&csv_line([
+                def.slug.clone(),
+                def.name.clone(),
+                def.metric.name().to_string(),
+                unit.as_str().to_string(),
+                p.period.id(),
+                p.complete.to_string(),
+                m.value.map(|v| unit.number(v)).unwrap_or_default(),
+                p.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+                m.numerator.map(|n| n.to_string()).unwrap_or_default(),
+                m.records.to_string(),
+                m.writeups.join(" "),
+            ]));
+        }
+    }
+    out
+}
+
+fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
+    let quoted: Vec<String> = fields
+        .into_iter()
+        .map(|f| {
+            if f.contains([',', '"', '\r', '\n']) || f.starts_with(' ') || f.ends_with(' ') {
+                format!("\"{}\"", f.replace('"', "\"\""))
+            } else {
+                f
+            }
+        })
+        .collect();
+    format!("{}\r\n", quoted.join(","))
+}
+
+/// The published writeups with the fields their pages publish, oldest first; `views` give the
+/// summary their lists show.
+fn writeups_json(input: &Input<'_>, views: &[WriteupView]) -> Value {
+    let mut published: Vec<&Writeup> = input.publication.published.iter().collect();
+    published.sort_by(|a, b| (a.occurred, &a.id).cmp(&(b.occurred, &b.id)));
+    let mut doc = header(input, "writeups.schema.json");
+    doc["writeups"] = published
+        .into_iter()
+        .map(|w| {
+            let summary = views.iter().find(|v| v.id == w.id).map_or("", |v| v.summary.as_str());
+            json!({
+                "id": w.id,
+                "title": w.title,
+                "url": w.url(),
+                "summary": summary,
+                "tlp": w.tlp.as_str(),
+                "occurred": w.occurred,
+                "detected": w.detected,
+                "reported": w.reported,
+                "reviewed": w.reviewed,
+                "patterns": w.patterns.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+                "severity": w.severity.as_str(),
+                "stopped_by": w.stopped_by.as_str(),
+                "detection": w.detection,
+                "impact_area": w.impact_area,
+                "roles": w.roles,
+                "systems": w.systems,
+                "team": w.team,
+                "tags": w.tags,
+                "actions": w.actions.iter().map(|a| {
+                    let (status, closed) = match a.state {
+                        ActionState::Open => ("open", None),
+                        ActionState::Done { closed } => ("done", Some(closed)),
+                    };
+                    json!({ "what": a.what, "owner_role": a.owner_role, "due": a.due, "status": status, "closed": closed })
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        let line = csv_line(["a".into(), "b,c".into(), "say \"hi\"".into(), " pad".into(), String::new()]);
+        assert_eq!(line, "a,\"b,c\",\"say \"\"hi\"\"\",\" pad\",\r\n");
+    }
+
+    #[test]
+    fn numbers_follow_the_unit() {
+        assert_eq!(number(Unit::Count, Some(Tenths::whole(3))).to_string(), "3");
+        assert_eq!(number(Unit::Percent, Some(Tenths::from_tenths(333))).to_string(), "33.3");
+        assert_eq!(number(Unit::Days, Some(Tenths::whole(2))).to_string(), "2.0");
+        assert_eq!(number(Unit::Days, None), Value::Null);
+    }
+
+    #[test]
+    fn json_keys_are_sorted_and_schemas_are_json() {
+        let v = json!({"b": 1, "a": {"d": 2, "c": 3}});
+        assert_eq!(v.to_string(), r#"{"a":{"c":3,"d":2},"b":1}"#);
+        for (name, text) in SCHEMAS {
+            let schema: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema", "{name}");
+        }
+    }
+}
