@@ -37,15 +37,17 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// Whether the KRI counts `w`.
+    /// Whether the KRI counts `w` (text compared case-insensitively).
     pub fn selects(&self, w: &Writeup) -> bool {
-        let any = |wanted: &[String], have: &[&str]| {
-            wanted.is_empty() || wanted.iter().any(|x| have.iter().any(|h| h.eq_ignore_ascii_case(x)))
-        };
-        let patterns: Vec<String> = self.patterns.iter().map(|(p, _)| p.clone()).collect();
-        any(&patterns, &w.patterns.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>())
-            && any(&self.teams, &w.team.as_deref().into_iter().collect::<Vec<_>>())
-            && any(&self.impact_areas, &w.impact_area.iter().map(String::as_str).collect::<Vec<_>>())
+        fn any<'a>(
+            wanted: impl ExactSizeIterator<Item = &'a str> + Clone,
+            mut have: impl Iterator<Item = &'a str>,
+        ) -> bool {
+            wanted.len() == 0 || have.any(|h| wanted.clone().any(|x| h.eq_ignore_ascii_case(x)))
+        }
+        any(self.patterns.iter().map(|(p, _)| p.as_str()), w.patterns.iter().map(|(p, _)| p.as_str()))
+            && any(self.teams.iter().map(String::as_str), w.team.as_deref().into_iter())
+            && any(self.impact_areas.iter().map(String::as_str), w.impact_area.iter().map(String::as_str))
             && (self.severities.is_empty() || self.severities.contains(&w.severity))
     }
 
@@ -301,10 +303,10 @@ fn read_filter(file: &Path, node: &Node, diags: &mut Diagnostics) -> Option<Filt
 
 /// One text or a list of texts; absent is an empty list, a bad value `None`.
 fn words(f: &mut Fields<'_>, key: &'static str) -> Option<Vec<(String, Span)>> {
-    match f.node(key, Need::Optional, "") {
+    match f.node(key, Need::Optional, "").map(|n| matches!(n.kind, NodeKind::Seq(_))) {
         None => Some(Vec::new()),
-        Some(node) if matches!(node.kind, NodeKind::Seq(_)) => f.list(key, Need::Optional, ""),
-        Some(_) => f.text(key, Need::Optional, "").map(|t| vec![t]),
+        Some(true) => f.list(key, Need::Optional, ""),
+        Some(false) => f.text(key, Need::Optional, "").map(|t| vec![t]),
     }
 }
 
@@ -478,6 +480,19 @@ kris:
         assert_eq!(d[0].to_string(), "site.yaml:13:11: error: two KRIs have the slug `share-stopped-only-by-luck`");
         let (_, d) = read_yaml(&ONE.replace("red: 33.5", "red: 33.55"));
         assert_eq!(d[0].message, "`red` must be a number with at most one decimal, found `33.55`");
+    }
+
+    #[test]
+    fn filters_take_one_value_or_a_list_and_reject_the_rest() {
+        let (defs, d) = read_yaml(&ONE.replace("severity: [high, critical]", "team: Team-Heron"));
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(defs[0].filter.teams, ["Team-Heron"]);
+        let (defs, d) = read_yaml(&ONE.replace("pattern: credential-leak", "pattern: {a: b}"));
+        assert!(defs.is_empty());
+        assert_eq!(d[0].message, "`pattern` must be text, found a mapping");
+        let (_, d) = read_yaml(&ONE.replace("[high, critical]", "[hihg]"));
+        assert_eq!(d[0].to_string(), "site.yaml:8:18: error: `hihg` is not a valid `severity`");
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `high`? use one of: low, medium, high or critical"));
     }
 
     #[test]
