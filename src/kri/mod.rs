@@ -33,11 +33,11 @@ pub struct Point {
     pub status: Option<Rag>,
 }
 
-/// A KRI computed over its periods, oldest first; never empty.
+/// A KRI computed over its periods, oldest first; never empty, and its headline always one of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Series {
     pub def: KriDef,
-    pub points: Vec<Point>,
+    points: Vec<Point>,
     /// Whether the thresholds apply: false for count-like KRIs recomputed for one pattern,
     /// whose thresholds were set for the whole knowledge base.
     pub rated: bool,
@@ -45,6 +45,11 @@ pub struct Series {
 }
 
 impl Series {
+    /// Every period, oldest first.
+    pub fn points(&self) -> &[Point] {
+        &self.points
+    }
+
     /// The headline point: the last complete period, else the period in progress.
     pub fn headline(&self) -> &Point {
         &self.points[self.headline]

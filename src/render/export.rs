@@ -97,7 +97,7 @@ fn kri(series: &Series) -> Value {
             "status": head.status.map(|s| s.as_str()),
             "change": number(unit, series.change()),
         },
-        "series": series.points.iter().map(|p| point(p, unit)).collect::<Vec<_>>(),
+        "series": series.points().iter().map(|p| point(p, unit)).collect::<Vec<_>>(),
     });
     if let crate::kri::metric::Metric::RepeatRate { window_days } = def.metric {
         k["window_days"] = json!(window_days);
@@ -123,7 +123,7 @@ fn kri_csv(site: &[Series]) -> String {
     for series in site {
         let def = &series.def;
         let unit = def.metric.unit();
-        for p in &series.points {
+        for p in series.points() {
             let m = &p.measure;
             out.push_str(&csv_line([
                 def.slug.clone(),

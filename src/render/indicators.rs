@@ -84,7 +84,7 @@ pub(super) fn render_pages(
 }
 
 /// Every action item of every published writeup, oldest due date first.
-pub(super) fn action_rows(input: &Input<'_>) -> Vec<ActionRow> {
+fn action_rows(input: &Input<'_>) -> Vec<ActionRow> {
     let mut rows: Vec<ActionRow> = input
         .publication
         .published

@@ -393,7 +393,7 @@ impl KriView {
             previous: series.previous().map(point),
             change,
             sparkline: chart::sparkline(&format!("{id}-spark"), &spark_title, &spark_values),
-            points: if full { series.points.iter().rev().map(point).collect() } else { Vec::new() },
+            points: if full { series.points().iter().rev().map(point).collect() } else { Vec::new() },
             chart: full.then(|| kri_chart(series, id)),
             writeups,
         }
@@ -458,9 +458,9 @@ fn bands(t: Thresholds, unit: Unit) -> Vec<BandView> {
 fn kri_chart(series: &Series, id: &str) -> String {
     let def = &series.def;
     let unit = def.metric.unit();
-    let many = series.points.len() > 8;
+    let many = series.points().len() > 8;
     let points: Vec<chart::Point> = series
-        .points
+        .points()
         .iter()
         .enumerate()
         .map(|(i, p)| chart::Point {
