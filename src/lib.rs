@@ -13,6 +13,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod scan;
 pub mod site;
 pub mod theme;
 pub mod validate;
