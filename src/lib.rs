@@ -1,7 +1,8 @@
 //! nearmiss turns a folder of blameless near-miss retrospectives into a static knowledge-base site.
 //!
 //! The pipeline runs one way: [`load`] (walk and parse) → [`validate`] (schema) → [`gate`]
-//! (publication rules) → [`render`] (markdown, sanitising, templates) → [`output`] (atomic write).
+//! (publication rules, leaks, blame; detectors in [`scan`]) → [`render`] (markdown, sanitising,
+//! templates) → [`output`] (atomic write).
 //! [`site`] strings the stages together; [`scaffold`] writes new writeups and knowledge bases.
 
 pub mod config;
@@ -41,6 +42,8 @@ pub enum Error {
     BadBaseUrl(String),
     #[error("{0}")]
     Scaffold(String),
+    #[error("{}: invalid YAML; run `nearmiss check` for details", .0.display())]
+    BadConfig(PathBuf),
 }
 
 impl Error {

@@ -151,7 +151,7 @@ fn read_example() -> Vec<(String, String)> {
 }
 
 /// Splits `---` front matter from the body and parses it.
-fn parse_document(kind: Kind, path: &Path, rel: &str, text: &str, diags: &mut Diagnostics) -> Option<Document> {
+pub fn parse_document(kind: Kind, path: &Path, rel: &str, text: &str, diags: &mut Diagnostics) -> Option<Document> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.split_inclusive('\n');
     let opening = lines.next().unwrap_or("");

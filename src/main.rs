@@ -13,7 +13,7 @@ use nearmiss::{scaffold, Error};
 #[derive(Parser)]
 #[command(name = "nearmiss", version, about = "Builds a blameless near-miss knowledge base into a static site")]
 #[command(
-    after_help = "Examples:\n  nearmiss build                  build ./content (or the built-in example) into ./public\n  nearmiss check                  report every problem, write nothing\n  nearmiss new \"Phishing mail reported before a click\"\n  nearmiss init my-near-misses    start a new knowledge base"
+    after_help = "Examples:\n  nearmiss build                  build ./content (or the built-in example) into ./public\n  nearmiss check                  report every problem, write nothing\n  nearmiss new \"Phishing mail reported before a click\"\n  nearmiss redact content/writeups/2025/phishing.md\n  nearmiss init my-near-misses    start a new knowledge base"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -52,6 +52,23 @@ enum Command {
         /// The content folder
         #[arg(short, long, value_name = "DIR", default_value = "content")]
         content: PathBuf,
+    },
+    /// Print a writeup with personal data, secrets and internal names replaced by placeholders
+    #[command(
+        after_help = "Examples:\n  nearmiss redact content/writeups/2025/phishing.md\n  nearmiss redact content/writeups/2025/phishing.md --write   # keeps phishing.md.bak"
+    )]
+    Redact {
+        /// The writeup (or pattern) to redact
+        file: PathBuf,
+        /// Rewrite the file in place, keeping the original as FILE.bak
+        #[arg(long)]
+        write: bool,
+        /// The content folder whose site.yaml holds blocked names and internal domains
+        #[arg(short, long, value_name = "DIR", default_value = "content")]
+        content: PathBuf,
+        /// site.yaml to use instead of the one in the content folder
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Create a knowledge base: config, an example writeup and pattern, a GitHub Pages workflow
     #[command(after_help = "Examples:\n  nearmiss init near-misses\n  cd near-misses && nearmiss build")]
@@ -135,6 +152,21 @@ fn run(command: Command) -> Result<bool, Error> {
             eprintln!("created a draft; fill in the six sections, then run `nearmiss check`");
             Ok(true)
         }
+        Command::Redact { file, write, content, config } => {
+            let (text, count) = site::redact(&file, &ContentSource::Dir(content), config.as_deref())?;
+            if write {
+                let mut backup = file.clone().into_os_string();
+                backup.push(".bak");
+                let backup = PathBuf::from(backup);
+                std::fs::copy(&file, &backup).map_err(|e| Error::io(&backup, e))?;
+                std::fs::write(&file, text).map_err(|e| Error::io(&file, e))?;
+                eprintln!("redacted {count} finding{}; the original is in {}", plural(count), backup.display());
+            } else {
+                print!("{text}");
+                eprintln!("redacted {count} finding{}", plural(count));
+            }
+            Ok(true)
+        }
         Command::Init { dir } => {
             for path in scaffold::init(&dir, Date::today())? {
                 println!("{}", path.display());
@@ -156,6 +188,16 @@ fn report(outcome: &Outcome) {
     }
     if let Some(summary) = &outcome.summary {
         eprintln!("{summary}");
+    }
+    for a in &outcome.allowed {
+        eprintln!(
+            "  allowed: {}:{}: {} finding{} ({})",
+            a.file.display(),
+            a.line,
+            a.findings,
+            plural(a.findings),
+            a.reason
+        );
     }
     let (errors, warnings) = (outcome.errors(), outcome.warnings());
     if errors + warnings > 0 {

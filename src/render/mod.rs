@@ -284,7 +284,10 @@ impl Pages<'_> {
         let mut full = self.base.clone();
         full.insert("root", &"../".repeat(path.matches('/').count()));
         full.extend(ctx);
-        full.insert("page", &PageView { kind, title: title.into(), description: description.into(), path: path.into() });
+        full.insert(
+            "page",
+            &PageView { kind, title: title.into(), description: description.into(), path: path.into() },
+        );
         let text = self.tera.render(template, &full).map_err(template_error)?;
         self.files.insert(path.to_string(), text.into_bytes());
         Ok(())

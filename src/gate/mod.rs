@@ -1,5 +1,7 @@
 //! The publication gate: decides which writeups may leave the building, and says why not.
 
+pub mod leaks;
+
 use std::fmt;
 
 use crate::model::{Keyword, Status, Tlp, Writeup};
