@@ -90,7 +90,10 @@ fn files(dir: &Path) -> impl Iterator<Item = walkdir::DirEntry> {
 }
 
 fn markdown_files(dir: &Path) -> Vec<String> {
-    files(dir).filter(|e| e.path().extension().is_some_and(|x| x == "md")).filter_map(|e| fs::read_to_string(e.path()).ok()).collect()
+    files(dir)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .filter_map(|e| fs::read_to_string(e.path()).ok())
+        .collect()
 }
 
 fn folder_size(dir: &Path) -> (usize, u64) {

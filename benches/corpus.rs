@@ -47,49 +47,146 @@ const PATTERNS: &[(&str, &str)] = &[
     ("ransomware-precursor", "Ransomware precursor"),
 ];
 const SYSTEMS: &[&str] = &[
-    "edge firewall", "payroll export", "customer portal", "build pipeline", "object storage", "identity provider",
-    "mail gateway", "reporting database", "service mesh", "backup vault", "DNS zone", "vendor portal", "VPN",
-    "message queue", "data warehouse", "container registry", "secrets manager", "load balancer",
+    "edge firewall",
+    "payroll export",
+    "customer portal",
+    "build pipeline",
+    "object storage",
+    "identity provider",
+    "mail gateway",
+    "reporting database",
+    "service mesh",
+    "backup vault",
+    "DNS zone",
+    "vendor portal",
+    "VPN",
+    "message queue",
+    "data warehouse",
+    "container registry",
+    "secrets manager",
+    "load balancer",
 ];
 const SUBJECTS: &[&str] = &[
-    "rule", "certificate", "role", "bucket policy", "deployment", "export job", "webhook", "record", "token",
-    "migration", "snapshot", "alert", "queue consumer", "cron job", "feature flag", "replica", "cache", "runbook",
+    "rule",
+    "certificate",
+    "role",
+    "bucket policy",
+    "deployment",
+    "export job",
+    "webhook",
+    "record",
+    "token",
+    "migration",
+    "snapshot",
+    "alert",
+    "queue consumer",
+    "cron job",
+    "feature flag",
+    "replica",
+    "cache",
+    "runbook",
 ];
 const STATES: &[&str] = &[
-    "misconfigured", "left open", "about to expire", "silently failing", "over-permissive", "pointed at production",
-    "missing from monitoring", "scheduled without review", "copied to a shared folder", "running an old version",
+    "misconfigured",
+    "left open",
+    "about to expire",
+    "silently failing",
+    "over-permissive",
+    "pointed at production",
+    "missing from monitoring",
+    "scheduled without review",
+    "copied to a shared folder",
+    "running an old version",
 ];
 const STOPPERS: &[&str] = &[
-    "peer review of the change", "an expiry alert", "a canary stage", "the policy linter", "a reconciliation report",
-    "a reader of the runbook", "the weekly access review", "a synthetic check", "the service desk", "chance",
+    "peer review of the change",
+    "an expiry alert",
+    "a canary stage",
+    "the policy linter",
+    "a reconciliation report",
+    "a reader of the runbook",
+    "the weekly access review",
+    "a synthetic check",
+    "the service desk",
+    "chance",
 ];
 const VERBS: &[&str] = &[
-    "noticed", "flagged", "blocked", "caught", "surfaced", "rejected", "paused", "escalated", "reported", "quarantined",
+    "noticed",
+    "flagged",
+    "blocked",
+    "caught",
+    "surfaced",
+    "rejected",
+    "paused",
+    "escalated",
+    "reported",
+    "quarantined",
 ];
 const NOUNS: &[&str] = &[
-    "outage", "exposure", "data loss", "fraudulent payment", "customer impact", "regulatory notice", "failed restore",
-    "privilege escalation", "service degradation", "breach notification", "lockout", "rollback",
+    "outage",
+    "exposure",
+    "data loss",
+    "fraudulent payment",
+    "customer impact",
+    "regulatory notice",
+    "failed restore",
+    "privilege escalation",
+    "service degradation",
+    "breach notification",
+    "lockout",
+    "rollback",
 ];
 const REASONS: &[&str] = &[
-    "the change template had no field for scope", "the alert routed to a retired channel",
-    "two teams each assumed the other owned the job", "the default in the tool was permissive",
-    "the migration checklist skipped scheduled jobs", "the test data was far smaller than production",
-    "the review approved the intent, not the diff", "the vendor changed a format without notice",
-    "capacity planning used last year's growth", "the dashboard showed green from a cached value",
+    "the change template had no field for scope",
+    "the alert routed to a retired channel",
+    "two teams each assumed the other owned the job",
+    "the default in the tool was permissive",
+    "the migration checklist skipped scheduled jobs",
+    "the test data was far smaller than production",
+    "the review approved the intent, not the diff",
+    "the vendor changed a format without notice",
+    "capacity planning used last year's growth",
+    "the dashboard showed green from a cached value",
 ];
 const LESSONS: &[&str] = &[
-    "controls that are not tested are assumptions", "a second pair of eyes works when it sees the diff",
-    "alerts need owners as much as systems do", "defaults should fail closed", "restores prove backups",
-    "inventories drift unless something reconciles them", "the quiet failure is the dangerous one",
+    "controls that are not tested are assumptions",
+    "a second pair of eyes works when it sees the diff",
+    "alerts need owners as much as systems do",
+    "defaults should fail closed",
+    "restores prove backups",
+    "inventories drift unless something reconciles them",
+    "the quiet failure is the dangerous one",
 ];
 const ROLES: &[&str] = &[
-    "sre", "security-lead", "network-engineer", "developer", "dba", "platform-engineer", "service-desk",
-    "finance-ops", "data-protection-officer", "business-continuity",
+    "sre",
+    "security-lead",
+    "network-engineer",
+    "developer",
+    "dba",
+    "platform-engineer",
+    "service-desk",
+    "finance-ops",
+    "data-protection-officer",
+    "business-continuity",
 ];
 const TEAMS: &[&str] = &["team-heron", "team-kestrel", "team-otter", "team-lynx", "team-puffin", "team-marten"];
 const TAGS: &[&str] = &[
-    "firewall", "tls", "iam", "backups", "phishing", "dns", "payments", "ci", "kubernetes", "vendors", "privacy",
-    "monitoring", "change-review", "capacity", "secrets", "access-review",
+    "firewall",
+    "tls",
+    "iam",
+    "backups",
+    "phishing",
+    "dns",
+    "payments",
+    "ci",
+    "kubernetes",
+    "vendors",
+    "privacy",
+    "monitoring",
+    "change-review",
+    "capacity",
+    "secrets",
+    "access-review",
 ];
 const SEVERITIES: &[&str] = &["low", "medium", "high", "critical"];
 const STOPPED_BY: &[&str] = &["human", "monitoring", "automation", "process", "luck"];
@@ -139,7 +236,13 @@ fn writeup(r: &mut Rng, i: usize, total: usize) -> (i32, String) {
         1 => "review",
         _ => "approved",
     };
-    let tlp = if i % 53 == 0 { "amber" } else if i % 3 == 0 { "green" } else { "clear" };
+    let tlp = if i % 53 == 0 {
+        "amber"
+    } else if i % 3 == 0 {
+        "green"
+    } else {
+        "clear"
+    };
     let mut text = String::with_capacity(3_000);
     let _ = write!(
         text,
@@ -162,7 +265,11 @@ fn writeup(r: &mut Rng, i: usize, total: usize) -> (i32, String) {
     for a in 0..1 + r.below(3) {
         let due = date(40 + 30 * a as i64).0;
         if r.below(3) == 0 {
-            let _ = write!(text, "  - what: Add a check for the {subject}\n    owner_role: {}\n    due: {due}\n    status: open\n", r.pick(ROLES));
+            let _ = write!(
+                text,
+                "  - what: Add a check for the {subject}\n    owner_role: {}\n    due: {due}\n    status: open\n",
+                r.pick(ROLES)
+            );
         } else {
             let closed = date(35 + 30 * a as i64).0;
             let _ = write!(text, "  - what: Automate the {subject} review\n    owner_role: {}\n    due: {due}\n    status: done\n    closed: {closed}\n", r.pick(ROLES));
