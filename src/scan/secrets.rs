@@ -211,7 +211,7 @@ static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static TOKEN_LIKE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[A-Za-z0-9+/=_-]{20,}").expect("valid token-like pattern"));
+    LazyLock::new(|| Regex::new(r"[A-Za-z0-9+/_-]{20,}={0,2}").expect("valid token-like pattern"));
 
 /// Assignments, AWS secret keys and high-entropy strings on one line.
 fn scan_line(text: &str, line: Range<usize>, out: &mut Vec<Finding>) {

@@ -159,8 +159,12 @@ pub fn plants(r: &mut Rng) -> Vec<Plant> {
             &["national-id", "ssn"],
         ),
         plant("iban", iban_de(r), &["iban"]),
-        plant("person", format!("{name}{}", r.pick(&["", "'s", "-approved"])), &["person"]),
-        plant("org", format!("{}{}", r.pick(BLOCKED_ORGS), r.pick(&["", "'s", "-owned"])), &["organisation", "org"]),
+        plant("person", name.clone(), &["person"]),
+        plant("person-possessive", format!("{}'s", r.pick(BLOCKED_NAMES).to_lowercase()), &["person"]),
+        plant("person-hyphenated", format!("{}-approved", r.pick(BLOCKED_NAMES)), &["person"]),
+        plant("org", r.pick(BLOCKED_ORGS).to_uppercase(), &["organisation", "org"]),
+        plant("org-possessive", format!("{}'s", r.pick(BLOCKED_ORGS)), &["organisation", "org"]),
+        plant("org-hyphenated", format!("{}-owned", r.pick(BLOCKED_ORGS)), &["organisation", "org"]),
         plant("ipv4", public_ipv4(r), &["ipv4"]),
         plant("ipv4-cidr", format!("{}/{}", public_ipv4(r), r.range(8, 30)), &["ipv4"]),
         plant(
@@ -169,6 +173,10 @@ pub fn plants(r: &mut Rng) -> Vec<Plant> {
             &["ipv6"],
         ),
         plant("internal-host", format!("{}{}.{}.corp", r.word(), r.range(1, 40), r.word()), &["internal-host"]),
+        plant("internal-local", format!("{}-{}.local", r.word(), r.range(1, 40)), &["internal-host"]),
+        plant("internal-lan", format!("nas{}.{}.lan", r.range(1, 9), r.word()), &["internal-host"]),
+        plant("internal-intranet", format!("wiki.{}.intranet", r.word()), &["internal-host"]),
+        plant("internal-home-arpa", format!("printer.{}.home.arpa", r.word()), &["internal-host"]),
         plant("internal-domain", format!("{}.{INTERNAL_DOMAIN}", r.word()), &["internal-host"]),
         plant(
             "internal-url",
@@ -234,6 +242,11 @@ pub fn plants(r: &mut Rng) -> Vec<Plant> {
             ),
             &["secret:url-password"],
         ),
+        plant(
+            "connection-string",
+            format!("Server=db{};Database={};User Id=app;Password={};", r.range(1, 9), r.word(), r.chars(ALNUM, 14)),
+            &["secret:password-assignment", "secret:url-password"],
+        ),
         plant("password-assignment", format!("password = \"{}\"", r.chars(ALNUM, 16)), &["secret:password-assignment"]),
         plant(
             "api-key-assignment",
@@ -268,10 +281,11 @@ pub enum Position {
     Table,
     LinkUrl,
     LinkTitle,
+    ImageAlt,
     Comment,
 }
 
-pub const POSITIONS: [Position; 9] = [
+pub const POSITIONS: [Position; 10] = [
     Position::FrontMatter,
     Position::Title,
     Position::Prose,
@@ -280,6 +294,7 @@ pub const POSITIONS: [Position; 9] = [
     Position::Table,
     Position::LinkUrl,
     Position::LinkTitle,
+    Position::ImageAlt,
     Position::Comment,
 ];
 
@@ -294,6 +309,7 @@ impl Position {
             Position::Table => "table",
             Position::LinkUrl => "link-url",
             Position::LinkTitle => "link-title",
+            Position::ImageAlt => "image-alt",
             Position::Comment => "comment",
         }
     }
@@ -308,6 +324,7 @@ impl Position {
         (prose || !plant.prose_only)
             && match self {
                 Position::Title | Position::InlineCode | Position::LinkUrl | Position::LinkTitle => one_line,
+                Position::ImageAlt => one_line && !plant.value.contains([']', '[']),
                 Position::Table => one_line && !plant.value.contains('|'),
                 _ => true,
             }
@@ -353,6 +370,7 @@ pub fn writeup(id: &str, value: &str, position: Position) -> String {
             format!("See [the request](https://tickets.example.org/view ({value})).\n")
         }
         Position::LinkTitle => format!("See [the request](https://tickets.example.org/view \"{value}\").\n"),
+        Position::ImageAlt => format!("![A screenshot of {value}](screenshot.png)\n"),
         Position::Comment => format!("<!-- reviewer note: {value} -->\n"),
         Position::FrontMatter | Position::Title => String::new(),
     };
