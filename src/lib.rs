@@ -15,6 +15,7 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod scan;
+pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod validate;
@@ -42,6 +43,8 @@ pub enum Error {
     BadBaseUrl(String),
     #[error("{0}")]
     Scaffold(String),
+    #[error("serve: {0}")]
+    Serve(String),
     #[error("{}: invalid YAML; run `nearmiss check` for details", .0.display())]
     BadConfig(PathBuf),
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{normalise_base_url, Config};
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, Diagnostics, Level};
+use crate::diagnostic::{plural, Diagnostic, Diagnostics, Level};
 use crate::gate::leaks::{self, AllowanceUse, Exposure, LeakReport, Subject};
 use crate::gate::{self, Publication, Withheld};
 use crate::load::{self, ContentSource, Loaded};
@@ -60,6 +60,37 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Every diagnostic with its (masked) source line, then notes, the publication summary, the
+    /// allowances used and the totals: what the terminal shows, and what `serve` overlays.
+    pub fn report(&self) -> String {
+        let mut out = String::new();
+        for d in &self.diagnostics {
+            out.push_str(&d.render(self.sources.get(&d.file).map(String::as_str)));
+            out.push('\n');
+        }
+        for note in &self.notes {
+            out.push_str(&format!("note: {note}\n"));
+        }
+        if let Some(summary) = &self.summary {
+            out.push_str(&format!("{summary}\n"));
+        }
+        for a in &self.allowed {
+            out.push_str(&format!(
+                "  allowed: {}:{}: {} finding{} ({})\n",
+                a.file.display(),
+                a.line,
+                a.findings,
+                plural(a.findings),
+                a.reason
+            ));
+        }
+        let (errors, warnings) = (self.errors(), self.warnings());
+        if errors + warnings > 0 {
+            out.push_str(&format!("{errors} error{}, {warnings} warning{}\n", plural(errors), plural(warnings)));
+        }
+        out
+    }
+
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.level == Level::Error).count()
     }
@@ -202,25 +233,21 @@ impl Stopwatch {
 /// from `config`, or from `site.yaml` in `content`.
 pub fn redact(file: &Path, content: &ContentSource, config: Option<&Path>) -> Result<(String, usize), Error> {
     let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
+    let config = read_config(content, config)?;
     let mut ignored = Diagnostics::default();
-    let config_path = config.map(Path::to_path_buf).or_else(|| match content {
-        ContentSource::Dir(dir) => Some(dir.join(load::CONFIG_FILE)).filter(|p| p.is_file()),
-        ContentSource::Example => None,
-    });
-    let config = match config_path {
-        Some(path) => {
-            let yaml = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-            match crate::yaml::parse(&yaml, 1) {
-                Ok(node) => Config::from_node(&path, &node, &mut ignored),
-                Err(_) => return Err(Error::BadConfig(path)),
-            }
-        }
-        None => Config::default(),
-    };
     let allow = load::parse_document(load::Kind::Writeup, file, "", &text, &mut ignored)
         .map(|doc| validate::allowances_of(&doc))
         .unwrap_or_default();
     Ok(leaks::redact(&text, &scanner(&config), &allow))
+}
+
+/// The site configuration alone, for commands that need no content; `check` reports its problems.
+pub fn read_config(content: &ContentSource, explicit: Option<&Path>) -> Result<Config, Error> {
+    let Some((path, text)) = load::config_file(content, explicit)? else {
+        return Ok(Config::default());
+    };
+    let node = crate::yaml::parse(&text, 1).map_err(|_| Error::BadConfig(path.clone()))?;
+    Ok(Config::from_node(&path, &node, &mut Diagnostics::default()))
 }
 
 fn scanner(config: &Config) -> Scanner {

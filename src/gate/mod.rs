@@ -4,6 +4,7 @@ pub mod leaks;
 
 use std::fmt;
 
+use crate::diagnostic::plural;
 use crate::model::{Keyword, Status, Tlp, Writeup};
 
 /// Why a writeup is kept out of the site.
@@ -77,14 +78,6 @@ impl Publication {
             }
         }
         format!("{published}; withheld {}: {}", self.withheld.len(), parts.join(", "))
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 

@@ -54,7 +54,7 @@ pub fn render(input: &Input<'_>, theme: &Theme, diags: &mut Diagnostics) -> Resu
 }
 
 /// Escapes text for HTML and XML content and attributes (leaving `/` alone, unlike Tera's default).
-pub(crate) fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
