@@ -92,6 +92,15 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// "s" unless there is exactly one, for counts in reports.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// Every problem found in one run, in a stable order.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics(Vec<Diagnostic>);

@@ -1,8 +1,8 @@
 //! nearmiss turns a folder of blameless near-miss retrospectives into a static knowledge-base site.
 //!
 //! The pipeline runs one way: [`load`] (walk and parse) → [`validate`] (schema) → [`gate`]
-//! (publication rules) → [`kri`] (indicators from the published set) → [`render`] (markdown,
-//! sanitising, templates) → [`output`] (atomic write).
+//! (publication rules, leaks, blame; detectors in [`scan`]) → [`kri`] (indicators from the
+//! published set) → [`render`] (markdown, sanitising, templates) → [`output`] (atomic write).
 //! [`site`] strings the stages together; [`scaffold`] writes new writeups and knowledge bases.
 
 pub mod config;
@@ -15,6 +15,8 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod scan;
+pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod validate;
@@ -42,6 +44,10 @@ pub enum Error {
     BadBaseUrl(String),
     #[error("{0}")]
     Scaffold(String),
+    #[error("serve: {0}")]
+    Serve(String),
+    #[error("{}: invalid YAML; run `nearmiss check` for details", .0.display())]
+    BadConfig(PathBuf),
     #[error("could not write the data exports: {0}")]
     Export(String),
 }

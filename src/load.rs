@@ -72,19 +72,8 @@ pub fn load(source: &ContentSource, config: Option<&Path>, diags: &mut Diagnosti
         ContentSource::Dir(dir) => read_dir(dir)?,
         ContentSource::Example => read_example(),
     };
-    let mut config_text = None;
-    if let Some(path) = config {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        config_text = Some((path.to_path_buf(), text));
-    }
     for (rel, text) in files {
         let path = source.display_path(Path::new(&rel));
-        if rel == CONFIG_FILE {
-            if config_text.is_none() {
-                config_text = Some((path, text));
-            }
-            continue;
-        }
         let kind = if rel.starts_with("writeups/") {
             Kind::Writeup
         } else if rel.starts_with("patterns/") {
@@ -97,7 +86,7 @@ pub fn load(source: &ContentSource, config: Option<&Path>, diags: &mut Diagnosti
         }
         loaded.sources.insert(path, text);
     }
-    if let Some((path, text)) = config_text {
+    if let Some((path, text)) = config_file(source, config)? {
         match yaml::parse(&text, 1) {
             Ok(node) => loaded.config = Some((path.clone(), node)),
             Err(e) => diags.push(syntax_error(&path, e)),
@@ -107,7 +96,27 @@ pub fn load(source: &ContentSource, config: Option<&Path>, diags: &mut Diagnosti
     Ok(loaded)
 }
 
-/// The markdown files and `site.yaml` below `dir`, as (relative path, text), sorted.
+/// The site configuration's path and text: `explicit`, else `site.yaml` in the content, if any.
+pub fn config_file(source: &ContentSource, explicit: Option<&Path>) -> Result<Option<(PathBuf, String)>, Error> {
+    let read = |path: &Path| std::fs::read_to_string(path).map_err(|e| Error::io(path, e));
+    match (explicit, source) {
+        (Some(path), _) => Ok(Some((path.to_path_buf(), read(path)?))),
+        (None, ContentSource::Dir(dir)) => {
+            let path = dir.join(CONFIG_FILE);
+            if path.is_file() {
+                Ok(Some((path.clone(), read(&path)?)))
+            } else {
+                Ok(None)
+            }
+        }
+        (None, ContentSource::Example) => Ok(EXAMPLE
+            .get_file(CONFIG_FILE)
+            .and_then(|f| f.contents_utf8())
+            .map(|text| (source.display_path(Path::new(CONFIG_FILE)), text.to_string()))),
+    }
+}
+
+/// The markdown files below `dir`, as (relative path, text), sorted.
 fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, Error> {
     if !dir.is_dir() {
         return Err(Error::NoContent(dir.to_path_buf()));
@@ -124,7 +133,7 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, Error> {
         })?;
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        if entry.file_type().is_file() && (rel.ends_with(".md") || rel == CONFIG_FILE) {
+        if entry.file_type().is_file() && rel.ends_with(".md") {
             let text = std::fs::read_to_string(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
             files.push((rel, text));
         }
@@ -136,7 +145,7 @@ fn read_example() -> Vec<(String, String)> {
     fn walk(dir: &Dir<'static>, out: &mut Vec<(String, String)>) {
         for file in dir.files() {
             let rel = file.path().to_string_lossy().replace('\\', "/");
-            if let (true, Some(text)) = (rel.ends_with(".md") || rel == CONFIG_FILE, file.contents_utf8()) {
+            if let (true, Some(text)) = (rel.ends_with(".md"), file.contents_utf8()) {
                 out.push((rel, text.to_string()));
             }
         }
@@ -151,7 +160,7 @@ fn read_example() -> Vec<(String, String)> {
 }
 
 /// Splits `---` front matter from the body and parses it.
-fn parse_document(kind: Kind, path: &Path, rel: &str, text: &str, diags: &mut Diagnostics) -> Option<Document> {
+pub fn parse_document(kind: Kind, path: &Path, rel: &str, text: &str, diags: &mut Diagnostics) -> Option<Document> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.split_inclusive('\n');
     let opening = lines.next().unwrap_or("");
@@ -247,7 +256,7 @@ mod tests {
     #[test]
     fn the_example_is_embedded() {
         let files = read_example();
-        assert!(files.iter().any(|(rel, _)| rel == CONFIG_FILE));
+        assert!(config_file(&ContentSource::Example, None).unwrap().is_some());
         assert!(files.iter().filter(|(rel, _)| rel.starts_with("writeups/")).count() >= 24);
     }
 }

@@ -1,19 +1,21 @@
 //! The `nearmiss` command line: parses arguments and reports; the work is in the library.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
 use nearmiss::date::Date;
+use nearmiss::diagnostic::plural;
 use nearmiss::load::ContentSource;
 use nearmiss::site::{self, Options, Outcome};
-use nearmiss::{scaffold, Error};
+use nearmiss::{scaffold, serve, Error};
 
 #[derive(Parser)]
 #[command(name = "nearmiss", version, about = "Builds a blameless near-miss knowledge base into a static site")]
 #[command(
-    after_help = "Examples:\n  nearmiss build                  build ./content (or the built-in example) into ./public\n  nearmiss check                  report every problem, write nothing\n  nearmiss new \"Phishing mail reported before a click\"\n  nearmiss init my-near-misses    start a new knowledge base"
+    after_help = "Examples:\n  nearmiss build                  build ./content (or the built-in example) into ./public\n  nearmiss check                  report every problem, write nothing\n  nearmiss serve                  preview at http://127.0.0.1:1111/, rebuilt on every change\n  nearmiss new \"Phishing mail reported before a click\"\n  nearmiss redact content/writeups/2025/phishing.md\n  nearmiss init my-near-misses    start a new knowledge base"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -36,6 +38,17 @@ enum Command {
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
     },
+    /// Preview the site on 127.0.0.1: rebuilds on every change and reloads open pages
+    #[command(
+        after_help = "Examples:\n  nearmiss serve                      then open the URL it prints\n  nearmiss serve --port 8080 --content kb/content\n\nThe site is served under the path of its base_url (e.g. /kb/). A change that does not\nbuild is reported here and over the page, while the last good site stays served."
+    )]
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The port to listen on at 127.0.0.1 (0 picks a free one)
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+    },
     /// Validate every writeup and report what would be published; write nothing
     #[command(after_help = "Examples:\n  nearmiss check\n  nearmiss check --content kb/content")]
     Check {
@@ -52,6 +65,23 @@ enum Command {
         /// The content folder
         #[arg(short, long, value_name = "DIR", default_value = "content")]
         content: PathBuf,
+    },
+    /// Print a writeup with personal data, secrets and internal names replaced by placeholders
+    #[command(
+        after_help = "Examples:\n  nearmiss redact content/writeups/2025/phishing.md\n  nearmiss redact content/writeups/2025/phishing.md --write   # keeps phishing.md.bak"
+    )]
+    Redact {
+        /// The writeup (or pattern) to redact
+        file: PathBuf,
+        /// Rewrite the file in place, keeping the original as FILE.bak
+        #[arg(long)]
+        write: bool,
+        /// The content folder whose site.yaml holds blocked names and internal domains
+        #[arg(short, long, value_name = "DIR", default_value = "content")]
+        content: PathBuf,
+        /// site.yaml to use instead of the one in the content folder
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Create a knowledge base: config, an example writeup and pattern, a GitHub Pages workflow
     #[command(after_help = "Examples:\n  nearmiss init near-misses\n  cd near-misses && nearmiss build")]
@@ -121,6 +151,18 @@ fn run(command: Command) -> Result<bool, Error> {
             }
             Ok(outcome.files.is_some())
         }
+        Command::Serve { site, port } => {
+            let _ = ctrlc::set_handler(|| {
+                eprintln!("\nstopped");
+                std::process::exit(0);
+            });
+            serve::serve(site.options(None), port, |url| {
+                println!("serving {url}");
+                let _ = std::io::stdout().flush();
+                eprintln!("watching for changes; Ctrl-C stops");
+            })?;
+            Ok(true)
+        }
         Command::Check { site } => {
             let outcome = site::run(&site.options(None))?;
             report(&outcome);
@@ -135,6 +177,21 @@ fn run(command: Command) -> Result<bool, Error> {
             eprintln!("created a draft; fill in the six sections, then run `nearmiss check`");
             Ok(true)
         }
+        Command::Redact { file, write, content, config } => {
+            let (text, count) = site::redact(&file, &ContentSource::Dir(content), config.as_deref())?;
+            if write {
+                let mut backup = file.clone().into_os_string();
+                backup.push(".bak");
+                let backup = PathBuf::from(backup);
+                std::fs::copy(&file, &backup).map_err(|e| Error::io(&backup, e))?;
+                std::fs::write(&file, text).map_err(|e| Error::io(&file, e))?;
+                eprintln!("redacted {count} finding{}; the original is in {}", plural(count), backup.display());
+            } else {
+                print!("{text}");
+                eprintln!("redacted {count} finding{}", plural(count));
+            }
+            Ok(true)
+        }
         Command::Init { dir } => {
             for path in scaffold::init(&dir, Date::today())? {
                 println!("{}", path.display());
@@ -147,26 +204,5 @@ fn run(command: Command) -> Result<bool, Error> {
 
 /// Prints every diagnostic with its source line, then the totals and the publication summary.
 fn report(outcome: &Outcome) {
-    for d in &outcome.diagnostics {
-        eprint!("{}", d.render(outcome.sources.get(&d.file).map(String::as_str)));
-        eprintln!();
-    }
-    for note in &outcome.notes {
-        eprintln!("note: {note}");
-    }
-    if let Some(summary) = &outcome.summary {
-        eprintln!("{summary}");
-    }
-    let (errors, warnings) = (outcome.errors(), outcome.warnings());
-    if errors + warnings > 0 {
-        eprintln!("{errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
+    eprint!("{}", outcome.report());
 }

@@ -1,15 +1,20 @@
-//! The whole pipeline, stage after stage: load → validate → gate → render → output.
+//! The whole pipeline, stage after stage: load → validate → gate (publication rules, leaks,
+//! blame) → kri (indicators from the published set) → render → output.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::config::{normalise_base_url, Config};
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, Diagnostics, Level};
-use crate::gate::{self, Withheld};
+use crate::diagnostic::{plural, Diagnostic, Diagnostics, Level};
+use crate::gate::leaks::{self, AllowanceUse, Exposure, LeakReport, Subject};
+use crate::gate::{self, Publication, Withheld};
 use crate::kri;
-use crate::load::{self, ContentSource};
+use crate::load::{self, ContentSource, Loaded};
+use crate::model::{Allowance, Pattern};
 use crate::render::{self, Files, Input};
+use crate::scan::{ScanConfig, Scanner};
 use crate::theme::Theme;
 use crate::validate;
 use crate::Error;
@@ -47,11 +52,46 @@ pub struct Outcome {
     /// Things worth knowing that are not about one file.
     pub notes: Vec<String>,
     pub withheld: Vec<WithheldEntry>,
+    /// Allowances that accepted gate findings.
+    pub allowed: Vec<AllowanceUse>,
     /// The rendered site, when there were no errors.
     pub files: Option<Files>,
+    /// Wall time of each stage, in order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 impl Outcome {
+    /// Every diagnostic with its (masked) source line, then notes, the publication summary, the
+    /// allowances used and the totals: what the terminal shows, and what `serve` overlays.
+    pub fn report(&self) -> String {
+        let mut out = String::new();
+        for d in &self.diagnostics {
+            out.push_str(&d.render(self.sources.get(&d.file).map(String::as_str)));
+            out.push('\n');
+        }
+        for note in &self.notes {
+            out.push_str(&format!("note: {note}\n"));
+        }
+        if let Some(summary) = &self.summary {
+            out.push_str(&format!("{summary}\n"));
+        }
+        for a in &self.allowed {
+            out.push_str(&format!(
+                "  allowed: {}:{}: {} finding{} ({})\n",
+                a.file.display(),
+                a.line,
+                a.findings,
+                plural(a.findings),
+                a.reason
+            ));
+        }
+        let (errors, warnings) = (self.errors(), self.warnings());
+        if errors + warnings > 0 {
+            out.push_str(&format!("{errors} error{}, {warnings} warning{}\n", plural(errors), plural(warnings)));
+        }
+        out
+    }
+
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.level == Level::Error).count()
     }
@@ -63,9 +103,11 @@ impl Outcome {
 
 /// Runs every stage but writing; errors in the content are reported in the outcome, not as `Err`.
 pub fn run(opts: &Options) -> Result<Outcome, Error> {
+    let mut clock = Stopwatch::start();
     let mut diags = Diagnostics::default();
     let theme = Theme::load(opts.theme.as_deref())?;
-    let loaded = load::load(&opts.content, opts.config.as_deref(), &mut diags)?;
+    let mut loaded = load::load(&opts.content, opts.config.as_deref(), &mut diags)?;
+    clock.lap("load");
     let mut config = match &loaded.config {
         Some((path, node)) => Config::from_node(path, node, &mut diags),
         None => Config::default(),
@@ -74,6 +116,7 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
         config.base_url = normalise_base_url(url).ok_or_else(|| Error::BadBaseUrl(url.clone()))?;
     }
     let knowledge = validate::validate(&loaded.documents, opts.as_of, &mut diags);
+    clock.lap("validate");
     let publication = gate::decide(knowledge.writeups, config.max_tlp);
     let summary = publication.summary(config.max_tlp);
     let mut withheld: Vec<WithheldEntry> = publication
@@ -83,11 +126,14 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
         .collect();
     withheld.sort_by(|a, b| a.file.cmp(&b.file));
 
+    let leaks = scan_for_leaks(&mut loaded, &knowledge.patterns, &publication, &config, &mut diags);
+    clock.lap("gate");
     if let Some((path, _)) = &loaded.config {
         let slugs: Vec<&str> = knowledge.patterns.iter().map(|p| p.slug.as_str()).collect();
         kri::def::check_patterns(path, &config.kris, &slugs, &mut diags);
     }
     let indicators = kri::compute(&publication.published, &knowledge.patterns, &config.kris, opts.as_of);
+    clock.lap("kri");
     let input = Input {
         config: &config,
         patterns: &knowledge.patterns,
@@ -104,6 +150,7 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
         .collect();
     let unrendered = loaded.documents.iter().filter(|d| !rendered.contains(d.path.as_path()));
     render::check_links(&input, unrendered.map(|d| (d.path.as_path(), &d.body)), &mut diags);
+    clock.lap("render");
     let mut notes = Vec::new();
     if !config.has_absolute_base_url() {
         notes.push(format!(
@@ -113,21 +160,113 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
         ));
     }
     let failed = diags.has_errors();
+    let mut diagnostics = diags.sorted();
+    leaks::mask_diagnostics(&mut diagnostics, &leaks.sensitive);
     Ok(Outcome {
-        diagnostics: diags.sorted(),
+        diagnostics,
         sources: loaded.sources,
         summary: Some(summary),
         notes,
         withheld,
+        allowed: leaks.allowed,
         files: (!failed).then_some(files),
+        timings: clock.laps,
     })
+}
+
+/// Runs the leak and blame gate over every document: published ones (and any that failed
+/// validation) at error level, withheld ones as warnings. Patterns are always published.
+fn scan_for_leaks(
+    loaded: &mut Loaded,
+    patterns: &[Pattern],
+    publication: &Publication,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> LeakReport {
+    let scanner = scanner(config);
+    let mut known: HashMap<&Path, (Exposure, &[Allowance])> = HashMap::new();
+    for w in &publication.published {
+        known.insert(&w.source, (Exposure::Public, &w.allow));
+    }
+    for (w, _) in &publication.withheld {
+        known.insert(&w.source, (Exposure::Withheld, &w.allow));
+    }
+    for p in patterns {
+        known.insert(&p.source, (Exposure::Public, &p.allow));
+    }
+    let lenient: Vec<Vec<Allowance>> = loaded
+        .documents
+        .iter()
+        .map(|doc| if known.contains_key(doc.path.as_path()) { Vec::new() } else { validate::allowances_of(doc) })
+        .collect();
+    let subjects: Vec<Subject<'_>> = loaded
+        .documents
+        .iter()
+        .zip(&lenient)
+        .map(|(doc, fallback)| {
+            let (exposure, allow) = known.get(doc.path.as_path()).copied().unwrap_or((Exposure::Public, fallback));
+            Subject { path: &doc.path, allow, exposure }
+        })
+        .collect();
+    leaks::scan(&subjects, &mut loaded.sources, &scanner, config.strict_blameless, diags)
 }
 
 /// Runs the pipeline and, only if it found no error, replaces `out` with the new site.
 pub fn build(opts: &Options, out: &Path) -> Result<Outcome, Error> {
-    let outcome = run(opts)?;
+    let mut outcome = run(opts)?;
     if let Some(files) = &outcome.files {
+        let started = Instant::now();
         crate::output::write(out, files)?;
+        outcome.timings.push(("output", started.elapsed()));
     }
     Ok(outcome)
+}
+
+/// Wall time per pipeline stage.
+struct Stopwatch {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn start() -> Stopwatch {
+        Stopwatch { last: Instant::now(), laps: Vec::new() }
+    }
+
+    /// Records the time since the previous lap as `stage`.
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
+}
+
+/// `file` with every finding of the gate (but blame, and what its allowances accept) replaced
+/// by a typed placeholder such as `[EMAIL]`, and the number replaced. The gate's settings come
+/// from `config`, or from `site.yaml` in `content`.
+pub fn redact(file: &Path, content: &ContentSource, config: Option<&Path>) -> Result<(String, usize), Error> {
+    let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
+    let config = read_config(content, config)?;
+    let mut ignored = Diagnostics::default();
+    let allow = load::parse_document(load::Kind::Writeup, file, "", &text, &mut ignored)
+        .map(|doc| validate::allowances_of(&doc))
+        .unwrap_or_default();
+    Ok(leaks::redact(&text, &scanner(&config), &allow))
+}
+
+/// The site configuration alone, for commands that need no content; `check` reports its problems.
+pub fn read_config(content: &ContentSource, explicit: Option<&Path>) -> Result<Config, Error> {
+    let Some((path, text)) = load::config_file(content, explicit)? else {
+        return Ok(Config::default());
+    };
+    let node = crate::yaml::parse(&text, 1).map_err(|_| Error::BadConfig(path.clone()))?;
+    Ok(Config::from_node(&path, &node, &mut Diagnostics::default()))
+}
+
+fn scanner(config: &Config) -> Scanner {
+    Scanner::new(&ScanConfig {
+        blocked_names: config.blocked_names.clone(),
+        blocked_orgs: config.blocked_orgs.clone(),
+        internal_domains: config.internal_domains.clone(),
+    })
 }

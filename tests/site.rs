@@ -17,6 +17,8 @@ mod links;
 mod pages;
 #[path = "site/reproducible.rs"]
 mod reproducible;
+#[path = "site/serve.rs"]
+mod serve;
 #[path = "site/subpath.rs"]
 mod subpath;
 #[path = "site/withheld.rs"]

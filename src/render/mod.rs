@@ -59,7 +59,7 @@ pub fn render(input: &Input<'_>, theme: &Theme, diags: &mut Diagnostics) -> Resu
 }
 
 /// Escapes text for HTML and XML content and attributes (leaving `/` alone, unlike Tera's default).
-pub(crate) fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -240,7 +240,7 @@ impl Site {
 
         let mut ctx = Context::new();
         ctx.insert("root", config.base_path());
-        out.page_at("404.html", "404", "Page not found", "This page does not exist.", "404.html", ctx)?;
+        out.page("404.html", "404", "Page not found", "This page does not exist.", "404.html", ctx)?;
 
         if !config.has_absolute_base_url() {
             return out.page("robots.txt", "robots", "robots.txt", "", "robots.txt", Context::new());
@@ -281,21 +281,8 @@ struct Pages<'a> {
 }
 
 impl Pages<'_> {
+    /// Renders `template` to `path`; the root is `../` per folder level unless `ctx` sets it.
     fn page(
-        &mut self,
-        path: &str,
-        kind: &'static str,
-        title: &str,
-        description: &str,
-        template: &str,
-        mut ctx: Context,
-    ) -> Result<(), Error> {
-        ctx.insert("root", &"../".repeat(path.matches('/').count()));
-        self.page_at(path, kind, title, description, template, ctx)
-    }
-
-    /// Like `page`, but the context already says where the root is.
-    fn page_at(
         &mut self,
         path: &str,
         kind: &'static str,
@@ -305,6 +292,7 @@ impl Pages<'_> {
         ctx: Context,
     ) -> Result<(), Error> {
         let mut full = self.base.clone();
+        full.insert("root", &"../".repeat(path.matches('/').count()));
         full.extend(ctx);
         full.insert(
             "page",

@@ -197,6 +197,16 @@ fn actions(f: &mut Fields<'_>) -> Option<Vec<Action>> {
     ok.then_some(out)
 }
 
+/// The allowances of any document, even one that fails validation (none while one is malformed),
+/// so the gate can honour them while other problems are being fixed.
+pub fn allowances_of(doc: &Document) -> Vec<Allowance> {
+    let mut scratch = Diagnostics::default();
+    let Some(mut f) = Fields::new(&doc.path, &doc.front, "the front matter", &mut scratch) else {
+        return Vec::new();
+    };
+    allowances(&mut f).unwrap_or_default()
+}
+
 /// Reads `allow:`, the gate findings accepted as false positives; `None` when any item is invalid.
 fn allowances(f: &mut Fields<'_>) -> Option<Vec<Allowance>> {
     let Some(node) = f.node("allow", Need::Optional, "") else {

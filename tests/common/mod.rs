@@ -283,17 +283,7 @@ stopped_by: process
 
 /// The six sections, each with a sentence.
 pub fn sections() -> String {
-    [
-        "What almost failed",
-        "What stopped it",
-        "What would have happened",
-        "Why it happened",
-        "What we learned",
-        "How we make luck unnecessary",
-    ]
-    .iter()
-    .map(|s| format!("## {s}\n\nA sentence about it.\n\n"))
-    .collect()
+    nearmiss::validate::SECTIONS.iter().map(|s| format!("## {s}\n\nA sentence about it.\n\n")).collect()
 }
 
 /// A writeup file: `front` (without the `---` lines), then the six sections. The body's first

@@ -1,7 +1,10 @@
 //! The publication gate: decides which writeups may leave the building, and says why not.
 
+pub mod leaks;
+
 use std::fmt;
 
+use crate::diagnostic::plural;
 use crate::model::{Keyword, Status, Tlp, Writeup};
 
 /// Why a writeup is kept out of the site.
@@ -75,14 +78,6 @@ impl Publication {
             }
         }
         format!("{published}; withheld {}: {}", self.withheld.len(), parts.join(", "))
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 

@@ -1,0 +1,197 @@
+//! The leak and blame gate: scans every file that would be published for personal data,
+//! infrastructure identifiers, secrets and blame, and reports each finding masked.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Level, Span};
+use crate::model::Allowance;
+use crate::scan::{mask, Finding, Scanner};
+
+/// How far a file's text may travel, which decides how serious a finding in it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exposure {
+    /// Published, or failing validation and so possibly about to be: findings are errors.
+    Public,
+    /// A draft, in review, retracted or above the TLP limit: findings are warnings.
+    Withheld,
+}
+
+/// One file to scan.
+pub struct Subject<'a> {
+    pub path: &'a Path,
+    pub allow: &'a [Allowance],
+    pub exposure: Exposure,
+}
+
+/// An allowance that accepted findings, for the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowanceUse {
+    pub file: PathBuf,
+    pub line: usize,
+    pub reason: String,
+    pub findings: usize,
+}
+
+/// What the gate found besides diagnostics.
+#[derive(Debug, Default)]
+pub struct LeakReport {
+    pub allowed: Vec<AllowanceUse>,
+    /// Every text found that must not be printed, to mask wherever it could still appear.
+    pub sensitive: Vec<String>,
+}
+
+/// Scans each subject's text in `sources`; afterwards `sources` holds masked texts, safe to quote.
+pub fn scan(
+    subjects: &[Subject<'_>],
+    sources: &mut BTreeMap<PathBuf, String>,
+    scanner: &Scanner,
+    strict_blameless: bool,
+    diags: &mut Diagnostics,
+) -> LeakReport {
+    let mut report = LeakReport::default();
+    for subject in subjects {
+        let Some(text) = sources.get(subject.path) else { continue };
+        let findings = scanner.scan(text);
+        if findings.is_empty() && subject.allow.is_empty() {
+            continue;
+        }
+        let allowed = allowed_ranges(text, subject.allow);
+        let mut uses = vec![0usize; subject.allow.len()];
+        let mut masked = text.clone();
+        for finding in findings.iter().rev() {
+            let matched = &text[finding.range.clone()];
+            if let Some((i, own)) = allowed.iter().find(|(_, r)| contains(&r.0, &finding.range)).map(|(i, r)| (*i, r.1))
+            {
+                if !own {
+                    uses[i] += 1;
+                }
+                continue;
+            }
+            diags.push(diagnostic(subject, text, finding, strict_blameless));
+            if !finding.kind.is_blame() {
+                masked.replace_range(finding.range.clone(), &mask(finding.kind, matched));
+                report.sensitive.push(matched.to_string());
+            }
+        }
+        for (allowance, used) in subject.allow.iter().zip(uses) {
+            if used == 0 {
+                diags.push(
+                    Diagnostic::warning(
+                        subject.path,
+                        allowance.span,
+                        format!("allowance `{}` matches nothing", allowance.text),
+                    )
+                    .with_hint("remove it, or copy the exact text the gate reports"),
+                );
+            } else {
+                report.allowed.push(AllowanceUse {
+                    file: subject.path.to_path_buf(),
+                    line: allowance.span.line,
+                    reason: allowance.reason.clone(),
+                    findings: used,
+                });
+            }
+        }
+        sources.insert(subject.path.to_path_buf(), masked);
+    }
+    report.sensitive.sort();
+    report.sensitive.dedup();
+    report
+}
+
+fn diagnostic(subject: &Subject<'_>, text: &str, finding: &Finding, strict_blameless: bool) -> Diagnostic {
+    let kind = finding.kind;
+    let matched = &text[finding.range.clone()];
+    let first_line = matched.lines().next().unwrap_or(matched);
+    let span = Span::at_offset(text, finding.range.start, first_line.chars().count(), 1);
+    let level = match subject.exposure {
+        Exposure::Withheld => Level::Warning,
+        Exposure::Public if kind.is_blame() && !strict_blameless => Level::Warning,
+        Exposure::Public => Level::Error,
+    };
+    let (what, hint) = if kind.is_blame() {
+        let hint = match finding.suggestion(text) {
+            Some(s) => format!("{}; e.g. \"{s}\"", kind.hint()),
+            None => kind.hint().to_string(),
+        };
+        (format!("{}: \"{first_line}\"", kind.describe()), hint)
+    } else {
+        let shown = mask(kind, matched);
+        let shown = shown.lines().next().unwrap_or(&shown).to_string();
+        (format!("{} `{shown}`", kind.describe()), kind.hint().to_string())
+    };
+    let withheld = if subject.exposure == Exposure::Withheld { " (not published while withheld)" } else { "" };
+    let mut d = Diagnostic::error(subject.path, span, format!("{what}{withheld} [{}]", kind.id())).with_hint(hint);
+    d.level = level;
+    d
+}
+
+/// Every occurrence (case-insensitive) of each allowance's text, and whether it is the
+/// allowance's own line in the front matter.
+fn allowed_ranges(text: &str, allow: &[Allowance]) -> Vec<(usize, (Range<usize>, bool))> {
+    let lower = text.to_lowercase();
+    let same_length = lower.len() == text.len();
+    let mut out = Vec::new();
+    for (i, a) in allow.iter().enumerate() {
+        let needle = a.text.to_lowercase();
+        if needle.is_empty() || !same_length {
+            if let Some(start) = text.find(&a.text) {
+                out.push((i, occurrence(text, start, a.text.len(), a)));
+            }
+            continue;
+        }
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(&needle) {
+            let start = from + at;
+            out.push((i, occurrence(text, start, needle.len(), a)));
+            from = start + needle.len().max(1);
+        }
+    }
+    out
+}
+
+fn occurrence(text: &str, start: usize, len: usize, a: &Allowance) -> (Range<usize>, bool) {
+    let line = text[..start].matches('\n').count() + 1;
+    (start..start + len, line == a.span.line)
+}
+
+fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// Replaces every text in `sensitive` that appears in the diagnostics' messages and hints.
+pub fn mask_diagnostics(diagnostics: &mut [Diagnostic], sensitive: &[String]) {
+    if sensitive.is_empty() {
+        return;
+    }
+    let hide = |s: &mut String| {
+        for secret in sensitive {
+            if s.contains(secret.as_str()) {
+                *s = s.replace(secret.as_str(), &"*".repeat(secret.chars().count()));
+            }
+        }
+    };
+    for d in diagnostics {
+        hide(&mut d.message);
+        if let Some(h) = d.hint.as_mut() {
+            hide(h);
+        }
+    }
+}
+
+/// The file with each finding (but blame, and what is allowed) replaced by a typed placeholder.
+pub fn redact(text: &str, scanner: &Scanner, allow: &[Allowance]) -> (String, usize) {
+    let allowed = allowed_ranges(text, allow);
+    let mut out = text.to_string();
+    let mut count = 0;
+    for finding in scanner.scan(text).iter().rev() {
+        if finding.kind.is_blame() || allowed.iter().any(|(_, (r, _))| contains(r, &finding.range)) {
+            continue;
+        }
+        out.replace_range(finding.range.clone(), &finding.kind.placeholder());
+        count += 1;
+    }
+    (out, count)
+}

@@ -1,0 +1,245 @@
+//! `nearmiss serve`: builds the site in memory, serves it on 127.0.0.1 under its sub-path,
+//! rebuilds when content, theme or config change, and reloads the open pages. A failed
+//! rebuild keeps the last good site and shows its (masked) problems over every page.
+
+pub mod http;
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::load::ContentSource;
+use crate::render::{escape, Files};
+use crate::site::{self, Options};
+use crate::Error;
+use http::BadRequest;
+
+/// The path the live-reload events are served at, outside any site's sub-path.
+const EVENTS: &str = "/__nearmiss/events";
+
+/// How long to wait for more file events before rebuilding, so one save is one rebuild.
+const SETTLE: Duration = Duration::from_millis(30);
+
+/// What is being served now.
+struct Snapshot {
+    files: Arc<Files>,
+    /// The report of the last failed rebuild, shown over the last good site.
+    problems: Option<String>,
+    generation: u64,
+}
+
+/// The served state, shared by the watcher and the request threads.
+struct Preview {
+    snapshot: Mutex<Snapshot>,
+    changed: Condvar,
+    base_path: String,
+}
+
+impl Preview {
+    fn lock(&self) -> MutexGuard<'_, Snapshot> {
+        self.snapshot.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs the pipeline, prints its report, and publishes the result (or the problems).
+    fn rebuild(&self, opts: &Options) {
+        let started = Instant::now();
+        let result = site::run(opts);
+        let mut snapshot = self.lock();
+        match result {
+            Ok(outcome) => {
+                eprint!("{}", outcome.report());
+                match outcome.files {
+                    Some(files) => {
+                        snapshot.files = Arc::new(files);
+                        snapshot.problems = None;
+                        eprintln!("rebuilt in {} ms", started.elapsed().as_millis());
+                    }
+                    None => {
+                        snapshot.problems = Some(outcome.report());
+                        eprintln!("still serving the last good site");
+                    }
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                snapshot.problems = Some(format!("error: {e}\n"));
+            }
+        }
+        snapshot.generation += 1;
+        self.changed.notify_all();
+    }
+}
+
+/// Serves `opts`' site on `127.0.0.1:port` (0 picks a free port) until the process ends;
+/// `ready` gets the URL once the first build is served.
+pub fn serve(mut opts: Options, port: u16, ready: impl FnOnce(&str)) -> Result<(), Error> {
+    let config = site::read_config(&opts.content, opts.config.as_deref())?;
+    let base_path = config.base_path().to_string();
+    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| Error::Serve(format!("port {port}: {e}")))?;
+    let port = listener.local_addr().map_err(|e| Error::Serve(e.to_string()))?.port();
+    let url = format!("http://127.0.0.1:{port}{base_path}");
+    opts.base_url = Some(url.clone());
+
+    let preview = Arc::new(Preview {
+        snapshot: Mutex::new(Snapshot { files: Arc::new(Files::new()), problems: None, generation: 0 }),
+        changed: Condvar::new(),
+        base_path,
+    });
+    preview.rebuild(&opts);
+    let _watcher = watch(&opts, Arc::clone(&preview))?;
+    ready(&url);
+
+    for stream in listener.incoming().flatten() {
+        let preview = Arc::clone(&preview);
+        thread::spawn(move || {
+            if let Err(e) = handle(&stream, &preview) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe && e.kind() != std::io::ErrorKind::ConnectionReset {
+                    eprintln!("serve: {e}");
+                }
+            }
+        });
+    }
+    Ok(())
+}
+
+/// Watches the content, theme and config, rebuilding after each settled burst of changes.
+fn watch(opts: &Options, preview: Arc<Preview>) -> Result<Option<notify::RecommendedWatcher>, Error> {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    if let ContentSource::Dir(dir) = &opts.content {
+        roots.push(dir.clone());
+    }
+    roots.extend(opts.theme.clone());
+    roots.extend(opts.config.clone());
+    if roots.is_empty() {
+        return Ok(None);
+    }
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if event.is_ok_and(|e| !e.kind.is_access()) {
+            let _ = tx.send(());
+        }
+    })
+    .map_err(|e| Error::Serve(format!("cannot watch files: {e}")))?;
+    for root in &roots {
+        watcher
+            .watch(root, RecursiveMode::Recursive)
+            .map_err(|e| Error::Serve(format!("cannot watch {}: {e}", root.display())))?;
+    }
+    let opts = opts.clone();
+    thread::spawn(move || {
+        while rx.recv().is_ok() {
+            while rx.recv_timeout(SETTLE).is_ok() {}
+            preview.rebuild(&opts);
+        }
+    });
+    Ok(Some(watcher))
+}
+
+fn handle(stream: &TcpStream, preview: &Preview) -> std::io::Result<()> {
+    let request = match http::read_request(stream)? {
+        Ok(request) => request,
+        Err(BadRequest::Outside) => {
+            return http::respond(stream, "403 Forbidden", &[], b"outside the site\n", false);
+        }
+        Err(BadRequest::Malformed) => return http::respond(stream, "400 Bad Request", &[], b"bad request\n", false),
+    };
+    let head = match request.method.as_str() {
+        "GET" => false,
+        "HEAD" => true,
+        _ => return http::respond(stream, "405 Method Not Allowed", &[("Allow", "GET, HEAD")], b"", false),
+    };
+    if request.path == EVENTS {
+        return events(stream, preview);
+    }
+    let Some(rel) = request.path.strip_prefix(&preview.base_path) else {
+        if request.path == "/" {
+            return http::respond(stream, "302 Found", &[("Location", &preview.base_path)], b"", head);
+        }
+        return http::respond(stream, "404 Not Found", &[], b"not under the site's base path\n", head);
+    };
+    let rel = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
+    let (files, problems, generation) = {
+        let s = preview.lock();
+        (Arc::clone(&s.files), s.problems.clone(), s.generation)
+    };
+    let (status, name, body) = match files.get(&rel) {
+        Some(body) => ("200 OK", rel.as_str(), body),
+        None => match files.get("404.html") {
+            Some(body) => ("404 Not Found", "404.html", body),
+            None => return http::respond(stream, "404 Not Found", &[], b"not found\n", head),
+        },
+    };
+    let kind = http::content_type(name);
+    let no_store = [("Content-Type", kind), ("Cache-Control", "no-store")];
+    if name.ends_with(".html") {
+        let page = inject(&String::from_utf8_lossy(body), generation, problems.as_deref());
+        http::respond(stream, status, &no_store, page.as_bytes(), head)
+    } else {
+        http::respond(stream, status, &no_store, body, head)
+    }
+}
+
+/// Adds the live-reload script, and the problems of a failed rebuild, to a page.
+fn inject(page: &str, generation: u64, problems: Option<&str>) -> String {
+    let mut extra = format!(
+        "<script>(function(){{var s=new EventSource(\"{EVENTS}\");\
+         s.onmessage=function(e){{if(e.data!==\"{generation}\"){{s.close();location.reload();}}}};}})();</script>"
+    );
+    if let Some(report) = problems {
+        extra.push_str(&format!(
+            "<div id=\"nm-overlay\" role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;max-height:60vh;\
+             overflow:auto;z-index:2147483647;background:#161616;color:#f4f4f4;border-top:4px solid #ff2b2b;\
+             padding:1rem 1.25rem;font:13px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace\">\
+             <strong>nearmiss: the last change does not build, so this is the last good version.</strong>\
+             <pre style=\"white-space:pre-wrap;margin:.75rem 0 0\">{}</pre></div>",
+            escape(report)
+        ));
+    }
+    match page.rfind("</body>") {
+        Some(at) => format!("{}{extra}{}", &page[..at], &page[at..]),
+        None => format!("{page}{extra}"),
+    }
+}
+
+/// Server-sent events: the current generation now, then every new one (with keep-alives).
+fn events(mut stream: &TcpStream, preview: &Preview) -> std::io::Result<()> {
+    use std::io::Write;
+    stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\r\n")?;
+    let mut sent = None;
+    loop {
+        let generation = {
+            let s = preview.lock();
+            let (s, _) = preview
+                .changed
+                .wait_timeout_while(s, Duration::from_secs(15), |s| Some(s.generation) == sent)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            s.generation
+        };
+        if Some(generation) == sent {
+            stream.write_all(b": keep-alive\n\n")?;
+        } else {
+            stream.write_all(format!("data: {generation}\n\n").as_bytes())?;
+            sent = Some(generation);
+        }
+        stream.flush()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_get_the_reload_script_and_the_problems_escaped() {
+        let page = inject("<html><body><p>x</p></body></html>", 7, Some("a.md:1:1: error: <b>bad</b>"));
+        assert!(page.contains("e.data!==\"7\""));
+        assert!(page.contains("&lt;b&gt;bad&lt;/b&gt;"));
+        assert!(page.ends_with("</div></body></html>"));
+        assert!(!inject("<body></body>", 1, None).contains("nm-overlay"));
+    }
+}

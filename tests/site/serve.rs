@@ -1,0 +1,156 @@
+//! `nearmiss serve`: a real server on loopback, real HTTP requests, real file edits.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+/// A running `nearmiss serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT/base/`
+    url: String,
+    port: u16,
+}
+
+impl Server {
+    fn start(f: &Fixture) -> Server {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--port", "0", "--content", "content", "--as-of", AS_OF])
+            .current_dir(f.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start nearmiss serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read the URL");
+        let url = line.trim().strip_prefix("serving ").expect("a `serving URL` line").to_string();
+        let port = url["http://127.0.0.1:".len()..].split('/').next().and_then(|p| p.parse().ok()).expect("a port");
+        Server { child, url, port }
+    }
+
+    /// A raw GET of `path` (sent as written, so `..` reaches the server): status and body.
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read the response");
+        let status = response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("a status");
+        let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_string();
+        (status, body)
+    }
+
+    fn path(&self, rel: &str) -> String {
+        let base = &self.url["http://127.0.0.1:".len()..];
+        format!("{}{rel}", &base[base.find('/').unwrap_or(0)..])
+    }
+
+    /// Polls `rel` until `ready` holds for its body, or panics after ten seconds.
+    fn wait_for(&self, rel: &str, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let (_, body) = self.get(&self.path(rel));
+            if ready(&body) {
+                return body;
+            }
+            assert!(started.elapsed() < Duration::from_secs(10), "{rel} never showed {what}:\n{body}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn site() -> Fixture {
+    Fixture::with_pattern()
+        .file("site.yaml", "title: Served\nbase_url: https://org.github.io/kb/\n")
+        .file("writeups/w.md", &writeup(FRONT))
+}
+
+fn title(body: &str) -> String {
+    text_of(&scraper::Html::parse_document(body), "h1")
+}
+
+#[test]
+fn serves_the_site_under_its_base_path_with_live_reload() {
+    let f = site();
+    let server = Server::start(&f);
+    assert!(server.url.ends_with("/kb/"), "{}", server.url);
+    let (status, body) = server.get("/kb/writeups/nm-0001.html");
+    assert_eq!(status, 200);
+    assert!(body.contains("EventSource(\"/__nearmiss/events\")"), "the live-reload script is injected");
+    assert_eq!(server.get("/kb/").0, 200, "a folder serves its index.html");
+    assert_eq!(server.get("/kb/no-such-page.html").0, 404);
+    assert_eq!(server.get("/elsewhere.html").0, 404);
+    assert_eq!(server.get("/").0, 302);
+}
+
+#[test]
+fn an_edit_is_picked_up() {
+    let f = site();
+    let server = Server::start(&f);
+    let before = title(&server.get("/kb/writeups/nm-0001.html").1);
+    f.write("writeups/w.md", &writeup(&FRONT.replace(&front_value(FRONT, "title").unwrap(), "Edited while serving")));
+    let body = server.wait_for("writeups/nm-0001.html", "the new title", |b| title(b).contains("Edited while serving"));
+    assert_ne!(before, title(&body));
+}
+
+#[test]
+fn a_broken_edit_shows_the_overlay_and_keeps_the_old_page() {
+    let f = site();
+    let server = Server::start(&f);
+    let good = title(&server.get("/kb/writeups/nm-0001.html").1);
+    let token = "ghp_Q7rT2mX9vL4kP8wN3bZ6cY1dF5gH0jK2sA7e";
+    let broken = writeup(&FRONT.replace("severity: high", "severity: hgh").replace(&good, "Broken title"))
+        .replace("A sentence about it.", &format!("A sentence with {token}."));
+    f.write("writeups/w.md", &broken);
+    let body = server.wait_for("writeups/nm-0001.html", "the overlay", |b| b.contains("nm-overlay"));
+    assert_eq!(title(&body), good, "the last good page is still served");
+    assert!(body.contains("`hgh` is not a valid `severity`"), "{body}");
+    assert!(body.contains("secret:github-token"), "{body}");
+    assert!(!body.contains(token), "the overlay masks secrets");
+
+    f.write("writeups/w.md", &writeup(FRONT));
+    server.wait_for("writeups/nm-0001.html", "recovery", |b| !b.contains("nm-overlay"));
+}
+
+#[test]
+fn paths_outside_the_site_are_refused() {
+    let f = site();
+    let server = Server::start(&f);
+    for path in [
+        "/kb/../../etc/passwd",
+        "/kb/%2e%2e/%2e%2e/etc/passwd",
+        "/kb/..%2f..%2fcontent/site.yaml",
+        "/../content/site.yaml",
+    ] {
+        let (status, body) = server.get(path);
+        assert!(status == 403 || status == 400, "{path} gave {status}");
+        assert!(!body.contains("base_url"), "{path} leaked a file");
+    }
+}
+
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let f = site();
+    let mut server = Server::start(&f);
+    let status = Command::new("kill").args(["-INT", &server.child.id().to_string()]).status().expect("run kill");
+    assert!(status.success());
+    let started = Instant::now();
+    let exit = loop {
+        if let Some(exit) = server.child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "serve did not stop on SIGINT");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "{exit:?}");
+}
