@@ -69,6 +69,7 @@ fn bench(root: &Path, n: usize) {
         println!("{stage:<10} {:>10}", secs(*time));
     }
     println!("{:<10} {:>10}", "total", secs(total));
+    println!("diagnostics: {} errors, {} warnings", outcome.errors(), outcome.warnings());
     println!(
         "gate scan: {:.1} MB in {} = {:.0} MB/s (one thread, best of 3)",
         bytes as f64 / 1e6,

@@ -218,7 +218,7 @@ pub fn generate(dir: &Path, writeups: usize) -> std::io::Result<()> {
 }
 
 fn writeup(r: &mut Rng, i: usize, total: usize) -> (i32, String) {
-    let day = 20_089 + (i * 1_400 / total.max(1)) as i64 + r.below(20) as i64; // 2025-01-01 onwards
+    let day = 19_300 + (i * 1_400 / total.max(1)) as i64 + r.below(20) as i64; // 2022-11-04 to 2026-09
     let date = |offset: i64| {
         let d = Date::from_days_since_epoch(day + offset);
         (d.to_string(), d.year())

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod gate;
 pub mod kri;
 pub mod load;
+pub mod memo;
 pub mod model;
 pub mod output;
 pub mod render;

@@ -2,11 +2,13 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use include_dir::{include_dir, Dir};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
+use crate::memo::{fingerprint, Memo};
 use crate::model::Body;
 use crate::yaml::{self, Node};
 use crate::Error;
@@ -42,6 +44,10 @@ pub enum Kind {
     Pattern,
 }
 
+/// A file's parse: the document (unless its front matter is unreadable), the problems found,
+/// and the text.
+pub type Parsed = (Option<Arc<Document>>, Diagnostics, Arc<str>);
+
 /// A markdown file with its front matter parsed.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -54,37 +60,66 @@ pub struct Document {
     /// The line of the opening `---`.
     pub front_line: usize,
     pub body: Body,
+    /// A fingerprint of the file's whole text: results derived from the document alone can be
+    /// reused while it is unchanged.
+    pub stamp: u64,
 }
 
 /// Everything read from the content, and the text of every file for error snippets.
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub config: Option<(PathBuf, Node)>,
-    pub documents: Vec<Document>,
+    pub documents: Vec<Arc<Document>>,
     pub sources: BTreeMap<PathBuf, String>,
 }
 
 /// Reads the content (and `config`, or `site.yaml` inside the content), reporting unreadable
-/// front matter as diagnostics. Only I/O failures are errors.
-pub fn load(source: &ContentSource, config: Option<&Path>, diags: &mut Diagnostics) -> Result<Loaded, Error> {
+/// files and front matter as diagnostics. `parsed` keeps each file's text and parse between
+/// runs: a file whose size and modification time are unchanged is neither read nor parsed again.
+pub fn load(
+    source: &ContentSource,
+    config: Option<&Path>,
+    diags: &mut Diagnostics,
+    parsed: &mut Memo<Parsed>,
+) -> Result<Loaded, Error> {
     let mut loaded = Loaded::default();
     let files = match source {
-        ContentSource::Dir(dir) => read_dir(dir)?,
-        ContentSource::Example => read_example(),
+        ContentSource::Dir(dir) => list_dir(dir)?,
+        ContentSource::Example => list_example(),
     };
-    for (rel, text) in files {
-        let path = source.display_path(Path::new(&rel));
-        let kind = if rel.starts_with("writeups/") {
-            Kind::Writeup
-        } else if rel.starts_with("patterns/") {
-            Kind::Pattern
-        } else {
-            continue;
-        };
-        if let Some(doc) = parse_document(kind, &path, &rel, &text, diags) {
-            loaded.documents.push(doc);
-        }
-        loaded.sources.insert(path, text);
+    let items: Vec<(Kind, PathBuf, ContentFile)> = files
+        .into_iter()
+        .filter_map(|file| {
+            let kind = if file.rel.starts_with("writeups/") {
+                Kind::Writeup
+            } else if file.rel.starts_with("patterns/") {
+                Kind::Pattern
+            } else {
+                return None;
+            };
+            Some((kind, source.display_path(Path::new(&file.rel)), file))
+        })
+        .collect();
+    let results = parsed.get_all(
+        &items,
+        |(kind, path, file)| (path.as_path(), fingerprint((*kind as u8, file.stamp))),
+        |(kind, path, file)| {
+            let mut found = Diagnostics::default();
+            let text = match &file.origin {
+                Origin::Disk(at) => std::fs::read_to_string(at).unwrap_or_else(|e| {
+                    found.push(Diagnostic::error(path, Span::new(1, 1, 1), format!("cannot read the file: {e}")));
+                    String::new()
+                }),
+                Origin::Embedded(text) => text.to_string(),
+            };
+            let doc = parse_document(*kind, path, &file.rel, &text, &mut found).map(Arc::new);
+            (doc, found, Arc::from(text))
+        },
+    );
+    for ((_, path, _), (doc, found, text)) in items.into_iter().zip(results) {
+        diags.extend(found);
+        loaded.documents.extend(doc);
+        loaded.sources.insert(path, text.to_string());
     }
     if let Some((path, text)) = config_file(source, config)? {
         match yaml::parse(&text, 1) {
@@ -116,8 +151,22 @@ pub fn config_file(source: &ContentSource, explicit: Option<&Path>) -> Result<Op
     }
 }
 
-/// The markdown files below `dir`, as (relative path, text), sorted.
-fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, Error> {
+/// A markdown file of the content, not yet read.
+struct ContentFile {
+    /// The path relative to the content folder, with `/` separators.
+    rel: String,
+    origin: Origin,
+    /// Changes whenever the file may have changed: its size and modification time, or its text.
+    stamp: u64,
+}
+
+enum Origin {
+    Disk(PathBuf),
+    Embedded(&'static str),
+}
+
+/// The markdown files below `dir`, sorted, with their size and modification time.
+fn list_dir(dir: &Path) -> Result<Vec<ContentFile>, Error> {
     if !dir.is_dir() {
         return Err(Error::NoContent(dir.to_path_buf()));
     }
@@ -134,19 +183,20 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, Error> {
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         if entry.file_type().is_file() && rel.ends_with(".md") {
-            let text = std::fs::read_to_string(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
-            files.push((rel, text));
+            let meta = entry.metadata().map_err(|e| Error::io(entry.path(), e.into()))?;
+            let stamp = fingerprint((meta.len(), meta.modified().ok()));
+            files.push(ContentFile { rel, origin: Origin::Disk(entry.path().to_path_buf()), stamp });
         }
     }
     Ok(files)
 }
 
-fn read_example() -> Vec<(String, String)> {
-    fn walk(dir: &Dir<'static>, out: &mut Vec<(String, String)>) {
+fn list_example() -> Vec<ContentFile> {
+    fn walk(dir: &'static Dir<'static>, out: &mut Vec<ContentFile>) {
         for file in dir.files() {
             let rel = file.path().to_string_lossy().replace('\\', "/");
             if let (true, Some(text)) = (rel.ends_with(".md"), file.contents_utf8()) {
-                out.push((rel, text.to_string()));
+                out.push(ContentFile { rel, origin: Origin::Embedded(text), stamp: fingerprint(text) });
             }
         }
         for sub in dir.dirs() {
@@ -155,7 +205,7 @@ fn read_example() -> Vec<(String, String)> {
     }
     let mut out = Vec::new();
     walk(&EXAMPLE, &mut out);
-    out.sort();
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
     out
 }
 
@@ -198,6 +248,7 @@ pub fn parse_document(kind: Kind, path: &Path, rel: &str, text: &str, diags: &mu
                 front: Node { span: Span::new(1, 1, 3), ..front },
                 front_line: 1,
                 body: Body { markdown: text[body_start..].to_string(), first_line: line + 1 },
+                stamp: fingerprint(text),
             });
         }
         offset += l.len();
@@ -255,8 +306,8 @@ mod tests {
 
     #[test]
     fn the_example_is_embedded() {
-        let files = read_example();
+        let files = list_example();
         assert!(config_file(&ContentSource::Example, None).unwrap().is_some());
-        assert!(files.iter().filter(|(rel, _)| rel.starts_with("writeups/")).count() >= 24);
+        assert!(files.iter().filter(|f| f.rel.starts_with("writeups/")).count() >= 24);
     }
 }

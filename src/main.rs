@@ -145,11 +145,11 @@ fn run(command: Command) -> Result<bool, Error> {
         Command::Build { site, output, base_url } => {
             let outcome = site::build(&site.options(base_url), &output)?;
             report(&outcome);
-            match &outcome.files {
-                Some(files) => eprintln!("wrote {} files to {}", files.len() + 1, output.display()),
+            match &outcome.site {
+                Some(site) => eprintln!("wrote {} files to {}", site.len() + 1, output.display()),
                 None => eprintln!("nothing written: the previous site in {} is untouched", output.display()),
             }
-            Ok(outcome.files.is_some())
+            Ok(outcome.site.is_some())
         }
         Command::Serve { site, port } => {
             let _ = ctrlc::set_handler(|| {

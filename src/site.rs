@@ -11,12 +11,15 @@ use crate::diagnostic::{plural, Diagnostic, Diagnostics, Level};
 use crate::gate::leaks::{self, AllowanceUse, Exposure, LeakReport, Subject};
 use crate::gate::{self, Publication, Withheld};
 use crate::kri;
-use crate::load::{self, ContentSource, Loaded};
-use crate::model::{Allowance, Pattern};
-use crate::render::{self, Files, Input};
-use crate::scan::{ScanConfig, Scanner};
+use crate::load::{self, ContentSource, Loaded, Parsed};
+use crate::memo::{fingerprint, Memo};
+use crate::model::Body;
+use crate::model::{Allowance, Pattern, Writeup};
+use crate::render::markdown::Html;
+use crate::render::{self, Facts, Input, Site};
+use crate::scan::{Finding, ScanConfig, Scanner};
 use crate::theme::Theme;
-use crate::validate;
+use crate::validate::{self, Checked};
 use crate::Error;
 
 /// What to build and how.
@@ -54,8 +57,8 @@ pub struct Outcome {
     pub withheld: Vec<WithheldEntry>,
     /// Allowances that accepted gate findings.
     pub allowed: Vec<AllowanceUse>,
-    /// The rendered site, when there were no errors.
-    pub files: Option<Files>,
+    /// The site ready to render, when there were no errors.
+    pub site: Option<Site>,
     /// Wall time of each stage, in order.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -103,10 +106,25 @@ impl Outcome {
 
 /// Runs every stage but writing; errors in the content are reported in the outcome, not as `Err`.
 pub fn run(opts: &Options) -> Result<Outcome, Error> {
+    run_cached(opts, &mut Cache::default())
+}
+
+/// What a run keeps for the next one (for `serve`): each file's parse, gate findings and
+/// rendered body, reused while the file and what it depends on are unchanged.
+#[derive(Debug, Default)]
+pub struct Cache {
+    parsed: Memo<Parsed>,
+    checked: Memo<Checked<Writeup>>,
+    findings: Memo<Vec<Finding>>,
+    bodies: Memo<(Html, Diagnostics)>,
+}
+
+/// Like [`run`], reusing and refreshing `cache`.
+pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     let mut clock = Stopwatch::start();
     let mut diags = Diagnostics::default();
     let theme = Theme::load(opts.theme.as_deref())?;
-    let mut loaded = load::load(&opts.content, opts.config.as_deref(), &mut diags)?;
+    let mut loaded = load::load(&opts.content, opts.config.as_deref(), &mut diags, &mut cache.parsed)?;
     clock.lap("load");
     let mut config = match &loaded.config {
         Some((path, node)) => Config::from_node(path, node, &mut diags),
@@ -115,7 +133,7 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
     if let Some(url) = &opts.base_url {
         config.base_url = normalise_base_url(url).ok_or_else(|| Error::BadBaseUrl(url.clone()))?;
     }
-    let knowledge = validate::validate(&loaded.documents, opts.as_of, &mut diags);
+    let knowledge = validate::validate(&loaded.documents, opts.as_of, &mut cache.checked, &mut diags);
     clock.lap("validate");
     let publication = gate::decide(knowledge.writeups, config.max_tlp);
     let summary = publication.summary(config.max_tlp);
@@ -126,7 +144,8 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
         .collect();
     withheld.sort_by(|a, b| a.file.cmp(&b.file));
 
-    let leaks = scan_for_leaks(&mut loaded, &knowledge.patterns, &publication, &config, &mut diags);
+    let leaks =
+        scan_for_leaks(&mut loaded, &knowledge.patterns, &publication, &config, &mut cache.findings, &mut diags);
     clock.lap("gate");
     if let Some((path, _)) = &loaded.config {
         let slugs: Vec<&str> = knowledge.patterns.iter().map(|p| p.slug.as_str()).collect();
@@ -141,7 +160,6 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
         as_of: opts.as_of,
         indicators: &indicators,
     };
-    let files = render::render(&input, &theme, &mut diags)?;
     let rendered: HashSet<&Path> = publication
         .published
         .iter()
@@ -149,7 +167,11 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
         .chain(knowledge.patterns.iter().map(|p| p.source.as_path()))
         .collect();
     let unrendered = loaded.documents.iter().filter(|d| !rendered.contains(d.path.as_path()));
-    render::check_links(&input, unrendered.map(|d| (d.path.as_path(), &d.body)), &mut diags);
+    let unrendered: Vec<(&Path, &Body)> = unrendered.map(|d| (d.path.as_path(), &d.body)).collect();
+    render::check_links(&input, &unrendered, &mut diags);
+    let facts =
+        Facts { config: config.clone(), patterns: knowledge.patterns, publication, as_of: opts.as_of, indicators };
+    let site = render::prepare(facts, &theme, &mut cache.bodies, &mut diags)?;
     clock.lap("render");
     let mut notes = Vec::new();
     if !config.has_absolute_base_url() {
@@ -169,7 +191,7 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
         notes,
         withheld,
         allowed: leaks.allowed,
-        files: (!failed).then_some(files),
+        site: (!failed).then_some(site),
         timings: clock.laps,
     })
 }
@@ -181,9 +203,11 @@ fn scan_for_leaks(
     patterns: &[Pattern],
     publication: &Publication,
     config: &Config,
+    findings: &mut Memo<Vec<Finding>>,
     diags: &mut Diagnostics,
 ) -> LeakReport {
     let scanner = scanner(config);
+    let settings = (&config.blocked_names, &config.blocked_orgs, &config.internal_domains);
     let mut known: HashMap<&Path, (Exposure, &[Allowance])> = HashMap::new();
     for w in &publication.published {
         known.insert(&w.source, (Exposure::Public, &w.allow));
@@ -208,16 +232,26 @@ fn scan_for_leaks(
             Subject { path: &doc.path, allow, exposure }
         })
         .collect();
-    leaks::scan(&subjects, &mut loaded.sources, &scanner, config.strict_blameless, diags)
+    let texts: Vec<(&Path, &str, u64)> = loaded
+        .documents
+        .iter()
+        .map(|d| (d.path.as_path(), loaded.sources.get(&d.path).map_or("", String::as_str), d.stamp))
+        .collect();
+    let found = findings.get_all(
+        &texts,
+        |(path, _, stamp)| (*path, fingerprint((stamp, settings))),
+        |(_, text, _)| scanner.scan(text),
+    );
+    leaks::scan(&subjects, &found, &mut loaded.sources, config.strict_blameless, diags)
 }
 
 /// Runs the pipeline and, only if it found no error, replaces `out` with the new site.
 pub fn build(opts: &Options, out: &Path) -> Result<Outcome, Error> {
     let mut outcome = run(opts)?;
-    if let Some(files) = &outcome.files {
+    if let Some(site) = &outcome.site {
         let started = Instant::now();
-        crate::output::write(out, files)?;
-        outcome.timings.push(("output", started.elapsed()));
+        crate::output::write(out, |dir| site.write_to(dir))?;
+        outcome.timings.push(("write", started.elapsed()));
     }
     Ok(outcome)
 }

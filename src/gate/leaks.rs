@@ -42,18 +42,19 @@ pub struct LeakReport {
     pub sensitive: Vec<String>,
 }
 
-/// Scans each subject's text in `sources`; afterwards `sources` holds masked texts, safe to quote.
+/// Reports each subject's findings (but what its allowances accept) against its text in `sources`;
+/// afterwards `sources` holds masked texts, safe to quote.
+/// `findings` holds the scanner's findings for each subject, in order.
 pub fn scan(
     subjects: &[Subject<'_>],
+    findings: &[Vec<Finding>],
     sources: &mut BTreeMap<PathBuf, String>,
-    scanner: &Scanner,
     strict_blameless: bool,
     diags: &mut Diagnostics,
 ) -> LeakReport {
     let mut report = LeakReport::default();
-    for subject in subjects {
+    for (subject, findings) in subjects.iter().zip(findings) {
         let Some(text) = sources.get(subject.path) else { continue };
-        let findings = scanner.scan(text);
         if findings.is_empty() && subject.allow.is_empty() {
             continue;
         }

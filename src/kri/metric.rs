@@ -152,7 +152,8 @@ impl Metric {
         }
     }
 
-    /// The figure for `period` over `selected` (published near misses, reported by `as_of`).
+    /// The figure for `period` over `selected` (published near misses reported by `as_of`, sorted by
+    /// `occurred`).
     pub fn measure(self, selected: &[&Writeup], period: Period, as_of: Date) -> Measure {
         let occurred: Vec<&Writeup> = selected.iter().copied().filter(|w| period.contains(w.occurred)).collect();
         let lags = || occurred.iter().map(|w| w.occurred.days_until(w.reported)).collect::<Vec<_>>();
@@ -215,14 +216,16 @@ pub fn closed_by(action: &Action, date: Date) -> Option<Date> {
     }
 }
 
-/// Whether an earlier near miss among `selected` shares a pattern with `w` within `window_days`.
+/// Whether an earlier near miss among `selected` (sorted by `occurred`) shares a pattern with `w`
+/// within `window_days`.
 fn is_repeat(w: &Writeup, selected: &[&Writeup], window_days: u32) -> bool {
-    selected.iter().any(|v| {
-        let gap = v.occurred.days_until(w.occurred);
-        let earlier = (v.occurred, v.id.to_lowercase()) < (w.occurred, w.id.to_lowercase());
-        earlier
-            && gap <= i64::from(window_days)
-            && v.patterns.iter().any(|(p, _)| w.patterns.iter().any(|(q, _)| p == q))
+    debug_assert!(selected.is_sorted_by_key(|v| v.occurred), "selected must be sorted by occurred");
+    let from = Date::from_days_since_epoch(w.occurred.days_since_epoch() - i64::from(window_days));
+    let start = selected.partition_point(|v| v.occurred < from);
+    let end = selected.partition_point(|v| v.occurred <= w.occurred);
+    selected[start..end].iter().any(|v| {
+        let earlier = v.occurred < w.occurred || v.id.to_lowercase() < w.id.to_lowercase();
+        earlier && v.patterns.iter().any(|(p, _)| w.patterns.iter().any(|(q, _)| p == q))
     })
 }
 

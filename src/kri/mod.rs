@@ -15,6 +15,8 @@ pub mod value;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::date::Date;
 use crate::model::{Action, ActionState, Pattern, Writeup};
 use def::{Filter, KriDef, Rag};
@@ -81,9 +83,9 @@ pub struct Indicators {
 
 /// Computes every KRI. `published` must hold only what the gate published: nothing else is read.
 pub fn compute(published: &[Writeup], patterns: &[Pattern], defs: &[KriDef], as_of: Date) -> Indicators {
-    let site = defs.iter().map(|d| series(d, published, as_of, true)).collect();
+    let site = defs.par_iter().map(|d| series(d, published, as_of, true)).collect();
     let by_pattern = patterns
-        .iter()
+        .par_iter()
         .map(|p| {
             let scoped = defs.iter().filter(|d| d.filter.patterns.is_empty()).map(|d| {
                 let def = KriDef {
@@ -100,7 +102,9 @@ pub fn compute(published: &[Writeup], patterns: &[Pattern], defs: &[KriDef], as_
 
 /// One KRI over its periods. Near misses reported after `as_of` were not known then and are left out.
 pub fn series(def: &KriDef, published: &[Writeup], as_of: Date, rated: bool) -> Series {
-    let selected: Vec<&Writeup> = published.iter().filter(|w| w.reported <= as_of && def.filter.selects(w)).collect();
+    let mut selected: Vec<&Writeup> =
+        published.iter().filter(|w| w.reported <= as_of && def.filter.selects(w)).collect();
+    selected.sort_by_key(|w| w.occurred);
     let last = Period::containing(def.period, as_of);
     let earliest = selected
         .iter()

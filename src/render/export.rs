@@ -3,6 +3,7 @@
 //! deterministic: keys sorted, records in a fixed order, numbers written one way.
 
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
 use super::view::WriteupView;
 use super::Input;
@@ -22,15 +23,24 @@ pub const SCHEMAS: [(&str, &str); 3] = [
 pub const CSV_COLUMNS: [&str; 11] =
     ["kri", "name", "metric", "unit", "period", "complete", "value", "status", "numerator", "records", "writeups"];
 
-/// Every export and schema as (path, bytes).
-pub fn files(input: &Input<'_>, views: &[WriteupView]) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let mut out = vec![
-        ("kri.json".to_string(), json_bytes(&kri_json(input))?),
-        ("kri.csv".to_string(), kri_csv(&input.indicators.site).into_bytes()),
-        ("writeups.json".to_string(), json_bytes(&writeups_json(input, views))?),
-    ];
-    out.extend(SCHEMAS.iter().map(|(name, text)| (format!("schemas/{name}"), text.as_bytes().to_vec())));
-    Ok(out)
+/// The path of every export and schema.
+pub fn paths() -> Vec<String> {
+    let mut out = vec!["kri.json".to_string(), "kri.csv".into(), "writeups.json".into()];
+    out.extend(SCHEMAS.iter().map(|(name, _)| format!("schemas/{name}")));
+    out
+}
+
+/// The export or schema at `path`, made on demand.
+pub fn file(input: &Input<'_>, views: &[WriteupView], path: &str) -> Option<Result<Vec<u8>, Error>> {
+    match path {
+        "kri.json" => Some(json_bytes(&kri_json(input))),
+        "kri.csv" => Some(Ok(kri_csv(&input.indicators.site).into_bytes())),
+        "writeups.json" => Some(json_bytes(&writeups_json(input, views))),
+        _ => {
+            let name = path.strip_prefix("schemas/")?;
+            SCHEMAS.iter().find(|(n, _)| *n == name).map(|(_, text)| Ok(text.as_bytes().to_vec()))
+        }
+    }
 }
 
 fn json_bytes(value: &Value) -> Result<Vec<u8>, Error> {
@@ -162,11 +172,12 @@ fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
 fn writeups_json(input: &Input<'_>, views: &[WriteupView]) -> Value {
     let mut published: Vec<&Writeup> = input.publication.published.iter().collect();
     published.sort_by(|a, b| (a.occurred, &a.id).cmp(&(b.occurred, &b.id)));
+    let summaries: HashMap<&str, &str> = views.iter().map(|v| (v.id.as_str(), v.summary.as_str())).collect();
     let mut doc = header(input, "writeups.schema.json");
     doc["writeups"] = published
         .into_iter()
         .map(|w| {
-            let summary = views.iter().find(|v| v.id == w.id).map_or("", |v| v.summary.as_str());
+            let summary = summaries.get(w.id.as_str()).copied().unwrap_or("");
             json!({
                 "id": w.id,
                 "title": w.title,

@@ -4,9 +4,9 @@
 use tera::Context;
 
 use super::view::{ActionRow, KriView, PatternView, WriteupView};
-use super::{Input, Pages};
+use super::Input;
 use crate::date::Date;
-use crate::Error;
+use crate::kri::Indicators;
 
 /// How many patterns, near misses and overdue actions the one-page summary lists.
 const SUMMARY_PATTERNS: usize = 5;
@@ -16,71 +16,84 @@ const SUMMARY_OVERDUE: usize = 5;
 const NOTABLE_DAYS: i64 = 365;
 
 /// The paths of the pages this module writes, for the sitemap.
-pub(super) fn paths(input: &Input<'_>) -> Vec<String> {
+pub(super) fn paths(indicators: &Indicators) -> Vec<String> {
     let mut out = vec!["kri/index.html".to_string(), "summary.html".into(), "actions/index.html".into()];
-    out.extend(input.indicators.site.iter().map(|s| format!("kri/{}.html", s.def.slug)));
+    out.extend(indicators.site.iter().map(|s| format!("kri/{}.html", s.def.slug)));
     out
 }
 
 /// The site KRIs recomputed for one pattern, for its page's panel.
-pub(super) fn pattern_panel(input: &Input<'_>, slug: &str) -> Vec<KriView> {
-    let series = input.indicators.by_pattern.get(slug).map_or(&[][..], Vec::as_slice);
+pub(super) fn pattern_panel(indicators: &Indicators, slug: &str) -> Vec<KriView> {
+    let series = indicators.by_pattern.get(slug).map_or(&[][..], Vec::as_slice);
     series.iter().map(|s| KriView::new(s, &format!("kri-{}", s.def.slug), false, &[])).collect()
 }
 
-/// Renders the dashboard, the KRI pages, the summary and the tracker.
-pub(super) fn render_pages(
+/// A page of this module, ready to render: template, kind, title, description and context.
+pub(super) type Prepared = (&'static str, &'static str, String, String, Context);
+
+/// The dashboard, a KRI page, the summary or the tracker at `path`, if it is one of them.
+pub(super) fn page(
     input: &Input<'_>,
     writeups: &[WriteupView],
     patterns: &[PatternView],
-    out: &mut Pages<'_>,
-) -> Result<(), Error> {
-    let kris: Vec<KriView> =
-        input.indicators.site.iter().map(|s| KriView::new(s, &format!("kri-{}", s.def.slug), false, &[])).collect();
+    path: &str,
+) -> Option<Prepared> {
+    let kris = || -> Vec<KriView> {
+        input.indicators.site.iter().map(|s| KriView::new(s, &format!("kri-{}", s.def.slug), false, &[])).collect()
+    };
     let mut ctx = Context::new();
-    ctx.insert("kris", &kris);
     ctx.insert("as_of", &input.as_of);
-    let description = "Key Risk Indicators computed from the published near misses, with their status and trend.";
-    out.page("kri/index.html", "kris", "Key Risk Indicators", description, "kris.html", ctx)?;
-
-    for series in &input.indicators.site {
-        let kri = KriView::new(series, "kri", true, writeups);
-        let mut ctx = Context::new();
-        ctx.insert("kri", &kri);
-        ctx.insert("as_of", &input.as_of);
-        out.page(&kri.url, "kri", &kri.name, &kri.description, "kri.html", ctx)?;
+    match path {
+        "kri/index.html" => {
+            ctx.insert("kris", &kris());
+            let description =
+                "Key Risk Indicators computed from the published near misses, with their status and trend.";
+            Some(("kris.html", "kris", "Key Risk Indicators".into(), description.into(), ctx))
+        }
+        "actions/index.html" => {
+            let (overdue, open, done) = actions_by_status(input);
+            ctx.insert("overdue", &overdue);
+            ctx.insert("open", &open);
+            ctx.insert("done", &done);
+            let description = "Every action item of the published near misses: overdue, open and done.";
+            Some(("actions.html", "actions", "Action items".into(), description.into(), ctx))
+        }
+        "summary.html" => {
+            let since = Date::from_days_since_epoch(input.as_of.days_since_epoch() - NOTABLE_DAYS);
+            let notable: Vec<&WriteupView> = writeups
+                .iter()
+                .filter(|w| w.occurred > since && w.occurred <= input.as_of)
+                .filter(|w| matches!(w.severity, "high" | "critical") || w.stopped_by == "luck")
+                .take(SUMMARY_NOTABLE)
+                .collect();
+            let (overdue, _, _) = actions_by_status(input);
+            ctx.insert("kris", &kris());
+            ctx.insert("patterns", &patterns.iter().filter(|p| p.count > 0).take(SUMMARY_PATTERNS).collect::<Vec<_>>());
+            ctx.insert("notable", &notable);
+            ctx.insert("notable_since", &since);
+            ctx.insert("overdue", &overdue.iter().take(SUMMARY_OVERDUE).collect::<Vec<_>>());
+            ctx.insert("overdue_total", &overdue.len());
+            let description =
+                "One printable page for leadership: headline KRIs, top patterns, notable near misses, overdue actions.";
+            Some(("summary.html", "summary", "Leadership summary".into(), description.into(), ctx))
+        }
+        _ => {
+            let slug = path.strip_prefix("kri/")?.strip_suffix(".html")?;
+            let series = input.indicators.site.iter().find(|s| s.def.slug == slug)?;
+            let kri = KriView::new(series, "kri", true, writeups);
+            ctx.insert("kri", &kri);
+            Some(("kri.html", "kri", kri.name.clone(), kri.description.clone(), ctx))
+        }
     }
+}
 
+/// The action items split into overdue, open and done (most recently closed first).
+fn actions_by_status(input: &Input<'_>) -> (Vec<ActionRow>, Vec<ActionRow>, Vec<ActionRow>) {
     let actions = action_rows(input);
     let in_status = |status: &str| actions.iter().filter(|a| a.status == status).cloned().collect::<Vec<_>>();
     let (overdue, open, mut done) = (in_status("overdue"), in_status("open"), in_status("done"));
     done.sort_by(|a, b| b.closed.cmp(&a.closed).then_with(|| a.writeup_id.cmp(&b.writeup_id)));
-    let mut ctx = Context::new();
-    ctx.insert("overdue", &overdue);
-    ctx.insert("open", &open);
-    ctx.insert("done", &done);
-    ctx.insert("as_of", &input.as_of);
-    let description = "Every action item of the published near misses: overdue, open and done.";
-    out.page("actions/index.html", "actions", "Action items", description, "actions.html", ctx)?;
-
-    let since = Date::from_days_since_epoch(input.as_of.days_since_epoch() - NOTABLE_DAYS);
-    let notable: Vec<&WriteupView> = writeups
-        .iter()
-        .filter(|w| w.occurred > since && w.occurred <= input.as_of)
-        .filter(|w| matches!(w.severity, "high" | "critical") || w.stopped_by == "luck")
-        .take(SUMMARY_NOTABLE)
-        .collect();
-    let mut ctx = Context::new();
-    ctx.insert("kris", &kris);
-    ctx.insert("patterns", &patterns.iter().filter(|p| p.count > 0).take(SUMMARY_PATTERNS).collect::<Vec<_>>());
-    ctx.insert("notable", &notable);
-    ctx.insert("notable_since", &since);
-    ctx.insert("overdue", &overdue.iter().take(SUMMARY_OVERDUE).collect::<Vec<_>>());
-    ctx.insert("overdue_total", &overdue.len());
-    ctx.insert("as_of", &input.as_of);
-    let description =
-        "One printable page for leadership: headline KRIs, top patterns, notable near misses, overdue actions.";
-    out.page("summary.html", "summary", "Leadership summary", description, "summary.html", ctx)
+    (overdue, open, done)
 }
 
 /// Every action item of every published writeup, oldest due date first.

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use crate::gate::Publication;
+use crate::memo::fingerprint;
 use crate::model::Pattern;
 use crate::render::markdown::Target;
 
@@ -30,6 +31,15 @@ impl Links {
             by_path.insert(normalise(&w.source), Target::Page(w.url()));
         }
         Links { by_name, by_path }
+    }
+
+    /// A fingerprint of every name and where it leads: when it changes, links may resolve differently.
+    pub fn fingerprint(&self) -> u64 {
+        let mut names: Vec<_> = self.by_name.iter().collect();
+        names.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut paths: Vec<_> = self.by_path.iter().collect();
+        paths.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        fingerprint((names, paths))
     }
 
     /// Where `dest`, written in the file `from`, leads.

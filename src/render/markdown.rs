@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use crate::model::{slugify, Body};
 
 /// What a link in the content points at.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Target {
     /// Left as written: another site, an anchor on the same page.
     AsWritten,
@@ -32,7 +32,7 @@ pub struct TocEntry {
 }
 
 /// A rendered body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Html {
     /// Sanitised HTML, safe to embed.
     pub html: String,

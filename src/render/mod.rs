@@ -10,6 +10,7 @@ mod view;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rayon::prelude::*;
 use tera::{Context, Tera};
 
 use crate::config::Config;
@@ -17,10 +18,12 @@ use crate::date::Date;
 use crate::diagnostic::Diagnostics;
 use crate::gate::Publication;
 use crate::kri::Indicators;
+use crate::memo::{fingerprint, Memo};
 use crate::model::{slugify, Body, Pattern, Writeup};
 use crate::theme::Theme;
 use crate::Error;
 use links::Links;
+use markdown::Html;
 use view::{
     PageView, PatternRef, PatternView, Row, SiteView, SitemapUrl, Stats, TagView, Timeline, WriteupView, YearView,
 };
@@ -35,27 +38,33 @@ pub struct Input<'a> {
     pub publication: &'a Publication,
     /// The date "overdue" is judged against.
     pub as_of: Date,
-    /// The KRIs, computed from the published writeups only.
+    /// The KRIs, computed from the published writeups.
     pub indicators: &'a Indicators,
 }
 
 const RECENT: usize = 10;
 const FEED_ENTRIES: usize = 50;
 
-/// Renders every page, feed and asset of the site.
-pub fn render(input: &Input<'_>, theme: &Theme, diags: &mut Diagnostics) -> Result<Files, Error> {
+/// Prepares the site from `facts`: every view computed and every body rendered (so link problems are
+/// known), pages rendered on demand by [`Site::render`] or all at once by [`Site::write_to`].
+/// `bodies` keeps rendered bodies between runs (for `serve`).
+pub fn prepare(
+    facts: Facts,
+    theme: &Theme,
+    bodies: &mut Memo<(Html, Diagnostics)>,
+    diags: &mut Diagnostics,
+) -> Result<Site, Error> {
     let mut tera = Tera::default();
     tera.set_escape_fn(escape);
     tera.add_raw_templates(theme.templates.iter().map(|(name, text)| (name.as_str(), text.as_str())))
         .map_err(template_error)?;
-    let site = Site::new(input, diags);
-    let mut out = Pages { tera: &tera, base: site.base_context(input.config), files: Files::new() };
-    site.render_pages(input, &mut out)?;
-    for (name, bytes) in &theme.assets {
-        out.files.insert(format!("assets/{name}"), bytes.clone());
-    }
-    out.files.insert(".nojekyll".into(), Vec::new());
-    Ok(out.files)
+    let input = facts.input();
+    let model = Model::new(&input, bodies, diags);
+    let base = model.base_context(input.config);
+    let mut pages = model.pages(input.config, theme);
+    pages.extend(indicators::paths(input.indicators).into_iter().map(|path| (path, Page::Indicator)));
+    pages.extend(export::paths().into_iter().map(|path| (path, Page::Export)));
+    Ok(Site { tera, base, model, pages, facts })
 }
 
 /// Escapes text for HTML and XML content and attributes (leaving `/` alone, unlike Tera's default).
@@ -76,15 +85,17 @@ pub fn escape(text: &str) -> String {
 
 /// Reports the link problems of documents that are not rendered (withheld writeups, documents
 /// that failed validation), so that `check` catches them before a writeup is approved.
-pub fn check_links<'a>(
-    input: &Input<'_>,
-    documents: impl IntoIterator<Item = (&'a Path, &'a Body)>,
-    diags: &mut Diagnostics,
-) {
+pub fn check_links(input: &Input<'_>, documents: &[(&Path, &Body)], diags: &mut Diagnostics) {
     let links = Links::new(input.publication, input.patterns);
-    for (path, body) in documents {
-        markdown::render(body, path, "../", |dest| links.resolve(path, dest), diags);
-    }
+    let found: Vec<Diagnostics> = documents
+        .par_iter()
+        .map(|(path, body)| {
+            let mut found = Diagnostics::default();
+            markdown::render(body, path, "../", |dest| links.resolve(path, dest), &mut found);
+            found
+        })
+        .collect();
+    found.into_iter().for_each(|d| diags.extend(d));
 }
 
 fn template_error(e: tera::Error) -> Error {
@@ -99,7 +110,7 @@ fn template_error(e: tera::Error) -> Error {
 }
 
 /// The published knowledge base as views, newest first.
-struct Site {
+struct Model {
     writeups: Vec<WriteupView>,
     /// Full pages (html + toc) by index into `writeups`.
     bodies: Vec<(String, Vec<markdown::TocEntry>)>,
@@ -107,11 +118,32 @@ struct Site {
     tags: Vec<(TagView, Vec<usize>)>,
 }
 
-impl Site {
-    fn new(input: &Input<'_>, diags: &mut Diagnostics) -> Site {
+impl Model {
+    fn new(input: &Input<'_>, memo: &mut Memo<(Html, Diagnostics)>, diags: &mut Diagnostics) -> Model {
         let links = Links::new(input.publication, input.patterns);
         let mut published: Vec<&Writeup> = input.publication.published.iter().collect();
         published.sort_by(|a, b| b.occurred.cmp(&a.occurred).then_with(|| a.id.cmp(&b.id)));
+
+        let sources: Vec<(&Path, &Body)> = published
+            .iter()
+            .map(|w| (w.source.as_path(), &w.body))
+            .chain(input.patterns.iter().map(|p| (p.source.as_path(), &p.body)))
+            .collect();
+        let targets = links.fingerprint();
+        let mut rendered = memo
+            .get_all(
+                &sources,
+                |(path, body)| (*path, fingerprint((&body.markdown, body.first_line, targets))),
+                |(path, body)| {
+                    let mut found = Diagnostics::default();
+                    (markdown::render(body, path, "../", |dest| links.resolve(path, dest), &mut found), found)
+                },
+            )
+            .into_iter()
+            .map(|(html, found)| {
+                diags.extend(found);
+                html
+            });
 
         let pattern_ref = |slug: &str| {
             let p = input.patterns.iter().find(|p| p.slug == slug);
@@ -126,7 +158,7 @@ impl Site {
         let mut writeups = Vec::with_capacity(published.len());
         let mut bodies = Vec::with_capacity(published.len());
         for (i, w) in published.iter().enumerate() {
-            let html = markdown::render(&w.body, &w.source, "../", |dest| links.resolve(&w.source, dest), diags);
+            let html = rendered.next().unwrap_or_default();
             let mut tag_views = Vec::new();
             for name in &w.tags {
                 let slug = tag_slug(name);
@@ -153,14 +185,14 @@ impl Site {
                 let members: Vec<&Writeup> =
                     published.iter().copied().filter(|w| w.patterns.iter().any(|(s, _)| *s == p.slug)).collect();
                 let mut view = PatternView::new(p, &members);
-                let html = markdown::render(&p.body, &p.source, "../", |dest| links.resolve(&p.source, dest), diags);
+                let html = rendered.next().unwrap_or_default();
                 view.html = Some(html.html);
                 view.timeline = Some(timeline(&p.slug, &p.title, &members, &quarters));
                 view
             })
             .collect();
         patterns.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.title.cmp(&b.title)));
-        Site { writeups, bodies, patterns, tags: tags.into_values().collect() }
+        Model { writeups, bodies, patterns, tags: tags.into_values().collect() }
     }
 
     fn base_context(&self, config: &Config) -> Context {
@@ -174,123 +206,244 @@ impl Site {
         ctx
     }
 
-    fn render_pages(&self, input: &Input<'_>, out: &mut Pages<'_>) -> Result<(), Error> {
-        let config = input.config;
-        let brief = |p: &PatternView| PatternView { html: None, writeups: None, timeline: None, ..p.clone() };
-        let brief_patterns: Vec<PatternView> = self.patterns.iter().map(brief).collect();
-        let all_stopped: Vec<_> = input.publication.published.iter().map(|w| w.stopped_by).collect();
-
-        let mut ctx = Context::new();
-        ctx.insert("recent", &self.writeups.iter().take(RECENT).collect::<Vec<_>>());
-        ctx.insert("patterns", &brief_patterns);
-        ctx.insert("stopped_by", &view::stopped_by_shares(&all_stopped));
-        out.page("index.html", "home", &config.title, &config.description, "index.html", ctx)?;
-
-        let mut years: Vec<YearView> = Vec::new();
-        for w in &self.writeups {
-            match years.last_mut() {
-                Some(y) if y.year == w.year => y.writeups.push(w.clone()),
-                _ => years.push(YearView { year: w.year, writeups: vec![w.clone()] }),
-            }
+    /// Every file of the site, by path.
+    fn pages(&self, config: &Config, theme: &Theme) -> BTreeMap<String, Page> {
+        let mut pages = BTreeMap::new();
+        pages.insert("index.html".to_string(), Page::Home);
+        pages.insert("writeups/index.html".to_string(), Page::Writeups);
+        pages.extend(self.writeups.iter().enumerate().map(|(i, w)| (w.url.clone(), Page::Writeup(i))));
+        pages.insert("patterns/index.html".to_string(), Page::Patterns);
+        pages.extend(self.patterns.iter().enumerate().map(|(i, p)| (p.url.clone(), Page::Pattern(i))));
+        pages.insert("tags/index.html".to_string(), Page::Tags);
+        pages.extend(self.tags.iter().enumerate().map(|(i, (t, _))| (t.url.clone(), Page::Tag(i))));
+        pages.insert("404.html".to_string(), Page::NotFound);
+        if config.has_absolute_base_url() {
+            pages.insert("atom.xml".to_string(), Page::Feed);
+            pages.insert("sitemap.xml".to_string(), Page::Sitemap);
         }
-        let mut ctx = Context::new();
-        ctx.insert("years", &years);
-        let description = format!("All {} published near-miss writeups, newest first.", self.writeups.len());
-        out.page("writeups/index.html", "writeups", "Writeups", &description, "writeups.html", ctx)?;
-
-        for (w, (html, toc)) in self.writeups.iter().zip(&self.bodies) {
-            let full = WriteupView { html: Some(html.clone()), toc: toc.clone(), ..w.clone() };
-            let mut ctx = Context::new();
-            ctx.insert("writeup", &full);
-            ctx.insert("as_of", &input.as_of);
-            out.page(&w.url, "writeup", &w.title, &w.summary, "writeup.html", ctx)?;
-        }
-
-        let mut ctx = Context::new();
-        ctx.insert("patterns", &brief_patterns);
-        let description = "Recurring classes of near miss, each tied to a risk, with early signals and controls.";
-        out.page("patterns/index.html", "patterns", "Patterns", description, "patterns.html", ctx)?;
-
-        for p in &self.patterns {
-            let members: Vec<&WriteupView> =
-                self.writeups.iter().filter(|w| w.patterns.iter().any(|r| r.slug == p.slug)).collect();
-            let mut full = p.clone();
-            full.writeups = Some(members.into_iter().cloned().collect());
-            let mut ctx = Context::new();
-            ctx.insert("pattern", &full);
-            ctx.insert("kris", &indicators::pattern_panel(input, &p.slug));
-            out.page(&p.url, "pattern", &p.title, &p.risk, "pattern.html", ctx)?;
-        }
-
-        let tag_views: Vec<&TagView> = self.tags.iter().map(|(t, _)| t).collect();
-        let mut ctx = Context::new();
-        ctx.insert("tags", &tag_views);
-        out.page("tags/index.html", "tags", "Tags", "Every tag used in the published writeups.", "tags.html", ctx)?;
-        for (tag, members) in &self.tags {
-            let mut ctx = Context::new();
-            ctx.insert("tag", tag);
-            ctx.insert("writeups", &members.iter().map(|&i| &self.writeups[i]).collect::<Vec<_>>());
-            let title = format!("Tagged “{}”", tag.name);
-            let description = format!("Near-miss writeups tagged {}.", tag.name);
-            out.page(&tag.url, "tag", &title, &description, "tag.html", ctx)?;
-        }
-
-        indicators::render_pages(input, &self.writeups, &self.patterns, out)?;
-        out.files.extend(export::files(input, &self.writeups)?);
-
-        let mut ctx = Context::new();
-        ctx.insert("root", config.base_path());
-        out.page("404.html", "404", "Page not found", "This page does not exist.", "404.html", ctx)?;
-
-        if !config.has_absolute_base_url() {
-            return out.page("robots.txt", "robots", "robots.txt", "", "robots.txt", Context::new());
-        }
-        let mut entries: Vec<&WriteupView> = self.writeups.iter().collect();
-        entries.sort_by(|a, b| b.reported.cmp(&a.reported).then_with(|| a.id.cmp(&b.id)));
-        entries.truncate(FEED_ENTRIES);
-        let mut ctx = Context::new();
-        ctx.insert("updated", &entries.first().map_or(input.as_of, |w| w.reported));
-        ctx.insert("entries", &entries);
-        out.page("atom.xml", "feed", &config.title, &config.description, "atom.xml", ctx)?;
-
-        let newest = self.writeups.iter().map(|w| w.reviewed.unwrap_or(w.reported)).max();
-        let mut urls = vec![
-            SitemapUrl { loc: String::new(), lastmod: newest },
-            SitemapUrl { loc: "writeups/index.html".into(), lastmod: newest },
-            SitemapUrl { loc: "patterns/index.html".into(), lastmod: newest },
-            SitemapUrl { loc: "tags/index.html".into(), lastmod: newest },
-        ];
-        urls.extend(
-            self.writeups.iter().map(|w| SitemapUrl { loc: w.url.clone(), lastmod: w.reviewed.or(Some(w.reported)) }),
-        );
-        urls.extend(self.patterns.iter().map(|p| SitemapUrl { loc: p.url.clone(), lastmod: p.latest }));
-        urls.extend(self.tags.iter().map(|(t, _)| SitemapUrl { loc: t.url.clone(), lastmod: None }));
-        urls.extend(indicators::paths(input).into_iter().map(|loc| SitemapUrl { loc, lastmod: None }));
-        let mut ctx = Context::new();
-        ctx.insert("urls", &urls);
-        out.page("sitemap.xml", "sitemap", "Sitemap", "", "sitemap.xml", ctx)?;
-        out.page("robots.txt", "robots", "robots.txt", "", "robots.txt", Context::new())
+        pages.insert("robots.txt".to_string(), Page::Robots);
+        pages.extend(theme.assets.iter().map(|(name, bytes)| (format!("assets/{name}"), Page::Bytes(bytes.clone()))));
+        pages.insert(".nojekyll".to_string(), Page::Bytes(Vec::new()));
+        pages
     }
 }
 
-/// Renders templates into files, each page with its path to the site root.
-struct Pages<'a> {
-    tera: &'a Tera,
-    base: Context,
-    files: Files,
+/// What a file of the site is made from.
+#[derive(Debug, Clone)]
+enum Page {
+    Home,
+    Writeups,
+    Writeup(usize),
+    Patterns,
+    Pattern(usize),
+    Tags,
+    Tag(usize),
+    NotFound,
+    Feed,
+    Sitemap,
+    Robots,
+    /// The KRI dashboard, a KRI, the summary or the action tracker.
+    Indicator,
+    /// A data export or its schema.
+    Export,
+    /// A file as it is: an asset.
+    Bytes(Vec<u8>),
 }
 
-impl Pages<'_> {
-    /// Renders `template` to `path`; the root is `../` per folder level unless `ctx` sets it.
+/// What pages are made from, owned by the prepared site: the settings, the patterns, the
+/// publication (only its published writeups are read), the as-of date and the KRIs.
+pub struct Facts {
+    pub config: Config,
+    pub patterns: Vec<Pattern>,
+    pub publication: Publication,
+    pub as_of: Date,
+    pub indicators: Indicators,
+}
+
+impl Facts {
+    /// A borrowed view, as the page modules take it.
+    pub fn input(&self) -> Input<'_> {
+        Input {
+            config: &self.config,
+            patterns: &self.patterns,
+            publication: &self.publication,
+            as_of: self.as_of,
+            indicators: &self.indicators,
+        }
+    }
+}
+
+/// A prepared site: its views, its templates and the list of its files, each rendered on demand.
+pub struct Site {
+    tera: Tera,
+    base: Context,
+    model: Model,
+    pages: BTreeMap<String, Page>,
+    facts: Facts,
+}
+
+impl std::fmt::Debug for Site {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Site").field("files", &self.pages.len()).finish()
+    }
+}
+
+impl Site {
+    /// The path of every file, from the output root.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.pages.keys().map(String::as_str)
+    }
+
+    /// The number of files.
+    pub fn len(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Whether the site has no files (never true of a prepared site).
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+    }
+
+    /// Renders every file into `dir` (which must exist), in parallel, holding one page at a time per thread.
+    pub fn write_to(&self, dir: &Path) -> Result<(), Error> {
+        self.pages.par_iter().try_for_each(|(path, _)| {
+            let bytes = self.render(path).unwrap_or_else(|| Ok(Vec::new()))?;
+            let target = dir.join(path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))
+        })
+    }
+
+    /// The bytes of the file at `path`, or `None` if the site has no such file.
+    pub fn render(&self, path: &str) -> Option<Result<Vec<u8>, Error>> {
+        let page = self.pages.get(path)?;
+        Some(self.render_page(path, page))
+    }
+
+    fn render_page(&self, path: &str, page: &Page) -> Result<Vec<u8>, Error> {
+        let m = &self.model;
+        let config = &self.facts.config;
+        let mut ctx = Context::new();
+        match page {
+            Page::Home => {
+                ctx.insert("recent", &m.writeups.iter().take(RECENT).collect::<Vec<_>>());
+                ctx.insert("patterns", &self.brief_patterns());
+                ctx.insert(
+                    "stopped_by",
+                    &view::stopped_by_shares(
+                        &self.facts.publication.published.iter().map(|w| w.stopped_by).collect::<Vec<_>>(),
+                    ),
+                );
+                self.page(path, "home", &config.title, &config.description, "index.html", ctx)
+            }
+            Page::Writeups => {
+                let mut years: Vec<YearView> = Vec::new();
+                for w in &m.writeups {
+                    match years.last_mut() {
+                        Some(y) if y.year == w.year => y.writeups.push(w.clone()),
+                        _ => years.push(YearView { year: w.year, writeups: vec![w.clone()] }),
+                    }
+                }
+                ctx.insert("years", &years);
+                let description = format!("All {} published near-miss writeups, newest first.", m.writeups.len());
+                self.page(path, "writeups", "Writeups", &description, "writeups.html", ctx)
+            }
+            Page::Writeup(i) => {
+                let (w, (html, toc)) = (&m.writeups[*i], &m.bodies[*i]);
+                let full = WriteupView { html: Some(html.clone()), toc: toc.clone(), ..w.clone() };
+                ctx.insert("writeup", &full);
+                ctx.insert("as_of", &self.facts.as_of);
+                self.page(path, "writeup", &w.title, &w.summary, "writeup.html", ctx)
+            }
+            Page::Patterns => {
+                ctx.insert("patterns", &self.brief_patterns());
+                let description =
+                    "Recurring classes of near miss, each tied to a risk, with early signals and controls.";
+                self.page(path, "patterns", "Patterns", description, "patterns.html", ctx)
+            }
+            Page::Pattern(i) => {
+                let p = &m.patterns[*i];
+                let members = m.writeups.iter().filter(|w| w.patterns.iter().any(|r| r.slug == p.slug)).cloned();
+                let full = PatternView { writeups: Some(members.collect()), ..p.clone() };
+                ctx.insert("pattern", &full);
+                ctx.insert("kris", &indicators::pattern_panel(&self.facts.indicators, &p.slug));
+                self.page(path, "pattern", &p.title, &p.risk, "pattern.html", ctx)
+            }
+            Page::Tags => {
+                ctx.insert("tags", &m.tags.iter().map(|(t, _)| t).collect::<Vec<_>>());
+                self.page(path, "tags", "Tags", "Every tag used in the published writeups.", "tags.html", ctx)
+            }
+            Page::Tag(i) => {
+                let (tag, members) = &m.tags[*i];
+                ctx.insert("tag", tag);
+                ctx.insert("writeups", &members.iter().map(|&i| &m.writeups[i]).collect::<Vec<_>>());
+                let title = format!("Tagged “{}”", tag.name);
+                let description = format!("Near-miss writeups tagged {}.", tag.name);
+                self.page(path, "tag", &title, &description, "tag.html", ctx)
+            }
+            Page::NotFound => {
+                ctx.insert("root", config.base_path());
+                self.page(path, "404", "Page not found", "This page does not exist.", "404.html", ctx)
+            }
+            Page::Feed => {
+                let mut entries: Vec<&WriteupView> = m.writeups.iter().collect();
+                entries.sort_by(|a, b| b.reported.cmp(&a.reported).then_with(|| a.id.cmp(&b.id)));
+                entries.truncate(FEED_ENTRIES);
+                ctx.insert("updated", &entries.first().map_or(self.facts.as_of, |w| w.reported));
+                ctx.insert("entries", &entries);
+                self.page(path, "feed", &config.title, &config.description, "atom.xml", ctx)
+            }
+            Page::Sitemap => {
+                let newest = m.writeups.iter().map(|w| w.reviewed.unwrap_or(w.reported)).max();
+                let mut urls: Vec<SitemapUrl> = ["", "writeups/index.html", "patterns/index.html", "tags/index.html"]
+                    .into_iter()
+                    .map(|loc| SitemapUrl { loc: loc.to_string(), lastmod: newest })
+                    .collect();
+                urls.extend(
+                    m.writeups
+                        .iter()
+                        .map(|w| SitemapUrl { loc: w.url.clone(), lastmod: w.reviewed.or(Some(w.reported)) }),
+                );
+                urls.extend(m.patterns.iter().map(|p| SitemapUrl { loc: p.url.clone(), lastmod: p.latest }));
+                urls.extend(m.tags.iter().map(|(t, _)| SitemapUrl { loc: t.url.clone(), lastmod: None }));
+                urls.extend(
+                    indicators::paths(&self.facts.indicators).into_iter().map(|loc| SitemapUrl { loc, lastmod: None }),
+                );
+                ctx.insert("urls", &urls);
+                self.page(path, "sitemap", "Sitemap", "", "sitemap.xml", ctx)
+            }
+            Page::Robots => self.page(path, "robots", "robots.txt", "", "robots.txt", ctx),
+            Page::Indicator => {
+                let Some((template, kind, title, description, ctx)) =
+                    indicators::page(&self.facts.input(), &m.writeups, &m.patterns, path)
+                else {
+                    return Ok(Vec::new());
+                };
+                self.page(path, kind, &title, &description, template, ctx)
+            }
+            Page::Export => export::file(&self.facts.input(), &m.writeups, path).unwrap_or_else(|| Ok(Vec::new())),
+            Page::Bytes(bytes) => Ok(bytes.clone()),
+        }
+    }
+
+    /// Patterns without their bodies, charts and writeups, for lists.
+    fn brief_patterns(&self) -> Vec<PatternView> {
+        let brief = |p: &PatternView| PatternView { html: None, writeups: None, timeline: None, ..p.clone() };
+        self.model.patterns.iter().map(brief).collect()
+    }
+
+    /// Renders `template` for `path`; the root is `../` per folder level unless `ctx` sets it.
     fn page(
-        &mut self,
+        &self,
         path: &str,
         kind: &'static str,
         title: &str,
         description: &str,
         template: &str,
         ctx: Context,
-    ) -> Result<(), Error> {
+    ) -> Result<Vec<u8>, Error> {
         let mut full = self.base.clone();
         full.insert("root", &"../".repeat(path.matches('/').count()));
         full.extend(ctx);
@@ -298,9 +451,7 @@ impl Pages<'_> {
             "page",
             &PageView { kind, title: title.into(), description: description.into(), path: path.into() },
         );
-        let text = self.tera.render(template, &full).map_err(template_error)?;
-        self.files.insert(path.to_string(), text.into_bytes());
-        Ok(())
+        Ok(self.tera.render(template, &full).map_err(template_error)?.into_bytes())
     }
 }
 

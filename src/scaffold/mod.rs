@@ -20,7 +20,7 @@ pub fn new_writeup(content: &Path, title: &str, today: Date) -> Result<PathBuf, 
         return Err(Error::Scaffold("the title needs at least one letter or digit".into()));
     }
     let mut ignored = Diagnostics::default();
-    let loaded = load::load(&ContentSource::Dir(content.to_path_buf()), None, &mut ignored)?;
+    let loaded = load::load(&ContentSource::Dir(content.to_path_buf()), None, &mut ignored, &mut Default::default())?;
     let config = match &loaded.config {
         Some((path, node)) => Config::from_node(path, node, &mut ignored),
         None => Config::default(),

@@ -4,6 +4,7 @@
 
 pub mod http;
 
+use std::collections::HashMap;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -14,8 +15,8 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::load::ContentSource;
-use crate::render::{escape, Files};
-use crate::site::{self, Options};
+use crate::render::{escape, Site};
+use crate::site::{self, Cache, Options};
 use crate::Error;
 use http::BadRequest;
 
@@ -25,9 +26,13 @@ const EVENTS: &str = "/__nearmiss/events";
 /// How long to wait for more file events before rebuilding, so one save is one rebuild.
 const SETTLE: Duration = Duration::from_millis(30);
 
+/// Pages already rendered from one site, by path.
+type Rendered = Mutex<HashMap<String, Arc<Vec<u8>>>>;
+
 /// What is being served now.
 struct Snapshot {
-    files: Arc<Files>,
+    /// The last good site (none until a build succeeds), and its pages rendered so far.
+    site: Option<(Arc<Site>, Arc<Rendered>)>,
     /// The report of the last failed rebuild, shown over the last good site.
     problems: Option<String>,
     generation: u64,
@@ -46,18 +51,20 @@ impl Preview {
     }
 
     /// Runs the pipeline, prints its report, and publishes the result (or the problems).
-    fn rebuild(&self, opts: &Options) {
+    fn rebuild(&self, opts: &Options, cache: &mut Cache) {
         let started = Instant::now();
-        let result = site::run(opts);
+        let result = site::run_cached(opts, cache);
         let mut snapshot = self.lock();
         match result {
             Ok(outcome) => {
                 eprint!("{}", outcome.report());
-                match outcome.files {
-                    Some(files) => {
-                        snapshot.files = Arc::new(files);
+                match outcome.site {
+                    Some(site) => {
+                        snapshot.site = Some((Arc::new(site), Arc::default()));
                         snapshot.problems = None;
-                        eprintln!("rebuilt in {} ms", started.elapsed().as_millis());
+                        let stages: Vec<String> =
+                            outcome.timings.iter().map(|(stage, t)| format!("{stage} {}", t.as_millis())).collect();
+                        eprintln!("rebuilt in {} ms ({})", started.elapsed().as_millis(), stages.join(", "));
                     }
                     None => {
                         snapshot.problems = Some(outcome.report());
@@ -86,12 +93,13 @@ pub fn serve(mut opts: Options, port: u16, ready: impl FnOnce(&str)) -> Result<(
     opts.base_url = Some(url.clone());
 
     let preview = Arc::new(Preview {
-        snapshot: Mutex::new(Snapshot { files: Arc::new(Files::new()), problems: None, generation: 0 }),
+        snapshot: Mutex::new(Snapshot { site: None, problems: None, generation: 0 }),
         changed: Condvar::new(),
         base_path,
     });
-    preview.rebuild(&opts);
-    let _watcher = watch(&opts, Arc::clone(&preview))?;
+    let mut cache = Cache::default();
+    preview.rebuild(&opts, &mut cache);
+    let _watcher = watch(&opts, Arc::clone(&preview), cache)?;
     ready(&url);
 
     for stream in listener.incoming().flatten() {
@@ -108,7 +116,7 @@ pub fn serve(mut opts: Options, port: u16, ready: impl FnOnce(&str)) -> Result<(
 }
 
 /// Watches the content, theme and config, rebuilding after each settled burst of changes.
-fn watch(opts: &Options, preview: Arc<Preview>) -> Result<Option<notify::RecommendedWatcher>, Error> {
+fn watch(opts: &Options, preview: Arc<Preview>, mut cache: Cache) -> Result<Option<notify::RecommendedWatcher>, Error> {
     let mut roots: Vec<PathBuf> = Vec::new();
     if let ContentSource::Dir(dir) = &opts.content {
         roots.push(dir.clone());
@@ -134,7 +142,7 @@ fn watch(opts: &Options, preview: Arc<Preview>) -> Result<Option<notify::Recomme
     thread::spawn(move || {
         while rx.recv().is_ok() {
             while rx.recv_timeout(SETTLE).is_ok() {}
-            preview.rebuild(&opts);
+            preview.rebuild(&opts, &mut cache);
         }
     });
     Ok(Some(watcher))
@@ -163,25 +171,47 @@ fn handle(stream: &TcpStream, preview: &Preview) -> std::io::Result<()> {
         return http::respond(stream, "404 Not Found", &[], b"not under the site's base path\n", head);
     };
     let rel = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
-    let (files, problems, generation) = {
+    let (site, problems, generation) = {
         let s = preview.lock();
-        (Arc::clone(&s.files), s.problems.clone(), s.generation)
+        (s.site.clone(), s.problems.clone(), s.generation)
     };
-    let (status, name, body) = match files.get(&rel) {
+    let page = |path: &str| site.as_ref().and_then(|(site, rendered)| page(site, rendered, path));
+    let (status, name, body) = match page(&rel) {
         Some(body) => ("200 OK", rel.as_str(), body),
-        None => match files.get("404.html") {
+        None => match page("404.html") {
             Some(body) => ("404 Not Found", "404.html", body),
-            None => return http::respond(stream, "404 Not Found", &[], b"not found\n", head),
+            None => {
+                let body =
+                    inject("<!doctype html><title>nearmiss</title><body></body>", generation, problems.as_deref());
+                return http::respond(stream, "404 Not Found", &[("Content-Type", "text/html")], body.as_bytes(), head);
+            }
         },
     };
     let kind = http::content_type(name);
     let no_store = [("Content-Type", kind), ("Cache-Control", "no-store")];
     if name.ends_with(".html") {
-        let page = inject(&String::from_utf8_lossy(body), generation, problems.as_deref());
+        let page = inject(&String::from_utf8_lossy(&body), generation, problems.as_deref());
         http::respond(stream, status, &no_store, page.as_bytes(), head)
     } else {
-        http::respond(stream, status, &no_store, body, head)
+        http::respond(stream, status, &no_store, &body, head)
     }
+}
+
+/// The page at `path`, rendered once per site; a page that fails to render is logged and missing.
+fn page(site: &Site, rendered: &Rendered, path: &str) -> Option<Arc<Vec<u8>>> {
+    let lock = |r: &Rendered| r.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(path).cloned();
+    if let Some(done) = lock(rendered) {
+        return Some(done);
+    }
+    let bytes = match site.render(path)? {
+        Ok(bytes) => Arc::new(bytes),
+        Err(e) => {
+            eprintln!("error: {path}: {e}");
+            return None;
+        }
+    };
+    rendered.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(path.to_string(), Arc::clone(&bytes));
+    Some(bytes)
 }
 
 /// Adds the live-reload script, and the problems of a failed rebuild, to a page.

@@ -4,12 +4,15 @@ pub mod fields;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use crate::load::{Document, Kind};
+use crate::memo::{fingerprint, Memo};
 use crate::model::{Action, ActionState, Allowance, Keyword, Pattern, Severity, Status, StoppedBy, Tlp, Writeup};
 use fields::{did_you_mean, Fields, Need};
 
@@ -32,14 +35,52 @@ pub struct Knowledge {
 
 /// Validates every document, then what only the whole set can tell (unique ids, known patterns).
 /// `today` catches dates in the future.
-pub fn validate(documents: &[Document], today: Date, diags: &mut Diagnostics) -> Knowledge {
-    let of_kind = |kind| documents.iter().filter(move |d| d.kind == kind);
-    let patterns: Vec<Pattern> = of_kind(Kind::Pattern).filter_map(|d| pattern(d, diags)).collect();
+/// `memo` keeps each writeup's result between runs, reused while the file, the pattern slugs
+/// and `today` are unchanged.
+pub fn validate(
+    documents: &[Arc<Document>],
+    today: Date,
+    memo: &mut Memo<Checked<Writeup>>,
+    diags: &mut Diagnostics,
+) -> Knowledge {
+    let of_kind = |kind| documents.iter().filter(|d| d.kind == kind).collect::<Vec<_>>();
+    let patterns: Vec<Pattern> = collect(
+        of_kind(Kind::Pattern)
+            .par_iter()
+            .map(|d| {
+                let mut found = Diagnostics::default();
+                (pattern(d, &mut found), found)
+            })
+            .collect(),
+        diags,
+    );
     check_unique_slugs(&patterns, diags);
     let slugs: Vec<&str> = patterns.iter().map(|p| p.slug.as_str()).collect();
-    let writeups: Vec<Writeup> = of_kind(Kind::Writeup).filter_map(|d| writeup(d, today, &slugs, diags)).collect();
+    let context = fingerprint((&slugs, today));
+    let checked = memo.get_all(
+        &of_kind(Kind::Writeup),
+        |d| (d.path.as_path(), fingerprint((d.stamp, context))),
+        |d| {
+            let mut found = Diagnostics::default();
+            (writeup(d, today, &slugs, &mut found), found)
+        },
+    );
+    let writeups = collect(checked, diags);
     check_unique_ids(&writeups, diags);
     Knowledge { writeups, patterns }
+}
+
+/// A document's validation: the record (unless it has errors) and every problem found.
+pub type Checked<T> = (Option<T>, Diagnostics);
+
+/// The valid records, in order, reporting every problem found.
+fn collect<T>(results: Vec<Checked<T>>, diags: &mut Diagnostics) -> Vec<T> {
+    let mut out = Vec::with_capacity(results.len());
+    for (value, found) in results {
+        diags.extend(found);
+        out.extend(value);
+    }
+    out
 }
 
 /// Names that page files already use: `writeups/index.html`, `patterns/index.html`.
@@ -466,6 +507,7 @@ actions:
             front: yaml::Node { span: Span::new(1, 1, 3), ..yaml::parse(front, 2).unwrap() },
             front_line: 1,
             body: crate::model::Body { markdown: body.into(), first_line: front.lines().count() + 3 },
+            stamp: fingerprint((front, body)),
         }
     }
 
@@ -475,7 +517,8 @@ actions:
 
     fn run(docs: &[Document]) -> (Knowledge, Vec<Diagnostic>) {
         let mut diags = Diagnostics::default();
-        let k = validate(docs, "2026-01-01".parse().unwrap(), &mut diags);
+        let docs: Vec<Arc<Document>> = docs.iter().cloned().map(Arc::new).collect();
+        let k = validate(&docs, "2026-01-01".parse().unwrap(), &mut Memo::default(), &mut diags);
         (k, diags.sorted())
     }
 
