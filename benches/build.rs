@@ -1,11 +1,14 @@
 //! `cargo bench`: builds generated knowledge bases of 1,000 and 10,000 writeups and prints the
 //! wall time of each pipeline stage, the leak gate's throughput, peak memory and output size.
-//! `NEARMISS_BENCH_SIZES=1000,10000,50000 cargo bench` chooses the sizes.
+//! `NEARMISS_BENCH_SIZES=1000,10000,50000 cargo bench` chooses the sizes. With Hugo and Pagefind
+//! (`benches/baselines.sh` installs them and sets NEARMISS_HUGO and NEARMISS_PAGEFIND), it also
+//! builds the same corpus with Hugo (pages only) and indexes it with Pagefind, and prints ratios.
 
 mod corpus;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use nearmiss::date::Date;
@@ -77,8 +80,82 @@ fn bench(root: &Path, n: usize) {
         bytes as f64 / 1e6 / scan.as_secs_f64()
     );
     println!("output: {files} files, {:.1} MB", size as f64 / 1e6);
-    if let Some(peak) = peak_memory() {
-        println!("peak memory of this process so far: {:.0} MB", peak as f64 / 1e6);
+    if let Some(peak) = status_kb("self", "VmHWM:") {
+        println!("peak memory of this process so far: {:.0} MB", peak as f64 / 1e3);
+    }
+    baselines(root, &content, n, total);
+}
+
+/// Hugo's pages-only build of the same corpus, then Pagefind's index of it, where installed.
+fn baselines(root: &Path, content: &Path, n: usize, ours: Duration) {
+    let (Ok(hugo), Ok(pagefind)) = (std::env::var("NEARMISS_HUGO"), std::env::var("NEARMISS_PAGEFIND")) else {
+        println!("baselines: set NEARMISS_HUGO and NEARMISS_PAGEFIND (benches/baselines.sh does) to compare");
+        return;
+    };
+    let site = root.join(format!("hugo-{n}"));
+    let _ = fs::remove_dir_all(&site);
+    let layouts = site.join("layouts/_default");
+    fs::create_dir_all(&layouts).expect("create the Hugo site");
+    let writeups = content.join("writeups").canonicalize().expect("the corpus");
+    fs::write(
+        site.join("hugo.yaml"),
+        format!("baseURL: https://org.example/kb/\ncontentDir: {}\ntaxonomies:\n  tag: tags\n", writeups.display()),
+    )
+    .expect("write hugo.yaml");
+    fs::write(
+        layouts.join("single.html"),
+        "<!doctype html><html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1><dl>\
+         {{ range $k, $v := .Params }}<dt>{{ $k }}</dt><dd>{{ $v }}</dd>{{ end }}</dl>{{ .Content }}</body></html>\n",
+    )
+    .expect("write a layout");
+    fs::write(
+        layouts.join("list.html"),
+        "<!doctype html><html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1><ul>\
+         {{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a> {{ .Summary }}</li>{{ end }}</ul>\
+         </body></html>\n",
+    )
+    .expect("write a layout");
+    let public = site.join("public");
+    let Some((hugo_time, hugo_peak)) =
+        measure(Command::new(&hugo).args(["--quiet", "--source"]).arg(&site).arg("--destination").arg(&public))
+    else {
+        return;
+    };
+    let Some((pagefind_time, pagefind_peak)) = measure(Command::new(&pagefind).arg("--site").arg(&public)) else {
+        return;
+    };
+    let mb = |kb: Option<u64>| kb.map_or("?".to_string(), |kb| format!("{:.0} MB", kb as f64 / 1e3));
+    println!("hugo (pages only): {}, peak {}", secs(hugo_time), mb(hugo_peak));
+    println!("pagefind (search): {}, peak {}", secs(pagefind_time), mb(pagefind_peak));
+    println!(
+        "nearmiss full build / hugo pages only = {:.2}; / hugo + pagefind = {:.2}",
+        ours.as_secs_f64() / hugo_time.as_secs_f64(),
+        ours.as_secs_f64() / (hugo_time + pagefind_time).as_secs_f64()
+    );
+}
+
+/// Runs `command` to the end: its wall time and peak memory (kB, sampled every 10 ms).
+fn measure(command: &mut Command) -> Option<(Duration, Option<u64>)> {
+    let started = Instant::now();
+    let mut child = match command.stdout(std::process::Stdio::null()).spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            println!("baseline {:?} did not start: {e}", command.get_program());
+            return None;
+        }
+    };
+    let pid = child.id().to_string();
+    let mut peak = None;
+    loop {
+        peak = status_kb(&pid, "VmHWM:").max(peak);
+        if let Ok(Some(status)) = child.try_wait() {
+            if !status.success() {
+                println!("baseline {:?} failed: {status}", command.get_program());
+                return None;
+            }
+            return Some((started.elapsed(), peak));
+        }
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 
@@ -101,10 +178,9 @@ fn folder_size(dir: &Path) -> (usize, u64) {
     files(dir).fold((0, 0), |(n, size), e| (n + 1, size + e.metadata().map_or(0, |m| m.len())))
 }
 
-/// Peak resident memory (VmHWM) on Linux.
-fn peak_memory() -> Option<u64> {
-    let status = fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
+/// A kB figure (such as VmHWM, the peak resident memory) of a process, on Linux.
+fn status_kb(pid: &str, field: &str) -> Option<u64> {
+    let status = fs::read_to_string(PathBuf::from("/proc").join(pid).join("status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

