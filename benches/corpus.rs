@@ -284,15 +284,7 @@ fn writeup(r: &mut Rng, i: usize, total: usize) -> (i32, String) {
         format!("We learned that {}, and that {}. This is a recurring case of {pattern_title}.", r.pick(LESSONS), r.pick(LESSONS)),
         format!("The {subject} is now checked automatically, and the check alerts its owner when it fails.\n\n| Step | Owner |\n| --- | --- |\n| Automate | {} |", r.pick(ROLES)),
     ];
-    let titles = [
-        "What almost failed",
-        "What stopped it",
-        "What would have happened",
-        "Why it happened",
-        "What we learned",
-        "How we make luck unnecessary",
-    ];
-    for (title, body) in titles.iter().zip(sections) {
+    for (title, body) in nearmiss::validate::SECTIONS.iter().zip(sections) {
         let _ = write!(text, "\n## {title}\n\n{body}\n");
     }
     (year, text)

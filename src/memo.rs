@@ -14,15 +14,24 @@ pub fn fingerprint(parts: impl Hash) -> u64 {
     h.finish()
 }
 
-/// Results by file, each valid while its fingerprint is unchanged.
+/// Results by file, each valid while its fingerprint is unchanged. A memo that does not keep
+/// (the default, for one-off builds) only computes, in parallel, and holds no second copy.
 #[derive(Debug)]
 pub struct Memo<V> {
     entries: HashMap<PathBuf, (u64, V)>,
+    keep: bool,
 }
 
 impl<V> Default for Memo<V> {
     fn default() -> Memo<V> {
-        Memo { entries: HashMap::new() }
+        Memo { entries: HashMap::new(), keep: false }
+    }
+}
+
+impl<V> Memo<V> {
+    /// A memo that keeps results for the next run.
+    pub fn keeping() -> Memo<V> {
+        Memo { entries: HashMap::new(), keep: true }
     }
 }
 
@@ -35,6 +44,9 @@ impl<V: Clone + Send + Sync> Memo<V> {
         key: impl Fn(&I) -> (&Path, u64) + Sync,
         compute: impl Fn(&I) -> V + Sync,
     ) -> Vec<V> {
+        if !self.keep {
+            return items.par_iter().map(&compute).collect();
+        }
         let fresh: Vec<Option<V>> = items
             .par_iter()
             .map(|item| {
@@ -72,7 +84,7 @@ mod tests {
     #[test]
     fn recomputes_only_what_changed_and_forgets_removed_files() {
         let calls = AtomicUsize::new(0);
-        let mut memo: Memo<String> = Memo::default();
+        let mut memo: Memo<String> = Memo::keeping();
         let run = |memo: &mut Memo<String>, items: &[(&str, &str)]| {
             memo.get_all(
                 items,
@@ -89,5 +101,15 @@ mod tests {
         assert_eq!(run(&mut memo, &[("b", "z")]), ["Z"]);
         assert_eq!(memo.entries.len(), 1);
         assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[test]
+    fn a_memo_that_does_not_keep_always_computes() {
+        let mut memo: Memo<usize> = Memo::default();
+        let items = [("a", 1), ("b", 2)];
+        let run = |memo: &mut Memo<usize>| memo.get_all(&items, |(p, n)| (Path::new(p), *n as u64), |(_, n)| n * 10);
+        assert_eq!(run(&mut memo), [10, 20]);
+        assert_eq!(run(&mut memo), [10, 20]);
+        assert!(memo.entries.is_empty());
     }
 }

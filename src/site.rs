@@ -110,13 +110,21 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
 }
 
 /// What a run keeps for the next one (for `serve`): each file's parse, gate findings and
-/// rendered body, reused while the file and what it depends on are unchanged.
+/// rendered body, reused while the file and what it depends on are unchanged. The default
+/// keeps nothing, for one-off builds.
 #[derive(Debug, Default)]
 pub struct Cache {
     parsed: Memo<Parsed>,
     checked: Memo<Checked<Writeup>>,
     findings: Memo<Vec<Finding>>,
     bodies: Memo<(Html, Diagnostics)>,
+}
+
+impl Cache {
+    /// A cache that keeps results between runs.
+    pub fn keeping() -> Cache {
+        Cache { parsed: Memo::keeping(), checked: Memo::keeping(), findings: Memo::keeping(), bodies: Memo::keeping() }
+    }
 }
 
 /// Like [`run`], reusing and refreshing `cache`.

@@ -97,7 +97,7 @@ pub fn serve(mut opts: Options, port: u16, ready: impl FnOnce(&str)) -> Result<(
         changed: Condvar::new(),
         base_path,
     });
-    let mut cache = Cache::default();
+    let mut cache = Cache::keeping();
     preview.rebuild(&opts, &mut cache);
     let _watcher = watch(&opts, Arc::clone(&preview), cache)?;
     ready(&url);
