@@ -13,6 +13,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod site;
 pub mod theme;
 pub mod validate;
@@ -40,6 +41,8 @@ pub enum Error {
     BadBaseUrl(String),
     #[error("{0}")]
     Scaffold(String),
+    #[error(transparent)]
+    Search(#[from] search::SearchError),
 }
 
 impl Error {

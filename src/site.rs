@@ -9,6 +9,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Level};
 use crate::gate::{self, Withheld};
 use crate::load::{self, ContentSource};
 use crate::render::{self, Files, Input};
+use crate::search;
 use crate::theme::Theme;
 use crate::validate;
 use crate::Error;
@@ -48,6 +49,8 @@ pub struct Outcome {
     pub withheld: Vec<WithheldEntry>,
     /// The rendered site, when there were no errors.
     pub files: Option<Files>,
+    /// The search index of the published pages, when there were no errors.
+    pub search: Option<search::Index>,
 }
 
 impl Outcome {
@@ -83,7 +86,9 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
     withheld.sort_by(|a, b| a.file.cmp(&b.file));
 
     let input = Input { config: &config, patterns: &knowledge.patterns, publication: &publication, as_of: opts.as_of };
-    let files = render::render(&input, &theme, &mut diags)?;
+    let mut files = render::render(&input, &theme, &mut diags)?;
+    let index = search::index(&publication, &knowledge.patterns)?;
+    files.extend(search::export(&index)?);
     let rendered: HashSet<&Path> = publication
         .published
         .iter()
@@ -108,6 +113,7 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
         notes,
         withheld,
         files: (!failed).then_some(files),
+        search: (!failed).then_some(index),
     })
 }
 
