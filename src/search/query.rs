@@ -71,11 +71,12 @@ impl Index {
                 }
                 continue;
             }
+            // The analyzers differ only in stemming, so their tokens pair up one to one.
             let typed = tokens(&mut lower, segment);
+            let stems = tokens(&mut stem, segment);
             let last = typed.len().saturating_sub(1);
             let typing = open_end && i + 1 == segments.len();
-            for (j, word) in typed.into_iter().enumerate() {
-                let stemmed = tokens(&mut stem, &word).into_iter().next().unwrap_or_default();
+            for (j, (word, stemmed)) in typed.into_iter().zip(stems).enumerate() {
                 if typing && j == last && word.chars().count() >= PREFIX_MIN_CHARS {
                     clauses.push(Clause::Prefix { typed: word, stem: stemmed });
                 } else {

@@ -1,0 +1,466 @@
+// The search engine of the static bundle that `nearmiss build` writes into search/ (format:
+// src/search/FORMAT.md). It parses queries as `nearmiss search` does, tokenises and stems them as
+// tantivy's en_stem analyzer does, and scores with tantivy's BM25 in 32-bit floats, so results
+// and scores match the command line. No DOM here: the page's script is search.js.
+
+import { stem } from "./stemmer.js";
+
+export { stem };
+
+const f32 = Math.fround;
+const WORD = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]+/gu;
+const ALNUM = /^[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]$/u;
+const MAX_TOKEN_BYTES = 40;
+const utf8 = new TextEncoder();
+
+/** Lower-cases one code point at a time, as tantivy's LowerCaser does (no final-sigma rule). */
+function lower(text) {
+  let out = "";
+  for (const c of text) out += c.toLowerCase();
+  return out;
+}
+
+/**
+ * The tokens of `text` as the index analyzer makes them: runs of letters and digits, those of 40
+ * UTF-8 bytes or more dropped, lower-cased. Each is `{ word, stem, start, end }` (UTF-16 offsets).
+ */
+export function tokenize(text) {
+  const out = [];
+  for (const m of text.matchAll(WORD)) {
+    if (utf8.encode(m[0]).length >= MAX_TOKEN_BYTES) continue;
+    const word = lower(m[0]);
+    out.push({ word, stem: stem(word), start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+/**
+ * A query as clauses: `{ term }`, `{ phrase: [...] }` or, while typing (`prefix`), the last word
+ * as `{ typed, stem }`. Duplicate clauses are dropped. Mirrors `Index::parse` in Rust.
+ */
+export function parse(text, prefix = false) {
+  const segments = text
+    .split('"')
+    .map((part, i) => [part, i % 2 === 1])
+    .filter(([part]) => part.length > 0);
+  const chars = Array.from(text);
+  const openEnd = prefix && chars.length > 0 && ALNUM.test(chars[chars.length - 1]);
+  const clauses = [];
+  segments.forEach(([segment, quoted], i) => {
+    const tokens = tokenize(segment);
+    if (quoted) {
+      if (tokens.length === 1) clauses.push({ term: tokens[0].stem });
+      else if (tokens.length > 1) clauses.push({ phrase: tokens.map((t) => t.stem) });
+      return;
+    }
+    const typing = openEnd && i + 1 === segments.length;
+    tokens.forEach((t, j) => {
+      if (typing && j === tokens.length - 1 && Array.from(t.word).length >= PREFIX_MIN) {
+        clauses.push({ typed: t.word, stem: t.stem });
+      } else {
+        clauses.push({ term: t.stem });
+      }
+    });
+  });
+  const seen = new Set();
+  return clauses.filter((c) => {
+    const key = JSON.stringify(c);
+    return !seen.has(key) && seen.add(key);
+  });
+}
+
+let PREFIX_MIN = 3;
+
+/** Compares strings in UTF-8 byte order, the order of the index's term dictionary. */
+export function compareBytes(a, b) {
+  const x = utf8.encode(a);
+  const y = utf8.encode(b);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
+}
+
+/** Reads LEB128 varints from bytes. */
+class Reader {
+  constructor(bytes, pos = 0) {
+    this.bytes = bytes;
+    this.pos = pos;
+  }
+  varint() {
+    let n = 0;
+    let shift = 0;
+    for (;;) {
+      const b = this.bytes[this.pos++];
+      n += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return n;
+      shift += 7;
+    }
+  }
+  blob() {
+    const len = this.varint();
+    const out = this.bytes.subarray(this.pos, this.pos + len);
+    this.pos += len;
+    return out;
+  }
+}
+
+async function gunzip(bytes) {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes; // the host already decompressed it
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/** One term's postings in one field. */
+class Postings {
+  constructor(field, docs, tfs) {
+    this.field = field;
+    this.docs = docs;
+    this.tfs = tfs;
+  }
+}
+
+/** A loaded term shard: terms in byte order, their postings, and (on demand) positions. */
+class Shard {
+  constructor(index, number, bytes) {
+    this.number = number;
+    this.terms = new Map();
+    const r = new Reader(bytes);
+    const count = r.varint();
+    let previous = new Uint8Array(0);
+    const decoder = new TextDecoder();
+    for (let i = 0; i < count; i++) {
+      const shared = r.varint();
+      const suffix = r.blob();
+      const key = new Uint8Array(shared + suffix.length);
+      key.set(previous.subarray(0, shared));
+      key.set(suffix, shared);
+      previous = key;
+      const mask = r.varint();
+      const fields = [];
+      for (let f = 0; f < index.fields.length; f++) {
+        if (!(mask & (1 << f))) continue;
+        const df = r.varint();
+        const docs = new Int32Array(df);
+        const tfs = new Int32Array(df);
+        let doc = -1;
+        for (let k = 0; k < df; k++) {
+          const v = r.varint();
+          doc += Math.floor(v / 2);
+          docs[k] = doc;
+          tfs[k] = v % 2 ? r.varint() : 1;
+        }
+        fields.push(new Postings(f, docs, tfs));
+      }
+      this.terms.set(decoder.decode(key), { rank: i, fields, positions: null });
+    }
+    this.positionsFile = null;
+  }
+}
+
+/** The search index of a built site, read from its `search/` folder. */
+export class SearchIndex {
+  /**
+   * Opens the bundle at `base` (a URL ending in `search/`). `load(url)` returns the bytes of a
+   * file; by default it uses fetch. Only the manifest and the per-document data are read now.
+   */
+  static async open(base, load = fetchBytes) {
+    const index = new SearchIndex();
+    index.base = new URL(base);
+    index.bytesLoaded = 0;
+    index.filesLoaded = 0;
+    index.load = async (name) => {
+      const raw = await load(new URL(name, index.base));
+      index.bytesLoaded += raw.length;
+      index.filesLoaded += 1;
+      return gunzip(raw);
+    };
+    const manifest = JSON.parse(new TextDecoder().decode(await index.load("index.json")));
+    if (manifest.version !== 1) throw new Error(`search bundle version ${manifest.version} is not supported`);
+    index.init(manifest, await index.load(manifest.data));
+    return index;
+  }
+
+  init(m, data) {
+    this.manifest = m;
+    this.n = m.docs;
+    PREFIX_MIN = m.prefix.min_chars;
+    const k1 = f32(m.k1);
+    const b = f32(m.b);
+    this.k1Plus1 = f32(1 + k1);
+    this.fields = m.fields.map((f, i) => {
+      const avg = f32(f32(f.tokens) / f32(this.n));
+      const cache = new Float32Array(256);
+      for (let id = 0; id < 256; id++) {
+        cache[id] = f32(k1 * f32(f32(1 - b) + f32(f32(b * f32(m.norms[id])) / avg)));
+      }
+      return { name: f.name, boost: f32(f.boost), cache, norms: data.subarray(i * this.n, (i + 1) * this.n) };
+    });
+    const r = new Reader(data, this.fields.length * this.n);
+    this.facets = m.facets.map((facet) => {
+      const starts = new Uint32Array(this.n + 1);
+      const values = [];
+      for (let d = 0; d < this.n; d++) {
+        starts[d] = values.length;
+        const count = r.varint();
+        for (let k = 0; k < count; k++) values.push(r.varint());
+      }
+      starts[this.n] = values.length;
+      return { ...facet, names: facet.values.map((v) => v[0]), starts, docValues: Uint32Array.from(values) };
+    });
+    this.shards = new Map();
+    this.chunks = new Map();
+  }
+
+  /** The number of the shard whose term range holds `term`. */
+  shardOf(term) {
+    const shards = this.manifest.shards;
+    let lo = 0;
+    let hi = shards.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (compareBytes(shards[mid][0], term) <= 0) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The shards that may hold words beginning with `prefix`. */
+  shardsOfPrefix(prefix) {
+    const first = this.shardOf(prefix);
+    const out = [first];
+    const shards = this.manifest.shards;
+    for (let i = first + 1; i < shards.length && shards[i][0].startsWith(prefix); i++) out.push(i);
+    return out;
+  }
+
+  async shard(number) {
+    if (!this.shards.has(number)) {
+      this.shards.set(
+        number,
+        this.load(this.manifest.shards[number][1]).then((bytes) => new Shard(this, number, bytes)),
+      );
+    }
+    return this.shards.get(number);
+  }
+
+  /** The entry of `term`, or undefined, loading its shard. */
+  async entry(term) {
+    return (await this.shard(this.shardOf(term))).terms.get(term);
+  }
+
+  /** The positions of `term` in field `field`, one Int32Array per posting, loading them once. */
+  async positions(term, field) {
+    const number = this.shardOf(term);
+    const shard = await this.shard(number);
+    const entry = shard.terms.get(term);
+    if (!entry) return null;
+    if (!shard.positionsFile) {
+      shard.positionsFile = this.load(this.manifest.shards[number][2]).then((bytes) => {
+        const blobs = [];
+        const r = new Reader(bytes);
+        while (r.pos < bytes.length) blobs.push(r.blob());
+        return blobs;
+      });
+    }
+    const blobs = await shard.positionsFile;
+    if (!entry.positions) {
+      const r = new Reader(blobs[entry.rank]);
+      entry.positions = new Map();
+      for (const p of entry.fields) {
+        const lists = [];
+        for (let k = 0; k < p.docs.length; k++) {
+          const list = new Int32Array(p.tfs[k]);
+          let last = 0;
+          for (let j = 0; j < list.length; j++) {
+            last += r.varint();
+            list[j] = last;
+          }
+          lists.push(list);
+        }
+        entry.positions.set(p.field, lists);
+      }
+    }
+    return entry.positions.get(field) || null;
+  }
+
+  /** tantivy's idf: ln(1 + (N - n + 0.5) / (n + 0.5)), in 32-bit floats. */
+  idf(df) {
+    const x = f32(f32(f32(this.n - df) + 0.5) / f32(df + 0.5));
+    return f32(Math.log(f32(1 + x)));
+  }
+
+  /** BM25 of a term frequency in one document and field, for a weight that includes the boost. */
+  score(weight, field, doc, tf) {
+    const norm = field.cache[field.norms[doc]];
+    return f32(weight * f32(tf / f32(tf + norm)));
+  }
+
+  /** Adds each document's score for `postings` (weight from `idf`) into `scores`. */
+  accumulate(scores, postings, idf) {
+    const field = this.fields[postings.field];
+    const weight = f32(f32(idf * this.k1Plus1) * field.boost);
+    for (let k = 0; k < postings.docs.length; k++) {
+      const doc = postings.docs[k];
+      scores.set(doc, f32((scores.get(doc) || 0) + this.score(weight, field, doc, postings.tfs[k])));
+    }
+  }
+
+  /** The words standing for a word being typed, as `Index::expand` picks them. */
+  async expand(typed, stemmed) {
+    const numbers = this.shardsOfPrefix(typed);
+    const stemShard = this.shardOf(stemmed);
+    const shards = await Promise.all([...new Set([...numbers, stemShard])].map((n) => this.shard(n)));
+    const candidates = [];
+    for (const shard of shards) {
+      if (!numbers.includes(shard.number)) continue;
+      for (const [term, entry] of shard.terms) {
+        if (term !== stemmed && term.startsWith(typed)) {
+          const df = entry.fields.reduce((sum, p) => sum + p.docs.length, 0);
+          candidates.push({ term, df, shard: shard.number, rank: entry.rank });
+        }
+      }
+    }
+    candidates.sort((a, b) => b.df - a.df || a.shard - b.shard || a.rank - b.rank);
+    const out = (await this.entry(stemmed)) ? [stemmed] : [];
+    for (const c of candidates) out.push(c.term);
+    return out.slice(0, this.manifest.prefix.max_terms);
+  }
+
+  /** Scores of one clause by document: per word and field, BM25 times the field's boost, summed. */
+  async clauseScores(clause) {
+    const scores = new Map();
+    if (clause.phrase) {
+      const entries = await Promise.all(clause.phrase.map((t) => this.entry(t)));
+      if (entries.some((e) => !e)) return { scores, words: clause.phrase };
+      for (let f = 0; f < this.fields.length; f++) {
+        const lists = entries.map((e) => e.fields.find((p) => p.field === f));
+        if (lists.some((p) => !p)) continue;
+        let idf = 0;
+        for (const p of lists) idf = f32(idf + this.idf(p.docs.length));
+        const positions = await Promise.all(clause.phrase.map((t) => this.positions(t, f)));
+        const field = this.fields[f];
+        const weight = f32(f32(idf * this.k1Plus1) * field.boost);
+        for (const [doc, count] of phraseCounts(lists, positions)) {
+          scores.set(doc, f32((scores.get(doc) || 0) + this.score(weight, field, doc, count)));
+        }
+      }
+      return { scores, words: clause.phrase };
+    }
+    const words = clause.typed !== undefined ? await this.expand(clause.typed, clause.stem) : [clause.term];
+    for (const word of words) {
+      const entry = await this.entry(word);
+      if (!entry) continue;
+      for (const p of entry.fields) this.accumulate(scores, p, this.idf(p.docs.length));
+    }
+    return { scores, words };
+  }
+
+  /**
+   * Runs a query. `filters` maps a facet name to the values allowed. Returns `{ total, hits:
+   * [{ doc, score }], counts, words, missing }`: `counts[facet][value]` is how many results that
+   * value would leave with the other facets' filters applied, `words` the indexed words that
+   * matched (for highlighting), `missing` the query words found nowhere.
+   */
+  async search(text, { prefix = false, filters = {}, limit = 10, offset = 0 } = {}) {
+    const clauses = parse(text, prefix);
+    const empty = { total: 0, hits: [], counts: {}, words: [], missing: [], clauses };
+    if (clauses.length === 0) return empty;
+    const results = await Promise.all(clauses.map((c) => this.clauseScores(c)));
+    const missing = clauses
+      .filter((c, i) => results[i].scores.size === 0)
+      .map((c) => c.typed ?? c.term ?? c.phrase.join(" "));
+    if (missing.length) return { ...empty, missing };
+    const maps = results.map((r) => r.scores);
+    const smallest = maps.reduce((a, b) => (b.size < a.size ? b : a));
+    const matched = [];
+    for (const doc of smallest.keys()) {
+      let score = 0;
+      let all = true;
+      for (const m of maps) {
+        const s = m.get(doc);
+        if (s === undefined) {
+          all = false;
+          break;
+        }
+        score = f32(score + s);
+      }
+      if (all) matched.push({ doc, score });
+    }
+    const active = this.facets
+      .map((facet, i) => ({ i, allowed: new Set((filters[facet.name] || []).map(String)) }))
+      .filter((a) => a.allowed.size > 0);
+    const passes = (doc, skip) =>
+      active.every(({ i, allowed }) => {
+        if (i === skip) return true;
+        const f = this.facets[i];
+        for (let k = f.starts[doc]; k < f.starts[doc + 1]; k++) if (allowed.has(f.names[f.docValues[k]])) return true;
+        return false;
+      });
+    const counts = {};
+    this.facets.forEach((f, i) => {
+      const tally = new Map();
+      for (const { doc } of matched) {
+        if (!passes(doc, i)) continue;
+        for (let k = f.starts[doc]; k < f.starts[doc + 1]; k++) {
+          const value = f.names[f.docValues[k]];
+          tally.set(value, (tally.get(value) || 0) + 1);
+        }
+      }
+      counts[f.name] = Object.fromEntries(tally);
+    });
+    const hits = matched.filter(({ doc }) => passes(doc, -1));
+    hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    const words = [...new Set(results.flatMap((r) => r.words))];
+    return { total: hits.length, hits: hits.slice(offset, offset + limit), counts, words, missing: [], clauses };
+  }
+
+  /** The records (`{ u, t, k, i, d, x }`) of documents, loading only the chunks that hold them. */
+  async records(docs) {
+    const size = this.manifest.chunk_docs;
+    const chunks = await Promise.all(
+      [...new Set(docs.map((d) => Math.floor(d / size)))].map(async (c) => {
+        if (!this.chunks.has(c)) {
+          this.chunks.set(
+            c,
+            this.load(this.manifest.chunks[c]).then((b) => JSON.parse(new TextDecoder().decode(b))),
+          );
+        }
+        return [c, await this.chunks.get(c)];
+      }),
+    );
+    const byChunk = new Map(chunks);
+    return docs.map((d) => byChunk.get(Math.floor(d / size))[d % size]);
+  }
+}
+
+/** Documents where the words follow each other, with how many times: tantivy's phrase count. */
+function phraseCounts(lists, positions) {
+  const out = new Map();
+  const [first, ...rest] = lists;
+  const index = rest.map(() => 0);
+  for (let k = 0; k < first.docs.length; k++) {
+    const doc = first.docs[k];
+    const at = [];
+    let all = true;
+    rest.forEach((p, i) => {
+      while (index[i] < p.docs.length && p.docs[index[i]] < doc) index[i]++;
+      if (index[i] < p.docs.length && p.docs[index[i]] === doc) at.push(index[i]);
+      else all = false;
+    });
+    if (!all) continue;
+    let starts = new Set(positions[0][k]);
+    rest.forEach((p, i) => {
+      const next = new Set();
+      for (const pos of positions[i + 1][at[i]]) if (starts.has(pos - (i + 1))) next.add(pos - (i + 1));
+      starts = next;
+    });
+    if (starts.size > 0) out.set(doc, starts.size);
+  }
+  return out;
+}
