@@ -85,10 +85,13 @@ mod tests {
             "atom.xml",
             "sitemap.xml",
             "robots.txt",
+            "search.html",
         ] {
             assert!(theme.templates.contains_key(name), "missing {name}");
         }
-        assert!(theme.assets.contains_key("style.css"));
+        for asset in ["style.css", "search.js", "search-engine.js", "stemmer.js"] {
+            assert!(theme.assets.contains_key(asset), "missing {asset}");
+        }
     }
 
     #[test]

@@ -229,6 +229,9 @@ impl Site {
             out.page(&tag.url, "tag", &title, &description, "tag.html", ctx)?;
         }
 
+        let description = "Full-text search of the published writeups and patterns.";
+        out.page("search.html", "search", "Search", description, "search.html", Context::new())?;
+
         let mut ctx = Context::new();
         ctx.insert("root", config.base_path());
         out.page_at("404.html", "404", "Page not found", "This page does not exist.", "404.html", ctx)?;
@@ -250,6 +253,7 @@ impl Site {
             SitemapUrl { loc: "writeups/index.html".into(), lastmod: newest },
             SitemapUrl { loc: "patterns/index.html".into(), lastmod: newest },
             SitemapUrl { loc: "tags/index.html".into(), lastmod: newest },
+            SitemapUrl { loc: "search.html".into(), lastmod: newest },
         ];
         urls.extend(
             self.writeups.iter().map(|w| SitemapUrl { loc: w.url.clone(), lastmod: w.reviewed.or(Some(w.reported)) }),

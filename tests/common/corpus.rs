@@ -46,28 +46,78 @@ const PATTERNS: [(&str, &str); 12] = [
 ];
 
 const SUBJECTS: [&str; 24] = [
-    "firewall rule", "deploy pipeline", "backup job", "certificate", "access token", "database replica",
-    "load balancer", "DNS record", "storage bucket", "payroll export", "VPN gateway", "service account",
-    "container image", "monitoring alert", "change request", "vendor invoice", "mail relay", "API key",
-    "disk volume", "feature flag", "build agent", "identity provider", "message queue", "release branch",
+    "firewall rule",
+    "deploy pipeline",
+    "backup job",
+    "certificate",
+    "access token",
+    "database replica",
+    "load balancer",
+    "DNS record",
+    "storage bucket",
+    "payroll export",
+    "VPN gateway",
+    "service account",
+    "container image",
+    "monitoring alert",
+    "change request",
+    "vendor invoice",
+    "mail relay",
+    "API key",
+    "disk volume",
+    "feature flag",
+    "build agent",
+    "identity provider",
+    "message queue",
+    "release branch",
 ];
 const VERBS: [&str; 16] = [
-    "nearly exposed", "almost deleted", "quietly disabled", "was about to overwrite", "silently skipped",
-    "would have leaked", "started to fill", "was left open to", "misrouted", "expired before renewing",
-    "nearly published", "bypassed", "was pointed at", "was configured against", "duplicated", "truncated",
+    "nearly exposed",
+    "almost deleted",
+    "quietly disabled",
+    "was about to overwrite",
+    "silently skipped",
+    "would have leaked",
+    "started to fill",
+    "was left open to",
+    "misrouted",
+    "expired before renewing",
+    "nearly published",
+    "bypassed",
+    "was pointed at",
+    "was configured against",
+    "duplicated",
+    "truncated",
 ];
 const OBJECTS: [&str; 16] = [
-    "the production network", "customer records", "the staging cluster", "an internal dashboard",
-    "the payment service", "a partner integration", "the shared drive", "the audit log", "the public website",
-    "the reporting database", "every regional office", "the on-call rota", "the billing system",
-    "the guest network", "archived mailboxes", "the analytics warehouse",
+    "the production network",
+    "customer records",
+    "the staging cluster",
+    "an internal dashboard",
+    "the payment service",
+    "a partner integration",
+    "the shared drive",
+    "the audit log",
+    "the public website",
+    "the reporting database",
+    "every regional office",
+    "the on-call rota",
+    "the billing system",
+    "the guest network",
+    "archived mailboxes",
+    "the analytics warehouse",
 ];
 const STOPPERS: [&str; 10] = [
-    "a peer reviewer noticed the change", "an automated policy check failed the build",
-    "the canary release raised its error rate", "a scheduled restore test caught it",
-    "an engineer double-checked the runbook", "monitoring paged the on-call engineer",
-    "the vendor called back to confirm", "a linter flagged the configuration",
-    "a tabletop exercise walked through it", "pure luck: the job crashed first",
+    "a peer reviewer noticed the change",
+    "an automated policy check failed the build",
+    "the canary release raised its error rate",
+    "a scheduled restore test caught it",
+    "an engineer double-checked the runbook",
+    "monitoring paged the on-call engineer",
+    "the vendor called back to confirm",
+    "a linter flagged the configuration",
+    "a tabletop exercise walked through it",
+    "pure luck: the job crashed first",
 ];
 const LESSONS: [&str; 12] = [
     "Defaults should be safe even when nobody reads the documentation.",
@@ -84,8 +134,8 @@ const LESSONS: [&str; 12] = [
     "Capacity forecasts need the growth of the last quarter, not of the last year.",
 ];
 const SYLLABLES: [&str; 24] = [
-    "brack", "en", "loom", "ravel", "stone", "sor", "rel", "wick", "um", "ber", "fold", "thistle", "byte",
-    "marrow", "gate", "cobalt", "fen", "quartz", "line", "ember", "haw", "moss", "vale", "kin",
+    "brack", "en", "loom", "ravel", "stone", "sor", "rel", "wick", "um", "ber", "fold", "thistle", "byte", "marrow",
+    "gate", "cobalt", "fen", "quartz", "line", "ember", "haw", "moss", "vale", "kin",
 ];
 
 /// A made-up name, e.g. `ravelstonekin`: the kind of word only one team's writeups use.
@@ -95,12 +145,7 @@ fn codename(rng: &mut Rng) -> String {
 }
 
 fn sentence(rng: &mut Rng, system: &str) -> String {
-    format!(
-        "The {} for {system} {} {}.",
-        rng.pick(&SUBJECTS),
-        rng.pick(&VERBS),
-        rng.pick(&OBJECTS)
-    )
+    format!("The {} for {system} {} {}.", rng.pick(&SUBJECTS), rng.pick(&VERBS), rng.pick(&OBJECTS))
 }
 
 /// Writes `writeups` writeups (and every 9th one withheld on top: drafts, reviews, TLP:AMBER)
@@ -154,7 +199,8 @@ pub fn write(content: &Path, writeups: usize, seed: u64) {
         for (i, heading) in sections.iter().enumerate() {
             let _ = write!(body, "## {heading}\n\n");
             let count = 2 + rng.below(4);
-            let mut para: Vec<String> = (0..count).map(|_| sentence(&mut rng, if i % 2 == 0 { &system } else { &other })).collect();
+            let mut para: Vec<String> =
+                (0..count).map(|_| sentence(&mut rng, if i % 2 == 0 { &system } else { &other })).collect();
             match i {
                 1 => para.push(format!("In the end {}.", rng.pick(&STOPPERS))),
                 4 => para.push(rng.pick(&LESSONS).to_string()),

@@ -10,7 +10,7 @@ const EXAMPLE_BASE: &str = "https://example.org/near-misses/";
 const MINIMAL_BASE: &str = "https://example.org/minimal/";
 
 /// The files every site has, whatever its content.
-const LAYOUT: [&str; 11] = [
+const LAYOUT: [&str; 13] = [
     "index.html",
     "writeups/index.html",
     "patterns/index.html",
@@ -20,6 +20,8 @@ const LAYOUT: [&str; 11] = [
     "sitemap.xml",
     "robots.txt",
     "assets/style.css",
+    "search.html",
+    "search/index.json",
     ".nojekyll",
     ".nearmiss",
 ];
@@ -38,6 +40,7 @@ fn assert_layout(built: &Built) {
                 && !built.pattern_pages().contains(f)
                 && !built.tag_pages().contains(f)
                 && !f.starts_with("assets/")
+                && !f.starts_with("search/")
         })
         .collect();
     assert!(stray.is_empty(), "files outside the documented layout: {stray:?}");

@@ -89,7 +89,7 @@ fn sub_path_sitemap_feed_and_robots_use_the_base_url() {
     let base = Url::parse(KB).unwrap();
     let sitemap = built.text("sitemap.xml");
     let locs = xml_texts(&sitemap, "loc");
-    assert_eq!(locs.len(), 4 + built.writeup_pages().len() + built.pattern_pages().len() + built.tag_pages().len());
+    assert_eq!(locs.len(), 5 + built.writeup_pages().len() + built.pattern_pages().len() + built.tag_pages().len());
     let mut files: Vec<String> = locs.iter().map(|loc| file_of(&built, &base, loc)).collect();
     files.sort();
     let mut pages = built.html_files();

@@ -136,8 +136,8 @@ fn assert_counts(built: &Built, content: &Path, max_tlp: &str) {
     assert_eq!(atom.matches("<entry>").count(), n.min(50), "atom entries");
     let sitemap = built.text("sitemap.xml");
     let locs = sitemap.matches("<loc>").count();
-    // The home page, the three indexes, and every writeup, pattern and tag page.
-    let expected = 4 + n + built.pattern_pages().len() + built.tag_pages().len();
+    // The home page, the three indexes, the search page, and every writeup, pattern and tag page.
+    let expected = 5 + n + built.pattern_pages().len() + built.tag_pages().len();
     assert_eq!(locs, expected, "sitemap entries");
 }
 

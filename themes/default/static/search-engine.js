@@ -1,5 +1,5 @@
-// The search engine of the static bundle that `nearmiss build` writes into search/ (format:
-// src/search/FORMAT.md). It parses queries as `nearmiss search` does, tokenises and stems them as
+// The search engine of the static bundle that `nearmiss build` writes into search/ (its format
+// is documented beside the Rust code, in src/search/). It parses queries as `nearmiss search` does, tokenises and stems them as
 // tantivy's en_stem analyzer does, and scores with tantivy's BM25 in 32-bit floats, so results
 // and scores match the command line. No DOM here: the page's script is search.js.
 
@@ -418,6 +418,15 @@ export class SearchIndex {
     hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
     const words = [...new Set(results.flatMap((r) => r.words))];
     return { total: hits.length, hits: hits.slice(offset, offset + limit), counts, words, missing: [], clauses };
+  }
+
+  /** The labels of a document's values of the named facets, e.g. ["High", "Secret in code"]. */
+  labels(doc, names) {
+    const out = [];
+    for (const f of this.facets.filter((f) => names.includes(f.name))) {
+      for (let k = f.starts[doc]; k < f.starts[doc + 1]; k++) out.push(f.values[f.docValues[k]][1]);
+    }
+    return out;
   }
 
   /** The records (`{ u, t, k, i, d, x }`) of documents, loading only the chunks that hold them. */
