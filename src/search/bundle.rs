@@ -19,7 +19,7 @@ pub const DIR: &str = "search";
 /// The one file of the bundle with a fixed name; it names all the others.
 pub const MANIFEST: &str = "index.json";
 /// A term shard is closed once its postings take this many bytes (before gzip).
-const SHARD_BYTES: usize = 48 * 1024;
+const SHARD_BYTES: usize = 16 * 1024;
 /// Documents per metadata chunk.
 const CHUNK_DOCS: usize = 16;
 /// The bundle format's version; the client refuses any other.
@@ -244,7 +244,8 @@ struct Shard {
 }
 
 impl Shard {
-    /// Term (front-coded against the previous one), field mask, then per field: df and postings.
+    /// Term (front-coded against the previous one), field mask, then per field: df and a blob of
+    /// postings, so a reader can skip to the term it wants.
     fn add(&mut self, term: &[u8], postings: &[FieldPostings]) {
         if self.count == 0 {
             self.first = String::from_utf8_lossy(term).into_owned();
@@ -257,7 +258,7 @@ impl Shard {
         let mut positions = Bytes::default();
         for p in postings {
             self.terms.varint(u64::from(p.doc_freq));
-            self.terms.0.extend_from_slice(&p.postings.0);
+            self.terms.blob(&p.postings.0);
             positions.0.extend_from_slice(&p.positions.0);
             self.postings_bytes += p.postings.0.len();
         }

@@ -11,22 +11,23 @@ const queries = JSON.parse(await readFile(queriesFile, "utf8"));
 const server = await serve(site, "/kb/");
 const browser = await launch();
 
-/** Search downloads so far: { bytes, files, metaBytes } from Resource Timing (body sizes). */
-const downloads = (page, dir) =>
-  page.evaluate((dir) => {
-    const mine = performance.getEntriesByType("resource").filter((e) => {
-      const path = new URL(e.name).pathname;
-      return path.includes(`/${dir}/`) || (dir === "search" && /\/assets\/(search|search-engine|stemmer)\.js$/.test(path));
-    });
-    const size = (e) => e.encodedBodySize || e.transferSize;
-    const meta = mine.filter((e) => /\/(meta\.[0-9a-f]+\.gz|fragment\/[^/]+\.pf_fragment)$/.test(new URL(e.name).pathname));
-    return {
-      bytes: mine.reduce((s, e) => s + size(e), 0),
-      files: mine.length,
-      metaBytes: meta.reduce((s, e) => s + size(e), 0),
-      metaFiles: meta.length,
-    };
-  }, dir);
+/** Counts what a page downloads for search (workers included), from the network events. */
+function track(context, dir) {
+  const seen = { bytes: 0, files: 0, metaBytes: 0, metaFiles: 0 };
+  context.on("requestfinished", async (request) => {
+    const path = new URL(request.url()).pathname;
+    const search = path.includes(`/${dir}/`) || (dir === "search" && /\/assets\/(search|search-engine|stemmer)\.js$/.test(path));
+    if (!search) return;
+    const size = (await request.sizes()).responseBodySize;
+    seen.bytes += size;
+    seen.files += 1;
+    if (/\/(meta\.[0-9a-f]+\.gz|fragment\/[^/]+\.pf_fragment)$/.test(path)) {
+      seen.metaBytes += size;
+      seen.metaFiles += 1;
+    }
+  });
+  return seen;
+}
 
 /** nearmiss: the real search page; typing is an input event, the answer the page's done event. */
 async function nearmiss(page, query) {
@@ -65,12 +66,14 @@ const first = [];
 const firstDownloads = [];
 for (const query of queries.slice(0, 5)) {
   const context = await browser.newContext();
+  const seen = track(context, dir);
   const page = await context.newPage();
   await page.goto(`${server.url}${start}`, { waitUntil: "load" });
   if (engine === "nearmiss") await page.waitForSelector("#nm-q:focus");
   const r = await run(page, query);
   first.push(r.ms);
-  firstDownloads.push({ query, total: r.total, ...(await downloads(page, dir)) });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  firstDownloads.push({ query, total: r.total, ...seen });
   await context.close();
 }
 

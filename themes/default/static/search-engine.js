@@ -15,9 +15,23 @@ const utf8 = new TextEncoder();
 
 /** Lower-cases one code point at a time, as tantivy's LowerCaser does (no final-sigma rule). */
 function lower(text) {
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
   let out = "";
   for (const c of text) out += c.toLowerCase();
   return out;
+}
+
+/** Stems of the words seen so far: texts repeat their words, and stemming is the slow part. */
+const stems = new Map();
+
+function cachedStem(word) {
+  let s = stems.get(word);
+  if (s === undefined) {
+    if (stems.size > 100_000) stems.clear();
+    s = stem(word);
+    stems.set(word, s);
+  }
+  return s;
 }
 
 /**
@@ -27,18 +41,20 @@ function lower(text) {
 export function tokenize(text) {
   const out = [];
   for (const m of text.matchAll(WORD)) {
-    if (utf8.encode(m[0]).length >= MAX_TOKEN_BYTES) continue;
+    // Fewer than 14 UTF-16 units are fewer than 40 UTF-8 bytes.
+    if (m[0].length >= 14 && utf8.encode(m[0]).length >= MAX_TOKEN_BYTES) continue;
     const word = lower(m[0]);
-    out.push({ word, stem: stem(word), start: m.index, end: m.index + m[0].length });
+    out.push({ word, stem: cachedStem(word), start: m.index, end: m.index + m[0].length });
   }
   return out;
 }
 
 /**
  * A query as clauses: `{ term }`, `{ phrase: [...] }` or, while typing (`prefix`), the last word
- * as `{ typed, stem }`. Duplicate clauses are dropped. Mirrors `Index::parse` in Rust.
+ * of at least `minChars` characters as `{ typed, stem }`. Duplicate clauses are dropped.
+ * Mirrors `Index::parse` in Rust.
  */
-export function parse(text, prefix = false) {
+export function parse(text, prefix = false, minChars = 3) {
   const segments = text
     .split('"')
     .map((part, i) => [part, i % 2 === 1])
@@ -55,7 +71,7 @@ export function parse(text, prefix = false) {
     }
     const typing = openEnd && i + 1 === segments.length;
     tokens.forEach((t, j) => {
-      if (typing && j === tokens.length - 1 && Array.from(t.word).length >= PREFIX_MIN) {
+      if (typing && j === tokens.length - 1 && Array.from(t.word).length >= minChars) {
         clauses.push({ typed: t.word, stem: t.stem });
       } else {
         clauses.push({ term: t.stem });
@@ -68,8 +84,6 @@ export function parse(text, prefix = false) {
     return !seen.has(key) && seen.add(key);
   });
 }
-
-let PREFIX_MIN = 3;
 
 /** Compares strings in UTF-8 byte order, the order of the index's term dictionary. */
 export function compareBytes(a, b) {
@@ -116,12 +130,40 @@ async function fetchBytes(url) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** One term's postings in one field. */
+/** One term's postings in one field, decoded from their bytes when first read. */
 class Postings {
-  constructor(field, docs, tfs) {
+  constructor(field, df, bytes) {
     this.field = field;
-    this.docs = docs;
-    this.tfs = tfs;
+    this.df = df;
+    this.bytes = bytes;
+    this.decoded = null;
+  }
+
+  /** Doc ids (ascending) and term frequencies, as two Int32Arrays. */
+  get lists() {
+    if (!this.decoded) {
+      const r = new Reader(this.bytes);
+      const docs = new Int32Array(this.df);
+      const tfs = new Int32Array(this.df);
+      let doc = -1;
+      for (let k = 0; k < this.df; k++) {
+        const v = r.varint();
+        doc += v >>> 1;
+        docs[k] = doc;
+        tfs[k] = v & 1 ? r.varint() : 1;
+      }
+      this.decoded = { docs, tfs };
+      this.bytes = null;
+    }
+    return this.decoded;
+  }
+
+  get docs() {
+    return this.lists.docs;
+  }
+
+  get tfs() {
+    return this.lists.tfs;
   }
 }
 
@@ -146,16 +188,7 @@ class Shard {
       for (let f = 0; f < index.fields.length; f++) {
         if (!(mask & (1 << f))) continue;
         const df = r.varint();
-        const docs = new Int32Array(df);
-        const tfs = new Int32Array(df);
-        let doc = -1;
-        for (let k = 0; k < df; k++) {
-          const v = r.varint();
-          doc += Math.floor(v / 2);
-          docs[k] = doc;
-          tfs[k] = v % 2 ? r.varint() : 1;
-        }
-        fields.push(new Postings(f, docs, tfs));
+        fields.push(new Postings(f, df, r.blob()));
       }
       this.terms.set(decoder.decode(key), { rank: i, fields, positions: null });
     }
@@ -189,7 +222,6 @@ export class SearchIndex {
   init(m, data) {
     this.manifest = m;
     this.n = m.docs;
-    PREFIX_MIN = m.prefix.min_chars;
     const k1 = f32(m.k1);
     const b = f32(m.b);
     this.k1Plus1 = f32(1 + k1);
@@ -215,6 +247,8 @@ export class SearchIndex {
     });
     this.shards = new Map();
     this.chunks = new Map();
+    /** Score buffers of finished queries, reused to spare the garbage collector. */
+    this.pool = [];
   }
 
   /** The number of the shard whose term range holds `term`. */
@@ -305,10 +339,8 @@ export class SearchIndex {
   accumulate(scores, postings, idf) {
     const field = this.fields[postings.field];
     const weight = f32(f32(idf * this.k1Plus1) * field.boost);
-    for (let k = 0; k < postings.docs.length; k++) {
-      const doc = postings.docs[k];
-      scores.set(doc, f32((scores.get(doc) || 0) + this.score(weight, field, doc, postings.tfs[k])));
-    }
+    const { docs, tfs } = postings;
+    for (let k = 0; k < docs.length; k++) scores.add(docs[k], this.score(weight, field, docs[k], tfs[k]));
   }
 
   /** The words standing for a word being typed, as `Index::expand` picks them. */
@@ -321,7 +353,7 @@ export class SearchIndex {
       if (!numbers.includes(shard.number)) continue;
       for (const [term, entry] of shard.terms) {
         if (term !== stemmed && term.startsWith(typed)) {
-          const df = entry.fields.reduce((sum, p) => sum + p.docs.length, 0);
+          const df = entry.fields.reduce((sum, p) => sum + p.df, 0);
           candidates.push({ term, df, shard: shard.number, rank: entry.rank });
         }
       }
@@ -334,7 +366,7 @@ export class SearchIndex {
 
   /** Scores of one clause by document: per word and field, BM25 times the field's boost, summed. */
   async clauseScores(clause) {
-    const scores = new Map();
+    const scores = this.pool.pop() || new Scores(this.n);
     if (clause.phrase) {
       const entries = await Promise.all(clause.phrase.map((t) => this.entry(t)));
       if (entries.some((e) => !e)) return { scores, words: clause.phrase };
@@ -346,9 +378,7 @@ export class SearchIndex {
         const positions = await Promise.all(clause.phrase.map((t) => this.positions(t, f)));
         const field = this.fields[f];
         const weight = f32(f32(idf * this.k1Plus1) * field.boost);
-        for (const [doc, count] of phraseCounts(lists, positions)) {
-          scores.set(doc, f32((scores.get(doc) || 0) + this.score(weight, field, doc, count)));
-        }
+        for (const [doc, count] of phraseCounts(lists, positions)) scores.add(doc, this.score(weight, field, doc, count));
       }
       return { scores, words: clause.phrase };
     }
@@ -368,56 +398,80 @@ export class SearchIndex {
    * matched (for highlighting), `missing` the query words found nowhere.
    */
   async search(text, { prefix = false, filters = {}, limit = 10, offset = 0 } = {}) {
-    const clauses = parse(text, prefix);
-    const empty = { total: 0, hits: [], counts: {}, words: [], missing: [], clauses };
-    if (clauses.length === 0) return empty;
+    const clauses = parse(text, prefix, this.manifest.prefix.min_chars);
+    if (clauses.length === 0) return noResults(clauses, []);
     const results = await Promise.all(clauses.map((c) => this.clauseScores(c)));
+    try {
+      return this.combine(clauses, results, filters, limit, offset);
+    } finally {
+      for (const r of results) this.pool.push(r.scores.clear());
+    }
+  }
+
+  /** Intersects the clauses' scores, applies and counts the facets, and keeps the best. */
+  combine(clauses, results, filters, limit, offset) {
     const missing = clauses
-      .filter((c, i) => results[i].scores.size === 0)
+      .filter((c, i) => results[i].scores.docs.length === 0)
       .map((c) => c.typed ?? c.term ?? c.phrase.join(" "));
-    if (missing.length) return { ...empty, missing };
-    const maps = results.map((r) => r.scores);
-    const smallest = maps.reduce((a, b) => (b.size < a.size ? b : a));
-    const matched = [];
-    for (const doc of smallest.keys()) {
+    if (missing.length) return noResults(clauses, missing);
+    const all = results.map((r) => r.scores);
+    const smallest = all.reduce((a, b) => (b.docs.length < a.docs.length ? b : a));
+    const docs = new Int32Array(smallest.docs.length);
+    const scores = new Float32Array(smallest.docs.length);
+    let matched = 0;
+    for (const doc of smallest.docs) {
       let score = 0;
-      let all = true;
-      for (const m of maps) {
-        const s = m.get(doc);
-        if (s === undefined) {
-          all = false;
+      let every = true;
+      for (const s of all) {
+        if (!s.has[doc]) {
+          every = false;
           break;
         }
-        score = f32(score + s);
+        score = f32(score + s.score[doc]);
       }
-      if (all) matched.push({ doc, score });
+      if (every) {
+        docs[matched] = doc;
+        scores[matched++] = score;
+      }
     }
+    // Which filters each matched document passes, a bit per filtered facet.
     const active = this.facets
       .map((facet, i) => ({ i, allowed: new Set((filters[facet.name] || []).map(String)) }))
       .filter((a) => a.allowed.size > 0);
-    const passes = (doc, skip) =>
-      active.every(({ i, allowed }) => {
-        if (i === skip) return true;
-        const f = this.facets[i];
-        for (let k = f.starts[doc]; k < f.starts[doc + 1]; k++) if (allowed.has(f.names[f.docValues[k]])) return true;
-        return false;
-      });
-    const counts = {};
-    this.facets.forEach((f, i) => {
-      const tally = new Map();
-      for (const { doc } of matched) {
-        if (!passes(doc, i)) continue;
-        for (let k = f.starts[doc]; k < f.starts[doc + 1]; k++) {
-          const value = f.names[f.docValues[k]];
-          tally.set(value, (tally.get(value) || 0) + 1);
+    const passed = new Uint32Array(matched);
+    const allPassed = (1 << active.length) - 1;
+    active.forEach(({ i, allowed }, bit) => {
+      const { starts, docValues, names } = this.facets[i];
+      const ok = names.map((name) => allowed.has(name));
+      for (let m = 0; m < matched; m++) {
+        for (let k = starts[docs[m]]; k < starts[docs[m] + 1]; k++) {
+          if (ok[docValues[k]]) {
+            passed[m] |= 1 << bit;
+            break;
+          }
         }
       }
-      counts[f.name] = Object.fromEntries(tally);
     });
-    const hits = matched.filter(({ doc }) => passes(doc, -1));
-    hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    const counts = {};
+    for (const [i, f] of this.facets.entries()) {
+      const bit = active.findIndex((a) => a.i === i);
+      const need = bit < 0 ? allPassed : allPassed & ~(1 << bit);
+      const { starts, docValues, names } = f;
+      const tally = new Uint32Array(names.length);
+      for (let m = 0; m < matched; m++) {
+        if ((passed[m] & need) !== need) continue;
+        for (let k = starts[docs[m]]; k < starts[docs[m] + 1]; k++) tally[docValues[k]]++;
+      }
+      counts[f.name] = {};
+      names.forEach((name, v) => tally[v] && (counts[f.name][name] = tally[v]));
+    }
+    const hits = [];
+    for (let m = 0; m < matched; m++) if (passed[m] === allPassed) hits.push(m);
     const words = [...new Set(results.flatMap((r) => r.words))];
-    return { total: hits.length, hits: hits.slice(offset, offset + limit), counts, words, missing: [], clauses };
+    const top = best(hits, docs, scores, offset + limit)
+      .slice(offset)
+      .map((m) => ({ doc: docs[m], score: scores[m] }));
+    return { total: hits.length, hits: top, counts, words, missing: [], clauses };
   }
 
   /** The labels of a document's values of the named facets, e.g. ["High", "Secret in code"]. */
@@ -445,6 +499,51 @@ export class SearchIndex {
     );
     const byChunk = new Map(chunks);
     return docs.map((d) => byChunk.get(Math.floor(d / size))[d % size]);
+  }
+}
+
+function noResults(clauses, missing) {
+  return { total: 0, hits: [], counts: {}, words: [], missing, clauses };
+}
+
+/** The `k` best of `hits` (indexes into docs and scores), best first: higher score, then lower
+ * document number (tantivy's order). */
+function best(hits, docs, scores, k) {
+  const top = [];
+  const before = (a, b) => scores[a] > scores[b] || (scores[a] === scores[b] && docs[a] < docs[b]);
+  for (const h of hits) {
+    if (top.length === k && !before(h, top[k - 1])) continue;
+    let i = top.length;
+    while (i > 0 && before(h, top[i - 1])) i--;
+    top.splice(i, 0, h);
+    if (top.length > k) top.pop();
+  }
+  return top;
+}
+
+/** One clause's scores: a float per document and the documents it matched, in first-seen order. */
+class Scores {
+  constructor(n) {
+    this.score = new Float32Array(n);
+    this.has = new Uint8Array(n);
+    this.docs = [];
+  }
+  /** Empties the buffers for another query. */
+  clear() {
+    for (const doc of this.docs) {
+      this.has[doc] = 0;
+      this.score[doc] = 0;
+    }
+    this.docs.length = 0;
+    return this;
+  }
+
+  add(doc, score) {
+    if (!this.has[doc]) {
+      this.has[doc] = 1;
+      this.docs.push(doc);
+    }
+    this.score[doc] = this.score[doc] + score;
   }
 }
 
