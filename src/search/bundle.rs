@@ -100,11 +100,15 @@ pub fn export(index: &Index) -> Result<BTreeMap<String, Vec<u8>>, SearchError> {
         name
     };
 
-    let segment = index.searcher.segment_reader(0);
     let mut terms: BTreeMap<Vec<u8>, Vec<FieldPostings>> = BTreeMap::new();
     let mut fields = Vec::new();
     let mut data = Bytes::default();
     for (i, (field, scored)) in index.scored.iter().zip(SCORED).enumerate() {
+        // A site with nothing published has no segment at all.
+        let Some(segment) = index.searcher.segment_readers().first() else {
+            fields.push(FieldInfo { name: scored.name, boost: scored.boost, tokens: 0 });
+            continue;
+        };
         let inverted = segment.inverted_index(*field)?;
         fields.push(FieldInfo { name: scored.name, boost: scored.boost, tokens: inverted.total_num_tokens() });
         let norms = segment.get_fieldnorms_reader(*field)?;

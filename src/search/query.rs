@@ -201,6 +201,80 @@ fn split_quotes(text: &str) -> Vec<(String, bool)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::document::FacetValue;
+
+    fn doc(key: &str, title: &str, body: &str) -> SearchDoc {
+        SearchDoc {
+            url: format!("writeups/{key}.html"),
+            kind: "writeup",
+            key: key.into(),
+            title: title.into(),
+            date: None,
+            headings: vec![],
+            body: body.into(),
+            keywords: vec![],
+            facets: vec![FacetValue { facet: Facet::Severity, value: "high".into(), label: "High".into() }],
+        }
+    }
+
+    fn index() -> Index {
+        Index::build(vec![
+            doc("a", "Firewall rules drifted", "The firewall change review caught it."),
+            doc("b", "Certificates expiring", "A change to the firewall was reviewed late."),
+            doc("c", "Backups", "Restores were never tested."),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn parsing_stems_words_keeps_phrases_and_marks_the_word_being_typed() {
+        let idx = index();
+        let q = idx.parse(r#"Firewalls "change review" firewall revi"#, true).unwrap();
+        assert_eq!(
+            q.clauses,
+            [
+                Clause::Term("firewal".into()),
+                Clause::Phrase(vec!["chang".into(), "review".into()]),
+                Clause::Prefix { typed: "revi".into(), stem: "revi".into() },
+            ]
+        );
+        let done = idx.parse("firewall revi ", true).unwrap();
+        assert_eq!(done.clauses[1], Clause::Term("revi".into()));
+        assert_eq!(idx.parse("firewall re", true).unwrap().clauses[1], Clause::Term("re".into()));
+    }
+
+    #[test]
+    fn a_prefix_stands_for_its_stem_then_the_most_frequent_words() {
+        let idx = index();
+        assert_eq!(idx.expand("revi", "revi").unwrap(), ["review"]);
+        assert_eq!(idx.expand("firewall", "firewal").unwrap(), ["firewal"]);
+        let results = idx.search(&idx.parse("firewall revi", true).unwrap(), 10).unwrap();
+        let keys: Vec<&str> = results.hits.iter().map(|h| h.doc.key.as_str()).collect();
+        assert_eq!(keys, ["a", "b"]);
+    }
+
+    #[test]
+    fn every_clause_must_match_and_filters_keep_scores() {
+        let idx = index();
+        let phrase = idx.search(&idx.parse(r#""change review""#, false).unwrap(), 10).unwrap();
+        assert_eq!(phrase.total, 1);
+        let mut q = idx.parse("firewall", false).unwrap();
+        let plain = idx.search(&q, 10).unwrap();
+        q.filters.insert(Facet::Severity, vec!["high".into()]);
+        let filtered = idx.search(&q, 10).unwrap();
+        assert_eq!(plain.hits, filtered.hits);
+        q.filters.insert(Facet::Severity, vec!["low".into()]);
+        assert_eq!(idx.search(&q, 10).unwrap().total, 0);
+        assert_eq!(idx.search(&idx.parse("firewall backups", false).unwrap(), 10).unwrap().total, 0);
+    }
+
+    #[test]
+    fn an_empty_index_exports_a_usable_bundle() {
+        let idx = Index::build(Vec::new()).unwrap();
+        assert_eq!(idx.search(&idx.parse("anything", false).unwrap(), 10).unwrap().total, 0);
+        let files = crate::search::export(&idx).unwrap();
+        assert!(files.contains_key("search/index.json"));
+    }
 
     #[test]
     fn quotes_split_the_query() {
