@@ -44,7 +44,7 @@ await check("typing a query shows highlighted results under a sub-path", async (
   const marks = await page.$$eval("#nm-results mark", (els) => els.map((e) => e.textContent.toLowerCase()));
   assert.ok(marks.some((m) => m.startsWith("certificat")), `marks: ${marks}`);
   assert.ok(marks.some((m) => m.startsWith("expir")), `marks: ${marks}`);
-  assert.match(page.url(), /\/kb\/search\.html\?q=certificate\+expiry$/);
+  await page.waitForURL(/\/kb\/search\.html\?q=certificate\+expiry$/);
   for (const url of requested) assert.ok(url.startsWith(sub.url), `request outside the site: ${url}`);
 });
 

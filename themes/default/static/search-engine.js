@@ -87,6 +87,8 @@ export function parse(text, prefix = false, minChars = 3) {
 
 /** Compares strings in UTF-8 byte order, the order of the index's term dictionary. */
 export function compareBytes(a, b) {
+  // For ASCII, and any text without astral characters, UTF-16 order is byte order.
+  if (!/[\ud800-\udfff]/.test(a + b)) return a < b ? -1 : a > b ? 1 : 0;
   const x = utf8.encode(a);
   const y = utf8.encode(b);
   const n = Math.min(x.length, y.length);

@@ -19,7 +19,7 @@ const help = $("nm-search-help");
 const more = $("nm-search-more");
 const facetsBox = $("nm-facets");
 
-const state = { filters: {}, shown: PAGE, run: 0 };
+const state = { filters: {}, shown: PAGE, run: 0, urlTimer: 0 };
 const opening = SearchIndex.open(new URL("../search/", import.meta.url));
 
 function el(tag, attrs = {}, ...children) {
@@ -44,8 +44,14 @@ function readUrl() {
   }
 }
 
-/** Puts the query and filters in the URL, so a search can be shared or bookmarked. */
-function writeUrl() {
+/** Puts the query and filters in the URL, so a search can be shared or bookmarked; while the
+ * user types, only once they pause (browsers throttle history updates). */
+function writeUrl(typing) {
+  clearTimeout(state.urlTimer);
+  if (typing) {
+    state.urlTimer = setTimeout(writeUrl, 400, false);
+    return;
+  }
   const params = new URLSearchParams();
   if (input.value) params.set("q", input.value);
   for (const [facet, values] of Object.entries(state.filters)) for (const v of values) params.append("f", `${facet}:${v}`);
@@ -168,7 +174,7 @@ function renderFacets(index, result) {
 async function update(typing, focusFacet = null) {
   const run = ++state.run;
   const text = input.value;
-  writeUrl();
+  writeUrl(typing);
   const index = await opening;
   const result = await index.search(text, { prefix: typing, filters: state.filters, limit: state.shown });
   const records = await index.records(result.hits.map((h) => h.doc));
