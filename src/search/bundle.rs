@@ -15,9 +15,9 @@ use super::query::{PREFIX_MAX_TERMS, PREFIX_MIN_CHARS};
 use super::SearchError;
 
 /// The bundle's folder in the site.
-pub const DIR: &str = "search";
+const DIR: &str = "search";
 /// The one file of the bundle with a fixed name; it names all the others.
-pub const MANIFEST: &str = "index.json";
+const MANIFEST: &str = "index.json";
 /// A term shard is closed once its postings take this many bytes (before gzip).
 const SHARD_BYTES: usize = 16 * 1024;
 /// Documents per metadata chunk.
@@ -25,6 +25,7 @@ const CHUNK_DOCS: usize = 16;
 /// The bundle format's version; the client refuses any other.
 const VERSION: u32 = 1;
 
+/// `index.json`: everything the client needs before its first query.
 #[derive(Serialize)]
 struct Manifest {
     version: u32,
@@ -44,6 +45,7 @@ struct Manifest {
     facets: Vec<FacetInfo>,
 }
 
+/// A scored field as the client scores it.
 #[derive(Serialize)]
 struct FieldInfo {
     name: &'static str,
@@ -52,12 +54,14 @@ struct FieldInfo {
     tokens: u64,
 }
 
+/// How a word being typed is expanded (see `Index::expand`).
 #[derive(Serialize)]
 struct PrefixInfo {
     min_chars: usize,
     max_terms: usize,
 }
 
+/// A facet with its values in display order.
 #[derive(Serialize)]
 struct FacetInfo {
     name: &'static str,

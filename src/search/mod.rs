@@ -8,10 +8,10 @@ mod encode;
 mod index;
 mod query;
 
-pub use bundle::{export, DIR, MANIFEST};
-pub use document::{documents, Facet, FacetValue, SearchDoc};
-pub use index::{Index, Scored, ANALYZER, SCORED};
-pub use query::{Clause, Hit, Query, Results, PREFIX_MAX_TERMS, PREFIX_MIN_CHARS};
+pub use bundle::export;
+pub use document::{Facet, FacetValue, SearchDoc};
+pub use index::Index;
+pub use query::{Clause, Hit, Query, Results};
 
 use crate::gate::Publication;
 use crate::model::Pattern;
@@ -46,5 +46,5 @@ pub fn parse_filter(text: &str) -> Result<(Facet, String), SearchError> {
 
 /// Indexes the published writeups and the patterns; nothing withheld is ever handed in.
 pub fn index(publication: &Publication, patterns: &[Pattern]) -> Result<Index, SearchError> {
-    Index::build(documents(publication, patterns))
+    Index::build(document::documents(publication, patterns))
 }

@@ -19,7 +19,7 @@ const help = $("nm-search-help");
 const more = $("nm-search-more");
 const facetsBox = $("nm-facets");
 
-const state = { filters: {}, shown: PAGE, run: 0, urlTimer: 0 };
+const state = { filters: {}, shown: PAGE, run: 0, urlTimer: 0, typing: false };
 const opening = SearchIndex.open(new URL("../search/", import.meta.url));
 
 function el(tag, attrs = {}, ...children) {
@@ -133,7 +133,8 @@ function renderHelp(result) {
     const clear = el("button", { type: "button", class: "search-clear", text: "Remove all filters" });
     clear.addEventListener("click", () => {
       state.filters = {};
-      update(false);
+      update(state.typing);
+      input.focus();
     });
     items.push(el("li", {}, "Filters narrow the results: ", clear));
   }
@@ -161,7 +162,7 @@ function renderFacets(index, result) {
         else now.delete(value);
         if (now.size) state.filters[facet.name] = [...now];
         else delete state.filters[facet.name];
-        update(false, `${facet.name}:${value}`);
+        update(state.typing, { name: facet.name, value });
       });
       return el("li", {}, el("label", {}, box, ` ${label} `, el("span", { class: "facet-count", text: String(counts[value] || 0) })));
     });
@@ -170,12 +171,15 @@ function renderFacets(index, result) {
   facetsBox.replaceChildren(...(groups.length ? [el("h2", { class: "facets-title", text: "Filter" }), ...groups] : []));
 }
 
-/** Runs the search in the box; `typing` treats the last word as unfinished. */
-async function update(typing, focusFacet = null) {
+/** Runs the search in the box; `typing` treats the last word as unfinished. `focus` names the
+ * facet value whose checkbox keeps the focus once the filters are drawn again. */
+async function update(typing, focus = null) {
   const run = ++state.run;
+  state.typing = typing;
   const text = input.value;
   writeUrl(typing);
-  const index = await opening;
+  const index = await opening.catch(() => null);
+  if (!index) return; // the status line says why
   const result = await index.search(text, { prefix: typing, filters: state.filters, limit: state.shown });
   const records = await index.records(result.hits.map((h) => h.doc));
   if (run !== state.run) return;
@@ -186,7 +190,7 @@ async function update(typing, focusFacet = null) {
   if (!help.hidden) renderHelp(result);
   more.hidden = result.total <= result.hits.length;
   renderFacets(index, result);
-  if (focusFacet) facetsBox.querySelector(`input[name="${focusFacet.split(":")[0]}"][value="${CSS.escape(focusFacet.slice(focusFacet.indexOf(":") + 1))}"]`)?.focus();
+  if (focus) facetsBox.querySelector(`input[name="${CSS.escape(focus.name)}"][value="${CSS.escape(focus.value)}"]`)?.focus();
   document.dispatchEvent(new CustomEvent("nm-search-done", { detail: { query: text, total: result.total } }));
 }
 
@@ -225,7 +229,7 @@ form.addEventListener("submit", (event) => {
 });
 more.addEventListener("click", () => {
   state.shown += PAGE;
-  update(false);
+  update(state.typing);
 });
 input.addEventListener("keydown", onKey);
 list.addEventListener("keydown", onKey);
