@@ -1,8 +1,12 @@
 // A static file server on loopback for the browser tests and the benchmark: serves a built site
-// under a path prefix (such as /kb/, a GitHub Pages project site) with the types a host sends.
-import { spawn } from "node:child_process";
+// under a path prefix (such as /kb/, a GitHub Pages project site) with the types a host sends,
+// over HTTP/1.1, or over HTTP/2 with a throwaway self-signed certificate as GitHub Pages serves.
+import { execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:http";
+import { createSecureServer } from "node:http2";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -22,10 +26,12 @@ const TYPES = {
   ".wasm": "application/wasm",
 };
 
-/** Serves `dir` at http://127.0.0.1:<port><prefix> from a child process, so that the driver's
- * work never delays a response; resolves to { url, close }. */
-export function serve(dir, prefix = "/") {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), dir, prefix], { stdio: ["ignore", "pipe", "inherit"] });
+/** Serves `dir` at http(s)://127.0.0.1:<port><prefix> from a child process, so that the
+ * driver's work never delays a response; `http2` needs the openssl command. Resolves to
+ * { url, close }. */
+export function serve(dir, prefix = "/", { http2 = false } = {}) {
+  const args = [fileURLToPath(import.meta.url), dir, prefix, http2 ? "h2" : "h1"];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.stdout.once("data", (line) => {
@@ -35,9 +41,17 @@ export function serve(dir, prefix = "/") {
   });
 }
 
+/** A self-signed certificate for 127.0.0.1, made for this run. */
+function certificate() {
+  const dir = mkdtempSync(join(tmpdir(), "nearmiss-tls-"));
+  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+    "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+  return { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) };
+}
+
 /** The server itself, in this process. */
-function listen(dir, prefix) {
-  const server = createServer(async (req, res) => {
+function listen(dir, prefix, protocol) {
+  const handler = async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     if (!path.startsWith(prefix)) {
       res.writeHead(404).end();
@@ -56,11 +70,13 @@ function listen(dir, prefix) {
     } catch {
       res.writeHead(404).end();
     }
-  });
-  server.listen(0, "127.0.0.1", () => console.log(`http://127.0.0.1:${server.address().port}${prefix}`));
+  };
+  const server = protocol === "h2" ? createSecureServer({ ...certificate(), allowHTTP1: true }, handler) : createServer(handler);
+  const scheme = protocol === "h2" ? "https" : "http";
+  server.listen(0, "127.0.0.1", () => console.log(`${scheme}://127.0.0.1:${server.address().port}${prefix}`));
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) listen(process.argv[2], process.argv[3]);
+if (process.argv[1] === fileURLToPath(import.meta.url)) listen(process.argv[2], process.argv[3], process.argv[4]);
 
 /** Headless Chromium from Debian's package, with a fresh profile and no background traffic. */
 export function launch() {

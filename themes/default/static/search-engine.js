@@ -36,15 +36,16 @@ function cachedStem(word) {
 
 /**
  * The tokens of `text` as the index analyzer makes them: runs of letters and digits, those of 40
- * UTF-8 bytes or more dropped, lower-cased. Each is `{ word, stem, start, end }` (UTF-16 offsets).
+ * UTF-8 bytes or more dropped, lower-cased. Each is `{ word, stem, start, end }` (UTF-16 offsets);
+ * `stem` is null for the words `stemmed(word)` declines, to save the work.
  */
-export function tokenize(text) {
+export function tokenize(text, stemmed = () => true) {
   const out = [];
   for (const m of text.matchAll(WORD)) {
     // Fewer than 14 UTF-16 units are fewer than 40 UTF-8 bytes.
     if (m[0].length >= 14 && utf8.encode(m[0]).length >= MAX_TOKEN_BYTES) continue;
     const word = lower(m[0]);
-    out.push({ word, stem: cachedStem(word), start: m.index, end: m.index + m[0].length });
+    out.push({ word, stem: stemmed(word) ? cachedStem(word) : null, start: m.index, end: m.index + m[0].length });
   }
   return out;
 }
@@ -122,7 +123,7 @@ class Reader {
 
 async function gunzip(bytes) {
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes; // the host already decompressed it
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  const stream = new Response(bytes).body.pipeThrough(new DecompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 

@@ -59,11 +59,17 @@ function writeUrl(typing) {
   history.replaceState(null, "", query ? `?${query}` : location.pathname);
 }
 
-/** Whether a token of a result's text is one the query matched. */
+/** How to find the words a query matched in a result's text: `tokens(text)` and
+ * `isMatch(token)`. A stem keeps its word's first letter, so only words that start like a
+ * matched word are stemmed. */
 function matcher(result) {
   const words = new Set(result.words);
   const typed = result.clauses.filter((c) => c.typed).map((c) => c.typed);
-  return (token) => words.has(token.stem) || typed.some((t) => token.word.startsWith(t));
+  const firsts = new Set([...words, ...typed].map((w) => w[0]));
+  return {
+    tokens: (text) => tokenize(text, (word) => firsts.has(word[0])),
+    isMatch: (token) => words.has(token.stem) || typed.some((t) => token.word.startsWith(t)),
+  };
 }
 
 /** `text` with the matched words in <mark>, as DOM nodes. */
@@ -81,9 +87,8 @@ function highlight(text, tokens, isMatch) {
 }
 
 /** The passage of `text` with the most distinct matched words, cut at word boundaries. */
-function snippet(text, isMatch) {
-  const tokens = tokenize(text);
-  const hits = tokens.filter(isMatch);
+function snippet(text, { tokens: tokenizer, isMatch }) {
+  const hits = tokenizer(text).filter(isMatch);
   let start = 0;
   if (hits.length) {
     let best = -1;
@@ -100,23 +105,23 @@ function snippet(text, isMatch) {
   if (start > 0) start = text.indexOf(" ", start) + 1 || start;
   if (end < text.length) end = text.lastIndexOf(" ", end) > start ? text.lastIndexOf(" ", end) : end;
   const passage = text.slice(start, end).replace(/\s+/g, " ");
-  const nodes = highlight(passage, tokenize(passage), isMatch);
+  const nodes = highlight(passage, tokenizer(passage), isMatch);
   if (start > 0) nodes.unshift("… ");
   if (end < text.length) nodes.push(" …");
   return nodes;
 }
 
 function renderResults(index, result, records) {
-  const isMatch = matcher(result);
+  const match = matcher(result);
   list.replaceChildren(
     ...result.hits.map((hit, i) => {
       const r = records[i];
-      const link = el("a", { href: new URL(r.u, ROOT).href, class: "search-result-link" }, ...highlight(r.t, tokenize(r.t), isMatch));
+      const link = el("a", { href: new URL(r.u, ROOT).href, class: "search-result-link" }, ...highlight(r.t, match.tokens(r.t), match.isMatch));
       const meta = el("p", { class: "search-result-meta" });
       meta.append(el("span", { class: r.k === "pattern" ? "search-kind" : "id", text: r.k === "pattern" ? "Pattern" : r.i }));
       if (r.d) meta.append(" · ", el("time", { datetime: r.d, text: r.d }));
       for (const label of index.labels(hit.doc, ["severity", "pattern"])) meta.append(" · ", label);
-      return el("li", { class: "search-result" }, el("h2", { class: "search-result-title" }, link), meta, el("p", { class: "search-snippet" }, ...snippet(r.x, isMatch)));
+      return el("li", { class: "search-result" }, el("h2", { class: "search-result-title" }, link), meta, el("p", { class: "search-snippet" }, ...snippet(r.x, match)));
     }),
   );
 }
