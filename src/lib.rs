@@ -17,6 +17,7 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod scan;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod theme;
@@ -51,6 +52,8 @@ pub enum Error {
     BadConfig(PathBuf),
     #[error("could not write the data exports: {0}")]
     Export(String),
+    #[error(transparent)]
+    Search(#[from] search::SearchError),
 }
 
 impl Error {

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use nearmiss::date::Date;
 use nearmiss::diagnostic::plural;
 use nearmiss::load::ContentSource;
+use nearmiss::search::{self, Results};
 use nearmiss::site::{self, Options, Outcome};
 use nearmiss::{scaffold, serve, Error};
 
@@ -82,6 +83,25 @@ enum Command {
         /// site.yaml to use instead of the one in the content folder
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+    },
+    /// Search the published writeups and patterns with the index the site's search uses
+    #[command(
+        after_help = "Examples:\n  nearmiss search \"certificate expiry\"\n  nearmiss search '\"change review\" firewall' --limit 5\n  nearmiss search backup --filter severity=high --filter severity=critical --json"
+    )]
+    Search {
+        /// Words that must all match; \"quoted words\" must match as a phrase
+        query: String,
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Print the results as JSON
+        #[arg(long)]
+        json: bool,
+        /// How many results to print
+        #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
+        limit: usize,
+        /// Keep results with this facet value (kind, pattern, severity, stopped_by, impact_area, year, team, tlp); repeat to allow several
+        #[arg(long, value_name = "FACET=VALUE")]
+        filter: Vec<String>,
     },
     /// Create a knowledge base: config, an example writeup and pattern, a GitHub Pages workflow
     #[command(after_help = "Examples:\n  nearmiss init near-misses\n  cd near-misses && nearmiss build")]
@@ -171,6 +191,21 @@ fn run(command: Command) -> Result<bool, Error> {
             }
             Ok(outcome.errors() == 0)
         }
+        Command::Search { query, site, json, limit, filter } => {
+            let outcome = site::run(&site.options(None))?;
+            let Some(index) = &outcome.search else {
+                report(&outcome);
+                return Ok(false);
+            };
+            let mut parsed = index.parse(&query, false)?;
+            for f in &filter {
+                let (facet, value) = search::parse_filter(f)?;
+                parsed.filters.entry(facet).or_default().push(value);
+            }
+            let results = index.search(&parsed, limit)?;
+            println!("{}", if json { search_json(&query, &results) } else { search_text(&query, &results) });
+            Ok(true)
+        }
         Command::New { title, content } => {
             let path = scaffold::new_writeup(&content, &title, Date::today())?;
             println!("{}", path.display());
@@ -205,4 +240,36 @@ fn run(command: Command) -> Result<bool, Error> {
 /// Prints every diagnostic with its source line, then the totals and the publication summary.
 fn report(outcome: &Outcome) {
     eprint!("{}", outcome.report());
+}
+
+/// Results as lines: rank, score, id and title, URL.
+fn search_text(query: &str, results: &Results<'_>) -> String {
+    let mut out = format!("{} result{} for {query:?}", results.total, plural(results.total));
+    for (i, hit) in results.hits.iter().enumerate() {
+        out.push_str(&format!(
+            "\n{:>3}. {:>8.4}  {}  {}\n               {}",
+            i + 1,
+            hit.score,
+            hit.doc.key,
+            hit.doc.title,
+            hit.doc.url
+        ));
+    }
+    out
+}
+
+/// Results as one JSON object: `{query, total, hits: [{rank, doc, score, kind, id, title, url}]}`.
+fn search_json(query: &str, results: &Results<'_>) -> String {
+    let hits: Vec<serde_json::Value> = results
+        .hits
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            serde_json::json!({
+                "rank": i + 1, "doc": h.doc_id, "score": h.score, "kind": h.doc.kind,
+                "id": h.doc.key, "title": h.doc.title, "url": h.doc.url,
+            })
+        })
+        .collect();
+    serde_json::json!({ "query": query, "total": results.total, "hits": hits }).to_string()
 }

@@ -89,10 +89,13 @@ mod tests {
             "kri.html",
             "summary.html",
             "actions.html",
+            "search.html",
         ] {
             assert!(theme.templates.contains_key(name), "missing {name}");
         }
-        assert!(theme.assets.contains_key("style.css"));
+        for asset in ["style.css", "search.js", "search-engine.js", "stemmer.js"] {
+            assert!(theme.assets.contains_key(asset), "missing {asset}");
+        }
     }
 
     #[test]

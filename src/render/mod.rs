@@ -216,6 +216,7 @@ impl Model {
         pages.extend(self.patterns.iter().enumerate().map(|(i, p)| (p.url.clone(), Page::Pattern(i))));
         pages.insert("tags/index.html".to_string(), Page::Tags);
         pages.extend(self.tags.iter().enumerate().map(|(i, (t, _))| (t.url.clone(), Page::Tag(i))));
+        pages.insert("search.html".to_string(), Page::Search);
         pages.insert("404.html".to_string(), Page::NotFound);
         if config.has_absolute_base_url() {
             pages.insert("atom.xml".to_string(), Page::Feed);
@@ -238,6 +239,7 @@ enum Page {
     Pattern(usize),
     Tags,
     Tag(usize),
+    Search,
     NotFound,
     Feed,
     Sitemap,
@@ -292,6 +294,11 @@ impl Site {
     /// The path of every file, from the output root.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.pages.keys().map(String::as_str)
+    }
+
+    /// Adds files made elsewhere (the search bundle), as they are.
+    pub fn add_files(&mut self, files: impl IntoIterator<Item = (String, Vec<u8>)>) {
+        self.pages.extend(files.into_iter().map(|(path, bytes)| (path, Page::Bytes(bytes))));
     }
 
     /// The number of files.
@@ -383,6 +390,10 @@ impl Site {
                 let description = format!("Near-miss writeups tagged {}.", tag.name);
                 self.page(path, "tag", &title, &description, "tag.html", ctx)
             }
+            Page::Search => {
+                let description = "Full-text search of the published writeups and patterns.";
+                self.page(path, "search", "Search", description, "search.html", ctx)
+            }
             Page::NotFound => {
                 ctx.insert("root", config.base_path());
                 self.page(path, "404", "Page not found", "This page does not exist.", "404.html", ctx)
@@ -397,10 +408,11 @@ impl Site {
             }
             Page::Sitemap => {
                 let newest = m.writeups.iter().map(|w| w.reviewed.unwrap_or(w.reported)).max();
-                let mut urls: Vec<SitemapUrl> = ["", "writeups/index.html", "patterns/index.html", "tags/index.html"]
-                    .into_iter()
-                    .map(|loc| SitemapUrl { loc: loc.to_string(), lastmod: newest })
-                    .collect();
+                let mut urls: Vec<SitemapUrl> =
+                    ["", "writeups/index.html", "patterns/index.html", "tags/index.html", "search.html"]
+                        .into_iter()
+                        .map(|loc| SitemapUrl { loc: loc.to_string(), lastmod: newest })
+                        .collect();
                 urls.extend(
                     m.writeups
                         .iter()

@@ -380,7 +380,7 @@ impl Built {
     /// the KRI dashboard, the summary and the action tracker, and every writeup, pattern, tag
     /// and KRI page.
     pub fn sitemap_size(&self) -> usize {
-        7 + self.writeup_pages().len() + self.pattern_pages().len() + self.tag_pages().len() + self.kri_pages().len()
+        8 + self.writeup_pages().len() + self.pattern_pages().len() + self.tag_pages().len() + self.kri_pages().len()
     }
 
     fn pages_in(&self, dir: &str) -> Vec<String> {

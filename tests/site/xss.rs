@@ -161,6 +161,8 @@ fn dangers(page: &str, html: &Html) -> Vec<String> {
                     found.push(format!("{page}: <script> {}", el.html()));
                 }
             }
+            // The theme's own search box; content cannot make an `nm-` id.
+            "form" if el.value().id() == Some("nm-search") && el.value().attr("action") == Some("search.html") => {}
             "iframe" | "frame" | "frameset" | "object" | "embed" | "form" | "base" | "applet" | "style" => {
                 found.push(format!("{page}: <{name}>"))
             }
@@ -207,7 +209,7 @@ fn no_page_can_run_load_or_restyle_anything() {
 }
 
 #[test]
-fn the_example_theme_ships_no_script_and_only_its_own_styles() {
+fn the_example_theme_ships_only_its_own_scripts_and_styles() {
     let (_f, built) = build_example(&[]);
     let mut found = Vec::new();
     for page in built.html_files() {

@@ -1,0 +1,284 @@
+//! Exports the tantivy index as the static bundle the browser client reads (format: `FORMAT.md`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::Postings;
+use tantivy::schema::IndexRecordOption;
+use tantivy::TERMINATED;
+
+use super::document::{Facet, FacetValue};
+use super::encode::{content_hash, gzip, Bytes};
+use super::index::{Index, SCORED};
+use super::query::{PREFIX_MAX_TERMS, PREFIX_MIN_CHARS};
+use super::SearchError;
+
+/// The bundle's folder in the site.
+const DIR: &str = "search";
+/// The one file of the bundle with a fixed name; it names all the others.
+const MANIFEST: &str = "index.json";
+/// A term shard is closed once its postings take this many bytes (before gzip).
+const SHARD_BYTES: usize = 16 * 1024;
+/// Documents per metadata chunk.
+const CHUNK_DOCS: usize = 16;
+/// The bundle format's version; the client refuses any other.
+const VERSION: u32 = 1;
+
+/// `index.json`: everything the client needs before its first query.
+#[derive(Serialize)]
+struct Manifest {
+    version: u32,
+    docs: usize,
+    k1: f32,
+    b: f32,
+    fields: Vec<FieldInfo>,
+    /// `id_to_fieldnorm`: the field length each one-byte norm id stands for.
+    norms: Vec<u32>,
+    prefix: PrefixInfo,
+    /// Field norms and facet values of every document.
+    data: String,
+    /// `[first term, terms file, positions file]`, in term order.
+    shards: Vec<[String; 3]>,
+    chunk_docs: usize,
+    chunks: Vec<String>,
+    facets: Vec<FacetInfo>,
+}
+
+/// A scored field as the client scores it.
+#[derive(Serialize)]
+struct FieldInfo {
+    name: &'static str,
+    boost: f32,
+    /// Tokens in this field over all documents: the average length is this over `docs`.
+    tokens: u64,
+}
+
+/// How a word being typed is expanded (see `Index::expand`).
+#[derive(Serialize)]
+struct PrefixInfo {
+    min_chars: usize,
+    max_terms: usize,
+}
+
+/// A facet with its values in display order.
+#[derive(Serialize)]
+struct FacetInfo {
+    name: &'static str,
+    label: &'static str,
+    /// `[value, label, documents]`.
+    values: Vec<(String, String, usize)>,
+}
+
+/// What a result shows, from a metadata chunk.
+#[derive(Serialize)]
+struct Record<'a> {
+    /// URL from the site root.
+    u: &'a str,
+    t: &'a str,
+    /// `writeup` or `pattern`.
+    k: &'static str,
+    /// Writeup id or pattern slug.
+    i: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    d: Option<&'a str>,
+    /// The text snippets are cut from.
+    x: &'a str,
+}
+
+/// The postings of one term in one field, encoded.
+struct FieldPostings {
+    field: usize,
+    doc_freq: u32,
+    postings: Bytes,
+    positions: Bytes,
+}
+
+/// The bundle's files by path from the site root.
+pub fn export(index: &Index) -> Result<BTreeMap<String, Vec<u8>>, SearchError> {
+    let mut files = BTreeMap::new();
+    let mut put = |kind: &str, bytes: Vec<u8>| -> String {
+        let gz = gzip(&bytes);
+        let name = format!("{kind}.{}.gz", content_hash(&gz));
+        files.insert(format!("{DIR}/{name}"), gz);
+        name
+    };
+
+    let mut terms: BTreeMap<Vec<u8>, Vec<FieldPostings>> = BTreeMap::new();
+    let mut fields = Vec::new();
+    let mut data = Bytes::default();
+    for (i, (field, scored)) in index.scored.iter().zip(SCORED).enumerate() {
+        // A site with nothing published has no segment at all.
+        let Some(segment) = index.searcher.segment_readers().first() else {
+            fields.push(FieldInfo { name: scored.name, boost: scored.boost, tokens: 0 });
+            continue;
+        };
+        let inverted = segment.inverted_index(*field)?;
+        fields.push(FieldInfo { name: scored.name, boost: scored.boost, tokens: inverted.total_num_tokens() });
+        let norms = segment.get_fieldnorms_reader(*field)?;
+        data.0.extend((0..segment.max_doc()).map(|d| norms.fieldnorm_id(d)));
+        let mut stream = inverted.terms().stream()?;
+        while stream.advance() {
+            let info = stream.value().clone();
+            let mut postings = inverted.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqsAndPositions)?;
+            let encoded = encode_postings(&mut postings, i);
+            terms.entry(stream.key().to_vec()).or_default().push(encoded);
+        }
+    }
+    let facets = encode_facets(index, &mut data);
+    let data = put("docs", data.0);
+
+    let mut shards = Vec::new();
+    let mut shard = Shard::default();
+    for (term, postings) in &terms {
+        shard.add(term, postings);
+        if shard.postings_bytes >= SHARD_BYTES {
+            shards.push(shard.finish(&mut put));
+            shard = Shard::default();
+        }
+    }
+    if shard.count > 0 || shards.is_empty() {
+        shards.push(shard.finish(&mut put));
+    }
+
+    let mut chunks = Vec::new();
+    for group in index.docs.chunks(CHUNK_DOCS) {
+        let records: Vec<Record> = group
+            .iter()
+            .map(|d| Record { u: &d.url, t: &d.title, k: d.kind, i: &d.key, d: d.date.as_deref(), x: &d.body })
+            .collect();
+        chunks.push(put("meta", serde_json::to_vec(&records)?));
+    }
+
+    let manifest = Manifest {
+        version: VERSION,
+        docs: index.docs.len(),
+        k1: 1.2,
+        b: 0.75,
+        fields,
+        norms: (0..=255u8).map(FieldNormReader::id_to_fieldnorm).collect(),
+        prefix: PrefixInfo { min_chars: PREFIX_MIN_CHARS, max_terms: PREFIX_MAX_TERMS },
+        data,
+        shards,
+        chunk_docs: CHUNK_DOCS,
+        chunks,
+        facets,
+    };
+    files.insert(format!("{DIR}/{MANIFEST}"), serde_json::to_vec(&manifest)?);
+    Ok(files)
+}
+
+/// Doc ids as gaps (`gap << 1 | tf > 1`, then tf when above one), positions as gaps per document.
+fn encode_postings(postings: &mut impl Postings, field: usize) -> FieldPostings {
+    let mut out = FieldPostings { field, doc_freq: 0, postings: Bytes::default(), positions: Bytes::default() };
+    let mut previous: i64 = -1;
+    let mut positions = Vec::new();
+    let mut doc = postings.doc();
+    while doc != TERMINATED {
+        let tf = postings.term_freq();
+        let gap = (i64::from(doc) - previous) as u64;
+        out.postings.varint(gap << 1 | u64::from(tf > 1));
+        if tf > 1 {
+            out.postings.varint(u64::from(tf));
+        }
+        postings.positions(&mut positions);
+        let mut last = 0;
+        for p in &positions {
+            out.positions.varint(u64::from(p - last));
+            last = *p;
+        }
+        out.doc_freq += 1;
+        previous = i64::from(doc);
+        doc = postings.advance();
+    }
+    out
+}
+
+/// Appends every document's facet values (a count, then value numbers) and returns the facets.
+fn encode_facets(index: &Index, data: &mut Bytes) -> Vec<FacetInfo> {
+    let mut out = Vec::new();
+    for facet in Facet::ALL {
+        let mut values: BTreeMap<&str, (&FacetValue, usize)> = BTreeMap::new();
+        for v in index.docs.iter().flat_map(|d| &d.facets).filter(|v| v.facet == facet) {
+            values.entry(&v.value).or_insert((v, 0)).1 += 1;
+        }
+        let mut sorted: Vec<(&FacetValue, usize)> = values.into_values().collect();
+        sorted.sort_by(|(a, _), (b, _)| match facet {
+            Facet::Year => b.value.cmp(&a.value),
+            Facet::Pattern | Facet::ImpactArea | Facet::Team => a.label.cmp(&b.label).then(a.value.cmp(&b.value)),
+            _ => rank(facet, &a.value).cmp(&rank(facet, &b.value)),
+        });
+        let number: BTreeMap<&str, u64> =
+            sorted.iter().enumerate().map(|(i, (v, _))| (v.value.as_str(), i as u64)).collect();
+        for doc in &index.docs {
+            let mine: Vec<u64> =
+                doc.facets.iter().filter(|v| v.facet == facet).map(|v| number[v.value.as_str()]).collect();
+            data.varint(mine.len() as u64);
+            for n in mine {
+                data.varint(n);
+            }
+        }
+        out.push(FacetInfo {
+            name: facet.name(),
+            label: facet.label(),
+            values: sorted.into_iter().map(|(v, n)| (v.value.clone(), v.label.clone(), n)).collect(),
+        });
+    }
+    out
+}
+
+/// The position of a closed-vocabulary value in its vocabulary, for display order.
+fn rank(facet: Facet, value: &str) -> usize {
+    use crate::model::{Keyword, Severity, StoppedBy, Tlp};
+    let words: Vec<&str> = match facet {
+        Facet::Kind => vec!["writeup", "pattern"],
+        Facet::Severity => Severity::ALL.iter().rev().map(|(w, _)| *w).collect(),
+        Facet::StoppedBy => StoppedBy::ALL.iter().map(|(w, _)| *w).collect(),
+        Facet::Tlp => Tlp::ALL.iter().map(|(w, _)| *w).collect(),
+        _ => Vec::new(),
+    };
+    words.iter().position(|w| *w == value).unwrap_or(usize::MAX)
+}
+
+/// A run of consecutive terms and their postings, being encoded.
+#[derive(Default)]
+struct Shard {
+    first: String,
+    previous: Vec<u8>,
+    count: u64,
+    terms: Bytes,
+    positions: Bytes,
+    postings_bytes: usize,
+}
+
+impl Shard {
+    /// Term (front-coded against the previous one), field mask, then per field: df and a blob of
+    /// postings, so a reader can skip to the term it wants.
+    fn add(&mut self, term: &[u8], postings: &[FieldPostings]) {
+        if self.count == 0 {
+            self.first = String::from_utf8_lossy(term).into_owned();
+        }
+        let shared = self.previous.iter().zip(term).take_while(|(a, b)| a == b).count();
+        self.terms.varint(shared as u64);
+        self.terms.blob(&term[shared..]);
+        let mask = postings.iter().fold(0u64, |m, p| m | 1 << p.field);
+        self.terms.varint(mask);
+        let mut positions = Bytes::default();
+        for p in postings {
+            self.terms.varint(u64::from(p.doc_freq));
+            self.terms.blob(&p.postings.0);
+            positions.0.extend_from_slice(&p.positions.0);
+            self.postings_bytes += p.postings.0.len();
+        }
+        self.positions.blob(&positions.0);
+        self.previous = term.to_vec();
+        self.count += 1;
+    }
+
+    fn finish(self, put: &mut impl FnMut(&str, Vec<u8>) -> String) -> [String; 3] {
+        let mut terms = Bytes::default();
+        terms.varint(self.count);
+        terms.0.extend(self.terms.0);
+        [self.first, put("terms", terms.0), put("pos", self.positions.0)]
+    }
+}

@@ -1,0 +1,50 @@
+//! Full-text search: a tantivy index of the published pages, built at `nearmiss build`, queried
+//! by `nearmiss search`, and exported as a static bundle for the browser client
+//! (`themes/default/static/search*.js`). The bundle format is described in `FORMAT.md`.
+
+mod bundle;
+mod document;
+mod encode;
+mod index;
+mod query;
+
+pub use bundle::export;
+pub use document::{Facet, FacetValue, SearchDoc};
+pub use index::Index;
+pub use query::{Clause, Hit, Query, Results};
+
+use crate::gate::Publication;
+use crate::model::Pattern;
+
+/// Why the index or its bundle could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("search bundle: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("search index: the `{}` analyzer is missing", index::ANALYZER)]
+    Analyzer,
+    #[error("search index: expected one segment holding every document once")]
+    Layout,
+    #[error("`{given}` is not a filter; write facet=value with a facet among {}", facet_names())]
+    Filter { given: String },
+}
+
+fn facet_names() -> String {
+    Facet::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+}
+
+/// A `facet=value` filter from the command line.
+pub fn parse_filter(text: &str) -> Result<(Facet, String), SearchError> {
+    let (name, value) = text.split_once('=').ok_or_else(|| SearchError::Filter { given: text.to_string() })?;
+    let facet = Facet::parse(name.trim()).ok_or_else(|| SearchError::Filter { given: text.to_string() })?;
+    Ok((facet, value.trim().to_string()))
+}
+
+/// Indexes the published writeups and the patterns; nothing withheld is ever handed in.
+pub fn index(publication: &Publication, patterns: &[Pattern]) -> Result<Index, SearchError> {
+    Index::build(document::documents(publication, patterns))
+}

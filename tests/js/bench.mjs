@@ -1,0 +1,94 @@
+// Measures search in headless Chromium for the benchmark (benches/search.rs), the site served
+// on loopback over HTTP/2: bytes and files a
+// browser downloads for the first query and for ten results, time from typing to results on a
+// fresh page, and query latency once loaded. Works for nearmiss's search page and for Pagefind
+// (when the site was also indexed by it).
+// Usage: node bench.mjs <site dir> <nearmiss|pagefind> <queries.json>; prints JSON.
+import { readFile } from "node:fs/promises";
+import { launch, serve } from "./serve.mjs";
+
+const [site, engine, queriesFile] = process.argv.slice(2);
+const queries = JSON.parse(await readFile(queriesFile, "utf8"));
+// HTTP/2 over TLS, as GitHub Pages serves: requests are not queued behind six connections.
+const server = await serve(site, "/kb/", { http2: true });
+const browser = await launch();
+
+/** Counts what a page downloads for search (workers included), from the network events. */
+function track(context, dir) {
+  const seen = { bytes: 0, files: 0, metaBytes: 0, metaFiles: 0 };
+  context.on("requestfinished", async (request) => {
+    const path = new URL(request.url()).pathname;
+    const search = path.includes(`/${dir}/`) || (dir === "search" && /\/assets\/(search|search-engine|stemmer)\.js$/.test(path));
+    if (!search) return;
+    const size = (await request.sizes()).responseBodySize;
+    seen.bytes += size;
+    seen.files += 1;
+    if (/\/(meta\.[0-9a-f]+\.gz|fragment\/[^/]+\.pf_fragment)$/.test(path)) {
+      seen.metaBytes += size;
+      seen.metaFiles += 1;
+    }
+  });
+  return seen;
+}
+
+/** nearmiss: the real search page; typing is an input event, the answer the page's done event. */
+async function nearmiss(page, query) {
+  return page.evaluate(
+    (query) =>
+      new Promise((resolve) => {
+        const input = document.getElementById("nm-q");
+        const t0 = performance.now();
+        document.addEventListener("nm-search-done", (e) => {
+          if (e.detail.query === query) resolve({ ms: performance.now() - t0, total: e.detail.total });
+        });
+        input.value = query;
+        input.dispatchEvent(new Event("input"));
+      }),
+    query,
+  );
+}
+
+/** Pagefind: its JS API on a page of the site, the search plus the data of the first ten results. */
+async function pagefind(page, query) {
+  return page.evaluate(async (query) => {
+    const t0 = performance.now();
+    window.pf ??= await import(new URL("pagefind/pagefind.js", location.href).href);
+    const r = await window.pf.search(query);
+    await Promise.all(r.results.slice(0, 10).map((x) => x.data()));
+    return { ms: performance.now() - t0, total: r.results.length };
+  }, query);
+}
+
+const run = engine === "pagefind" ? pagefind : nearmiss;
+const dir = engine === "pagefind" ? "pagefind" : "search";
+const start = engine === "pagefind" ? "index.html" : "search.html";
+
+// First query on fresh pages: a new browser context each time, so nothing is cached.
+const first = [];
+const firstDownloads = [];
+for (const query of queries.slice(0, 5)) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  const seen = track(context, dir);
+  const page = await context.newPage();
+  await page.goto(`${server.url}${start}`, { waitUntil: "load" });
+  if (engine === "nearmiss") await page.waitForSelector("#nm-q:focus");
+  const r = await run(page, query);
+  first.push(r.ms);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  firstDownloads.push({ query, total: r.total, ...seen });
+  await context.close();
+}
+
+// Latency once loaded: every query once to load its shards, then timed.
+const context = await browser.newContext({ ignoreHTTPSErrors: true });
+const page = await context.newPage();
+await page.goto(`${server.url}${start}`, { waitUntil: "load" });
+if (engine === "nearmiss") await page.waitForSelector("#nm-q:focus");
+for (const q of queries) await run(page, q);
+const times = [];
+for (let round = 0; round < 3; round++) for (const q of queries) times.push((await run(page, q)).ms);
+times.sort((a, b) => a - b);
+const pct = (p) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))];
+await browser.close();
+await server.close();
+console.log(JSON.stringify({ first, firstDownloads, p50: pct(50), p95: pct(95) }));

@@ -1,0 +1,577 @@
+// The search engine of the static bundle that `nearmiss build` writes into search/ (its format
+// is documented beside the Rust code, in src/search/). It parses queries as `nearmiss search` does, tokenises and stems them as
+// tantivy's en_stem analyzer does, and scores with tantivy's BM25 in 32-bit floats, so results
+// and scores match the command line. No DOM here: the page's script is search.js.
+
+import { stem } from "./stemmer.js";
+
+export { stem };
+
+const f32 = Math.fround;
+const WORD = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]+/gu;
+const ALNUM = /^[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]$/u;
+const MAX_TOKEN_BYTES = 40;
+const utf8 = new TextEncoder();
+
+/** Lower-cases one code point at a time, as tantivy's LowerCaser does (no final-sigma rule). */
+function lower(text) {
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
+  let out = "";
+  for (const c of text) out += c.toLowerCase();
+  return out;
+}
+
+/** Stems of the words seen so far: texts repeat their words, and stemming is the slow part. */
+const stems = new Map();
+
+function cachedStem(word) {
+  let s = stems.get(word);
+  if (s === undefined) {
+    if (stems.size > 100_000) stems.clear();
+    s = stem(word);
+    stems.set(word, s);
+  }
+  return s;
+}
+
+/**
+ * The tokens of `text` as the index analyzer makes them: runs of letters and digits, those of 40
+ * UTF-8 bytes or more dropped, lower-cased. Each is `{ word, stem, start, end }` (UTF-16 offsets);
+ * `stem` is null for the words `stemmed(word)` declines, to save the work.
+ */
+export function tokenize(text, stemmed = () => true) {
+  const out = [];
+  for (const m of text.matchAll(WORD)) {
+    // Fewer than 14 UTF-16 units are fewer than 40 UTF-8 bytes.
+    if (m[0].length >= 14 && utf8.encode(m[0]).length >= MAX_TOKEN_BYTES) continue;
+    const word = lower(m[0]);
+    out.push({ word, stem: stemmed(word) ? cachedStem(word) : null, start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+/**
+ * A query as clauses: `{ term }`, `{ phrase: [...] }` or, while typing (`prefix`), the last word
+ * of at least `minChars` characters as `{ typed, stem }`. Duplicate clauses are dropped.
+ * Mirrors `Index::parse` in Rust.
+ */
+export function parse(text, prefix = false, minChars = 3) {
+  const segments = text
+    .split('"')
+    .map((part, i) => [part, i % 2 === 1])
+    .filter(([part]) => part.length > 0);
+  const chars = Array.from(text);
+  const openEnd = prefix && chars.length > 0 && ALNUM.test(chars[chars.length - 1]);
+  const clauses = [];
+  segments.forEach(([segment, quoted], i) => {
+    const tokens = tokenize(segment);
+    if (quoted) {
+      if (tokens.length === 1) clauses.push({ term: tokens[0].stem });
+      else if (tokens.length > 1) clauses.push({ phrase: tokens.map((t) => t.stem) });
+      return;
+    }
+    const typing = openEnd && i + 1 === segments.length;
+    tokens.forEach((t, j) => {
+      if (typing && j === tokens.length - 1 && Array.from(t.word).length >= minChars) {
+        clauses.push({ typed: t.word, stem: t.stem });
+      } else {
+        clauses.push({ term: t.stem });
+      }
+    });
+  });
+  const seen = new Set();
+  return clauses.filter((c) => {
+    const key = JSON.stringify(c);
+    return !seen.has(key) && seen.add(key);
+  });
+}
+
+/** Compares strings in UTF-8 byte order, the order of the index's term dictionary. */
+export function compareBytes(a, b) {
+  // For ASCII, and any text without astral characters, UTF-16 order is byte order.
+  if (!/[\ud800-\udfff]/.test(a + b)) return a < b ? -1 : a > b ? 1 : 0;
+  const x = utf8.encode(a);
+  const y = utf8.encode(b);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
+}
+
+/** Reads LEB128 varints from bytes. */
+class Reader {
+  constructor(bytes, pos = 0) {
+    this.bytes = bytes;
+    this.pos = pos;
+  }
+  varint() {
+    let n = 0;
+    let shift = 0;
+    for (;;) {
+      const b = this.bytes[this.pos++];
+      n += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return n;
+      shift += 7;
+    }
+  }
+  blob() {
+    const len = this.varint();
+    const out = this.bytes.subarray(this.pos, this.pos + len);
+    this.pos += len;
+    return out;
+  }
+}
+
+async function gunzip(bytes) {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes; // the host already decompressed it
+  const stream = new Response(bytes).body.pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/** One term's postings in one field, decoded from their bytes when first read. */
+class Postings {
+  constructor(field, df, bytes) {
+    this.field = field;
+    this.df = df;
+    this.bytes = bytes;
+    this.decoded = null;
+  }
+
+  /** Doc ids (ascending) and term frequencies, as two Int32Arrays. */
+  get lists() {
+    if (!this.decoded) {
+      const r = new Reader(this.bytes);
+      const docs = new Int32Array(this.df);
+      const tfs = new Int32Array(this.df);
+      let doc = -1;
+      for (let k = 0; k < this.df; k++) {
+        const v = r.varint();
+        doc += v >>> 1;
+        docs[k] = doc;
+        tfs[k] = v & 1 ? r.varint() : 1;
+      }
+      this.decoded = { docs, tfs };
+      this.bytes = null;
+    }
+    return this.decoded;
+  }
+
+  get docs() {
+    return this.lists.docs;
+  }
+
+  get tfs() {
+    return this.lists.tfs;
+  }
+}
+
+/** A loaded term shard: terms in byte order, their postings, and (on demand) positions. */
+class Shard {
+  constructor(index, number, bytes) {
+    this.number = number;
+    this.terms = new Map();
+    const r = new Reader(bytes);
+    const count = r.varint();
+    let previous = new Uint8Array(0);
+    const decoder = new TextDecoder();
+    for (let i = 0; i < count; i++) {
+      const shared = r.varint();
+      const suffix = r.blob();
+      const key = new Uint8Array(shared + suffix.length);
+      key.set(previous.subarray(0, shared));
+      key.set(suffix, shared);
+      previous = key;
+      const mask = r.varint();
+      const fields = [];
+      for (let f = 0; f < index.fields.length; f++) {
+        if (!(mask & (1 << f))) continue;
+        const df = r.varint();
+        fields.push(new Postings(f, df, r.blob()));
+      }
+      this.terms.set(decoder.decode(key), { rank: i, fields, positions: null });
+    }
+    this.positionsFile = null;
+  }
+}
+
+/** The search index of a built site, read from its `search/` folder. */
+export class SearchIndex {
+  /**
+   * Opens the bundle at `base` (a URL ending in `search/`). `load(url)` returns the bytes of a
+   * file; by default it uses fetch. Only the manifest and the per-document data are read now.
+   */
+  static async open(base, load = fetchBytes) {
+    const index = new SearchIndex();
+    index.base = new URL(base);
+    index.bytesLoaded = 0;
+    index.filesLoaded = 0;
+    index.load = async (name) => {
+      const raw = await load(new URL(name, index.base));
+      index.bytesLoaded += raw.length;
+      index.filesLoaded += 1;
+      return gunzip(raw);
+    };
+    const manifest = JSON.parse(new TextDecoder().decode(await index.load("index.json")));
+    if (manifest.version !== 1) throw new Error(`search bundle version ${manifest.version} is not supported`);
+    index.init(manifest, await index.load(manifest.data));
+    return index;
+  }
+
+  init(m, data) {
+    this.manifest = m;
+    this.n = m.docs;
+    const k1 = f32(m.k1);
+    const b = f32(m.b);
+    this.k1Plus1 = f32(1 + k1);
+    this.fields = m.fields.map((f, i) => {
+      const avg = f32(f32(f.tokens) / f32(this.n));
+      const cache = new Float32Array(256);
+      for (let id = 0; id < 256; id++) {
+        cache[id] = f32(k1 * f32(f32(1 - b) + f32(f32(b * f32(m.norms[id])) / avg)));
+      }
+      return { name: f.name, boost: f32(f.boost), cache, norms: data.subarray(i * this.n, (i + 1) * this.n) };
+    });
+    const r = new Reader(data, this.fields.length * this.n);
+    this.facets = m.facets.map((facet) => {
+      const starts = new Uint32Array(this.n + 1);
+      const values = [];
+      for (let d = 0; d < this.n; d++) {
+        starts[d] = values.length;
+        const count = r.varint();
+        for (let k = 0; k < count; k++) values.push(r.varint());
+      }
+      starts[this.n] = values.length;
+      return { ...facet, names: facet.values.map((v) => v[0]), starts, docValues: Uint32Array.from(values) };
+    });
+    this.shards = new Map();
+    this.chunks = new Map();
+    /** Score buffers of finished queries, reused to spare the garbage collector. */
+    this.pool = [];
+  }
+
+  /** The number of the shard whose term range holds `term`. */
+  shardOf(term) {
+    const shards = this.manifest.shards;
+    let lo = 0;
+    let hi = shards.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (compareBytes(shards[mid][0], term) <= 0) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The shards that may hold words beginning with `prefix`. */
+  shardsOfPrefix(prefix) {
+    const first = this.shardOf(prefix);
+    const out = [first];
+    const shards = this.manifest.shards;
+    for (let i = first + 1; i < shards.length && shards[i][0].startsWith(prefix); i++) out.push(i);
+    return out;
+  }
+
+  async shard(number) {
+    if (!this.shards.has(number)) {
+      this.shards.set(
+        number,
+        this.load(this.manifest.shards[number][1]).then((bytes) => new Shard(this, number, bytes)),
+      );
+    }
+    return this.shards.get(number);
+  }
+
+  /** The entry of `term`, or undefined, loading its shard. */
+  async entry(term) {
+    return (await this.shard(this.shardOf(term))).terms.get(term);
+  }
+
+  /** The positions of `term` in field `field`, one Int32Array per posting, loading them once. */
+  async positions(term, field) {
+    const number = this.shardOf(term);
+    const shard = await this.shard(number);
+    const entry = shard.terms.get(term);
+    if (!entry) return null;
+    if (!shard.positionsFile) {
+      shard.positionsFile = this.load(this.manifest.shards[number][2]).then((bytes) => {
+        const blobs = [];
+        const r = new Reader(bytes);
+        while (r.pos < bytes.length) blobs.push(r.blob());
+        return blobs;
+      });
+    }
+    const blobs = await shard.positionsFile;
+    if (!entry.positions) {
+      const r = new Reader(blobs[entry.rank]);
+      entry.positions = new Map();
+      for (const p of entry.fields) {
+        const lists = [];
+        for (let k = 0; k < p.docs.length; k++) {
+          const list = new Int32Array(p.tfs[k]);
+          let last = 0;
+          for (let j = 0; j < list.length; j++) {
+            last += r.varint();
+            list[j] = last;
+          }
+          lists.push(list);
+        }
+        entry.positions.set(p.field, lists);
+      }
+    }
+    return entry.positions.get(field) || null;
+  }
+
+  /** tantivy's idf: ln(1 + (N - n + 0.5) / (n + 0.5)), in 32-bit floats. */
+  idf(df) {
+    const x = f32(f32(f32(this.n - df) + 0.5) / f32(df + 0.5));
+    return f32(Math.log(f32(1 + x)));
+  }
+
+  /** BM25 of a term frequency in one document and field, for a weight that includes the boost. */
+  score(weight, field, doc, tf) {
+    const norm = field.cache[field.norms[doc]];
+    return f32(weight * f32(tf / f32(tf + norm)));
+  }
+
+  /** Adds each document's score for `postings` (weight from `idf`) into `scores`. */
+  accumulate(scores, postings, idf) {
+    const field = this.fields[postings.field];
+    const weight = f32(f32(idf * this.k1Plus1) * field.boost);
+    const { docs, tfs } = postings;
+    for (let k = 0; k < docs.length; k++) scores.add(docs[k], this.score(weight, field, docs[k], tfs[k]));
+  }
+
+  /** The words standing for a word being typed, as `Index::expand` picks them. */
+  async expand(typed, stemmed) {
+    const numbers = this.shardsOfPrefix(typed);
+    const stemShard = this.shardOf(stemmed);
+    const shards = await Promise.all([...new Set([...numbers, stemShard])].map((n) => this.shard(n)));
+    const candidates = [];
+    for (const shard of shards) {
+      if (!numbers.includes(shard.number)) continue;
+      for (const [term, entry] of shard.terms) {
+        if (term !== stemmed && term.startsWith(typed)) {
+          const df = entry.fields.reduce((sum, p) => sum + p.df, 0);
+          candidates.push({ term, df, shard: shard.number, rank: entry.rank });
+        }
+      }
+    }
+    candidates.sort((a, b) => b.df - a.df || a.shard - b.shard || a.rank - b.rank);
+    const out = (await this.entry(stemmed)) ? [stemmed] : [];
+    for (const c of candidates) out.push(c.term);
+    return out.slice(0, this.manifest.prefix.max_terms);
+  }
+
+  /** Scores of one clause by document: per word and field, BM25 times the field's boost, summed. */
+  async clauseScores(clause) {
+    const scores = this.pool.pop() || new Scores(this.n);
+    if (clause.phrase) {
+      const entries = await Promise.all(clause.phrase.map((t) => this.entry(t)));
+      if (entries.some((e) => !e)) return { scores, words: clause.phrase };
+      for (let f = 0; f < this.fields.length; f++) {
+        const lists = entries.map((e) => e.fields.find((p) => p.field === f));
+        if (lists.some((p) => !p)) continue;
+        let idf = 0;
+        for (const p of lists) idf = f32(idf + this.idf(p.docs.length));
+        const positions = await Promise.all(clause.phrase.map((t) => this.positions(t, f)));
+        const field = this.fields[f];
+        const weight = f32(f32(idf * this.k1Plus1) * field.boost);
+        for (const [doc, count] of phraseCounts(lists, positions)) scores.add(doc, this.score(weight, field, doc, count));
+      }
+      return { scores, words: clause.phrase };
+    }
+    const words = clause.typed !== undefined ? await this.expand(clause.typed, clause.stem) : [clause.term];
+    for (const word of words) {
+      const entry = await this.entry(word);
+      if (!entry) continue;
+      for (const p of entry.fields) this.accumulate(scores, p, this.idf(p.docs.length));
+    }
+    return { scores, words };
+  }
+
+  /**
+   * Runs a query. `filters` maps a facet name to the values allowed. Returns `{ total, hits:
+   * [{ doc, score }], counts, words, missing }`: `counts[facet][value]` is how many results that
+   * value would leave with the other facets' filters applied, `words` the indexed words that
+   * matched (for highlighting), `missing` the query words found nowhere.
+   */
+  async search(text, { prefix = false, filters = {}, limit = 10, offset = 0 } = {}) {
+    const clauses = parse(text, prefix, this.manifest.prefix.min_chars);
+    if (clauses.length === 0) return noResults(clauses, []);
+    const results = await Promise.all(clauses.map((c) => this.clauseScores(c)));
+    try {
+      return this.combine(clauses, results, filters, limit, offset);
+    } finally {
+      for (const r of results) this.pool.push(r.scores.clear());
+    }
+  }
+
+  /** Intersects the clauses' scores, applies and counts the facets, and keeps the best. */
+  combine(clauses, results, filters, limit, offset) {
+    const missing = clauses
+      .filter((c, i) => results[i].scores.docs.length === 0)
+      .map((c) => c.typed ?? c.term ?? c.phrase.join(" "));
+    if (missing.length) return noResults(clauses, missing);
+    const all = results.map((r) => r.scores);
+    const smallest = all.reduce((a, b) => (b.docs.length < a.docs.length ? b : a));
+    const docs = new Int32Array(smallest.docs.length);
+    const scores = new Float32Array(smallest.docs.length);
+    let matched = 0;
+    for (const doc of smallest.docs) {
+      let score = 0;
+      let every = true;
+      for (const s of all) {
+        if (!s.has[doc]) {
+          every = false;
+          break;
+        }
+        score = f32(score + s.score[doc]);
+      }
+      if (every) {
+        docs[matched] = doc;
+        scores[matched++] = score;
+      }
+    }
+    // Which filters each matched document passes, a bit per filtered facet.
+    const active = this.facets
+      .map((facet, i) => ({ i, allowed: new Set((filters[facet.name] || []).map(String)) }))
+      .filter((a) => a.allowed.size > 0);
+    const passed = new Uint32Array(matched);
+    const allPassed = (1 << active.length) - 1;
+    active.forEach(({ i, allowed }, bit) => {
+      const { starts, docValues, names } = this.facets[i];
+      const ok = names.map((name) => allowed.has(name));
+      for (let m = 0; m < matched; m++) {
+        for (let k = starts[docs[m]]; k < starts[docs[m] + 1]; k++) {
+          if (ok[docValues[k]]) {
+            passed[m] |= 1 << bit;
+            break;
+          }
+        }
+      }
+    });
+    const counts = {};
+    for (const [i, f] of this.facets.entries()) {
+      const bit = active.findIndex((a) => a.i === i);
+      const need = bit < 0 ? allPassed : allPassed & ~(1 << bit);
+      const { starts, docValues, names } = f;
+      const tally = new Uint32Array(names.length);
+      for (let m = 0; m < matched; m++) {
+        if ((passed[m] & need) !== need) continue;
+        for (let k = starts[docs[m]]; k < starts[docs[m] + 1]; k++) tally[docValues[k]]++;
+      }
+      counts[f.name] = {};
+      names.forEach((name, v) => tally[v] && (counts[f.name][name] = tally[v]));
+    }
+    const hits = [];
+    for (let m = 0; m < matched; m++) if (passed[m] === allPassed) hits.push(m);
+    const words = [...new Set(results.flatMap((r) => r.words))];
+    const top = best(hits, docs, scores, offset + limit)
+      .slice(offset)
+      .map((m) => ({ doc: docs[m], score: scores[m] }));
+    return { total: hits.length, hits: top, counts, words, missing: [], clauses };
+  }
+
+  /** The labels of a document's values of the named facets, e.g. ["High", "Secret in code"]. */
+  labels(doc, names) {
+    const out = [];
+    for (const f of this.facets.filter((f) => names.includes(f.name))) {
+      for (let k = f.starts[doc]; k < f.starts[doc + 1]; k++) out.push(f.values[f.docValues[k]][1]);
+    }
+    return out;
+  }
+
+  /** The records (`{ u, t, k, i, d, x }`) of documents, loading only the chunks that hold them. */
+  async records(docs) {
+    const size = this.manifest.chunk_docs;
+    const chunks = await Promise.all(
+      [...new Set(docs.map((d) => Math.floor(d / size)))].map(async (c) => {
+        if (!this.chunks.has(c)) {
+          this.chunks.set(
+            c,
+            this.load(this.manifest.chunks[c]).then((b) => JSON.parse(new TextDecoder().decode(b))),
+          );
+        }
+        return [c, await this.chunks.get(c)];
+      }),
+    );
+    const byChunk = new Map(chunks);
+    return docs.map((d) => byChunk.get(Math.floor(d / size))[d % size]);
+  }
+}
+
+function noResults(clauses, missing) {
+  return { total: 0, hits: [], counts: {}, words: [], missing, clauses };
+}
+
+/** The `k` best of `hits` (indexes into docs and scores), best first: higher score, then lower
+ * document number (tantivy's order). */
+function best(hits, docs, scores, k) {
+  const top = [];
+  const before = (a, b) => scores[a] > scores[b] || (scores[a] === scores[b] && docs[a] < docs[b]);
+  for (const h of hits) {
+    if (top.length === k && !before(h, top[k - 1])) continue;
+    let i = top.length;
+    while (i > 0 && before(h, top[i - 1])) i--;
+    top.splice(i, 0, h);
+    if (top.length > k) top.pop();
+  }
+  return top;
+}
+
+/** One clause's scores: a float per document and the documents it matched, in first-seen order. */
+class Scores {
+  constructor(n) {
+    this.score = new Float32Array(n);
+    this.has = new Uint8Array(n);
+    this.docs = [];
+  }
+  /** Empties the buffers for another query. */
+  clear() {
+    for (const doc of this.docs) {
+      this.has[doc] = 0;
+      this.score[doc] = 0;
+    }
+    this.docs.length = 0;
+    return this;
+  }
+
+  add(doc, score) {
+    if (!this.has[doc]) {
+      this.has[doc] = 1;
+      this.docs.push(doc);
+    }
+    this.score[doc] = this.score[doc] + score;
+  }
+}
+
+/** Documents where the words follow each other, with how many times: tantivy's phrase count. */
+function phraseCounts(lists, positions) {
+  const out = new Map();
+  const [first, ...rest] = lists;
+  const index = rest.map(() => 0);
+  for (let k = 0; k < first.docs.length; k++) {
+    const doc = first.docs[k];
+    const at = [];
+    let all = true;
+    rest.forEach((p, i) => {
+      while (index[i] < p.docs.length && p.docs[index[i]] < doc) index[i]++;
+      if (index[i] < p.docs.length && p.docs[index[i]] === doc) at.push(index[i]);
+      else all = false;
+    });
+    if (!all) continue;
+    let starts = new Set(positions[0][k]);
+    rest.forEach((p, i) => {
+      const next = new Set();
+      for (const pos of positions[i + 1][at[i]]) if (starts.has(pos - (i + 1))) next.add(pos - (i + 1));
+      starts = next;
+    });
+    if (starts.size > 0) out.set(doc, starts.size);
+  }
+  return out;
+}
