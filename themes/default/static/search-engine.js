@@ -24,6 +24,7 @@ function lower(text) {
 /** Stems of the words seen so far: texts repeat their words, and stemming is the slow part. */
 const stems = new Map();
 
+/** `stem(word)`, remembered. */
 function cachedStem(word) {
   let s = stems.get(word);
   if (s === undefined) {
@@ -121,12 +122,14 @@ class Reader {
   }
 }
 
+/** Gunzips `bytes`, unless the host already sent them decompressed. */
 async function gunzip(bytes) {
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes; // the host already decompressed it
   const stream = new Response(bytes).body.pipeThrough(new DecompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/** The bytes at `url`, by fetch: the default way to read the bundle. */
 async function fetchBytes(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
@@ -505,6 +508,7 @@ export class SearchIndex {
   }
 }
 
+/** An empty result, saying which words matched nothing. */
 function noResults(clauses, missing) {
   return { total: 0, hits: [], counts: {}, words: [], missing, clauses };
 }

@@ -22,6 +22,7 @@ const facetsBox = $("nm-facets");
 const state = { filters: {}, shown: PAGE, run: 0, urlTimer: 0, typing: false };
 const opening = SearchIndex.open(new URL("../search/", import.meta.url));
 
+/** An element with attributes (`class` and `text` set as properties) and children. */
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -111,6 +112,7 @@ function snippet(text, { tokens: tokenizer, isMatch }) {
   return nodes;
 }
 
+/** Draws the results: title, id or kind, date, severity and patterns, snippet. */
 function renderResults(index, result, records) {
   const match = matcher(result);
   list.replaceChildren(
@@ -126,6 +128,7 @@ function renderResults(index, result, records) {
   );
 }
 
+/** Says why nothing matched and what to try: other words, no filters, browsing. */
 function renderHelp(result) {
   const items = [];
   if (result.missing.length) {
@@ -148,6 +151,7 @@ function renderHelp(result) {
   help.replaceChildren(el("p", { text: `Nothing found for “${input.value.trim()}”.` }), el("ul", {}, ...items));
 }
 
+/** Draws a fieldset of checkboxes per facet, with the count each value would leave. */
 function renderFacets(index, result) {
   const groups = [];
   for (const facet of index.facets) {
@@ -199,6 +203,7 @@ async function update(typing, focus = null) {
   document.dispatchEvent(new CustomEvent("nm-search-done", { detail: { query: text, total: result.total } }));
 }
 
+/** The result links, in order. */
 function links() {
   return [...list.querySelectorAll(".search-result-link")];
 }

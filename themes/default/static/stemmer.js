@@ -35,10 +35,12 @@ const STEP4 = byLength(
 );
 const DOUBLES = new Set(["bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt"]);
 
+/** [suffix, replacement] pairs as code point arrays, longest suffix first. */
 function byLength(pairs) {
   return pairs.map(([s, r]) => [Array.from(s), Array.from(r)]).sort((a, b) => b[0].length - a[0].length);
 }
 
+/** Whether the code points `w` end with the code points `suffix`. */
 function endsWith(w, suffix) {
   const n = w.length - suffix.length;
   if (n < 0) return false;
@@ -46,6 +48,7 @@ function endsWith(w, suffix) {
   return true;
 }
 
+/** Whether the code points `w` end with `text`. */
 function ends(w, text) {
   return endsWith(w, Array.from(text));
 }
@@ -71,6 +74,7 @@ function shortv(w, end) {
   return end === 2 && !V.has(w[1]) && V.has(w[0]);
 }
 
+/** Whether w[0..end) has a vowel. */
 function hasVowel(w, end) {
   for (let i = 0; i < end; i++) if (V.has(w[i])) return true;
   return false;
@@ -121,6 +125,7 @@ export function stem(word) {
   return yFound ? out.replaceAll("Y", "y") : out;
 }
 
+/** Plurals: -sses, -ied/-ies, -s. */
 function step1a(w) {
   if (ends(w, "sses")) return w.slice(0, -2);
   if (ends(w, "ied") || ends(w, "ies")) return w.length - 3 >= 2 ? [...w.slice(0, -3), "i"] : w.slice(0, -1);
@@ -129,6 +134,7 @@ function step1a(w) {
   return w;
 }
 
+/** -eed/-eedly in R1; -ed/-edly/-ing/-ingly after a vowel, then tidy the end. */
 function step1b(w, p1) {
   const found = ["eedly", "ingly", "edly", "eed", "ing", "ed"].find((s) => ends(w, s));
   if (!found) return w;
@@ -142,6 +148,7 @@ function step1b(w, p1) {
   return rest;
 }
 
+/** A final y after a consonant (not the first letter) becomes i. */
 function step1c(w) {
   const n = w.length;
   if (n > 2 && (w[n - 1] === "y" || w[n - 1] === "Y") && !V.has(w[n - 2])) w[n - 1] = "i";
@@ -157,6 +164,7 @@ function replaceIn(w, table, region, ok) {
   return [...w.slice(0, start), ...replacement];
 }
 
+/** A final e in R2 (or in R1 after no short syllable), a double l in R2. */
 function step5(w, p1, p2) {
   const n = w.length;
   if (w[n - 1] === "e") {
