@@ -99,7 +99,7 @@ fn bench(n: usize, pagefind: Option<&Path>) {
         as_of: "2026-12-31".parse::<Date>().expect("date"),
     };
     let outcome = site::run(&opts).expect("pipeline");
-    let docs = outcome.search.expect("an index").docs().to_vec();
+    let docs = outcome.site.expect("a site").search_index().expect("an index").docs().to_vec();
     let t = Instant::now();
     let index = Index::build(docs).expect("index");
     let index_s = t.elapsed().as_secs_f64();

@@ -54,6 +54,9 @@ pub enum Error {
     Export(String),
     #[error(transparent)]
     Search(#[from] search::SearchError),
+    /// A search failure seen once and reported again to every page that needs the bundle.
+    #[error("{0}")]
+    SearchBundle(String),
 }
 
 impl Error {

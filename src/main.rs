@@ -193,10 +193,11 @@ fn run(command: Command) -> Result<bool, Error> {
         }
         Command::Search { query, site, json, limit, filter } => {
             let outcome = site::run(&site.options(None))?;
-            let Some(index) = &outcome.search else {
+            let Some(prepared) = &outcome.site else {
                 report(&outcome);
                 return Ok(false);
             };
+            let index = prepared.search_index()?;
             let mut parsed = index.parse(&query, false)?;
             for f in &filter {
                 let (facet, value) = search::parse_filter(f)?;

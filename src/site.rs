@@ -18,7 +18,6 @@ use crate::model::{Allowance, Pattern, Writeup};
 use crate::render::markdown::Html;
 use crate::render::{self, Facts, Input, Site};
 use crate::scan::{Finding, ScanConfig, Scanner};
-use crate::search;
 use crate::theme::Theme;
 use crate::validate::{self, Checked};
 use crate::Error;
@@ -62,8 +61,6 @@ pub struct Outcome {
     pub site: Option<Site>,
     /// Wall time of each stage, in order.
     pub timings: Vec<(&'static str, Duration)>,
-    /// The search index of the published pages, when there were no errors.
-    pub search: Option<search::Index>,
 }
 
 impl Outcome {
@@ -180,13 +177,9 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     let unrendered = loaded.documents.iter().filter(|d| !rendered.contains(d.path.as_path()));
     let unrendered: Vec<(&Path, &Body)> = unrendered.map(|d| (d.path.as_path(), &d.body)).collect();
     render::check_links(&input, &unrendered, &mut diags);
-    let index = search::index(&publication, &knowledge.patterns)?;
-    let bundle = search::export(&index)?;
-    clock.lap("search");
     let facts =
         Facts { config: config.clone(), patterns: knowledge.patterns, publication, as_of: opts.as_of, indicators };
-    let mut site = render::prepare(facts, &theme, &mut cache.bodies, &mut diags)?;
-    site.add_files(bundle);
+    let site = render::prepare(facts, &theme, &mut cache.bodies, &mut diags)?;
     clock.lap("render");
     let mut notes = Vec::new();
     if !config.has_absolute_base_url() {
@@ -208,7 +201,6 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
         allowed: leaks.allowed,
         site: (!failed).then_some(site),
         timings: clock.laps,
-        search: (!failed).then_some(index),
     })
 }
 

@@ -9,6 +9,7 @@ mod view;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use tera::{Context, Tera};
@@ -20,6 +21,7 @@ use crate::gate::Publication;
 use crate::kri::Indicators;
 use crate::memo::{fingerprint, Memo};
 use crate::model::{slugify, Body, Pattern, Writeup};
+use crate::search;
 use crate::theme::Theme;
 use crate::Error;
 use links::Links;
@@ -64,7 +66,7 @@ pub fn prepare(
     let mut pages = model.pages(input.config, theme);
     pages.extend(indicators::paths(input.indicators).into_iter().map(|path| (path, Page::Indicator)));
     pages.extend(export::paths().into_iter().map(|path| (path, Page::Export)));
-    Ok(Site { tera, base, model, pages, facts })
+    Ok(Site { tera, base, model, pages, facts, bundle: OnceLock::new() })
 }
 
 /// Escapes text for HTML and XML content and attributes (leaving `/` alone, unlike Tera's default).
@@ -282,6 +284,8 @@ pub struct Site {
     model: Model,
     pages: BTreeMap<String, Page>,
     facts: Facts,
+    /// The search bundle, once asked for (errors kept as text so the cell can be shared).
+    bundle: OnceLock<Result<BTreeMap<String, Vec<u8>>, String>>,
 }
 
 impl std::fmt::Debug for Site {
@@ -296,9 +300,17 @@ impl Site {
         self.pages.keys().map(String::as_str)
     }
 
-    /// Adds files made elsewhere (the search bundle), as they are.
-    pub fn add_files(&mut self, files: impl IntoIterator<Item = (String, Vec<u8>)>) {
-        self.pages.extend(files.into_iter().map(|(path, bytes)| (path, Page::Bytes(bytes))));
+    /// The search index of the published writeups and patterns.
+    pub fn search_index(&self) -> Result<search::Index, Error> {
+        Ok(search::index(&self.facts.publication, &self.facts.patterns)?)
+    }
+
+    /// The search bundle (`search/…`), made from the index the first time it is asked for.
+    fn bundle(&self) -> Result<&BTreeMap<String, Vec<u8>>, Error> {
+        let made = self.bundle.get_or_init(|| {
+            self.search_index().and_then(|index| Ok(search::export(&index)?)).map_err(|e| e.to_string())
+        });
+        made.as_ref().map_err(|e| Error::SearchBundle(e.clone()))
     }
 
     /// The number of files.
@@ -313,18 +325,25 @@ impl Site {
 
     /// Renders every file into `dir` (which must exist), in parallel, holding one page at a time per thread.
     pub fn write_to(&self, dir: &Path) -> Result<(), Error> {
-        self.pages.par_iter().try_for_each(|(path, _)| {
-            let bytes = self.render(path).unwrap_or_else(|| Ok(Vec::new()))?;
+        let write = |path: &str, bytes: &[u8]| {
             let target = dir.join(path);
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             }
             std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))
-        })
+        };
+        self.bundle()?.iter().try_for_each(|(path, bytes)| write(path, bytes))?;
+        self.pages.par_iter().try_for_each(|(path, page)| write(path, &self.render_page(path, page)?))
     }
 
     /// The bytes of the file at `path`, or `None` if the site has no such file.
     pub fn render(&self, path: &str) -> Option<Result<Vec<u8>, Error>> {
+        if path.starts_with("search/") {
+            return match self.bundle() {
+                Ok(files) => files.get(path).cloned().map(Ok),
+                Err(e) => Some(Err(e)),
+            };
+        }
         let page = self.pages.get(path)?;
         Some(self.render_page(path, page))
     }

@@ -103,7 +103,9 @@ fn compare(content: &Path, site: &Path, cases: &[Case]) -> f64 {
         as_of: AS_OF.parse::<Date>().unwrap(),
     };
     let outcome = site::run(&opts).expect("pipeline");
-    let index: &Index = outcome.search.as_ref().expect("an index: the content has no errors");
+    let index: Index =
+        outcome.site.as_ref().expect("a site: the content has no errors").search_index().expect("an index");
+    let index = &index;
 
     let mut expected = Vec::new();
     let mut input = Vec::new();
