@@ -177,6 +177,9 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     let unrendered = loaded.documents.iter().filter(|d| !rendered.contains(d.path.as_path()));
     let unrendered: Vec<(&Path, &Body)> = unrendered.map(|d| (d.path.as_path(), &d.body)).collect();
     render::check_links(&input, &unrendered, &mut diags);
+    // Everything below works from the validated records: let the parsed documents go (in serve
+    // the cache still holds them for the next run).
+    drop(std::mem::take(&mut loaded.documents));
     let facts =
         Facts { config: config.clone(), patterns: knowledge.patterns, publication, as_of: opts.as_of, indicators };
     let site = render::prepare(facts, &theme, &mut cache.bodies, &mut diags)?;

@@ -333,7 +333,12 @@ impl Site {
             std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))
         };
         self.bundle()?.iter().try_for_each(|(path, bytes)| write(path, bytes))?;
-        self.pages.par_iter().try_for_each(|(path, page)| write(path, &self.render_page(path, page)?))
+        // The pages that list every writeup are large: render them one at a time, and the many
+        // small writeup pages in parallel, so memory holds at most one large context.
+        let (small, large): (Vec<_>, Vec<_>) =
+            self.pages.iter().partition(|(_, page)| matches!(page, Page::Writeup(_)));
+        large.into_iter().try_for_each(|(path, page)| write(path, &self.render_page(path, page)?))?;
+        small.par_iter().try_for_each(|(path, page)| write(path, &self.render_page(path, page)?))
     }
 
     /// The bytes of the file at `path`, or `None` if the site has no such file.
