@@ -188,15 +188,7 @@ pub fn write(content: &Path, writeups: usize, seed: u64) {
         let secret = if withheld { format!(" zzwithheld{n}") } else { String::new() };
         let title = format!("{} for {system} {} {}{secret}", cap(subject), rng.pick(&VERBS), rng.pick(&OBJECTS));
         let mut body = String::new();
-        let sections = [
-            "What almost failed",
-            "What stopped it",
-            "What would have happened",
-            "Why it happened",
-            "What we learned",
-            "How we make luck unnecessary",
-        ];
-        for (i, heading) in sections.iter().enumerate() {
+        for (i, heading) in nearmiss::validate::SECTIONS.iter().enumerate() {
             let _ = write!(body, "## {heading}\n\n");
             let count = 2 + rng.below(4);
             let mut para: Vec<String> =
