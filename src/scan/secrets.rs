@@ -242,8 +242,9 @@ fn scan_line(text: &str, line: Range<usize>, out: &mut Vec<Finding>) {
     }
 }
 
-/// The value assigned at byte `start` of `line`: the text inside quotes (then `true`), or a bare
-/// word up to white space or a separator.
+/// The value assigned at byte `start` of `line`: the text inside quotes, or a bare word up to
+/// white space or a separator. The flag is `true` when the value is delimited as surely as by
+/// quotes: quoted, or a connection-string field (`Password=value;`, no space around the `=`).
 fn value_at(line: &str, start: usize) -> Option<(Range<usize>, bool)> {
     let rest = &line[start..];
     let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\'' | '`'));
@@ -253,7 +254,9 @@ fn value_at(line: &str, start: usize) -> Option<(Range<usize>, bool)> {
     }
     let len = rest.find(|c: char| c.is_whitespace() || ",;\"'`&)}".contains(c)).unwrap_or(rest.len());
     let value = rest[..len].trim_end_matches(['.', ':']);
-    Some((start..start + value.len(), false))
+    let tight = line[..start].strip_suffix('=').is_some_and(|key| key.ends_with(|c: char| c.is_alphanumeric()));
+    let field = tight && value.len() == len && rest[len..].starts_with(';');
+    Some((start..start + value.len(), field))
 }
 
 /// True when an assigned value looks like a real secret: long enough, not a placeholder or a
@@ -516,6 +519,15 @@ mod tests {
                 assert_eq!(kinds_of(&text, kind), [token.as_str()], "{text}");
             }
         }
+    }
+
+    #[test]
+    fn connection_string_fields_are_secret_even_when_only_letters() {
+        let conn = "Server=db1;Database=orders;User Id=app;Password=kHqzPwLmRtYvXa;";
+        assert_eq!(kinds_of(conn, SecretKind::PasswordAssignment), ["kHqzPwLmRtYvXa"]);
+        // Prose that merely mentions a password and moves on is not a field.
+        assert!(kinds_of("the password: rotated; the token: revoked;", SecretKind::PasswordAssignment).is_empty());
+        assert!(kinds_of("password = changed; nothing else", SecretKind::PasswordAssignment).is_empty());
     }
 
     #[test]
