@@ -112,10 +112,6 @@ impl Config {
     pub fn has_absolute_base_url(&self) -> bool {
         self.base_url.starts_with("https://") || self.base_url.starts_with("http://")
     }
-
-    pub fn max_tlp_label(&self) -> String {
-        self.max_tlp.label()
-    }
 }
 
 /// An http(s) URL or a root-relative path, with a trailing slash.

@@ -57,8 +57,6 @@ pub struct Document {
     /// The path relative to the content folder, with `/` separators.
     pub rel: String,
     pub front: Node,
-    /// The line of the opening `---`.
-    pub front_line: usize,
     pub body: Body,
     /// A fingerprint of the file's whole text: results derived from the document alone can be
     /// reused while it is unchanged.
@@ -246,7 +244,6 @@ pub fn parse_document(kind: Kind, path: &Path, rel: &str, text: &str, diags: &mu
                 path: path.to_path_buf(),
                 rel: rel.to_string(),
                 front: Node { span: Span::new(1, 1, 3), ..front },
-                front_line: 1,
                 body: Body { markdown: text[body_start..].to_string(), first_line: line + 1 },
                 stamp: fingerprint(text),
             });

@@ -16,7 +16,7 @@ use crate::memo::{fingerprint, Memo};
 use crate::model::Body;
 use crate::model::{Allowance, Pattern, Writeup};
 use crate::render::markdown::Html;
-use crate::render::{self, Facts, Input, Site};
+use crate::render::{self, Facts, Site};
 use crate::scan::{Finding, ScanConfig, Scanner};
 use crate::theme::Theme;
 use crate::validate::{self, Checked};
@@ -50,8 +50,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// The text of every file read, to show the lines diagnostics point at.
     pub sources: BTreeMap<PathBuf, String>,
-    /// "published N writeups; withheld M: …", once the gate has run.
-    pub summary: Option<String>,
+    /// "published N writeups; withheld M: …".
+    pub summary: String,
     /// Things worth knowing that are not about one file.
     pub notes: Vec<String>,
     pub withheld: Vec<WithheldEntry>,
@@ -75,9 +75,7 @@ impl Outcome {
         for note in &self.notes {
             out.push_str(&format!("note: {note}\n"));
         }
-        if let Some(summary) = &self.summary {
-            out.push_str(&format!("{summary}\n"));
-        }
+        out.push_str(&format!("{}\n", self.summary));
         for a in &self.allowed {
             out.push_str(&format!(
                 "  allowed: {}:{}: {} finding{} ({})\n",
@@ -161,27 +159,21 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     }
     let indicators = kri::compute(&publication.published, &knowledge.patterns, &config.kris, opts.as_of);
     clock.lap("kri");
-    let input = Input {
-        config: &config,
-        patterns: &knowledge.patterns,
-        publication: &publication,
-        as_of: opts.as_of,
-        indicators: &indicators,
-    };
-    let rendered: HashSet<&Path> = publication
+    let facts =
+        Facts { config: config.clone(), patterns: knowledge.patterns, publication, as_of: opts.as_of, indicators };
+    let rendered: HashSet<&Path> = facts
+        .publication
         .published
         .iter()
         .map(|w| w.source.as_path())
-        .chain(knowledge.patterns.iter().map(|p| p.source.as_path()))
+        .chain(facts.patterns.iter().map(|p| p.source.as_path()))
         .collect();
     let unrendered = loaded.documents.iter().filter(|d| !rendered.contains(d.path.as_path()));
     let unrendered: Vec<(&Path, &Body)> = unrendered.map(|d| (d.path.as_path(), &d.body)).collect();
-    render::check_links(&input, &unrendered, &mut diags);
+    render::check_links(&facts.input(), &unrendered, &mut diags);
     // Everything below works from the validated records: let the parsed documents go (in serve
     // the cache still holds them for the next run).
     drop(std::mem::take(&mut loaded.documents));
-    let facts =
-        Facts { config: config.clone(), patterns: knowledge.patterns, publication, as_of: opts.as_of, indicators };
     let site = render::prepare(facts, &theme, &mut cache.bodies, &mut diags)?;
     clock.lap("render");
     let mut notes = Vec::new();
@@ -198,7 +190,7 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     Ok(Outcome {
         diagnostics,
         sources: loaded.sources,
-        summary: Some(summary),
+        summary,
         notes,
         withheld,
         allowed: leaks.allowed,

@@ -30,7 +30,7 @@ impl SiteView {
             base_url: config.base_url.clone(),
             absolute: config.has_absolute_base_url(),
             max_tlp: config.max_tlp.as_str().to_string(),
-            max_tlp_label: config.max_tlp_label(),
+            max_tlp_label: config.max_tlp.label(),
         }
     }
 }

@@ -505,7 +505,6 @@ actions:
             path: rel.into(),
             rel: rel.into(),
             front: yaml::Node { span: Span::new(1, 1, 3), ..yaml::parse(front, 2).unwrap() },
-            front_line: 1,
             body: crate::model::Body { markdown: body.into(), first_line: front.lines().count() + 3 },
             stamp: fingerprint((front, body)),
         }
