@@ -4,7 +4,10 @@
 //! (`benches/baselines.sh` installs them and sets NEARMISS_HUGO and NEARMISS_PAGEFIND), it also
 //! builds the same corpus with Hugo (pages only) and indexes it with Pagefind, and prints ratios.
 
+#[path = "support/corpus.rs"]
 mod corpus;
+#[path = "support/sizes.rs"]
+mod sizes;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,11 +20,7 @@ use nearmiss::scan::{ScanConfig, Scanner};
 use nearmiss::site::{self, Options};
 
 fn main() {
-    let sizes: Vec<usize> = std::env::var("NEARMISS_BENCH_SIZES")
-        .unwrap_or_else(|_| "1000,10000".into())
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
+    let sizes = sizes::sizes();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
     for n in sizes {
         bench(&root, n);

@@ -8,6 +8,8 @@
 
 #[path = "../tests/common/corpus.rs"]
 mod corpus;
+#[path = "support/sizes.rs"]
+mod sizes;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -62,11 +64,7 @@ struct Figures {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::var("NEARMISS_BENCH_SIZES")
-        .unwrap_or_else(|_| "1000,10000".into())
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
+    let sizes = sizes::sizes();
     let pagefind = install_pagefind();
     for n in sizes {
         bench(n, pagefind.as_deref());
