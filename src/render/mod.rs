@@ -285,7 +285,7 @@ pub struct Site {
     pages: BTreeMap<String, Page>,
     facts: Facts,
     /// The search bundle, once asked for (errors kept as text so the cell can be shared).
-    bundle: OnceLock<Result<BTreeMap<String, Vec<u8>>, String>>,
+    bundle: OnceLock<Result<search::Bundle, String>>,
 }
 
 impl std::fmt::Debug for Site {
@@ -306,7 +306,7 @@ impl Site {
     }
 
     /// The search bundle (`search/…`), made from the index the first time it is asked for.
-    fn bundle(&self) -> Result<&BTreeMap<String, Vec<u8>>, Error> {
+    fn bundle(&self) -> Result<&search::Bundle, Error> {
         let made = self.bundle.get_or_init(|| {
             self.search_index().and_then(|index| Ok(search::export(&index)?)).map_err(|e| e.to_string())
         });
@@ -332,7 +332,7 @@ impl Site {
             }
             std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))
         };
-        self.bundle()?.iter().try_for_each(|(path, bytes)| write(path, bytes))?;
+        self.bundle()?.files.iter().try_for_each(|(path, bytes)| write(path, bytes))?;
         // The pages that list every writeup are large: render them one at a time, and the many
         // small writeup pages in parallel, so memory holds at most one large context.
         let (small, large): (Vec<_>, Vec<_>) =
@@ -345,7 +345,7 @@ impl Site {
     pub fn render(&self, path: &str) -> Option<Result<Vec<u8>, Error>> {
         if path.starts_with("search/") {
             return match self.bundle() {
-                Ok(files) => files.get(path).cloned().map(Ok),
+                Ok(bundle) => bundle.files.get(path).cloned().map(Ok),
                 Err(e) => Some(Err(e)),
             };
         }
@@ -415,6 +415,7 @@ impl Site {
                 self.page(path, "tag", &title, &description, "tag.html", ctx)
             }
             Page::Search => {
+                ctx.insert("preload", &self.bundle()?.opening);
                 let description = "Full-text search of the published writeups and patterns.";
                 self.page(path, "search", "Search", description, "search.html", ctx)
             }

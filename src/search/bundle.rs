@@ -94,8 +94,18 @@ struct FieldPostings {
     positions: Bytes,
 }
 
-/// The bundle's files by path from the site root.
-pub fn export(index: &Index) -> Result<BTreeMap<String, Vec<u8>>, SearchError> {
+/// The exported bundle.
+#[derive(Debug, Clone, Default)]
+pub struct Bundle {
+    /// Every file, by path from the site root.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// The files the client reads as it opens (the manifest, then the documents' data), for the
+    /// search page to preload so they download alongside its scripts.
+    pub opening: [String; 2],
+}
+
+/// Exports `index` as the bundle.
+pub fn export(index: &Index) -> Result<Bundle, SearchError> {
     let mut files = BTreeMap::new();
     let mut put = |kind: &str, bytes: Vec<u8>| -> String {
         let gz = gzip(&bytes);
@@ -165,7 +175,8 @@ pub fn export(index: &Index) -> Result<BTreeMap<String, Vec<u8>>, SearchError> {
         facets,
     };
     files.insert(format!("{DIR}/{MANIFEST}"), serde_json::to_vec(&manifest)?);
-    Ok(files)
+    let opening = [format!("{DIR}/{MANIFEST}"), format!("{DIR}/{}", manifest.data)];
+    Ok(Bundle { files, opening })
 }
 
 /// Doc ids as gaps (`gap << 1 | tf > 1`, then tf when above one), positions as gaps per document.

@@ -8,7 +8,7 @@ mod encode;
 mod index;
 mod query;
 
-pub use bundle::export;
+pub use bundle::{export, Bundle};
 pub use document::{Facet, FacetValue, SearchDoc};
 pub use index::Index;
 pub use query::{Clause, Hit, Query, Results};

@@ -272,8 +272,11 @@ mod tests {
     fn an_empty_index_exports_a_usable_bundle() {
         let idx = Index::build(Vec::new()).unwrap();
         assert_eq!(idx.search(&idx.parse("anything", false).unwrap(), 10).unwrap().total, 0);
-        let files = crate::search::export(&idx).unwrap();
-        assert!(files.contains_key("search/index.json"));
+        let bundle = crate::search::export(&idx).unwrap();
+        assert!(bundle.files.contains_key("search/index.json"));
+        for file in &bundle.opening {
+            assert!(bundle.files.contains_key(file), "{file} is opened but not in the bundle");
+        }
     }
 
     #[test]

@@ -458,6 +458,14 @@ export class SearchIndex {
         }
       }
     });
+    const hits = [];
+    for (let m = 0; m < matched; m++) if (passed[m] === allPassed) hits.push(m);
+    const words = [...new Set(results.flatMap((r) => r.words))];
+    const top = best(hits, docs, scores, offset + limit)
+      .slice(offset)
+      .map((m) => ({ doc: docs[m], score: scores[m] }));
+    // The results' records download while the facets are counted.
+    for (const hit of top) this.chunk(Math.floor(hit.doc / this.manifest.chunk_docs));
     const counts = {};
     for (const [i, f] of this.facets.entries()) {
       const bit = active.findIndex((a) => a.i === i);
@@ -471,12 +479,6 @@ export class SearchIndex {
       counts[f.name] = {};
       names.forEach((name, v) => tally[v] && (counts[f.name][name] = tally[v]));
     }
-    const hits = [];
-    for (let m = 0; m < matched; m++) if (passed[m] === allPassed) hits.push(m);
-    const words = [...new Set(results.flatMap((r) => r.words))];
-    const top = best(hits, docs, scores, offset + limit)
-      .slice(offset)
-      .map((m) => ({ doc: docs[m], score: scores[m] }));
     return { total: hits.length, hits: top, counts, words, missing: [], clauses };
   }
 
@@ -492,19 +494,20 @@ export class SearchIndex {
   /** The records (`{ u, t, k, i, d, x }`) of documents, loading only the chunks that hold them. */
   async records(docs) {
     const size = this.manifest.chunk_docs;
-    const chunks = await Promise.all(
-      [...new Set(docs.map((d) => Math.floor(d / size)))].map(async (c) => {
-        if (!this.chunks.has(c)) {
-          this.chunks.set(
-            c,
-            this.load(this.manifest.chunks[c]).then((b) => JSON.parse(new TextDecoder().decode(b))),
-          );
-        }
-        return [c, await this.chunks.get(c)];
-      }),
-    );
-    const byChunk = new Map(chunks);
+    const numbers = [...new Set(docs.map((d) => Math.floor(d / size)))];
+    const byChunk = new Map(await Promise.all(numbers.map(async (c) => [c, await this.chunk(c)])));
     return docs.map((d) => byChunk.get(Math.floor(d / size))[d % size]);
+  }
+
+  /** Metadata chunk `c` (its records), downloading it once; a failure is reported to whoever
+   * awaits it, not as an unhandled rejection. */
+  chunk(c) {
+    if (!this.chunks.has(c)) {
+      const loading = this.load(this.manifest.chunks[c]).then((b) => JSON.parse(new TextDecoder().decode(b)));
+      loading.catch(() => {});
+      this.chunks.set(c, loading);
+    }
+    return this.chunks.get(c);
   }
 }
 
