@@ -1,6 +1,7 @@
 //! The knowledge base's records once validated: writeups, patterns and their vocabulary.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::date::Date;
 use crate::diagnostic::Span;
@@ -133,7 +134,8 @@ pub struct Body {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Writeup {
     pub source: PathBuf,
-    pub id: String,
+    /// Shared, so the many lists of ids (KRI periods) cost a pointer each.
+    pub id: Arc<str>,
     pub id_span: Span,
     pub title: String,
     pub status: Status,

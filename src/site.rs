@@ -15,7 +15,6 @@ use crate::load::{self, ContentSource, Loaded, Parsed};
 use crate::memo::{fingerprint, Memo};
 use crate::model::Body;
 use crate::model::{Allowance, Pattern, Writeup};
-use crate::render::markdown::Html;
 use crate::render::{self, Facts, Site};
 use crate::scan::{Finding, ScanConfig, Scanner};
 use crate::theme::Theme;
@@ -48,7 +47,7 @@ pub struct WithheldEntry {
 #[derive(Debug)]
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
-    /// The text of every file read, to show the lines diagnostics point at.
+    /// The (masked) text of the files diagnostics point at, to show their lines.
     pub sources: BTreeMap<PathBuf, String>,
     /// "published N writeups; withheld M: …".
     pub summary: String,
@@ -108,14 +107,15 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
 }
 
 /// What a run keeps for the next one (for `serve`): each file's parse, gate findings and
-/// rendered body, reused while the file and what it depends on are unchanged. The default
+/// body summary, reused while the file and what it depends on are unchanged. The default
 /// keeps nothing, for one-off builds.
 #[derive(Debug, Default)]
 pub struct Cache {
     parsed: Memo<Parsed>,
     checked: Memo<Checked<Writeup>>,
     findings: Memo<Vec<Finding>>,
-    bodies: Memo<(Html, Diagnostics)>,
+    /// Each body's summary and link problems.
+    bodies: Memo<(String, Diagnostics)>,
 }
 
 impl Cache {
@@ -146,7 +146,7 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     let mut withheld: Vec<WithheldEntry> = publication
         .withheld
         .iter()
-        .map(|(w, reason)| WithheldEntry { file: w.source.clone(), id: w.id.clone(), reason: *reason })
+        .map(|(w, reason)| WithheldEntry { file: w.source.clone(), id: w.id.to_string(), reason: *reason })
         .collect();
     withheld.sort_by(|a, b| a.file.cmp(&b.file));
 
@@ -187,9 +187,13 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     let failed = diags.has_errors();
     let mut diagnostics = diags.sorted();
     leaks::mask_diagnostics(&mut diagnostics, &leaks.sensitive);
+    // Only the files that diagnostics point at are shown again.
+    let shown: HashSet<&Path> = diagnostics.iter().map(|d| d.file.as_path()).collect();
+    let mut sources = std::mem::take(&mut loaded.sources);
+    sources.retain(|path, _| shown.contains(path.as_path()));
     Ok(Outcome {
         diagnostics,
-        sources: loaded.sources,
+        sources,
         summary,
         notes,
         withheld,

@@ -126,7 +126,7 @@ mod tests {
             w("g", Status::Approved, Tlp::AmberStrict),
         ];
         let p = decide(all, Tlp::Green);
-        let ids: Vec<_> = p.published.iter().map(|w| w.id.as_str()).collect();
+        let ids: Vec<_> = p.published.iter().map(|w| &*w.id).collect();
         assert_eq!(ids, ["a", "b"]);
         assert_eq!(
             p.summary(Tlp::Green),

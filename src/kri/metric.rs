@@ -1,6 +1,8 @@
 //! The metrics a KRI can track, each defined precisely (here and on its page) and computed
 //! for one period from the published near misses a KRI selects.
 
+use std::sync::Arc;
+
 use crate::date::Date;
 use crate::model::{Action, ActionState, Keyword, Severity, StoppedBy, Writeup};
 
@@ -70,7 +72,7 @@ pub struct Measure {
     /// How many records (near misses or action items) the figure is computed from.
     pub records: usize,
     /// Ids of the near misses behind the figure, oldest first.
-    pub writeups: Vec<String>,
+    pub writeups: Vec<Arc<str>>,
 }
 
 impl Metric {
@@ -230,7 +232,7 @@ fn is_repeat(w: &Writeup, selected: &[&Writeup], window_days: u32) -> bool {
 }
 
 /// Ids, oldest near miss first.
-fn ids(mut writeups: Vec<&Writeup>) -> Vec<String> {
+fn ids(mut writeups: Vec<&Writeup>) -> Vec<Arc<str>> {
     writeups.sort_by(|a, b| (a.occurred, &a.id).cmp(&(b.occurred, &b.id)));
     writeups.dedup_by(|a, b| a.id == b.id);
     writeups.into_iter().map(|w| w.id.clone()).collect()

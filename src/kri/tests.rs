@@ -145,7 +145,7 @@ fn reported_counts_by_occurred_date_including_the_period_boundaries() {
     // Q1: A-1 (Jan 1), A-3, A-2 (Mar 31); Q2: A-4 (A-5 was reported after the as-of date); Q3: A-6.
     assert_eq!(quarterly(Metric::Reported), q([Some(30), Some(10), Some(10)]));
     let s = run(Metric::Reported, PeriodKind::Quarter, Filter::default());
-    assert_eq!(s.points[0].measure.writeups, ["A-1", "A-3", "A-2"]);
+    assert_eq!(ids(&s.points[0].measure.writeups), ["A-1", "A-3", "A-2"]);
     assert_eq!(s.points[0].measure.records, 3);
 }
 
@@ -195,7 +195,7 @@ fn action_closure_rate_counts_items_whose_outcome_is_known() {
     assert_eq!(quarterly(Metric::ActionClosureRate), q([Some(1000), Some(0), Some(1000)]));
     let s = run(Metric::ActionClosureRate, PeriodKind::Quarter, Filter::default());
     assert_eq!((s.points[1].measure.numerator, s.points[1].measure.records), (Some(0), 3));
-    assert_eq!(s.points[1].measure.writeups, ["A-2", "A-4"]);
+    assert_eq!(ids(&s.points[1].measure.writeups), ["A-2", "A-4"]);
 }
 
 #[test]
@@ -292,4 +292,8 @@ fn action_status_on_a_date() {
     assert_eq!(ActionStatus::on(&a, d("2025-05-31")), ActionStatus::Open);
     assert_eq!(ActionStatus::on(&a, d("2025-06-01")), ActionStatus::Overdue);
     assert_eq!(ActionStatus::on(&a, d("2025-06-10")), ActionStatus::Done { closed: d("2025-06-10") });
+}
+
+fn ids(writeups: &[std::sync::Arc<str>]) -> Vec<&str> {
+    writeups.iter().map(|id| &**id).collect()
 }

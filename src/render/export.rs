@@ -2,11 +2,16 @@
 //! `writeups.json`, each described by a JSON Schema shipped under `schemas/`. Output is
 //! deterministic: keys sorted, records in a fixed order, numbers written one way.
 
-use serde_json::{json, Value};
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use super::view::WriteupView;
+use serde::{Serialize, Serializer};
+use serde_json::{json, Value};
+
+use super::view::WriteupCard;
 use super::Input;
+use crate::date::Date;
 use crate::kri::value::{Tenths, Unit};
 use crate::kri::{Point, Series};
 use crate::model::{ActionState, Keyword, Writeup};
@@ -31,11 +36,11 @@ pub fn paths() -> Vec<String> {
 }
 
 /// The export or schema at `path`, made on demand.
-pub fn file(input: &Input<'_>, views: &[WriteupView], path: &str) -> Option<Result<Vec<u8>, Error>> {
+pub fn file(input: &Input<'_>, views: &[WriteupCard], path: &str) -> Option<Result<Vec<u8>, Error>> {
     match path {
-        "kri.json" => Some(json_bytes(&kri_json(input))),
+        "kri.json" => Some(kri_json(input)),
         "kri.csv" => Some(Ok(kri_csv(&input.indicators.site).into_bytes())),
-        "writeups.json" => Some(json_bytes(&writeups_json(input, views))),
+        "writeups.json" => Some(writeups_json(input, views)),
         _ => {
             let name = path.strip_prefix("schemas/")?;
             SCHEMAS.iter().find(|(n, _)| *n == name).map(|(_, text)| Ok(text.as_bytes().to_vec()))
@@ -43,7 +48,7 @@ pub fn file(input: &Input<'_>, views: &[WriteupView], path: &str) -> Option<Resu
     }
 }
 
-fn json_bytes(value: &Value) -> Result<Vec<u8>, Error> {
+fn json_bytes(value: &impl Serialize) -> Result<Vec<u8>, Error> {
     let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| Error::Export(e.to_string()))?;
     bytes.push(b'\n');
     Ok(bytes)
@@ -58,73 +63,142 @@ fn number(unit: Unit, v: Option<Tenths>) -> Value {
     }
 }
 
-/// The header every export shares: where its schema is (absolute when `base_url` is), what
-/// made it, and the as-of date.
-fn header(input: &Input<'_>, schema: &str) -> Value {
-    let base = if input.config.has_absolute_base_url() { input.config.base_url.as_str() } else { "" };
-    json!({
-        "$schema": format!("{base}schemas/{schema}"),
-        "as_of": input.as_of,
-        "generator": format!("nearmiss {}", env!("CARGO_PKG_VERSION")),
-        "site": { "title": input.config.title, "base_url": input.config.base_url },
-    })
-}
+/// A list written out one item at a time as it is serialised, so that a large export never
+/// holds all of its items as JSON at once.
+struct Stream<I>(RefCell<Option<I>>);
 
-fn kri_json(input: &Input<'_>) -> Value {
-    let mut doc = header(input, "kri.schema.json");
-    doc["kris"] = input.indicators.site.iter().map(kri).collect();
-    doc
-}
-
-fn kri(series: &Series) -> Value {
-    let def = &series.def;
-    let unit = def.metric.unit();
-    let t = def.thresholds;
-    let head = series.headline();
-    let mut k = json!({
-        "slug": def.slug,
-        "name": def.name,
-        "description": def.description,
-        "metric": def.metric.name(),
-        "definition": def.metric.definition(),
-        "unit": unit.as_str(),
-        "period": def.period.as_str(),
-        "filter": {
-            "pattern": def.filter.patterns.iter().map(|(p, _)| p).collect::<Vec<_>>(),
-            "team": def.filter.teams,
-            "impact_area": def.filter.impact_areas,
-            "severity": def.filter.severities.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-        },
-        "thresholds": {
-            "direction": t.direction().as_str(),
-            "amber": number(unit, Some(t.amber())),
-            "red": number(unit, Some(t.red())),
-        },
-        "current": {
-            "period": head.period.id(),
-            "complete": head.complete,
-            "value": number(unit, head.measure.value),
-            "status": head.status.map(|s| s.as_str()),
-            "change": number(unit, series.change()),
-        },
-        "series": series.points().iter().map(|p| point(p, unit)).collect::<Vec<_>>(),
-    });
-    if let crate::kri::metric::Metric::RepeatRate { window_days } = def.metric {
-        k["window_days"] = json!(window_days);
+impl<I> Stream<I> {
+    fn new(items: I) -> Stream<I> {
+        Stream(RefCell::new(Some(items)))
     }
-    k
 }
 
-fn point(p: &Point, unit: Unit) -> Value {
-    json!({
-        "period": p.period.id(),
-        "complete": p.complete,
-        "value": number(unit, p.measure.value),
-        "status": p.status.map(|s| s.as_str()),
-        "numerator": p.measure.numerator,
-        "records": p.measure.records,
-        "writeups": p.measure.writeups,
-    })
+impl<I: Iterator<Item = T>, T: Serialize> Serialize for Stream<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.borrow_mut().take() {
+            Some(items) => serializer.collect_seq(items),
+            None => Err(serde::ser::Error::custom("an export list can be written once")),
+        }
+    }
+}
+
+/// Every export: where its schema is (absolute when `base_url` is), what made it, the as-of
+/// date and the site, then its records: `kris` or `writeups`. Fields are in key order.
+#[derive(Serialize)]
+struct Export<T> {
+    #[serde(rename = "$schema")]
+    schema: String,
+    as_of: Date,
+    generator: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kris: Option<T>,
+    site: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    writeups: Option<T>,
+}
+
+impl<T: Serialize> Export<T> {
+    fn new(input: &Input<'_>, schema: &str) -> Export<T> {
+        let base = if input.config.has_absolute_base_url() { input.config.base_url.as_str() } else { "" };
+        Export {
+            schema: format!("{base}schemas/{schema}"),
+            as_of: input.as_of,
+            generator: format!("nearmiss {}", env!("CARGO_PKG_VERSION")),
+            kris: None,
+            site: json!({ "title": input.config.title, "base_url": input.config.base_url }),
+            writeups: None,
+        }
+    }
+}
+
+fn kri_json(input: &Input<'_>) -> Result<Vec<u8>, Error> {
+    let kris = Stream::new(input.indicators.site.iter().map(Kri::new));
+    json_bytes(&Export { kris: Some(kris), ..Export::new(input, "kri.schema.json") })
+}
+
+/// One KRI in `kri.json`, fields in key order.
+#[derive(Serialize)]
+struct Kri<'a> {
+    current: Value,
+    definition: String,
+    description: &'a str,
+    filter: Value,
+    metric: &'static str,
+    name: &'a str,
+    period: &'static str,
+    series: Vec<PointOut<'a>>,
+    slug: &'a str,
+    thresholds: Value,
+    unit: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    window_days: Option<u32>,
+}
+
+impl<'a> Kri<'a> {
+    fn new(series: &'a Series) -> Kri<'a> {
+        let def = &series.def;
+        let unit = def.metric.unit();
+        let t = def.thresholds;
+        let head = series.headline();
+        Kri {
+            current: json!({
+                "period": head.period.id(),
+                "complete": head.complete,
+                "value": number(unit, head.measure.value),
+                "status": head.status.map(|s| s.as_str()),
+                "change": number(unit, series.change()),
+            }),
+            definition: def.metric.definition(),
+            description: &def.description,
+            filter: json!({
+                "pattern": def.filter.patterns.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+                "team": def.filter.teams,
+                "impact_area": def.filter.impact_areas,
+                "severity": def.filter.severities.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            }),
+            metric: def.metric.name(),
+            name: &def.name,
+            period: def.period.as_str(),
+            series: series.points().iter().map(|p| PointOut::new(p, unit)).collect(),
+            slug: &def.slug,
+            thresholds: json!({
+                "direction": t.direction().as_str(),
+                "amber": number(unit, Some(t.amber())),
+                "red": number(unit, Some(t.red())),
+            }),
+            unit: unit.as_str(),
+            window_days: match def.metric {
+                crate::kri::metric::Metric::RepeatRate { window_days } => Some(window_days),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// One period of a KRI in `kri.json`, fields in key order.
+#[derive(Serialize)]
+struct PointOut<'a> {
+    complete: bool,
+    numerator: Option<usize>,
+    period: String,
+    records: usize,
+    status: Option<&'static str>,
+    value: Value,
+    writeups: &'a [Arc<str>],
+}
+
+impl<'a> PointOut<'a> {
+    fn new(p: &'a Point, unit: Unit) -> PointOut<'a> {
+        PointOut {
+            complete: p.complete,
+            numerator: p.measure.numerator,
+            period: p.period.id(),
+            records: p.measure.records,
+            status: p.status.map(|s| s.as_str()),
+            value: number(unit, p.measure.value),
+            writeups: &p.measure.writeups,
+        }
+    }
 }
 
 /// One row per KRI and period, oldest period first, RFC 4180 (CRLF line ends, quoted as needed).
@@ -169,45 +243,41 @@ fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
 
 /// The published writeups with the fields their pages publish, oldest first; `views` give the
 /// summary their lists show.
-fn writeups_json(input: &Input<'_>, views: &[WriteupView]) -> Value {
+fn writeups_json(input: &Input<'_>, views: &[WriteupCard]) -> Result<Vec<u8>, Error> {
     let mut published: Vec<&Writeup> = input.publication.published.iter().collect();
     published.sort_by(|a, b| (a.occurred, &a.id).cmp(&(b.occurred, &b.id)));
     let summaries: HashMap<&str, &str> = views.iter().map(|v| (v.id.as_str(), v.summary.as_str())).collect();
-    let mut doc = header(input, "writeups.schema.json");
-    doc["writeups"] = published
-        .into_iter()
-        .map(|w| {
-            let summary = summaries.get(w.id.as_str()).copied().unwrap_or("");
-            json!({
-                "id": w.id,
-                "title": w.title,
-                "url": w.url(),
-                "summary": summary,
-                "tlp": w.tlp.as_str(),
-                "occurred": w.occurred,
-                "detected": w.detected,
-                "reported": w.reported,
-                "reviewed": w.reviewed,
-                "patterns": w.patterns.iter().map(|(p, _)| p).collect::<Vec<_>>(),
-                "severity": w.severity.as_str(),
-                "stopped_by": w.stopped_by.as_str(),
-                "detection": w.detection,
-                "impact_area": w.impact_area,
-                "roles": w.roles,
-                "systems": w.systems,
-                "team": w.team,
-                "tags": w.tags,
-                "actions": w.actions.iter().map(|a| {
-                    let (status, closed) = match a.state {
-                        ActionState::Open => ("open", None),
-                        ActionState::Done { closed } => ("done", Some(closed)),
-                    };
-                    json!({ "what": a.what, "owner_role": a.owner_role, "due": a.due, "status": status, "closed": closed })
-                }).collect::<Vec<_>>(),
-            })
+    let writeups = published.into_iter().map(|w| {
+        let summary = summaries.get(&*w.id).copied().unwrap_or("");
+        json!({
+            "id": w.id,
+            "title": w.title,
+            "url": w.url(),
+            "summary": summary,
+            "tlp": w.tlp.as_str(),
+            "occurred": w.occurred,
+            "detected": w.detected,
+            "reported": w.reported,
+            "reviewed": w.reviewed,
+            "patterns": w.patterns.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            "severity": w.severity.as_str(),
+            "stopped_by": w.stopped_by.as_str(),
+            "detection": w.detection,
+            "impact_area": w.impact_area,
+            "roles": w.roles,
+            "systems": w.systems,
+            "team": w.team,
+            "tags": w.tags,
+            "actions": w.actions.iter().map(|a| {
+                let (status, closed) = match a.state {
+                    ActionState::Open => ("open", None),
+                    ActionState::Done { closed } => ("done", Some(closed)),
+                };
+                json!({ "what": a.what, "owner_role": a.owner_role, "due": a.due, "status": status, "closed": closed })
+            }).collect::<Vec<_>>(),
         })
-        .collect();
-    doc
+    });
+    json_bytes(&Export { writeups: Some(Stream::new(writeups)), ..Export::new(input, "writeups.schema.json") })
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use tera::Context;
 
-use super::view::{ActionRow, KriView, PatternView, WriteupView};
+use super::view::{ActionRow, KriView, PatternView, WriteupCard};
 use super::Input;
 use crate::date::Date;
 use crate::kri::Indicators;
@@ -34,7 +34,7 @@ pub(super) type Prepared = (&'static str, &'static str, String, String, Context)
 /// The dashboard, a KRI page, the summary or the tracker at `path`, if it is one of them.
 pub(super) fn page(
     input: &Input<'_>,
-    writeups: &[WriteupView],
+    writeups: &[WriteupCard],
     patterns: &[PatternView],
     path: &str,
 ) -> Option<Prepared> {
@@ -60,7 +60,7 @@ pub(super) fn page(
         }
         "summary.html" => {
             let since = Date::from_days_since_epoch(input.as_of.days_since_epoch() - NOTABLE_DAYS);
-            let notable: Vec<&WriteupView> = writeups
+            let notable: Vec<&WriteupCard> = writeups
                 .iter()
                 .filter(|w| w.occurred > since && w.occurred <= input.as_of)
                 .filter(|w| matches!(w.severity, "high" | "critical") || w.stopped_by == "luck")

@@ -27,7 +27,8 @@ use crate::Error;
 use links::Links;
 use markdown::Html;
 use view::{
-    PageView, PatternRef, PatternView, Row, SiteView, SitemapUrl, Stats, TagView, Timeline, WriteupView, YearView,
+    PageView, PatternRef, PatternView, Row, SiteView, SitemapUrl, Stats, TagView, Timeline, WriteupCard, WriteupView,
+    YearView,
 };
 
 /// The site's files by path from the output root.
@@ -47,13 +48,14 @@ pub struct Input<'a> {
 const RECENT: usize = 10;
 const FEED_ENTRIES: usize = 50;
 
-/// Prepares the site from `facts`: every view computed and every body rendered (so link problems are
-/// known), pages rendered on demand by [`Site::render`] or all at once by [`Site::write_to`].
-/// `bodies` keeps rendered bodies between runs (for `serve`).
+/// Prepares the site from `facts`: every view computed and every body rendered once (so link
+/// problems are known and summaries made), pages rendered on demand by [`Site::render`] or all
+/// at once by [`Site::write_to`]. `bodies` keeps each body's summary and problems between runs
+/// (for `serve`).
 pub fn prepare(
     facts: Facts,
     theme: &Theme,
-    bodies: &mut Memo<(Html, Diagnostics)>,
+    bodies: &mut Memo<(String, Diagnostics)>,
     diags: &mut Diagnostics,
 ) -> Result<Site, Error> {
     let mut tera = Tera::default();
@@ -111,41 +113,50 @@ fn template_error(e: tera::Error) -> Error {
     Error::Theme(message)
 }
 
-/// The published knowledge base as views, newest first.
+/// The published knowledge base as views, newest first. Bodies are rendered again when their
+/// page is, so that no more than a page's worth of HTML is held at a time.
 struct Model {
-    writeups: Vec<WriteupView>,
-    /// Full pages (html + toc) by index into `writeups`.
-    bodies: Vec<(String, Vec<markdown::TocEntry>)>,
+    writeups: Vec<WriteupCard>,
+    /// The index in `publication.published` of each card's writeup.
+    published: Vec<usize>,
     patterns: Vec<PatternView>,
     tags: Vec<(TagView, Vec<usize>)>,
+    links: Links,
 }
 
 impl Model {
-    fn new(input: &Input<'_>, memo: &mut Memo<(Html, Diagnostics)>, diags: &mut Diagnostics) -> Model {
+    fn new(input: &Input<'_>, memo: &mut Memo<(String, Diagnostics)>, diags: &mut Diagnostics) -> Model {
         let links = Links::new(input.publication, input.patterns);
-        let mut published: Vec<&Writeup> = input.publication.published.iter().collect();
-        published.sort_by(|a, b| b.occurred.cmp(&a.occurred).then_with(|| a.id.cmp(&b.id)));
+        let published = &input.publication.published;
+        let mut order: Vec<usize> = (0..published.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&published[a], &published[b]);
+            b.occurred.cmp(&a.occurred).then_with(|| a.id.cmp(&b.id))
+        });
+        let by_date: Vec<&Writeup> = order.iter().map(|&i| &published[i]).collect();
 
-        let sources: Vec<(&Path, &Body)> = published
+        let sources: Vec<(&Path, &Body)> = by_date
             .iter()
             .map(|w| (w.source.as_path(), &w.body))
             .chain(input.patterns.iter().map(|p| (p.source.as_path(), &p.body)))
             .collect();
         let targets = links.fingerprint();
-        let mut rendered = memo
+        let summaries: Vec<String> = memo
             .get_all(
                 &sources,
                 |(path, body)| (*path, fingerprint((&body.markdown, body.first_line, targets))),
                 |(path, body)| {
                     let mut found = Diagnostics::default();
-                    (markdown::render(body, path, "../", |dest| links.resolve(path, dest), &mut found), found)
+                    let html = markdown::render(body, path, "../", |dest| links.resolve(path, dest), &mut found);
+                    (html.summary, found)
                 },
             )
             .into_iter()
-            .map(|(html, found)| {
+            .map(|(summary, found)| {
                 diags.extend(found);
-                html
-            });
+                summary
+            })
+            .collect();
 
         let pattern_ref = |slug: &str| {
             let p = input.patterns.iter().find(|p| p.slug == slug);
@@ -157,10 +168,8 @@ impl Model {
         };
 
         let mut tags: BTreeMap<String, (TagView, Vec<usize>)> = BTreeMap::new();
-        let mut writeups = Vec::with_capacity(published.len());
-        let mut bodies = Vec::with_capacity(published.len());
-        for (i, w) in published.iter().enumerate() {
-            let html = rendered.next().unwrap_or_default();
+        let mut writeups = Vec::with_capacity(order.len());
+        for (i, (w, summary)) in by_date.iter().zip(summaries).enumerate() {
             let mut tag_views = Vec::new();
             for name in &w.tags {
                 let slug = tag_slug(name);
@@ -175,26 +184,28 @@ impl Model {
                 tag_views.push(TagView { name: name.clone(), url, count: None });
             }
             let patterns = w.patterns.iter().map(|(slug, _)| pattern_ref(slug)).collect();
-            writeups.push(WriteupView::new(w, html.summary, patterns, tag_views, input.as_of));
-            bodies.push((html.html, html.toc));
+            writeups.push(WriteupCard::new(w, summary, patterns, tag_views));
         }
 
-        let quarters = quarter_range(&published);
+        let quarters = quarter_range(&by_date);
         let mut patterns: Vec<PatternView> = input
             .patterns
             .iter()
             .map(|p| {
                 let members: Vec<&Writeup> =
-                    published.iter().copied().filter(|w| w.patterns.iter().any(|(s, _)| *s == p.slug)).collect();
+                    by_date.iter().copied().filter(|w| w.patterns.iter().any(|(s, _)| *s == p.slug)).collect();
                 let mut view = PatternView::new(p, &members);
-                let html = rendered.next().unwrap_or_default();
-                view.html = Some(html.html);
                 view.timeline = Some(timeline(&p.slug, &p.title, &members, &quarters));
                 view
             })
             .collect();
         patterns.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.title.cmp(&b.title)));
-        Model { writeups, bodies, patterns, tags: tags.into_values().collect() }
+        Model { writeups, published: order, patterns, tags: tags.into_values().collect(), links }
+    }
+
+    /// The body of the document at `path`, rendered (its problems were reported when the site was prepared).
+    fn body(&self, path: &Path, body: &Body) -> Html {
+        markdown::render(body, path, "../", |dest| self.links.resolve(path, dest), &mut Diagnostics::default())
     }
 
     fn base_context(&self, config: &Config) -> Context {
@@ -373,8 +384,8 @@ impl Site {
                 let mut years: Vec<YearView> = Vec::new();
                 for w in &m.writeups {
                     match years.last_mut() {
-                        Some(y) if y.year == w.year => y.writeups.push(w.clone()),
-                        _ => years.push(YearView { year: w.year, writeups: vec![w.clone()] }),
+                        Some(y) if y.year == w.year => y.writeups.push(w),
+                        _ => years.push(YearView { year: w.year, writeups: vec![w] }),
                     }
                 }
                 ctx.insert("years", &years);
@@ -382,11 +393,11 @@ impl Site {
                 self.page(path, "writeups", "Writeups", &description, "writeups.html", ctx)
             }
             Page::Writeup(i) => {
-                let (w, (html, toc)) = (&m.writeups[*i], &m.bodies[*i]);
-                let full = WriteupView { html: Some(html.clone()), toc: toc.clone(), ..w.clone() };
+                let (card, w) = (&m.writeups[*i], &self.facts.publication.published[m.published[*i]]);
+                let full = WriteupView::new(w, card, m.body(&w.source, &w.body), self.facts.as_of);
                 ctx.insert("writeup", &full);
                 ctx.insert("as_of", &self.facts.as_of);
-                self.page(path, "writeup", &w.title, &w.summary, "writeup.html", ctx)
+                self.page(path, "writeup", &card.title, &card.summary, "writeup.html", ctx)
             }
             Page::Patterns => {
                 ctx.insert("patterns", &self.brief_patterns());
@@ -397,7 +408,9 @@ impl Site {
             Page::Pattern(i) => {
                 let p = &m.patterns[*i];
                 let members = m.writeups.iter().filter(|w| w.patterns.iter().any(|r| r.slug == p.slug)).cloned();
-                let full = PatternView { writeups: Some(members.collect()), ..p.clone() };
+                let source = self.facts.patterns.iter().find(|s| s.slug == p.slug);
+                let html = source.map(|s| m.body(&s.source, &s.body).html);
+                let full = PatternView { writeups: Some(members.collect()), html, ..p.clone() };
                 ctx.insert("pattern", &full);
                 ctx.insert("kris", &indicators::pattern_panel(&self.facts.indicators, &p.slug));
                 self.page(path, "pattern", &p.title, &p.risk, "pattern.html", ctx)
@@ -424,7 +437,7 @@ impl Site {
                 self.page(path, "404", "Page not found", "This page does not exist.", "404.html", ctx)
             }
             Page::Feed => {
-                let mut entries: Vec<&WriteupView> = m.writeups.iter().collect();
+                let mut entries: Vec<&WriteupCard> = m.writeups.iter().collect();
                 entries.sort_by(|a, b| b.reported.cmp(&a.reported).then_with(|| a.id.cmp(&b.id)));
                 entries.truncate(FEED_ENTRIES);
                 ctx.insert("updated", &entries.first().map_or(self.facts.as_of, |w| w.reported));

@@ -1,5 +1,7 @@
 //! What templates see: plain serialisable views of the published knowledge base.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use crate::config::Config;
@@ -9,7 +11,7 @@ use crate::kri::value::{Tenths, Unit};
 use crate::kri::{ActionStatus, Point, Series};
 use crate::model::{writeup_url, Action, ActionState, Keyword, Pattern, StoppedBy, Writeup};
 use crate::render::chart;
-use crate::render::markdown::TocEntry;
+use crate::render::markdown::{Html, TocEntry};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView {
@@ -78,16 +80,15 @@ pub struct ActionView {
     pub overdue: bool,
 }
 
-/// A writeup as lists show it; `html` and `toc` are filled only for its own page.
+/// A writeup as lists show it: what a card, a feed entry or a link needs.
 #[derive(Debug, Clone, Serialize)]
-pub struct WriteupView {
+pub struct WriteupCard {
     pub id: String,
     pub title: String,
     pub url: String,
     pub tlp: &'static str,
     pub tlp_label: String,
     pub occurred: Date,
-    pub detected: Option<Date>,
     pub reported: Date,
     pub reviewed: Option<Date>,
     pub year: i32,
@@ -97,34 +98,17 @@ pub struct WriteupView {
     pub summary: String,
     pub patterns: Vec<PatternRef>,
     pub tags: Vec<TagView>,
-    pub team: Option<String>,
-    pub detection: Option<String>,
-    pub impact_area: Vec<String>,
-    pub roles: Vec<String>,
-    pub systems: Vec<String>,
-    pub actions: Vec<ActionView>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub html: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub toc: Vec<TocEntry>,
 }
 
-impl WriteupView {
-    pub fn new(
-        w: &Writeup,
-        summary: String,
-        patterns: Vec<PatternRef>,
-        tags: Vec<TagView>,
-        as_of: Date,
-    ) -> WriteupView {
-        WriteupView {
-            id: w.id.clone(),
+impl WriteupCard {
+    pub fn new(w: &Writeup, summary: String, patterns: Vec<PatternRef>, tags: Vec<TagView>) -> WriteupCard {
+        WriteupCard {
+            id: w.id.to_string(),
             title: w.title.clone(),
             url: w.url(),
             tlp: w.tlp.as_str(),
             tlp_label: w.tlp.label(),
             occurred: w.occurred,
-            detected: w.detected,
             reported: w.reported,
             reviewed: w.reviewed,
             year: w.occurred.year(),
@@ -134,11 +118,38 @@ impl WriteupView {
             summary,
             patterns,
             tags,
-            team: w.team.clone(),
-            detection: w.detection.clone(),
-            impact_area: w.impact_area.clone(),
-            roles: w.roles.clone(),
-            systems: w.systems.clone(),
+        }
+    }
+}
+
+/// A writeup's own page: its card, every other fact, and the rendered body.
+#[derive(Debug, Serialize)]
+pub struct WriteupView<'a> {
+    #[serde(flatten)]
+    pub card: &'a WriteupCard,
+    pub detected: Option<Date>,
+    pub team: Option<&'a str>,
+    pub detection: Option<&'a str>,
+    pub impact_area: &'a [String],
+    pub roles: &'a [String],
+    pub systems: &'a [String],
+    pub actions: Vec<ActionView>,
+    /// SAFE: sanitised HTML.
+    pub html: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub toc: Vec<TocEntry>,
+}
+
+impl<'a> WriteupView<'a> {
+    pub fn new(w: &'a Writeup, card: &'a WriteupCard, body: Html, as_of: Date) -> WriteupView<'a> {
+        WriteupView {
+            card,
+            detected: w.detected,
+            team: w.team.as_deref(),
+            detection: w.detection.as_deref(),
+            impact_area: &w.impact_area,
+            roles: &w.roles,
+            systems: &w.systems,
             actions: w
                 .actions
                 .iter()
@@ -157,8 +168,8 @@ impl WriteupView {
                     overdue: a.is_overdue(as_of),
                 })
                 .collect(),
-            html: None,
-            toc: Vec::new(),
+            html: body.html,
+            toc: body.toc,
         }
     }
 }
@@ -218,7 +229,7 @@ pub struct PatternView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub writeups: Option<Vec<WriteupView>>,
+    pub writeups: Option<Vec<WriteupCard>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Timeline>,
 }
@@ -253,9 +264,9 @@ pub(crate) fn capitalise(word: &str) -> String {
 
 /// One year of writeups.
 #[derive(Debug, Clone, Serialize)]
-pub struct YearView {
+pub struct YearView<'a> {
     pub year: i32,
-    pub writeups: Vec<WriteupView>,
+    pub writeups: Vec<&'a WriteupCard>,
 }
 
 /// An entry of `sitemap.xml`.
@@ -294,8 +305,10 @@ pub struct KriView {
     pub points: Vec<PointView>,
     /// SAFE: the time-series chart with threshold bands (own page only).
     pub chart: Option<String>,
-    /// The near misses behind the current value (own page only).
-    pub writeups: Vec<WriteupView>,
+    /// The most recent near misses behind the current value, at most [`BEHIND_CARDS`] (own page only).
+    pub writeups: Vec<WriteupCard>,
+    /// How many near misses are behind the current value.
+    pub writeups_total: usize,
 }
 
 /// One RAG band: `status` (`green`, `amber`, `red`), its label and the values it covers.
@@ -322,8 +335,10 @@ pub struct PointView {
     pub status_label: Option<&'static str>,
     /// The records behind the figure, e.g. "1 of 3 near misses".
     pub basis: String,
-    /// The near misses behind the figure.
+    /// The first [`PERIOD_LINKS`] near misses behind the figure, oldest first.
     pub writeups: Vec<WriteupLink>,
+    /// How many more there are.
+    pub more: usize,
 }
 
 /// A link to a writeup by id.
@@ -347,7 +362,7 @@ pub struct ChangeView {
 impl KriView {
     /// The view of `series`; `full` adds the chart, every period and the contributing writeups.
     /// `id` makes the SVG ids unique on the page.
-    pub fn new(series: &Series, id: &str, full: bool, writeups: &[WriteupView]) -> KriView {
+    pub fn new(series: &Series, id: &str, full: bool, writeups: &[WriteupCard]) -> KriView {
         let def = &series.def;
         let unit = def.metric.unit();
         let noun = def.metric.records_noun();
@@ -370,9 +385,10 @@ impl KriView {
             };
             ChangeView { text: unit.format_change(delta), verdict, arrow }
         });
+        let behind = &series.headline().measure.writeups;
         let writeups = if full {
-            let ids = &series.headline().measure.writeups;
-            writeups.iter().filter(|w| ids.contains(&w.id)).cloned().collect()
+            let ids: HashSet<&str> = behind.iter().map(|id| &**id).collect();
+            writeups.iter().filter(|w| ids.contains(w.id.as_str())).take(BEHIND_CARDS).cloned().collect()
         } else {
             Vec::new()
         };
@@ -396,12 +412,18 @@ impl KriView {
             points: if full { series.points().iter().rev().map(point).collect() } else { Vec::new() },
             chart: full.then(|| kri_chart(series, id)),
             writeups,
+            writeups_total: behind.len(),
         }
     }
 }
 
 /// How many periods a sparkline shows.
 const SPARK_POINTS: usize = 8;
+/// How many near misses a KRI page lists behind its current figure, most recent first (all of
+/// them are in `kri.json`).
+pub const BEHIND_CARDS: usize = 50;
+/// How many near misses a KRI page links from each period's row (all of them are in `kri.json`).
+pub const PERIOD_LINKS: usize = 12;
 
 impl PointView {
     fn new(p: &Point, unit: Unit, noun: &str) -> PointView {
@@ -419,7 +441,13 @@ impl PointView {
             status: p.status.map(Rag::as_str),
             status_label: p.status.map(Rag::label),
             basis,
-            writeups: m.writeups.iter().map(|id| WriteupLink { id: id.clone(), url: writeup_url(id) }).collect(),
+            writeups: m
+                .writeups
+                .iter()
+                .take(PERIOD_LINKS)
+                .map(|id| WriteupLink { id: id.to_string(), url: writeup_url(id) })
+                .collect(),
+            more: m.writeups.len().saturating_sub(PERIOD_LINKS),
         }
     }
 }
@@ -517,7 +545,7 @@ impl ActionRow {
                 ActionStatus::Done { .. } => "done",
             },
             days_overdue: (status == ActionStatus::Overdue).then(|| a.due.days_until(as_of)),
-            writeup_id: w.id.clone(),
+            writeup_id: w.id.to_string(),
             writeup_title: w.title.clone(),
             writeup_url: w.url(),
         }

@@ -116,7 +116,7 @@ fn writeup_doc(w: &Writeup, title_of: &dyn Fn(&str) -> String) -> SearchDoc {
     body.push(text.body);
     body.extend(w.actions.iter().map(|a| a.what.clone()));
     let pattern_titles: Vec<String> = w.patterns.iter().map(|(s, _)| title_of(s)).collect();
-    let mut keywords = vec![w.id.clone()];
+    let mut keywords = vec![w.id.to_string()];
     keywords.extend(pattern_titles.iter().cloned());
     keywords.extend(w.tags.iter().chain(&w.systems).chain(&w.impact_area).chain(&w.team).cloned());
 
@@ -137,7 +137,7 @@ fn writeup_doc(w: &Writeup, title_of: &dyn Fn(&str) -> String) -> SearchDoc {
     SearchDoc {
         url: w.url(),
         kind: "writeup",
-        key: w.id.clone(),
+        key: w.id.to_string(),
         title: w.title.clone(),
         date: Some(w.occurred.to_string()),
         headings: text.headings,

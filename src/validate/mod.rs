@@ -152,7 +152,7 @@ fn writeup(doc: &Document, today: Date, slugs: &[&str], diags: &mut Diagnostics)
     Some(Writeup {
         source: doc.path.clone(),
         id_span: id.as_ref()?.1,
-        id: id?.0,
+        id: id?.0.into(),
         title: title?.0,
         status: status?,
         tlp: tlp?,

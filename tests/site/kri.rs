@@ -436,6 +436,34 @@ fn a_kri_page_has_its_definition_thresholds_chart_table_and_writeups() {
 }
 
 #[test]
+fn a_busy_period_is_listed_briefly_on_its_page_and_in_full_in_kri_json() {
+    // 60 more near misses in Q2, the headline quarter: the page links 12 per period and lists the
+    // 50 most recent behind the figure; kri.json keeps every id.
+    let mut f = fixture();
+    for n in 0..60 {
+        let day = 1 + n % 28;
+        let month = 4 + n / 28;
+        let date = format!("2025-{month:02}-{day:02}");
+        let rest = "patterns: [beta]\nseverity: low\nstopped_by: luck\n";
+        f = f.file(&format!("writeups/b{n}.md"), &near_miss(&format!("B-{n:02}"), "approved", &date, &date, rest));
+    }
+    let built = build(&f);
+    let page = built.page("kri/luck-q.html");
+    let q2 = page.select(&sel("table.kri-data tbody tr#nm-period-2025-Q2")).next().expect("the Q2 row");
+    assert_eq!(q2.select(&sel("a")).count(), 12);
+    let row = q2.text().collect::<String>();
+    assert!(row.trim_end().ends_with("B-11 and 49 more"), "{row}");
+    assert_eq!(page.select(&sel(".writeup-list .writeup-item")).count(), 50);
+    let note = texts(&page, "section[aria-labelledby=nm-behind-title] p.muted");
+    assert_eq!(note, ["The 50 most recent of 61 near misses; kri.json lists every one, for every period."]);
+    let newest = attrs(&page, ".writeup-list .writeup-item-title a", "href");
+    assert_eq!(newest[0], "../writeups/b-59.html", "most recent first");
+    let doc = json(&built, "kri.json");
+    let q2_ids = kri(&doc, "luck-q")["series"][1]["writeups"].as_array().unwrap().len();
+    assert_eq!(q2_ids, 61);
+}
+
+#[test]
 fn the_action_tracker_has_overdue_open_and_done_views() {
     let f = fixture();
     let built = build(&f);
@@ -508,6 +536,13 @@ fn the_exports_follow_their_schemas() {
         let problems = validate(&row_schema, &Value::Object(object));
         assert!(problems.is_empty(), "kri.csv {row:?}:\n{}", problems.join("\n"));
     }
+    // Keys in order, as every export promises (the files are written a record at a time).
+    assert_eq!(keys_at(&built.text("kri.json"), 2), ["$schema", "as_of", "generator", "kris", "site"]);
+    assert_eq!(keys_at(&built.text("writeups.json"), 2), ["$schema", "as_of", "generator", "site", "writeups"]);
+    let all_kri_keys = keys_at(&built.text("kri.json"), 6);
+    let first_kri: Vec<&String> =
+        all_kri_keys.iter().enumerate().take_while(|(i, k)| *i == 0 || *k != "current").map(|(_, k)| k).collect();
+    assert!(first_kri.len() > 10 && first_kri.is_sorted(), "{first_kri:?}");
     // writeups.json: the published writeups only, with published fields only.
     let doc = json(&built, "writeups.json");
     let ids: Vec<&str> = doc["writeups"].as_array().unwrap().iter().map(|w| w["id"].as_str().unwrap()).collect();
@@ -638,6 +673,14 @@ fn kri_mistakes_in_site_yaml_are_located() {
 /// The problems of `value` against `schema` (the subset of JSON Schema 2020-12 the shipped
 /// schemas use: type, enum, pattern, minimum, minItems, required, properties,
 /// additionalProperties: false, items, oneOf and local `$ref`s).
+/// The keys written at `indent` spaces in pretty-printed JSON, in file order.
+fn keys_at(text: &str, indent: usize) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.len() > indent && l[..indent].trim().is_empty() && l[indent..].starts_with('"'))
+        .filter_map(|l| l[indent + 1..].split_once("\":").map(|(key, _)| key.to_string()))
+        .collect()
+}
+
 fn validate(schema: &Value, value: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     check(schema, schema, value, "$", &mut problems);
