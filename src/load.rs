@@ -1,10 +1,10 @@
 //! Finds the knowledge base's files and splits each into parsed front matter and a markdown body.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use include_dir::{include_dir, Dir};
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
@@ -58,9 +58,13 @@ pub struct Document {
     pub rel: String,
     pub front: Node,
     pub body: Body,
+    /// The file's whole text.
+    pub text: Arc<str>,
     /// A fingerprint of the file's whole text: results derived from the document alone can be
     /// reused while it is unchanged.
     pub stamp: u64,
+    /// A fingerprint of the front matter alone.
+    pub front_stamp: u64,
 }
 
 /// Everything read from the content, and the text of every file for error snippets.
@@ -68,7 +72,8 @@ pub struct Document {
 pub struct Loaded {
     pub config: Option<(PathBuf, Node)>,
     pub documents: Vec<Arc<Document>>,
-    pub sources: BTreeMap<PathBuf, String>,
+    /// The text of every file read, in order.
+    pub sources: Vec<(PathBuf, Arc<str>)>,
 }
 
 /// Reads the content (and `config`, or `site.yaml` inside the content), reporting unreadable
@@ -110,21 +115,22 @@ pub fn load(
                 }),
                 Origin::Embedded(text) => text.to_string(),
             };
+            let text: Arc<str> = text.into();
             let doc = parse_document(*kind, path, &file.rel, &text, &mut found).map(Arc::new);
-            (doc, found, Arc::from(text))
+            (doc, found, text)
         },
     );
     for ((_, path, _), (doc, found, text)) in items.into_iter().zip(results) {
         diags.extend(found);
         loaded.documents.extend(doc);
-        loaded.sources.insert(path, text.to_string());
+        loaded.sources.push((path, text));
     }
     if let Some((path, text)) = config_file(source, config)? {
         match yaml::parse(&text, 1) {
             Ok(node) => loaded.config = Some((path.clone(), node)),
             Err(e) => diags.push(syntax_error(&path, e)),
         }
-        loaded.sources.insert(path, text);
+        loaded.sources.push((path, text.into()));
     }
     Ok(loaded)
 }
@@ -168,7 +174,7 @@ fn list_dir(dir: &Path) -> Result<Vec<ContentFile>, Error> {
     if !dir.is_dir() {
         return Err(Error::NoContent(dir.to_path_buf()));
     }
-    let mut files = Vec::new();
+    let mut found = Vec::new();
     let walker = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -178,15 +184,21 @@ fn list_dir(dir: &Path) -> Result<Vec<ContentFile>, Error> {
             let path = e.path().unwrap_or(dir).to_path_buf();
             Error::io(&path, e.into())
         })?;
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        if entry.file_type().is_file() && rel.ends_with(".md") {
-            let meta = entry.metadata().map_err(|e| Error::io(entry.path(), e.into()))?;
-            let stamp = fingerprint((meta.len(), meta.modified().ok()));
-            files.push(ContentFile { rel, origin: Origin::Disk(entry.path().to_path_buf()), stamp });
+        if entry.file_type().is_file() && entry.file_name().to_string_lossy().ends_with(".md") {
+            found.push(entry.into_path());
         }
     }
-    Ok(files)
+    // Reading each file's size and time is most of the work: in parallel.
+    found
+        .into_par_iter()
+        .map(|path| {
+            let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+            let stamp = fingerprint((meta.len(), meta.modified().ok()));
+            let rel = path.strip_prefix(dir).unwrap_or(&path);
+            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            Ok(ContentFile { rel, origin: Origin::Disk(path), stamp })
+        })
+        .collect()
 }
 
 fn list_example() -> Vec<ContentFile> {
@@ -208,8 +220,14 @@ fn list_example() -> Vec<ContentFile> {
 }
 
 /// Splits `---` front matter from the body and parses it.
-pub fn parse_document(kind: Kind, path: &Path, rel: &str, text: &str, diags: &mut Diagnostics) -> Option<Document> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+pub fn parse_document(
+    kind: Kind,
+    path: &Path,
+    rel: &str,
+    whole: &Arc<str>,
+    diags: &mut Diagnostics,
+) -> Option<Document> {
+    let text = whole.strip_prefix('\u{feff}').unwrap_or(whole);
     let mut lines = text.split_inclusive('\n');
     let opening = lines.next().unwrap_or("");
     if opening.trim_end() != "---" {
@@ -244,8 +262,10 @@ pub fn parse_document(kind: Kind, path: &Path, rel: &str, text: &str, diags: &mu
                 path: path.to_path_buf(),
                 rel: rel.to_string(),
                 front: Node { span: Span::new(1, 1, 3), ..front },
-                body: Body { markdown: text[body_start..].to_string(), first_line: line + 1 },
+                body: Body::new(text[body_start..].to_string(), line + 1),
+                text: Arc::clone(whole),
                 stamp: fingerprint(text),
+                front_stamp: fingerprint(&text[front_start..offset]),
             });
         }
         offset += l.len();
@@ -273,7 +293,7 @@ mod tests {
             Kind::Writeup,
             Path::new("a.md"),
             "writeups/a.md",
-            "---\ntitle: x\n---\n## Body\n",
+            &"---\ntitle: x\n---\n## Body\n".into(),
             &mut diags,
         )
         .unwrap();
@@ -285,8 +305,8 @@ mod tests {
     #[test]
     fn reports_missing_and_unclosed_front_matter() {
         let mut diags = Diagnostics::default();
-        assert!(parse_document(Kind::Writeup, Path::new("a.md"), "a", "# no front\n", &mut diags).is_none());
-        assert!(parse_document(Kind::Writeup, Path::new("b.md"), "b", "---\ntitle: x\n", &mut diags).is_none());
+        assert!(parse_document(Kind::Writeup, Path::new("a.md"), "a", &"# no front\n".into(), &mut diags).is_none());
+        assert!(parse_document(Kind::Writeup, Path::new("b.md"), "b", &"---\ntitle: x\n".into(), &mut diags).is_none());
         let msgs: Vec<_> = diags.sorted().into_iter().map(|d| d.message).collect();
         assert_eq!(msgs, ["missing front matter", "the front matter is never closed"]);
     }
@@ -295,7 +315,7 @@ mod tests {
     fn yaml_errors_point_into_the_file() {
         let mut diags = Diagnostics::default();
         let text = "---\ntitle: ok\nseverity: [high\n---\n";
-        assert!(parse_document(Kind::Writeup, Path::new("a.md"), "a", text, &mut diags).is_none());
+        assert!(parse_document(Kind::Writeup, Path::new("a.md"), "a", &text.into(), &mut diags).is_none());
         let d = &diags.sorted()[0];
         assert!(d.message.starts_with("invalid YAML"), "{}", d.message);
         assert!(d.span.line >= 3, "{:?}", d.span);

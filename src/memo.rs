@@ -2,6 +2,7 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -18,20 +19,22 @@ pub fn fingerprint(parts: impl Hash) -> u64 {
 /// (the default, for one-off builds) only computes, in parallel, and holds no second copy.
 #[derive(Debug)]
 pub struct Memo<V> {
-    entries: HashMap<PathBuf, (u64, V)>,
+    /// By file: the fingerprint, the run that last asked for it, the result.
+    entries: HashMap<PathBuf, (u64, u64, V)>,
+    runs: u64,
     keep: bool,
 }
 
 impl<V> Default for Memo<V> {
     fn default() -> Memo<V> {
-        Memo { entries: HashMap::new(), keep: false }
+        Memo { entries: HashMap::new(), runs: 0, keep: false }
     }
 }
 
 impl<V> Memo<V> {
     /// A memo that keeps results for the next run.
     pub fn keeping() -> Memo<V> {
-        Memo { entries: HashMap::new(), keep: true }
+        Memo { keep: true, ..Memo::default() }
     }
 }
 
@@ -47,32 +50,83 @@ impl<V: Clone + Send + Sync> Memo<V> {
         if !self.keep {
             return items.par_iter().map(&compute).collect();
         }
+        self.runs += 1;
+        let run = self.runs;
         let fresh: Vec<Option<V>> = items
             .par_iter()
             .map(|item| {
                 let (path, print) = key(item);
                 match self.entries.get(path) {
-                    Some((known, _)) if *known == print => None,
+                    Some((known, _, _)) if *known == print => None,
                     _ => Some(compute(item)),
                 }
             })
             .collect();
-        let mut kept = HashMap::with_capacity(items.len());
         let mut out = Vec::with_capacity(items.len());
         for (item, fresh) in items.iter().zip(fresh) {
             let (path, print) = key(item);
-            let value = match fresh {
-                Some(v) => v,
-                None => match self.entries.remove(path) {
-                    Some((_, v)) => v,
-                    None => compute(item),
-                },
-            };
-            out.push(value.clone());
-            kept.insert(path.to_path_buf(), (print, value));
+            match (fresh, self.entries.get_mut(path)) {
+                (None, Some(entry)) => {
+                    entry.1 = run;
+                    out.push(entry.2.clone());
+                }
+                (Some(value), Some(entry)) => {
+                    out.push(value.clone());
+                    *entry = (print, run, value);
+                }
+                // A file new to the memo (its result was computed above).
+                (fresh, None) => {
+                    let value = fresh.unwrap_or_else(|| compute(item));
+                    out.push(value.clone());
+                    self.entries.insert(path.to_path_buf(), (print, run, value));
+                }
+            }
         }
-        self.entries = kept;
+        self.entries.retain(|_, (_, used, _)| *used == run);
         out
+    }
+}
+
+/// One result kept between runs, recomputed when its fingerprint changes. Like [`Memo`], the
+/// default keeps nothing.
+#[derive(Debug)]
+pub struct Kept<V> {
+    entry: Option<(u64, V)>,
+    keep: bool,
+}
+
+impl<V> Default for Kept<V> {
+    fn default() -> Kept<V> {
+        Kept { entry: None, keep: false }
+    }
+}
+
+impl<V: Clone> Kept<V> {
+    /// A cell that keeps its result for the next run.
+    pub fn keeping() -> Kept<V> {
+        Kept { entry: None, keep: true }
+    }
+
+    /// The result for `print`: the kept one if its fingerprint matches, else `compute()`'s.
+    pub fn get(&mut self, print: u64, compute: impl FnOnce() -> V) -> V {
+        match self.try_get(print, || Ok::<V, Infallible>(compute())) {
+            Ok(value) => value,
+            Err(never) => match never {},
+        }
+    }
+
+    /// Like [`Kept::get`] for a computation that may fail; a failure is not kept.
+    pub fn try_get<E>(&mut self, print: u64, compute: impl FnOnce() -> Result<V, E>) -> Result<V, E> {
+        match &self.entry {
+            Some((known, value)) if *known == print => Ok(value.clone()),
+            _ => {
+                let value = compute()?;
+                if self.keep {
+                    self.entry = Some((print, value.clone()));
+                }
+                Ok(value)
+            }
+        }
     }
 }
 
@@ -101,6 +155,22 @@ mod tests {
         assert_eq!(run(&mut memo, &[("b", "z")]), ["Z"]);
         assert_eq!(memo.entries.len(), 1);
         assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[test]
+    fn a_kept_result_is_reused_while_its_fingerprint_holds() {
+        let calls = AtomicUsize::new(0);
+        let mut kept: Kept<u64> = Kept::keeping();
+        let mut get = |print| {
+            kept.get(print, || {
+                calls.fetch_add(1, Ordering::SeqCst);
+                print * 2
+            })
+        };
+        assert_eq!((get(1), get(1), get(2), get(2)), (2, 2, 4, 4));
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        let mut once: Kept<u64> = Kept::default();
+        assert_eq!((once.get(1, || 5), once.get(1, || 6)), (5, 6));
     }
 
     #[test]

@@ -128,6 +128,15 @@ pub struct Allowance {
 pub struct Body {
     pub markdown: String,
     pub first_line: usize,
+    /// A fingerprint of both, made once: what is derived from the body is reused while it holds.
+    pub stamp: u64,
+}
+
+impl Body {
+    pub fn new(markdown: String, first_line: usize) -> Body {
+        let stamp = crate::memo::fingerprint((&markdown, first_line));
+        Body { markdown, first_line, stamp }
+    }
 }
 
 /// A validated near-miss retrospective.
@@ -156,6 +165,9 @@ pub struct Writeup {
     pub actions: Vec<Action>,
     pub allow: Vec<Allowance>,
     pub body: Body,
+    /// A fingerprint of the front matter, which every field but `body` is read from: what does
+    /// not read the body (the KRIs) is reused while it is unchanged.
+    pub front_stamp: u64,
 }
 
 impl Writeup {

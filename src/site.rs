@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::{normalise_base_url, Config};
@@ -12,7 +13,7 @@ use crate::gate::leaks::{self, AllowanceUse, Exposure, LeakReport, Subject};
 use crate::gate::{self, Publication, Withheld};
 use crate::kri;
 use crate::load::{self, ContentSource, Loaded, Parsed};
-use crate::memo::{fingerprint, Memo};
+use crate::memo::{fingerprint, Kept, Memo};
 use crate::model::Body;
 use crate::model::{Allowance, Pattern, Writeup};
 use crate::render::{self, Facts, Site};
@@ -48,7 +49,7 @@ pub struct WithheldEntry {
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// The (masked) text of the files diagnostics point at, to show their lines.
-    pub sources: BTreeMap<PathBuf, String>,
+    pub sources: BTreeMap<PathBuf, Arc<str>>,
     /// "published N writeups; withheld M: …".
     pub summary: String,
     /// Things worth knowing that are not about one file.
@@ -68,7 +69,7 @@ impl Outcome {
     pub fn report(&self) -> String {
         let mut out = String::new();
         for d in &self.diagnostics {
-            out.push_str(&d.render(self.sources.get(&d.file).map(String::as_str)));
+            out.push_str(&d.render(self.sources.get(&d.file).map(|s| &**s)));
             out.push('\n');
         }
         for note in &self.notes {
@@ -106,22 +107,29 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
     run_cached(opts, &mut Cache::default())
 }
 
-/// What a run keeps for the next one (for `serve`): each file's parse, gate findings and
-/// body summary, reused while the file and what it depends on are unchanged. The default
-/// keeps nothing, for one-off builds.
+/// What a run keeps for the next one (for `serve`): each file's parse, validation, gate findings
+/// and body summary, the KRIs and the compiled templates, each reused while what it depends on
+/// is unchanged. The default keeps nothing, for one-off builds.
 #[derive(Debug, Default)]
 pub struct Cache {
     parsed: Memo<Parsed>,
-    checked: Memo<Checked<Writeup>>,
+    checked: Memo<Checked<Arc<Writeup>>>,
     findings: Memo<Vec<Finding>>,
-    /// Each body's summary and link problems.
-    bodies: Memo<(String, Diagnostics)>,
+    render: render::Reuse,
+    /// The KRIs, which read only the published writeups' front matter, the patterns and the config.
+    indicators: Kept<Arc<kri::Indicators>>,
 }
 
 impl Cache {
     /// A cache that keeps results between runs.
     pub fn keeping() -> Cache {
-        Cache { parsed: Memo::keeping(), checked: Memo::keeping(), findings: Memo::keeping(), bodies: Memo::keeping() }
+        Cache {
+            parsed: Memo::keeping(),
+            checked: Memo::keeping(),
+            findings: Memo::keeping(),
+            render: render::Reuse::keeping(),
+            indicators: Kept::keeping(),
+        }
     }
 }
 
@@ -150,14 +158,17 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
         .collect();
     withheld.sort_by(|a, b| a.file.cmp(&b.file));
 
-    let leaks =
-        scan_for_leaks(&mut loaded, &knowledge.patterns, &publication, &config, &mut cache.findings, &mut diags);
+    let leaks = scan_for_leaks(&loaded, &knowledge.patterns, &publication, &config, &mut cache.findings, &mut diags);
     clock.lap("gate");
     if let Some((path, _)) = &loaded.config {
         let slugs: Vec<&str> = knowledge.patterns.iter().map(|p| p.slug.as_str()).collect();
         kri::def::check_patterns(path, &config.kris, &slugs, &mut diags);
     }
-    let indicators = kri::compute(&publication.published, &knowledge.patterns, &config.kris, opts.as_of);
+    let slugs: Vec<&str> = knowledge.patterns.iter().map(|p| p.slug.as_str()).collect();
+    let stamps: Vec<u64> = publication.published.iter().map(|w| w.front_stamp).collect();
+    let indicators = cache.indicators.get(fingerprint((stamps, slugs, &config.kris, opts.as_of)), || {
+        Arc::new(kri::compute(&publication.published, &knowledge.patterns, &config.kris, opts.as_of))
+    });
     clock.lap("kri");
     let facts =
         Facts { config: config.clone(), patterns: knowledge.patterns, publication, as_of: opts.as_of, indicators };
@@ -168,13 +179,14 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
         .map(|w| w.source.as_path())
         .chain(facts.patterns.iter().map(|p| p.source.as_path()))
         .collect();
+    // Withheld writeups and documents that failed validation are not rendered, but their links
+    // are checked so that `check` catches them before a writeup is approved.
     let unrendered = loaded.documents.iter().filter(|d| !rendered.contains(d.path.as_path()));
-    let unrendered: Vec<(&Path, &Body)> = unrendered.map(|d| (d.path.as_path(), &d.body)).collect();
-    render::check_links(&facts.input(), &unrendered, &mut diags);
+    let unrendered: Vec<(PathBuf, Body)> = unrendered.map(|d| (d.path.clone(), d.body.clone())).collect();
     // Everything below works from the validated records: let the parsed documents go (in serve
     // the cache still holds them for the next run).
     drop(std::mem::take(&mut loaded.documents));
-    let site = render::prepare(facts, &theme, &mut cache.bodies, &mut diags)?;
+    let site = render::prepare(facts, &unrendered, &theme, &mut cache.render, &mut diags)?;
     clock.lap("render");
     let mut notes = Vec::new();
     if !config.has_absolute_base_url() {
@@ -189,8 +201,9 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     leaks::mask_diagnostics(&mut diagnostics, &leaks.sensitive);
     // Only the files that diagnostics point at are shown again.
     let shown: HashSet<&Path> = diagnostics.iter().map(|d| d.file.as_path()).collect();
-    let mut sources = std::mem::take(&mut loaded.sources);
-    sources.retain(|path, _| shown.contains(path.as_path()));
+    let masked = leaks.masked.into_iter().map(|(path, text)| (path, Arc::from(text)));
+    let sources: BTreeMap<PathBuf, Arc<str>> =
+        loaded.sources.into_iter().chain(masked).filter(|(path, _)| shown.contains(path.as_path())).collect();
     Ok(Outcome {
         diagnostics,
         sources,
@@ -206,7 +219,7 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
 /// Runs the leak and blame gate over every document: published ones (and any that failed
 /// validation) at error level, withheld ones as warnings. Patterns are always published.
 fn scan_for_leaks(
-    loaded: &mut Loaded,
+    loaded: &Loaded,
     patterns: &[Pattern],
     publication: &Publication,
     config: &Config,
@@ -236,20 +249,17 @@ fn scan_for_leaks(
         .zip(&lenient)
         .map(|(doc, fallback)| {
             let (exposure, allow) = known.get(doc.path.as_path()).copied().unwrap_or((Exposure::Public, fallback));
-            Subject { path: &doc.path, allow, exposure }
+            Subject { path: &doc.path, text: &doc.text, allow, exposure }
         })
         .collect();
-    let texts: Vec<(&Path, &str, u64)> = loaded
-        .documents
-        .iter()
-        .map(|d| (d.path.as_path(), loaded.sources.get(&d.path).map_or("", String::as_str), d.stamp))
-        .collect();
+    let texts: Vec<(&Path, &str, u64)> =
+        loaded.documents.iter().map(|d| (d.path.as_path(), &*d.text, d.stamp)).collect();
     let found = findings.get_all(
         &texts,
         |(path, _, stamp)| (*path, fingerprint((stamp, settings))),
         |(_, text, _)| scanner.scan(text),
     );
-    leaks::scan(&subjects, &found, &mut loaded.sources, config.strict_blameless, diags)
+    leaks::scan(&subjects, &found, config.strict_blameless, diags)
 }
 
 /// Runs the pipeline and, only if it found no error, replaces `out` with the new site.
@@ -289,7 +299,7 @@ pub fn redact(file: &Path, content: &ContentSource, config: Option<&Path>) -> Re
     let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
     let config = read_config(content, config)?;
     let mut ignored = Diagnostics::default();
-    let allow = load::parse_document(load::Kind::Writeup, file, "", &text, &mut ignored)
+    let allow = load::parse_document(load::Kind::Writeup, file, "", &text.as_str().into(), &mut ignored)
         .map(|doc| validate::allowances_of(&doc))
         .unwrap_or_default();
     Ok(leaks::redact(&text, &scanner(&config), &allow))

@@ -1,7 +1,6 @@
 //! The leak and blame gate: scans every file that would be published for personal data,
 //! infrastructure identifiers, secrets and blame, and reports each finding masked.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -21,6 +20,7 @@ pub enum Exposure {
 /// One file to scan.
 pub struct Subject<'a> {
     pub path: &'a Path,
+    pub text: &'a str,
     pub allow: &'a [Allowance],
     pub exposure: Exposure,
 }
@@ -40,27 +40,27 @@ pub struct LeakReport {
     pub allowed: Vec<AllowanceUse>,
     /// Every text found that must not be printed, to mask wherever it could still appear.
     pub sensitive: Vec<String>,
+    /// The text of each file with findings, masked: safe to quote.
+    pub masked: Vec<(PathBuf, String)>,
 }
 
-/// Reports each subject's findings (but what its allowances accept) against its text in `sources`;
-/// afterwards `sources` holds masked texts, safe to quote.
+/// Reports each subject's findings (but what its allowances accept), and masks them in its text.
 /// `findings` holds the scanner's findings for each subject, in order.
 pub fn scan(
     subjects: &[Subject<'_>],
     findings: &[Vec<Finding>],
-    sources: &mut BTreeMap<PathBuf, String>,
     strict_blameless: bool,
     diags: &mut Diagnostics,
 ) -> LeakReport {
     let mut report = LeakReport::default();
     for (subject, findings) in subjects.iter().zip(findings) {
-        let Some(text) = sources.get(subject.path) else { continue };
+        let text = subject.text;
         if findings.is_empty() && subject.allow.is_empty() {
             continue;
         }
         let allowed = allowed_ranges(text, subject.allow);
         let mut uses = vec![0usize; subject.allow.len()];
-        let mut masked = text.clone();
+        let mut masked = text.to_string();
         for finding in findings.iter().rev() {
             let matched = &text[finding.range.clone()];
             if let Some((i, own)) = allowed.iter().find(|(_, r)| contains(&r.0, &finding.range)).map(|(i, r)| (*i, r.1))
@@ -95,7 +95,7 @@ pub fn scan(
                 });
             }
         }
-        sources.insert(subject.path.to_path_buf(), masked);
+        report.masked.push((subject.path.to_path_buf(), masked));
     }
     report.sensitive.sort();
     report.sensitive.dedup();

@@ -3,6 +3,7 @@
 pub mod leaks;
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::diagnostic::plural;
 use crate::model::{Keyword, Status, Tlp, Writeup};
@@ -29,12 +30,12 @@ impl fmt::Display for Withheld {
 /// The writeups split into those published and those withheld with their reason.
 #[derive(Debug, Default)]
 pub struct Publication {
-    pub published: Vec<Writeup>,
-    pub withheld: Vec<(Writeup, Withheld)>,
+    pub published: Vec<Arc<Writeup>>,
+    pub withheld: Vec<(Arc<Writeup>, Withheld)>,
 }
 
 /// Publishes only approved writeups at or below `max_tlp`.
-pub fn decide(writeups: Vec<Writeup>, max_tlp: Tlp) -> Publication {
+pub fn decide(writeups: Vec<Arc<Writeup>>, max_tlp: Tlp) -> Publication {
     let mut publication = Publication::default();
     for w in writeups {
         match reason_to_withhold(&w, max_tlp) {
@@ -86,9 +87,9 @@ mod tests {
     use super::*;
     use crate::model::{Body, Severity, StoppedBy};
 
-    fn w(id: &str, status: Status, tlp: Tlp) -> Writeup {
+    fn w(id: &str, status: Status, tlp: Tlp) -> Arc<Writeup> {
         let d = "2025-01-01".parse().unwrap();
-        Writeup {
+        Arc::new(Writeup {
             source: format!("{id}.md").into(),
             id: id.into(),
             id_span: Default::default(),
@@ -110,8 +111,9 @@ mod tests {
             tags: vec![],
             actions: vec![],
             allow: vec![],
-            body: Body { markdown: String::new(), first_line: 1 },
-        }
+            body: Body::new(String::new(), 1),
+            front_stamp: 0,
+        })
     }
 
     #[test]

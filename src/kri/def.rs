@@ -13,7 +13,7 @@ use super::period::PeriodKind;
 use super::value::Tenths;
 
 /// One declared Key Risk Indicator.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct KriDef {
     /// The page's file name, `kri/<slug>.html`, and the id in exports.
     pub slug: String,
@@ -27,7 +27,7 @@ pub struct KriDef {
 }
 
 /// Which published near misses a KRI looks at: each non-empty list must match (any of its values).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filter {
     /// Pattern slugs, with where they are written for "unknown pattern" errors.
     pub patterns: Vec<(String, Span)>,
@@ -72,7 +72,7 @@ impl Filter {
 }
 
 /// Which way is bad.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
     HigherIsWorse,
     HigherIsBetter,
@@ -112,7 +112,7 @@ impl Rag {
 
 /// Where amber and red begin; the limit itself belongs to the worse band. Always ordered so
 /// that red is beyond amber in the bad direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Thresholds {
     direction: Direction,
     amber: Tenths,

@@ -14,6 +14,7 @@ pub mod period;
 pub mod value;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -82,7 +83,7 @@ pub struct Indicators {
 }
 
 /// Computes every KRI. `published` must hold only what the gate published: nothing else is read.
-pub fn compute(published: &[Writeup], patterns: &[Pattern], defs: &[KriDef], as_of: Date) -> Indicators {
+pub fn compute(published: &[Arc<Writeup>], patterns: &[Pattern], defs: &[KriDef], as_of: Date) -> Indicators {
     let site = defs.par_iter().map(|d| series(d, published, as_of, true)).collect();
     let by_pattern = patterns
         .par_iter()
@@ -101,9 +102,9 @@ pub fn compute(published: &[Writeup], patterns: &[Pattern], defs: &[KriDef], as_
 }
 
 /// One KRI over its periods. Near misses reported after `as_of` were not known then and are left out.
-pub fn series(def: &KriDef, published: &[Writeup], as_of: Date, rated: bool) -> Series {
+pub fn series(def: &KriDef, published: &[Arc<Writeup>], as_of: Date, rated: bool) -> Series {
     let mut selected: Vec<&Writeup> =
-        published.iter().filter(|w| w.reported <= as_of && def.filter.selects(w)).collect();
+        published.iter().map(|w| &**w).filter(|w| w.reported <= as_of && def.filter.selects(w)).collect();
     selected.sort_by_key(|w| w.occurred);
     let last = Period::containing(def.period, as_of);
     let earliest = selected

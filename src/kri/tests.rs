@@ -15,6 +15,8 @@
 //! A-6  2025-07-01  2025-07-02   1   a         high      luck        —
 //! ```
 
+use std::sync::Arc;
+
 use super::def::{Direction, Filter, KriDef, Rag, Thresholds};
 use super::metric::Metric;
 use super::period::PeriodKind;
@@ -41,8 +43,8 @@ fn w(
     stopped_by: StoppedBy,
     team: Option<&str>,
     actions: Vec<Action>,
-) -> Writeup {
-    Writeup {
+) -> Arc<Writeup> {
+    Arc::new(Writeup {
         source: format!("{id}.md").into(),
         id: id.into(),
         id_span: Default::default(),
@@ -64,11 +66,12 @@ fn w(
         tags: vec![],
         actions,
         allow: vec![],
-        body: Body { markdown: String::new(), first_line: 1 },
-    }
+        body: Body::new(String::new(), 1),
+        front_stamp: 0,
+    })
 }
 
-fn fixture() -> Vec<Writeup> {
+fn fixture() -> Vec<Arc<Writeup>> {
     use Severity::*;
     use StoppedBy::*;
     vec![
@@ -264,7 +267,7 @@ fn patterns_get_the_site_kris_rated_only_when_scale_free() {
             signals: vec![],
             controls: vec![],
             allow: vec![],
-            body: Body { markdown: String::new(), first_line: 1 },
+            body: Body::new(String::new(), 1),
         })
         .collect();
     let only_b = Filter { patterns: vec![("b".into(), Default::default())], ..Filter::default() };
@@ -294,6 +297,6 @@ fn action_status_on_a_date() {
     assert_eq!(ActionStatus::on(&a, d("2025-06-10")), ActionStatus::Done { closed: d("2025-06-10") });
 }
 
-fn ids(writeups: &[std::sync::Arc<str>]) -> Vec<&str> {
+fn ids(writeups: &[Arc<str>]) -> Vec<&str> {
     writeups.iter().map(|id| &**id).collect()
 }

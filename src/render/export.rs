@@ -36,7 +36,7 @@ pub fn paths() -> Vec<String> {
 }
 
 /// The export or schema at `path`, made on demand.
-pub fn file(input: &Input<'_>, views: &[WriteupCard], path: &str) -> Option<Result<Vec<u8>, Error>> {
+pub fn file(input: &Input<'_>, views: &[Arc<WriteupCard>], path: &str) -> Option<Result<Vec<u8>, Error>> {
     match path {
         "kri.json" => Some(kri_json(input)),
         "kri.csv" => Some(Ok(kri_csv(&input.indicators.site).into_bytes())),
@@ -243,8 +243,8 @@ fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
 
 /// The published writeups with the fields their pages publish, oldest first; `views` give the
 /// summary their lists show.
-fn writeups_json(input: &Input<'_>, views: &[WriteupCard]) -> Result<Vec<u8>, Error> {
-    let mut published: Vec<&Writeup> = input.publication.published.iter().collect();
+fn writeups_json(input: &Input<'_>, views: &[Arc<WriteupCard>]) -> Result<Vec<u8>, Error> {
+    let mut published: Vec<&Writeup> = input.publication.published.iter().map(|w| &**w).collect();
     published.sort_by(|a, b| (a.occurred, &a.id).cmp(&(b.occurred, &b.id)));
     let summaries: HashMap<&str, &str> = views.iter().map(|v| (v.id.as_str(), v.summary.as_str())).collect();
     let writeups = published.into_iter().map(|w| {

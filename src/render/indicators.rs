@@ -1,6 +1,8 @@
 //! The aggregate pages: the KRI dashboard, one page per KRI, the leadership summary and the
 //! action-item tracker, plus each pattern's KRI panel. Everything comes from the published set.
 
+use std::sync::Arc;
+
 use tera::Context;
 
 use super::view::{ActionRow, KriView, PatternView, WriteupCard};
@@ -34,7 +36,7 @@ pub(super) type Prepared = (&'static str, &'static str, String, String, Context)
 /// The dashboard, a KRI page, the summary or the tracker at `path`, if it is one of them.
 pub(super) fn page(
     input: &Input<'_>,
-    writeups: &[WriteupCard],
+    writeups: &[Arc<WriteupCard>],
     patterns: &[PatternView],
     path: &str,
 ) -> Option<Prepared> {
@@ -60,7 +62,7 @@ pub(super) fn page(
         }
         "summary.html" => {
             let since = Date::from_days_since_epoch(input.as_of.days_since_epoch() - NOTABLE_DAYS);
-            let notable: Vec<&WriteupCard> = writeups
+            let notable: Vec<&Arc<WriteupCard>> = writeups
                 .iter()
                 .filter(|w| w.occurred > since && w.occurred <= input.as_of)
                 .filter(|w| matches!(w.severity, "high" | "critical") || w.stopped_by == "luck")

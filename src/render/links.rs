@@ -1,10 +1,11 @@
 //! Resolves links written in content (by id or by relative path) to published pages.
 
+use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
 
 use crate::gate::Publication;
-use crate::memo::fingerprint;
 use crate::model::Pattern;
 use crate::render::markdown::Target;
 
@@ -12,34 +13,35 @@ use crate::render::markdown::Target;
 pub struct Links {
     by_name: HashMap<String, Target>,
     by_path: HashMap<PathBuf, Target>,
+    /// A fingerprint of every name and where it leads, in the order they were added.
+    print: u64,
 }
 
 impl Links {
     pub fn new(publication: &Publication, patterns: &[Pattern]) -> Links {
-        let mut by_name = HashMap::new();
-        let mut by_path = HashMap::new();
+        let mut links = Links { by_name: HashMap::new(), by_path: HashMap::new(), print: 0 };
+        let mut hasher = DefaultHasher::new();
+        let mut add = |name: String, source: &Path, target: Target| {
+            (&name, source, &target).hash(&mut hasher);
+            links.by_path.insert(normalise(source), target.clone());
+            links.by_name.insert(name, target);
+        };
         for p in patterns {
-            by_name.insert(p.slug.clone(), Target::Page(p.url()));
-            by_path.insert(normalise(&p.source), Target::Page(p.url()));
+            add(p.slug.clone(), &p.source, Target::Page(p.url()));
         }
         for (w, _) in &publication.withheld {
-            by_name.insert(w.id.to_lowercase(), Target::Unpublished);
-            by_path.insert(normalise(&w.source), Target::Unpublished);
+            add(w.id.to_lowercase(), &w.source, Target::Unpublished);
         }
         for w in &publication.published {
-            by_name.insert(w.id.to_lowercase(), Target::Page(w.url()));
-            by_path.insert(normalise(&w.source), Target::Page(w.url()));
+            add(w.id.to_lowercase(), &w.source, Target::Page(w.url()));
         }
-        Links { by_name, by_path }
+        links.print = hasher.finish();
+        links
     }
 
     /// A fingerprint of every name and where it leads: when it changes, links may resolve differently.
     pub fn fingerprint(&self) -> u64 {
-        let mut names: Vec<_> = self.by_name.iter().collect();
-        names.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut paths: Vec<_> = self.by_path.iter().collect();
-        paths.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        fingerprint((names, paths))
+        self.print
     }
 
     /// Where `dest`, written in the file `from`, leads.

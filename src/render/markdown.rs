@@ -256,7 +256,7 @@ mod tests {
 
     fn html(md: &str) -> (Html, Vec<Diagnostic>) {
         let mut diags = Diagnostics::default();
-        let body = Body { markdown: md.into(), first_line: 10 };
+        let body = Body::new(md.into(), 10);
         let resolve = |dest: &str| match dest {
             "NM-0002" => Target::Page("writeups/nm-0002.html".into()),
             "NM-0009" => Target::Unpublished,

@@ -8,8 +8,8 @@ pub mod markdown;
 mod view;
 
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::sync::OnceLock;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use tera::{Context, Tera};
@@ -19,8 +19,8 @@ use crate::date::Date;
 use crate::diagnostic::Diagnostics;
 use crate::gate::Publication;
 use crate::kri::Indicators;
-use crate::memo::{fingerprint, Memo};
-use crate::model::{slugify, Body, Pattern, Writeup};
+use crate::memo::{fingerprint, Kept, Memo};
+use crate::model::{Body, Pattern, Writeup};
 use crate::search;
 use crate::theme::Theme;
 use crate::Error;
@@ -50,25 +50,50 @@ const FEED_ENTRIES: usize = 50;
 
 /// Prepares the site from `facts`: every view computed and every body rendered once (so link
 /// problems are known and summaries made), pages rendered on demand by [`Site::render`] or all
-/// at once by [`Site::write_to`]. `bodies` keeps each body's summary and problems between runs
-/// (for `serve`).
+/// at once by [`Site::write_to`]. The links of `unrendered` documents (withheld, or invalid) are
+/// checked too.
 pub fn prepare(
     facts: Facts,
+    unrendered: &[(PathBuf, Body)],
     theme: &Theme,
-    bodies: &mut Memo<(String, Diagnostics)>,
+    reuse: &mut Reuse,
     diags: &mut Diagnostics,
 ) -> Result<Site, Error> {
-    let mut tera = Tera::default();
-    tera.set_escape_fn(escape);
-    tera.add_raw_templates(theme.templates.iter().map(|(name, text)| (name.as_str(), text.as_str())))
-        .map_err(template_error)?;
+    let tera = reuse.templates.try_get(fingerprint(&theme.templates), || {
+        let mut tera = Tera::default();
+        tera.set_escape_fn(escape);
+        tera.add_raw_templates(theme.templates.iter().map(|(name, text)| (name.as_str(), text.as_str())))
+            .map_err(template_error)?;
+        Ok::<_, Error>(Arc::new(tera))
+    })?;
     let input = facts.input();
-    let model = Model::new(&input, bodies, diags);
+    let model = Model::new(&input, unrendered, reuse, diags);
     let base = model.base_context(input.config);
     let mut pages = model.pages(input.config, theme);
     pages.extend(indicators::paths(input.indicators).into_iter().map(|path| (path, Page::Indicator)));
     pages.extend(export::paths().into_iter().map(|path| (path, Page::Export)));
     Ok(Site { tera, base, model, pages, facts, bundle: OnceLock::new() })
+}
+
+/// What preparing a site keeps for the next run (for `serve`): each body's summary and link
+/// problems, each writeup's card, and the compiled templates. The default keeps nothing.
+#[derive(Default)]
+pub struct Reuse {
+    bodies: Memo<(String, Diagnostics)>,
+    cards: Memo<Arc<WriteupCard>>,
+    templates: Kept<Arc<Tera>>,
+}
+
+impl Reuse {
+    pub fn keeping() -> Reuse {
+        Reuse { bodies: Memo::keeping(), cards: Memo::keeping(), templates: Kept::keeping() }
+    }
+}
+
+impl std::fmt::Debug for Reuse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reuse").finish_non_exhaustive()
+    }
 }
 
 /// Escapes text for HTML and XML content and attributes (leaving `/` alone, unlike Tera's default).
@@ -87,21 +112,6 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Reports the link problems of documents that are not rendered (withheld writeups, documents
-/// that failed validation), so that `check` catches them before a writeup is approved.
-pub fn check_links(input: &Input<'_>, documents: &[(&Path, &Body)], diags: &mut Diagnostics) {
-    let links = Links::new(input.publication, input.patterns);
-    let found: Vec<Diagnostics> = documents
-        .par_iter()
-        .map(|(path, body)| {
-            let mut found = Diagnostics::default();
-            markdown::render(body, path, "../", |dest| links.resolve(path, dest), &mut found);
-            found
-        })
-        .collect();
-    found.into_iter().for_each(|d| diags.extend(d));
-}
-
 fn template_error(e: tera::Error) -> Error {
     let mut message = e.to_string();
     let mut source = std::error::Error::source(&e);
@@ -116,7 +126,7 @@ fn template_error(e: tera::Error) -> Error {
 /// The published knowledge base as views, newest first. Bodies are rendered again when their
 /// page is, so that no more than a page's worth of HTML is held at a time.
 struct Model {
-    writeups: Vec<WriteupCard>,
+    writeups: Vec<Arc<WriteupCard>>,
     /// The index in `publication.published` of each card's writeup.
     published: Vec<usize>,
     patterns: Vec<PatternView>,
@@ -125,7 +135,7 @@ struct Model {
 }
 
 impl Model {
-    fn new(input: &Input<'_>, memo: &mut Memo<(String, Diagnostics)>, diags: &mut Diagnostics) -> Model {
+    fn new(input: &Input<'_>, unrendered: &[(PathBuf, Body)], reuse: &mut Reuse, diags: &mut Diagnostics) -> Model {
         let links = Links::new(input.publication, input.patterns);
         let published = &input.publication.published;
         let mut order: Vec<usize> = (0..published.len()).collect();
@@ -133,18 +143,20 @@ impl Model {
             let (a, b) = (&published[a], &published[b]);
             b.occurred.cmp(&a.occurred).then_with(|| a.id.cmp(&b.id))
         });
-        let by_date: Vec<&Writeup> = order.iter().map(|&i| &published[i]).collect();
+        let by_date: Vec<&Writeup> = order.iter().map(|&i| &*published[i]).collect();
 
         let sources: Vec<(&Path, &Body)> = by_date
             .iter()
             .map(|w| (w.source.as_path(), &w.body))
             .chain(input.patterns.iter().map(|p| (p.source.as_path(), &p.body)))
+            .chain(unrendered.iter().map(|(path, body)| (path.as_path(), body)))
             .collect();
         let targets = links.fingerprint();
-        let summaries: Vec<String> = memo
+        let summaries: Vec<String> = reuse
+            .bodies
             .get_all(
                 &sources,
-                |(path, body)| (*path, fingerprint((&body.markdown, body.first_line, targets))),
+                |(path, body)| (*path, fingerprint((body.stamp, targets))),
                 |(path, body)| {
                     let mut found = Diagnostics::default();
                     let html = markdown::render(body, path, "../", |dest| links.resolve(path, dest), &mut found);
@@ -166,26 +178,29 @@ impl Model {
                 url: p.map_or_else(String::new, Pattern::url),
             }
         };
-
-        let mut tags: BTreeMap<String, (TagView, Vec<usize>)> = BTreeMap::new();
-        let mut writeups = Vec::with_capacity(order.len());
-        for (i, (w, summary)) in by_date.iter().zip(summaries).enumerate() {
-            let mut tag_views = Vec::new();
-            for name in &w.tags {
-                let slug = tag_slug(name);
-                let url = format!("tags/{slug}.html");
-                let entry = tags
-                    .entry(slug)
-                    .or_insert_with(|| (TagView { name: name.clone(), url: url.clone(), count: Some(0) }, Vec::new()));
-                if !entry.1.contains(&i) {
+        let pattern_titles: Vec<(&str, &str)> = input.patterns.iter().map(|p| (&*p.slug, &*p.title)).collect();
+        let context = fingerprint(pattern_titles);
+        let items: Vec<(&Writeup, String)> = by_date.iter().copied().zip(summaries).collect();
+        let writeups = reuse.cards.get_all(
+            &items,
+            |(w, _)| (w.source.as_path(), fingerprint((w.front_stamp, w.body.stamp, context))),
+            |(w, summary)| {
+                let patterns = w.patterns.iter().map(|(slug, _)| pattern_ref(slug)).collect();
+                let tags = w.tags.iter().map(|name| TagView::new(name, None)).collect();
+                Arc::new(WriteupCard::new(w, summary.clone(), patterns, tags))
+            },
+        );
+        let mut tags: BTreeMap<&str, (TagView, Vec<usize>)> = BTreeMap::new();
+        for (i, card) in writeups.iter().enumerate() {
+            for tag in &card.tags {
+                let entry = tags.entry(&tag.slug).or_insert_with(|| (TagView::new(&tag.name, Some(0)), Vec::new()));
+                if entry.1.last() != Some(&i) {
                     entry.1.push(i);
                     entry.0.count = Some(entry.1.len());
                 }
-                tag_views.push(TagView { name: name.clone(), url, count: None });
             }
-            let patterns = w.patterns.iter().map(|(slug, _)| pattern_ref(slug)).collect();
-            writeups.push(WriteupCard::new(w, summary, patterns, tag_views));
         }
+        let tags = tags.into_values().collect();
 
         let quarters = quarter_range(&by_date);
         let mut patterns: Vec<PatternView> = input
@@ -200,7 +215,7 @@ impl Model {
             })
             .collect();
         patterns.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.title.cmp(&b.title)));
-        Model { writeups, published: order, patterns, tags: tags.into_values().collect(), links }
+        Model { writeups, published: order, patterns, tags, links }
     }
 
     /// The body of the document at `path`, rendered (its problems were reported when the site was prepared).
@@ -272,7 +287,7 @@ pub struct Facts {
     pub patterns: Vec<Pattern>,
     pub publication: Publication,
     pub as_of: Date,
-    pub indicators: Indicators,
+    pub indicators: Arc<Indicators>,
 }
 
 impl Facts {
@@ -290,7 +305,7 @@ impl Facts {
 
 /// A prepared site: its views, its templates and the list of its files, each rendered on demand.
 pub struct Site {
-    tera: Tera,
+    tera: Arc<Tera>,
     base: Context,
     model: Model,
     pages: BTreeMap<String, Page>,
@@ -437,7 +452,7 @@ impl Site {
                 self.page(path, "404", "Page not found", "This page does not exist.", "404.html", ctx)
             }
             Page::Feed => {
-                let mut entries: Vec<&WriteupCard> = m.writeups.iter().collect();
+                let mut entries: Vec<&WriteupCard> = m.writeups.iter().map(|w| &**w).collect();
                 entries.sort_by(|a, b| b.reported.cmp(&a.reported).then_with(|| a.id.cmp(&b.id)));
                 entries.truncate(FEED_ENTRIES);
                 ctx.insert("updated", &entries.first().map_or(self.facts.as_of, |w| w.reported));
@@ -502,15 +517,6 @@ impl Site {
             &PageView { kind, title: title.into(), description: description.into(), path: path.into() },
         );
         Ok(self.tera.render(template, &full).map_err(template_error)?.into_bytes())
-    }
-}
-
-/// The file name of a tag's page: never empty, and never `index`, the tag index's own name.
-fn tag_slug(name: &str) -> String {
-    match slugify(name) {
-        s if s.is_empty() => "tag".to_string(),
-        s if s == "index" => "index-tag".to_string(),
-        s => s,
     }
 }
 

@@ -1,6 +1,7 @@
 //! What templates see: plain serialisable views of the published knowledge base.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -9,7 +10,7 @@ use crate::date::Date;
 use crate::kri::def::{Direction, Rag, Thresholds};
 use crate::kri::value::{Tenths, Unit};
 use crate::kri::{ActionStatus, Point, Series};
-use crate::model::{writeup_url, Action, ActionState, Keyword, Pattern, StoppedBy, Writeup};
+use crate::model::{slugify, writeup_url, Action, ActionState, Keyword, Pattern, StoppedBy, Writeup};
 use crate::render::chart;
 use crate::render::markdown::{Html, TocEntry};
 
@@ -65,9 +66,23 @@ pub struct PatternRef {
 #[derive(Debug, Clone, Serialize)]
 pub struct TagView {
     pub name: String,
+    /// The page's file name: never empty, and never `index`.
+    pub slug: String,
     pub url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<usize>,
+}
+
+impl TagView {
+    /// The tag `name`; its page's file name is never empty, and never `index`, the tag index's own.
+    pub fn new(name: &str, count: Option<usize>) -> TagView {
+        let slug = match slugify(name) {
+            s if s.is_empty() => "tag".to_string(),
+            s if s == "index" => "index-tag".to_string(),
+            s => s,
+        };
+        TagView { name: name.to_string(), url: format!("tags/{slug}.html"), slug, count }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -229,7 +244,7 @@ pub struct PatternView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub writeups: Option<Vec<WriteupCard>>,
+    pub writeups: Option<Vec<Arc<WriteupCard>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Timeline>,
 }
@@ -306,7 +321,7 @@ pub struct KriView {
     /// SAFE: the time-series chart with threshold bands (own page only).
     pub chart: Option<String>,
     /// The most recent near misses behind the current value, at most [`BEHIND_CARDS`] (own page only).
-    pub writeups: Vec<WriteupCard>,
+    pub writeups: Vec<Arc<WriteupCard>>,
     /// How many near misses are behind the current value.
     pub writeups_total: usize,
 }
@@ -362,7 +377,7 @@ pub struct ChangeView {
 impl KriView {
     /// The view of `series`; `full` adds the chart, every period and the contributing writeups.
     /// `id` makes the SVG ids unique on the page.
-    pub fn new(series: &Series, id: &str, full: bool, writeups: &[WriteupCard]) -> KriView {
+    pub fn new(series: &Series, id: &str, full: bool, writeups: &[Arc<WriteupCard>]) -> KriView {
         let def = &series.def;
         let unit = def.metric.unit();
         let noun = def.metric.records_noun();

@@ -93,7 +93,7 @@ pub struct SearchDoc {
 
 /// Every published writeup, then every pattern: withheld writeups are never looked at.
 pub fn documents(publication: &Publication, patterns: &[Pattern]) -> Vec<SearchDoc> {
-    let mut writeups: Vec<&Writeup> = publication.published.iter().collect();
+    let mut writeups: Vec<&Writeup> = publication.published.iter().map(|w| &**w).collect();
     // Writeups of one pattern sit side by side, so a query's results share metadata chunks.
     writeups.sort_by(|a, b| {
         let first = |w: &Writeup| w.patterns.first().map(|(s, _)| s.clone()).unwrap_or_default();

@@ -29,7 +29,7 @@ pub const SECTIONS: [&str; 6] = [
 /// The validated knowledge base; documents with errors are left out.
 #[derive(Debug, Default)]
 pub struct Knowledge {
-    pub writeups: Vec<Writeup>,
+    pub writeups: Vec<Arc<Writeup>>,
     pub patterns: Vec<Pattern>,
 }
 
@@ -40,7 +40,7 @@ pub struct Knowledge {
 pub fn validate(
     documents: &[Arc<Document>],
     today: Date,
-    memo: &mut Memo<Checked<Writeup>>,
+    memo: &mut Memo<Checked<Arc<Writeup>>>,
     diags: &mut Diagnostics,
 ) -> Knowledge {
     let of_kind = |kind| documents.iter().filter(|d| d.kind == kind).collect::<Vec<_>>();
@@ -62,7 +62,7 @@ pub fn validate(
         |d| (d.path.as_path(), fingerprint((d.stamp, context))),
         |d| {
             let mut found = Diagnostics::default();
-            (writeup(d, today, &slugs, &mut found), found)
+            (writeup(d, today, &slugs, &mut found).map(Arc::new), found)
         },
     );
     let writeups = collect(checked, diags);
@@ -172,6 +172,7 @@ fn writeup(doc: &Document, today: Date, slugs: &[&str], diags: &mut Diagnostics)
         actions: actions?,
         allow: allow?,
         body: doc.body.clone(),
+        front_stamp: doc.front_stamp,
     })
 }
 
@@ -418,7 +419,7 @@ fn is_slug(s: &str) -> bool {
         && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-fn check_unique_ids(writeups: &[Writeup], diags: &mut Diagnostics) {
+fn check_unique_ids(writeups: &[Arc<Writeup>], diags: &mut Diagnostics) {
     let mut seen: HashMap<String, &Writeup> = HashMap::new();
     for w in writeups {
         if let Some(first) = seen.get(&w.id.to_lowercase()) {
@@ -505,8 +506,10 @@ actions:
             path: rel.into(),
             rel: rel.into(),
             front: yaml::Node { span: Span::new(1, 1, 3), ..yaml::parse(front, 2).unwrap() },
-            body: crate::model::Body { markdown: body.into(), first_line: front.lines().count() + 3 },
+            body: crate::model::Body::new(body.into(), front.lines().count() + 3),
+            text: format!("---\n{front}---\n{body}").into(),
             stamp: fingerprint((front, body)),
+            front_stamp: fingerprint(front),
         }
     }
 

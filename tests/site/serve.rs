@@ -1,9 +1,14 @@
 //! `nearmiss serve`: a real server on loopback, real HTTP requests, real file edits.
 
+use std::collections::BTreeMap;
+use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use nearmiss::load::ContentSource;
+use nearmiss::site;
 
 use crate::common::*;
 
@@ -153,4 +158,61 @@ fn ctrl_c_stops_cleanly() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(exit.success(), "{exit:?}");
+}
+
+/// Every file of the site `run_cached` makes with `cache`, as `serve` would serve it.
+fn served(f: &Fixture, cache: &mut site::Cache) -> BTreeMap<String, Vec<u8>> {
+    let opts = site::Options {
+        content: ContentSource::Dir(f.content()),
+        config: None,
+        theme: None,
+        base_url: Some("http://127.0.0.1:1111/kb/".into()),
+        as_of: AS_OF.parse().expect("a date"),
+    };
+    let mut outcome = site::run_cached(&opts, cache).expect("a run");
+    let report = outcome.report();
+    let site = outcome.site.take().unwrap_or_else(|| panic!("no site:\n{report}"));
+    let paths: Vec<String> = site.paths().map(String::from).collect();
+    paths.into_iter().map(|p| (p.clone(), site.render(&p).expect("listed").expect("rendered"))).collect()
+}
+
+#[test]
+fn a_rebuild_from_the_cache_equals_a_build_from_scratch() {
+    let f = Fixture::minimal();
+    let token = "writeups/2025/token-in-ci-log.md";
+    let restore = "writeups/2025/restore-missing-key.md";
+    let original = fs::read_to_string(f.content().join(token)).unwrap();
+    // Edits that each reach other pages: the body (summary on lists), the front matter (lists,
+    // tags, KRIs, the action tracker), a pattern's title (every card of its writeups), a link to
+    // a writeup that then disappears, and a new file.
+    let edits: Vec<(&str, String)> = vec![
+        (token, original.replace("## What almost failed\n", "## What almost failed\n\nA new first paragraph.\n\n")),
+        (
+            token,
+            original
+                .replace("severity: high", "severity: critical")
+                .replace("tags: [secrets, ci-cd]", "tags: [tokens]"),
+        ),
+        ("patterns/credential-leak.md", {
+            let p = fs::read_to_string(f.content().join("patterns/credential-leak.md")).unwrap();
+            p.replacen("title: ", "title: Renamed ", 1)
+        }),
+        (restore, {
+            let r = fs::read_to_string(f.content().join(restore)).unwrap();
+            format!("{}\nSee also [the token near miss](NM-0101).\n", r.trim_end())
+        }),
+        (token, original.replace("status: approved", "status: draft")),
+        ("writeups/2025/new.md", original.replace("NM-0101", "NM-0199").replace("status: draft", "status: approved")),
+    ];
+    let mut cache = site::Cache::keeping();
+    served(&f, &mut cache);
+    for (i, (rel, text)) in edits.into_iter().enumerate() {
+        f.write(rel, &text);
+        let incremental = served(&f, &mut cache);
+        let fresh = served(&f, &mut site::Cache::default());
+        assert_eq!(incremental.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>(), "edit {i}: files");
+        for (path, bytes) in &fresh {
+            assert!(incremental[path] == *bytes, "edit {i}: {path} differs from a build from scratch");
+        }
+    }
 }
