@@ -59,6 +59,8 @@ fn bench(n: usize) {
     let latencies = browser(&page, &file);
     let rebuilds = server.stop();
 
+    let each: Vec<String> = latencies.iter().map(|(kind, ms)| format!("{kind} {ms:.0}")).collect();
+    println!("each edit, in order (ms): {}", each.join(", "));
     println!("{:<22} {:>7} {:>7} {:>7}", "edit to browser (ms)", "median", "p90", "max");
     for kind in ["body", "front", "all"] {
         let mut ms: Vec<f64> =

@@ -3,8 +3,9 @@
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::ffi::OsString;
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -19,8 +20,9 @@ pub fn fingerprint(parts: impl Hash) -> u64 {
 /// (the default, for one-off builds) only computes, in parallel, and holds no second copy.
 #[derive(Debug)]
 pub struct Memo<V> {
-    /// By file: the fingerprint, the run that last asked for it, the result.
-    entries: HashMap<PathBuf, (u64, u64, V)>,
+    /// By file (its path's bytes, quicker to hash than a `Path`): the fingerprint, the run that
+    /// last asked for it, the result.
+    entries: HashMap<OsString, (u64, u64, V)>,
     runs: u64,
     keep: bool,
 }
@@ -56,7 +58,7 @@ impl<V: Clone + Send + Sync> Memo<V> {
             .par_iter()
             .map(|item| {
                 let (path, print) = key(item);
-                match self.entries.get(path) {
+                match self.entries.get(path.as_os_str()) {
                     Some((known, _, _)) if *known == print => None,
                     _ => Some(compute(item)),
                 }
@@ -65,7 +67,7 @@ impl<V: Clone + Send + Sync> Memo<V> {
         let mut out = Vec::with_capacity(items.len());
         for (item, fresh) in items.iter().zip(fresh) {
             let (path, print) = key(item);
-            match (fresh, self.entries.get_mut(path)) {
+            match (fresh, self.entries.get_mut(path.as_os_str())) {
                 (None, Some(entry)) => {
                     entry.1 = run;
                     out.push(entry.2.clone());
@@ -78,7 +80,7 @@ impl<V: Clone + Send + Sync> Memo<V> {
                 (fresh, None) => {
                     let value = fresh.unwrap_or_else(|| compute(item));
                     out.push(value.clone());
-                    self.entries.insert(path.to_path_buf(), (print, run, value));
+                    self.entries.insert(path.as_os_str().to_owned(), (print, run, value));
                 }
             }
         }

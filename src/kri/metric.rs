@@ -155,9 +155,12 @@ impl Metric {
     }
 
     /// The figure for `period` over `selected` (published near misses reported by `as_of`, sorted by
-    /// `occurred`).
+    /// `occurred`, then id).
     pub fn measure(self, selected: &[&Writeup], period: Period, as_of: Date) -> Measure {
-        let occurred: Vec<&Writeup> = selected.iter().copied().filter(|w| period.contains(w.occurred)).collect();
+        debug_assert!(selected.is_sorted_by_key(|w| w.occurred), "selected must be sorted by occurred");
+        let from = selected.partition_point(|w| w.occurred < period.start());
+        let to = selected.partition_point(|w| w.occurred <= period.end());
+        let occurred: Vec<&Writeup> = selected[from..to].to_vec();
         let lags = || occurred.iter().map(|w| w.occurred.days_until(w.reported)).collect::<Vec<_>>();
         let share = |hit: &dyn Fn(&Writeup) -> bool| {
             let n = occurred.iter().filter(|w| hit(w)).count();
@@ -175,7 +178,7 @@ impl Metric {
                 return self.measure_actions(selected, period, as_of)
             }
         };
-        Measure { value, numerator, records: occurred.len(), writeups: ids(occurred) }
+        Measure { value, numerator, records: occurred.len(), writeups: ids(&occurred) }
     }
 
     fn measure_actions(self, selected: &[&Writeup], period: Period, as_of: Date) -> Measure {
@@ -205,8 +208,8 @@ impl Metric {
                 (Tenths::mean(&days), None)
             }
         };
-        let owners = counted.iter().map(|(w, _)| *w).collect();
-        Measure { value, numerator, records: counted.len(), writeups: ids(owners) }
+        let owners: Vec<&Writeup> = counted.iter().map(|(w, _)| *w).collect();
+        Measure { value, numerator, records: counted.len(), writeups: ids(&owners) }
     }
 }
 
@@ -231,9 +234,13 @@ fn is_repeat(w: &Writeup, selected: &[&Writeup], window_days: u32) -> bool {
     })
 }
 
-/// Ids, oldest near miss first.
-fn ids(mut writeups: Vec<&Writeup>) -> Vec<Arc<str>> {
-    writeups.sort_by(|a, b| (a.occurred, &a.id).cmp(&(b.occurred, &b.id)));
-    writeups.dedup_by(|a, b| a.id == b.id);
-    writeups.into_iter().map(|w| w.id.clone()).collect()
+/// The ids of `writeups`, given in their order (oldest first), each once.
+fn ids(writeups: &[&Writeup]) -> Vec<Arc<str>> {
+    let mut out: Vec<Arc<str>> = Vec::with_capacity(writeups.len());
+    for w in writeups {
+        if out.last() != Some(&w.id) {
+            out.push(w.id.clone());
+        }
+    }
+    out
 }

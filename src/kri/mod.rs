@@ -88,12 +88,13 @@ pub fn compute(published: &[Arc<Writeup>], patterns: &[Pattern], defs: &[KriDef]
     let by_pattern = patterns
         .par_iter()
         .map(|p| {
+            let only = Filter { patterns: vec![(p.slug.clone(), Default::default())], ..Filter::default() };
+            // The pattern's near misses, found once: each KRI filters them further.
+            let members: Vec<Arc<Writeup>> = published.iter().filter(|w| only.selects(w)).cloned().collect();
             let scoped = defs.iter().filter(|d| d.filter.patterns.is_empty()).map(|d| {
-                let def = KriDef {
-                    filter: Filter { patterns: vec![(p.slug.clone(), Default::default())], ..d.filter.clone() },
-                    ..d.clone()
-                };
-                series(&def, published, as_of, d.metric.unit().is_scale_free())
+                let def =
+                    KriDef { filter: Filter { patterns: only.patterns.clone(), ..d.filter.clone() }, ..d.clone() };
+                series(&def, &members, as_of, d.metric.unit().is_scale_free())
             });
             (p.slug.clone(), scoped.collect())
         })
@@ -105,7 +106,8 @@ pub fn compute(published: &[Arc<Writeup>], patterns: &[Pattern], defs: &[KriDef]
 pub fn series(def: &KriDef, published: &[Arc<Writeup>], as_of: Date, rated: bool) -> Series {
     let mut selected: Vec<&Writeup> =
         published.iter().map(|w| &**w).filter(|w| w.reported <= as_of && def.filter.selects(w)).collect();
-    selected.sort_by_key(|w| w.occurred);
+    // Ids come out of every period in this order, oldest near miss first.
+    selected.sort_by(|a, b| (a.occurred, &a.id).cmp(&(b.occurred, &b.id)));
     let last = Period::containing(def.period, as_of);
     let earliest = selected
         .iter()

@@ -24,7 +24,7 @@ use http::BadRequest;
 const EVENTS: &str = "/__nearmiss/events";
 
 /// How long to wait for more file events before rebuilding, so one save is one rebuild.
-const SETTLE: Duration = Duration::from_millis(30);
+const SETTLE: Duration = Duration::from_millis(15);
 
 /// Pages already rendered from one site, by path.
 type Rendered = Mutex<HashMap<String, Arc<Vec<u8>>>>;
