@@ -217,12 +217,8 @@ static TOKEN_LIKE: LazyLock<Regex> =
 fn scan_line(text: &str, line: Range<usize>, out: &mut Vec<Finding>) {
     let s = &text[line.clone()];
     let at = |r: Range<usize>| line.start + r.start..line.start + r.end;
-    let (mut aws_word, mut secret_word) = (false, false);
-    for m in KEYWORD_FINDER.find_iter(s) {
-        let keyword = KEYWORDS[m.pattern().as_usize()];
-        aws_word |= keyword == "aws" || keyword == "secret";
-        secret_word |= keyword != "aws";
-    }
+    let keywords: Vec<(Range<usize>, &str)> =
+        KEYWORD_FINDER.find_iter(s).map(|m| (m.range(), KEYWORDS[m.pattern().as_usize()])).collect();
     let digest_word = DIGEST_FINDER.is_match(s);
     for m in ASSIGNMENT.find_iter(s) {
         if let Some((value, quoted)) = value_at(s, m.end()) {
@@ -233,6 +229,10 @@ fn scan_line(text: &str, line: Range<usize>, out: &mut Vec<Finding>) {
     }
     for m in TOKEN_LIKE.find_iter(s) {
         let token = m.as_str().trim_end_matches('=');
+        // A secret word counts only beside the string, not inside it (`…-bpwdv` is a pod name).
+        let words = keywords.iter().filter(|(k, _)| k.end <= m.start() || k.start >= m.end()).map(|(_, w)| *w);
+        let (aws_word, secret_word) =
+            words.fold((false, false), |(aws, secret), w| (aws || w == "aws" || w == "secret", secret || w != "aws"));
         let range = at(m.start()..m.start() + token.len());
         if aws_word && is_aws_secret_key(token) {
             out.push(Finding { kind: Kind::Secret(SecretKind::AwsSecretKey), range });
@@ -687,6 +687,9 @@ mod tests {
             "id 550e8400-e29b-41d4-a716-446655440000 of the token",
             "the payload Zq8Lm2Xv7Rt4Nb9Hc3Wd6Fg1Jp5Ys0K was base64",
             "see refreshTokenExpiry2024 and TOKEN_REFRESH_INTERVAL_SECONDS_2 in the secret store",
+            // The secret word is inside the random-looking string, not beside it.
+            "Pod payments-api-05bae89f0-bpwdv restarted 12 times",
+            "the build cache key was x7Kq2mZp9TokenVb3Lw8Rt5Yh1 yesterday",
             "token stored at /var/lib/secrets/prod2024/token.json",
             "the token-rotation-runbook-2024-03 covers secrets",
         ];
