@@ -72,7 +72,8 @@ pub fn prepare(
     let mut pages = model.pages(input.config, theme);
     pages.extend(indicators::paths(input.indicators).into_iter().map(|path| (path, Page::Indicator)));
     pages.extend(export::paths().into_iter().map(|path| (path, Page::Export)));
-    Ok(Site { tera, base, model, pages, facts, bundle: OnceLock::new() })
+    let assets = fingerprint(&theme.assets);
+    Ok(Site { tera, base, model, pages, facts, assets, bundle: OnceLock::new() })
 }
 
 /// What preparing a site keeps for the next run (for `serve`): each body's summary and link
@@ -310,6 +311,8 @@ pub struct Site {
     model: Model,
     pages: BTreeMap<String, Page>,
     facts: Facts,
+    /// A fingerprint of the theme's assets (style sheet, scripts).
+    assets: u64,
     /// The search bundle, once asked for (errors kept as text so the cell can be shared).
     bundle: OnceLock<Result<search::Bundle, String>>,
 }
@@ -337,6 +340,11 @@ impl Site {
             self.search_index().and_then(|index| Ok(search::export(&index)?)).map_err(|e| e.to_string())
         });
         made.as_ref().map_err(|e| Error::SearchBundle(e.clone()))
+    }
+
+    /// A fingerprint of the theme's assets: a page shown with other assets needs a full reload.
+    pub fn assets_fingerprint(&self) -> u64 {
+        self.assets
     }
 
     /// The number of files.

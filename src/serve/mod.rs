@@ -38,6 +38,14 @@ struct Snapshot {
     generation: u64,
 }
 
+impl Snapshot {
+    /// What the open pages compare against: the generation, then the theme assets' fingerprint.
+    fn version(&self) -> String {
+        let assets = self.site.as_ref().map_or(0, |(site, _)| site.assets_fingerprint());
+        format!("{} {assets:x}", self.generation)
+    }
+}
+
 /// The served state, shared by the watcher and the request threads.
 struct Preview {
     snapshot: Mutex<Snapshot>,
@@ -171,9 +179,9 @@ fn handle(stream: &TcpStream, preview: &Preview) -> std::io::Result<()> {
         return http::respond(stream, "404 Not Found", &[], b"not under the site's base path\n", head);
     };
     let rel = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
-    let (site, problems, generation) = {
+    let (site, problems, version) = {
         let s = preview.lock();
-        (s.site.clone(), s.problems.clone(), s.generation)
+        (s.site.clone(), s.problems.clone(), s.version())
     };
     let page = |path: &str| site.as_ref().and_then(|(site, rendered)| page(site, rendered, path));
     let (status, name, body) = match page(&rel) {
@@ -181,8 +189,7 @@ fn handle(stream: &TcpStream, preview: &Preview) -> std::io::Result<()> {
         None => match page("404.html") {
             Some(body) => ("404 Not Found", "404.html", body),
             None => {
-                let body =
-                    inject("<!doctype html><title>nearmiss</title><body></body>", generation, problems.as_deref());
+                let body = inject("<!doctype html><title>nearmiss</title><body></body>", &version, problems.as_deref());
                 return http::respond(stream, "404 Not Found", &[("Content-Type", "text/html")], body.as_bytes(), head);
             }
         },
@@ -190,7 +197,7 @@ fn handle(stream: &TcpStream, preview: &Preview) -> std::io::Result<()> {
     let kind = http::content_type(name);
     let no_store = [("Content-Type", kind), ("Cache-Control", "no-store")];
     if name.ends_with(".html") {
-        let page = inject(&String::from_utf8_lossy(&body), generation, problems.as_deref());
+        let page = inject(&String::from_utf8_lossy(&body), &version, problems.as_deref());
         http::respond(stream, status, &no_store, page.as_bytes(), head)
     } else {
         http::respond(stream, status, &no_store, &body, head)
@@ -214,11 +221,19 @@ fn page(site: &Site, rendered: &Rendered, path: &str) -> Option<Arc<Vec<u8>>> {
     Some(bytes)
 }
 
-/// Adds the live-reload script, and the problems of a failed rebuild, to a page.
-fn inject(page: &str, generation: u64, problems: Option<&str>) -> String {
+/// Adds the live-reload script, and the problems of a failed rebuild, to a page. On a new
+/// `version` the script fetches the page again and swaps its body in (keeping the scroll
+/// position), or reloads it when the theme's assets changed or the page runs scripts of its own.
+fn inject(page: &str, version: &str, problems: Option<&str>) -> String {
     let mut extra = format!(
-        "<script>(function(){{var s=new EventSource(\"{EVENTS}\");\
-         s.onmessage=function(e){{if(e.data!==\"{generation}\"){{s.close();location.reload();}}}};}})();</script>"
+        "<script>(function(){{var v=\"{version}\",s=new EventSource(\"{EVENTS}\");\
+         function reload(){{s.close();location.reload();}}\
+         s.onmessage=function(e){{if(e.data===v)return;var assets=e.data.split(\" \")[1]!==v.split(\" \")[1];v=e.data;\
+         if(assets||document.scripts.length>1)return reload();var at=v;\
+         fetch(location.href,{{cache:\"no-store\"}}).then(function(r){{return r.text();}}).then(function(t){{\
+         if(at!==v)return;var d=new DOMParser().parseFromString(t,\"text/html\"),n=d.body.querySelectorAll(\"script\");\
+         if(n.length>1)return reload();n.forEach(function(x){{x.remove();}});\
+         document.title=d.title;document.body.replaceWith(d.body);}}).catch(reload);}};}})();</script>"
     );
     if let Some(report) = problems {
         extra.push_str(&format!(
@@ -236,24 +251,24 @@ fn inject(page: &str, generation: u64, problems: Option<&str>) -> String {
     }
 }
 
-/// Server-sent events: the current generation now, then every new one (with keep-alives).
+/// Server-sent events: the current version now, then every new one (with keep-alives).
 fn events(mut stream: &TcpStream, preview: &Preview) -> std::io::Result<()> {
     use std::io::Write;
     stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\r\n")?;
     let mut sent = None;
     loop {
-        let generation = {
+        let (generation, version) = {
             let s = preview.lock();
             let (s, _) = preview
                 .changed
                 .wait_timeout_while(s, Duration::from_secs(15), |s| Some(s.generation) == sent)
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            s.generation
+            (s.generation, s.version())
         };
         if Some(generation) == sent {
             stream.write_all(b": keep-alive\n\n")?;
         } else {
-            stream.write_all(format!("data: {generation}\n\n").as_bytes())?;
+            stream.write_all(format!("data: {version}\n\n").as_bytes())?;
             sent = Some(generation);
         }
         stream.flush()?;
@@ -266,10 +281,10 @@ mod tests {
 
     #[test]
     fn pages_get_the_reload_script_and_the_problems_escaped() {
-        let page = inject("<html><body><p>x</p></body></html>", 7, Some("a.md:1:1: error: <b>bad</b>"));
-        assert!(page.contains("e.data!==\"7\""));
+        let page = inject("<html><body><p>x</p></body></html>", "7 1f", Some("a.md:1:1: error: <b>bad</b>"));
+        assert!(page.contains("var v=\"7 1f\""));
         assert!(page.contains("&lt;b&gt;bad&lt;/b&gt;"));
         assert!(page.ends_with("</div></body></html>"));
-        assert!(!inject("<body></body>", 1, None).contains("nm-overlay"));
+        assert!(!inject("<body></body>", "1 0", None).contains("nm-overlay"));
     }
 }

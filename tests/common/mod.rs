@@ -15,6 +15,20 @@ pub const AS_OF: &str = "2026-12-31";
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_nearmiss");
 
+/// A script of `tests/js/`.
+pub fn js(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js").join(name)
+}
+
+/// Runs `node args…`, returning stdout; panics with stderr when it fails.
+#[track_caller]
+pub fn node(args: &[&std::ffi::OsStr]) -> String {
+    let out = Command::new("node").args(args).output().expect("node is needed: apt-get install nodejs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "node {args:?} failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    stdout
+}
+
 /// The crate's own example knowledge base.
 pub fn example_content() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("content")

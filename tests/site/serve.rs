@@ -160,6 +160,22 @@ fn ctrl_c_stops_cleanly() {
     assert!(exit.success(), "{exit:?}");
 }
 
+#[test]
+#[ignore = "needs node, Chromium and `npm ci --prefix tests/js`"]
+fn the_open_page_follows_edits_in_chromium() {
+    assert!(js("node_modules/playwright-core").is_dir(), "playwright-core is missing: run `npm ci --prefix tests/js`");
+    // A theme override beside the content, so that its style sheet is watched too.
+    let f = site();
+    let css = f.root().join("theme/static/style.css");
+    fs::create_dir_all(css.parent().unwrap()).unwrap();
+    fs::write(&css, "body { margin: 0 auto; max-width: 40rem; }\n").unwrap();
+    let server = Server::start(&f);
+    let page = format!("{}writeups/nm-0001.html", server.url);
+    let markdown = f.content().join("writeups/w.md");
+    let out = node(&[js("live-reload.mjs").as_os_str(), page.as_ref(), markdown.as_os_str(), css.as_os_str()]);
+    assert!(out.contains("live reload: ok"), "{out}");
+}
+
 /// Every file of the site `run_cached` makes with `cache`, as `serve` would serve it.
 fn served(f: &Fixture, cache: &mut site::Cache) -> BTreeMap<String, Vec<u8>> {
     let opts = site::Options {
