@@ -160,11 +160,10 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
 
     let leaks = scan_for_leaks(&loaded, &knowledge.patterns, &publication, &config, &mut cache.findings, &mut diags);
     clock.lap("gate");
+    let slugs: Vec<&str> = knowledge.patterns.iter().map(|p| p.slug.as_str()).collect();
     if let Some((path, _)) = &loaded.config {
-        let slugs: Vec<&str> = knowledge.patterns.iter().map(|p| p.slug.as_str()).collect();
         kri::def::check_patterns(path, &config.kris, &slugs, &mut diags);
     }
-    let slugs: Vec<&str> = knowledge.patterns.iter().map(|p| p.slug.as_str()).collect();
     let stamps: Vec<u64> = publication.published.iter().map(|w| w.front_stamp).collect();
     let indicators = cache.indicators.get(fingerprint((stamps, slugs, &config.kris, opts.as_of)), || {
         Arc::new(kri::compute(&publication.published, &knowledge.patterns, &config.kris, opts.as_of))
