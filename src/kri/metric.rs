@@ -160,7 +160,7 @@ impl Metric {
         debug_assert!(selected.is_sorted_by_key(|w| w.occurred), "selected must be sorted by occurred");
         let from = selected.partition_point(|w| w.occurred < period.start());
         let to = selected.partition_point(|w| w.occurred <= period.end());
-        let occurred: Vec<&Writeup> = selected[from..to].to_vec();
+        let occurred = &selected[from..to];
         let lags = || occurred.iter().map(|w| w.occurred.days_until(w.reported)).collect::<Vec<_>>();
         let share = |hit: &dyn Fn(&Writeup) -> bool| {
             let n = occurred.iter().filter(|w| hit(w)).count();
@@ -178,7 +178,7 @@ impl Metric {
                 return self.measure_actions(selected, period, as_of)
             }
         };
-        Measure { value, numerator, records: occurred.len(), writeups: ids(&occurred) }
+        Measure { value, numerator, records: occurred.len(), writeups: ids(occurred) }
     }
 
     fn measure_actions(self, selected: &[&Writeup], period: Period, as_of: Date) -> Measure {
