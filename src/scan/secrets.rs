@@ -388,14 +388,15 @@ fn is_indirect(value: &str, quoted: bool) -> bool {
         || env_name
 }
 
-/// A 40-character AWS secret access key: base64 alphabet, mixed case and digits, random.
+/// A 40-character AWS secret access key: base64 alphabet, mixed case, a digit or symbol, random.
 fn is_aws_secret_key(token: &str) -> bool {
     let b = token.as_bytes();
     b.len() == 40
         && b.iter().all(|c| c.is_ascii_alphanumeric() || b"+/".contains(c))
         && b.iter().any(u8::is_ascii_uppercase)
         && b.iter().any(u8::is_ascii_lowercase)
-        && b.iter().any(u8::is_ascii_digit)
+        // One real key in a thousand has no digit; then it has a `+` or a `/`.
+        && b.iter().any(|c| c.is_ascii_digit() || b"+/".contains(c))
         && entropy(token) >= 4.0
         && !is_fake(token)
 }
@@ -484,6 +485,11 @@ mod tests {
         assert!(kinds_of("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", SecretKind::AwsSecretKey)
             .is_empty());
         assert!(found("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").is_empty());
+        // A key without a digit (one in a thousand), here in a screenshot's alt text.
+        let letters = "uEBUuntDStHy+QtXCzZgfV+eEeJVCLZpCDUhIGWY";
+        let alt = format!("![A screenshot of aws_secret_access_key = {letters}](screenshot.png)");
+        assert_eq!(kinds_of(&alt, SecretKind::AwsSecretKey), [letters]);
+        assert!(kinds_of("aws docs: AwsSecretAccessKeyRotationPolicyDocumentV", SecretKind::AwsSecretKey).is_empty());
     }
 
     #[test]
