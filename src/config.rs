@@ -25,6 +25,10 @@ pub struct Config {
     pub blocked_orgs: Vec<String>,
     /// Domains (and their subdomains) of internal hosts.
     pub internal_domains: Vec<String>,
+    /// Code names of internal systems and projects, never published.
+    pub internal_names: Vec<String>,
+    /// Words that look like people's names but are not (products, places, personas).
+    pub allowed_names: Vec<String>,
     /// Blaming language is an error rather than a warning.
     pub strict_blameless: bool,
     /// The Key Risk Indicators (`kris:`), or the embedded default set.
@@ -42,6 +46,8 @@ impl Default for Config {
             blocked_names: Vec::new(),
             blocked_orgs: Vec::new(),
             internal_domains: Vec::new(),
+            internal_names: Vec::new(),
+            allowed_names: Vec::new(),
             strict_blameless: false,
             kris: kri::def::defaults(),
         }
@@ -89,6 +95,8 @@ impl Config {
         config.blocked_orgs = words(&mut f, "blocked_orgs").collect();
         config.internal_domains =
             words(&mut f, "internal_domains").map(|d| d.trim_start_matches('.').to_lowercase()).collect();
+        config.internal_names = words(&mut f, "internal_names").collect();
+        config.allowed_names = words(&mut f, "allowed_names").collect();
         if let Some(strict) = f.flag("strict_blameless") {
             config.strict_blameless = strict;
         }

@@ -226,7 +226,8 @@ fn scan_for_leaks(
     diags: &mut Diagnostics,
 ) -> LeakReport {
     let scanner = scanner(config);
-    let settings = (&config.blocked_names, &config.blocked_orgs, &config.internal_domains);
+    let settings =
+        (&config.blocked_names, &config.blocked_orgs, &config.internal_domains, &config.internal_names, &config.allowed_names);
     let mut known: HashMap<&Path, (Exposure, &[Allowance])> = HashMap::new();
     for w in &publication.published {
         known.insert(&w.source, (Exposure::Public, &w.allow));
@@ -318,5 +319,7 @@ fn scanner(config: &Config) -> Scanner {
         blocked_names: config.blocked_names.clone(),
         blocked_orgs: config.blocked_orgs.clone(),
         internal_domains: config.internal_domains.clone(),
+        internal_names: config.internal_names.clone(),
+        allowed_names: config.allowed_names.clone(),
     })
 }

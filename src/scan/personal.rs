@@ -1,5 +1,6 @@
 //! Personal data: e-mail addresses, phone numbers, payment cards (Luhn), US social security
-//! numbers, IBANs (mod 97), and the people and organisations the site names in its config.
+//! numbers, IBANs (mod 97), and the people, organisations and internal code names the site
+//! names in its config.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -36,14 +37,15 @@ fn is_embedded(text: &str, range: &Range<usize>) -> bool {
         || continues_number(text, range.end)
 }
 
-/// The people and organisations named in the site's configuration.
+/// The people, organisations and internal code names listed in the site's configuration.
 pub(super) struct Names(Option<PhraseSet<Kind>>);
 
 impl Names {
     pub(super) fn new(config: &ScanConfig) -> Names {
         let people = config.blocked_names.iter().map(|n| (n, Kind::Person));
         let orgs = config.blocked_orgs.iter().map(|n| (n, Kind::Organisation));
-        Names(PhraseSet::new(people.chain(orgs), true))
+        let internal = config.internal_names.iter().map(|n| (n, Kind::InternalName));
+        Names(PhraseSet::new(people.chain(orgs).chain(internal), true))
     }
 
     /// Whole-word, case-insensitive mentions, also possessive ("Dave's", "Daves'") and
