@@ -226,8 +226,13 @@ fn scan_for_leaks(
     diags: &mut Diagnostics,
 ) -> LeakReport {
     let scanner = scanner(config);
-    let settings =
-        (&config.blocked_names, &config.blocked_orgs, &config.internal_domains, &config.internal_names, &config.allowed_names);
+    let settings = (
+        &config.blocked_names,
+        &config.blocked_orgs,
+        &config.internal_domains,
+        &config.internal_names,
+        &config.allowed_names,
+    );
     let mut known: HashMap<&Path, (Exposure, &[Allowance])> = HashMap::new();
     for w in &publication.published {
         known.insert(&w.source, (Exposure::Public, &w.allow));

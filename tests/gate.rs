@@ -4,6 +4,8 @@
 mod common;
 #[path = "gate/corpus.rs"]
 mod corpus;
+#[path = "gate/prose.rs"]
+mod prose;
 
 use std::collections::BTreeMap;
 use std::fs;

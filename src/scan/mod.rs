@@ -708,7 +708,11 @@ p99 1.2s, 99.95% availability, 4096 tokens, max_tokens = 4096, 3 of 4 replicas.
         assert!(scanner.scan("").is_empty());
         let text = "Dave broke it at Acme Corp";
         let found: Vec<(Kind, &str)> = scanner.scan(text).into_iter().map(|f| (f.kind, &text[f.range])).collect();
-        assert_eq!(found, [(Kind::Person, "Dave"), (Kind::Blame(BlameRule::PersonAsSubject), "broke it")], "no list: the name is found by itself");
+        assert_eq!(
+            found,
+            [(Kind::Person, "Dave"), (Kind::Blame(BlameRule::PersonAsSubject), "broke it")],
+            "no list: the name is found by itself"
+        );
     }
 
     #[test]

@@ -138,7 +138,11 @@ fn people_in_real_style_prose_are_found_without_a_list() {
     // Attribution findings are person findings: their precision is the names' precision.
     let mut failed = Vec::new();
     for (kind, t) in &tallies {
-        let precision = if *kind == "attribution" { String::new() } else { format!(", precision {:.1}% ({}/{})", 100.0 * t.precision(), t.right, t.findings) };
+        let precision = if *kind == "attribution" {
+            String::new()
+        } else {
+            format!(", precision {:.1}% ({}/{})", 100.0 * t.precision(), t.right, t.findings)
+        };
         println!("prose corpus {kind}: recall {:.1}% ({}/{}){precision}", 100.0 * t.recall(), t.found, t.labels);
         for m in &t.misses {
             println!("  missed {m}");

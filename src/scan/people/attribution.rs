@@ -68,7 +68,12 @@ fn table(line: &str, offset: usize, columns: Vec<usize>, out: &mut Vec<Range<usi
         return columns;
     }
     for pair in cells.windows(2) {
-        let key = line[pair[0].clone()].trim().trim_matches(['*', '_']).trim_end_matches(':').trim_matches(['*', '_']).to_lowercase();
+        let key = line[pair[0].clone()]
+            .trim()
+            .trim_matches(['*', '_'])
+            .trim_end_matches(':')
+            .trim_matches(['*', '_'])
+            .to_lowercase();
         if ATTRIBUTION_LABELS.contains(&key.as_str()) {
             for item in items(line, pair[1].start).into_iter().filter(|r| r.end <= pair[1].end) {
                 push_item(offset + item.start, &line[item], out);
@@ -107,10 +112,13 @@ fn signature(line: &str) -> Option<Range<usize>> {
         }
     }
     let (before, last) = line.trim_end().rsplit_once(" — ").or_else(|| line.trim_end().rsplit_once(" – "))?;
-    let at = before.len() + 3 + (line[before.len()..].len() - line[before.len()..].trim_start_matches([' ', '—', '–']).len() - 3);
+    let at = before.len()
+        + 3
+        + (line[before.len()..].len() - line[before.len()..].trim_start_matches([' ', '—', '–']).len() - 3);
     let item = last.trim_end_matches(['.', ')']);
-    (item.split_whitespace().count() == 1 && item.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)))
-        .then_some(at..at + item.len())
+    (item.split_whitespace().count() == 1
+        && item.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)))
+    .then_some(at..at + item.len())
 }
 
 /// Where the values of the attribution labels on `line` start: after "Owner:",
@@ -234,10 +242,15 @@ fn push_item(at: usize, item: &str, out: &mut Vec<Range<usize>>) {
 
 fn is_person_item(item: &str) -> bool {
     let words: Vec<&str> = item.split_whitespace().collect();
-    if words.is_empty() || words.len() > 4 || item.contains(['@', '[', ']', '{', '}', '=', '#']) || item.starts_with(|c: char| !c.is_alphabetic()) {
+    if words.is_empty()
+        || words.len() > 4
+        || item.contains(['@', '[', ']', '{', '}', '=', '#'])
+        || item.starts_with(|c: char| !c.is_alphabetic())
+    {
         return false;
     }
-    let lower: Vec<String> = words.iter().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect();
+    let lower: Vec<String> =
+        words.iter().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect();
     if lower.iter().any(|w| ROLE_WORDS.contains(&w.as_str()) || is_thing(w)) {
         return false;
     }
@@ -246,7 +259,8 @@ fn is_person_item(item: &str) -> bool {
             && word.len() <= 32
             && word.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
             && word.chars().any(|c| c.is_ascii_lowercase());
-        let capitalised = word.chars().next().is_some_and(char::is_uppercase) && word.chars().skip(1).any(char::is_lowercase);
+        let capitalised =
+            word.chars().next().is_some_and(char::is_uppercase) && word.chars().skip(1).any(char::is_lowercase);
         if !is_user_name && !capitalised {
             return false;
         }

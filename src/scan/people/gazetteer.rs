@@ -66,7 +66,10 @@ mod tests {
 
     #[test]
     fn names_of_many_languages() {
-        for given in ["priya", "kwame", "hiroshi", "chinedu", "aditi", "deepak", "oksana", "emil", "josé", "wei", "fatima", "olga"] {
+        for given in [
+            "priya", "kwame", "hiroshi", "chinedu", "aditi", "deepak", "oksana", "emil", "josé", "wei", "fatima",
+            "olga",
+        ] {
             assert!(lookup(given).given, "{given}");
         }
         for surname in ["okafor", "nguyen", "zhang", "tanaka", "mensah", "smith", "müller", "kowalski"] {

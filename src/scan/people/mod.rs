@@ -37,6 +37,12 @@ impl People {
         let names = names::find(text, &self.allowed).into_iter().map(|range| (Kind::Person, range));
         let handles = handles::find(text).into_iter().map(|range| (Kind::Handle, range));
         let attributed = attribution::find(text).into_iter().map(|range| (Kind::Person, range));
-        out.extend(names.chain(handles).chain(attributed).filter(|(_, r)| !allowed(r)).map(|(kind, range)| Finding { kind, range }));
+        out.extend(
+            names
+                .chain(handles)
+                .chain(attributed)
+                .filter(|(_, r)| !allowed(r))
+                .map(|(kind, range)| Finding { kind, range }),
+        );
     }
 }

@@ -79,7 +79,9 @@ pub(super) fn is_thing(lower: &str) -> bool {
 pub(super) fn find(text: &str, allowed: &HashSet<String>) -> Vec<Range<usize>> {
     let words = words(text);
     let lists = &*LISTS;
-    let cast_met = words.iter().filter(|w| lists.cast.contains(w.lower.as_str())).map(|w| &w.lower).collect::<HashSet<_>>().len() >= 2;
+    let cast_met =
+        words.iter().filter(|w| lists.cast.contains(w.lower.as_str())).map(|w| &w.lower).collect::<HashSet<_>>().len()
+            >= 2;
     let ctx = Context { text, words: &words, lists, allowed, cast_met };
     let mut found: Vec<Range<usize>> = Vec::new();
     let mut known: HashSet<&str> = HashSet::new();
@@ -284,8 +286,10 @@ impl Context<'_> {
     fn is_company_or_place(&self, start: usize, end: usize) -> bool {
         let before = &self.text[..self.words[start].range.start];
         let after = &self.text[self.words[end - 1].range.end..];
-        let ampersand_before = before.ends_with(" & ") && self.prev_word(start).is_some_and(|w| w.shape == Shape::Capitalised);
-        let ampersand_after = after.starts_with(" & ") && self.words.get(end).is_some_and(|w| w.shape == Shape::Capitalised);
+        let ampersand_before =
+            before.ends_with(" & ") && self.prev_word(start).is_some_and(|w| w.shape == Shape::Capitalised);
+        let ampersand_after =
+            after.starts_with(" & ") && self.words.get(end).is_some_and(|w| w.shape == Shape::Capitalised);
         let group_after = self.words.get(end).is_some_and(|w| {
             w.shape == Shape::Capitalised && self.adjacent(end - 1, end) && self.lists.groups.contains(w.lower.as_str())
         });
@@ -325,7 +329,9 @@ impl Context<'_> {
     fn name_inside_a_name(&self, k: usize, start: usize, end: usize) -> bool {
         let w = &self.words[k];
         let e = self.entry(w);
-        let listed_name = e.is_name() && self.lists.not_people.contains(w.lower.as_str()) && !self.lists.groups.contains(w.lower.as_str());
+        let listed_name = e.is_name()
+            && self.lists.not_people.contains(w.lower.as_str())
+            && !self.lists.groups.contains(w.lower.as_str());
         listed_name
             && (start..end).filter(|&j| j != k).any(|j| {
                 let other = &self.words[j];
@@ -340,7 +346,10 @@ impl Context<'_> {
         match w.shape {
             Shape::Initial => true,
             Shape::Capitalised => {
-                (e.is_name() || !e.word) && !self.is_thing_word(w) && w.lower.chars().count() >= 2 && !is_function_word(&w.lower)
+                (e.is_name() || !e.word)
+                    && !self.is_thing_word(w)
+                    && w.lower.chars().count() >= 2
+                    && !is_function_word(&w.lower)
             }
             Shape::Other => false,
         }
@@ -357,7 +366,8 @@ impl Context<'_> {
         let context = self.context_around(span.clone());
         let person = if initials > 0 {
             // "J. Smith", "Emil C.": the capitalised word must be a name (or unknown, with context).
-            capitalised.iter().any(|(_, e)| e.surname || e.given && !e.word) || (context && capitalised.iter().all(|(_, e)| !e.word))
+            capitalised.iter().any(|(_, e)| e.surname || e.given && !e.word)
+                || (context && capitalised.iter().all(|(_, e)| !e.word))
         } else if title_line {
             capitalised.iter().any(|(_, e)| e.given && !e.word) && capitalised.iter().any(|(_, e)| e.surname && !e.word)
         } else if any_strong {
@@ -388,9 +398,17 @@ impl Context<'_> {
         }
         let after = self.next_word(i);
         let before = self.prev_word(i);
-        if before.is_some_and(|b| is_determiner(&b.lower)) || after.is_some_and(|a| self.lists.things.contains(a.lower.as_str())) {
+        if before.is_some_and(|b| is_determiner(&b.lower))
+            || after.is_some_and(|a| self.lists.things.contains(a.lower.as_str()))
+        {
             return Verdict::No;
         }
+        // "Hiroshi accidentally pushed", "Agnieszka never tested": the verb after the adverbs.
+        let verb_at = (i + 1..self.words.len().min(i + 4))
+            .find(|&k| !is_adverb(&self.words[k].lower) || k + 1 == self.words.len())
+            .filter(|&k| (i + 1..k).all(|j| self.gap_is_plain(&self.words[j - 1], &self.words[j])));
+        let after = verb_at.map(|k| &self.words[k]).or(after);
+        let human_verb = after.is_some_and(|a| is_human_verb(&a.lower)) && verb_at.is_some();
         if title_line || !self.standalone(i) {
             return Verdict::No;
         }
@@ -399,7 +417,8 @@ impl Context<'_> {
         let after_person = after.is_some_and(|a| self.after_person(i, a));
         let acts = after.is_some_and(|a| self.gap_is_plain(w, a) && is_present_tense(&a.lower));
         let honoured = w.honorific_suffix;
-        let before_person = before.is_some_and(|b| self.lists.before.contains(b.lower.as_str()) && self.gap_is_plain(b, w));
+        let before_person =
+            before.is_some_and(|b| self.lists.before.contains(b.lower.as_str()) && self.gap_is_plain(b, w));
         let vocative = self.vocative(i);
         let strong_before = before.is_some_and(|b| is_strong_before(&b.lower) && self.gap_is_plain(b, w));
         let person = honoured
@@ -417,7 +436,7 @@ impl Context<'_> {
                     || before_person && before.is_some_and(|b| b.lower != "and" && b.lower != "or")
                     || after_person && after.is_some_and(|a| a.lower != "and" && a.lower != "(")
             } else if !e.is_name() && !e.word {
-                speech || age || strong_before
+                speech || age || strong_before || human_verb
             } else {
                 speech && e.is_name()
             };
@@ -444,9 +463,9 @@ impl Context<'_> {
         self.speech_around_span(span.clone())
             || self.age_after(last)
             || self.next_word(last).is_some_and(|a| self.after_person(last, a) && a.lower != "and")
-            || self
-                .prev_word(span.start)
-                .is_some_and(|b| self.lists.before.contains(b.lower.as_str()) && self.gap_is_plain(b, &self.words[span.start]))
+            || self.prev_word(span.start).is_some_and(|b| {
+                self.lists.before.contains(b.lower.as_str()) && self.gap_is_plain(b, &self.words[span.start])
+            })
     }
 
     /// A verb of speech right after word `i` or right before it ("Okafor said", "said Okafor").
@@ -473,31 +492,45 @@ impl Context<'_> {
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         (1..=3).contains(&digits)
             && rest[..digits].parse::<u32>().is_ok_and(|n| (14..=110).contains(&n))
-            && (rest[digits..].starts_with(',') || rest[digits..].starts_with(')') || rest[digits..].starts_with(" years"))
+            && (rest[digits..].starts_with(',')
+                || rest[digits..].starts_with(')')
+                || rest[digits..].starts_with(" years"))
     }
 
     /// A lower-case word after a lone name that makes it a person: an auxiliary, a past tense.
     fn after_person(&self, i: usize, a: &Word) -> bool {
-        if !self.gap_is_plain(&self.words[i], a) && !matches!(&self.text[self.words[i].range.end..a.range.start], " (" | " — " | " – " | ", who ") {
+        let adjacent = a.range.start == self.words.get(i + 1).map_or(0, |n| n.range.start);
+        if adjacent
+            && !self.gap_is_plain(&self.words[i], a)
+            && !matches!(&self.text[self.words[i].range.end..a.range.start], " (" | " — " | " – " | ", who ")
+        {
             return false;
         }
         a.shape == Shape::Other
             && a.lower.chars().all(|c| c.is_lowercase() || c == '\'' || c == '’' || c == '-')
-            && (self.lists.after.contains(a.lower.as_str()) || self.lists.speech.contains(a.lower.as_str()) || is_past_tense(&a.lower))
+            && (self.lists.after.contains(a.lower.as_str())
+                || self.lists.speech.contains(a.lower.as_str())
+                || is_past_tense(&a.lower))
     }
 
     /// "Priya, can you…", "Thanks, Priya": a name said to someone.
     fn vocative(&self, i: usize) -> bool {
         let w = &self.words[i];
         let rest = &self.text[w.range.end..];
-        w.initial && (rest.starts_with(", ") || rest.starts_with(": ")) && self.next_word(i).is_some_and(|a| a.shape == Shape::Other)
+        w.initial
+            && (rest.starts_with(", ") || rest.starts_with(": "))
+            && self.next_word(i).is_some_and(|a| a.shape == Shape::Other)
     }
 
     /// Only white space (one space) between two words: the same clause.
     fn gap_is_plain(&self, a: &Word, b: &Word) -> bool {
         let (first, second) = if a.range.start < b.range.start { (a, b) } else { (b, a) };
         let gap = &self.text[first.range.end..second.range.start];
-        let gap = if first.possessive { gap.strip_prefix("'s").or_else(|| gap.strip_prefix("’s")).unwrap_or(gap) } else { gap };
+        let gap = if first.possessive {
+            gap.strip_prefix("'s").or_else(|| gap.strip_prefix("’s")).unwrap_or(gap)
+        } else {
+            gap
+        };
         gap.chars().all(|c| c == ' ' || c == '\u{a0}') && !gap.is_empty() && gap.len() <= 2
     }
 
@@ -514,11 +547,17 @@ impl Context<'_> {
     fn standalone(&self, i: usize) -> bool {
         let w = &self.words[i];
         let before = self.text[..w.range.start].chars().next_back();
-        let end = if w.possessive { w.range.end + self.text[w.range.end..].chars().take(2).map(char::len_utf8).sum::<usize>() } else { w.range.end };
+        let end = if w.possessive {
+            w.range.end + self.text[w.range.end..].chars().take(2).map(char::len_utf8).sum::<usize>()
+        } else {
+            w.range.end
+        };
         let mut after = self.text[end..].chars();
         let a1 = after.next();
         let a2 = after.next();
-        let bad_before = before.is_some_and(|c| matches!(c, '.' | '/' | '_' | '\\' | '=' | '<' | '$' | '#' | '@' | '`' | '~' | '-' | ':' | '&'));
+        let bad_before = before.is_some_and(|c| {
+            matches!(c, '.' | '/' | '_' | '\\' | '=' | '<' | '$' | '#' | '@' | '`' | '~' | '-' | ':' | '&')
+        });
         let bad_after = match (a1, a2) {
             (Some('_' | '/' | '\\' | '=' | '(' | '`' | '@' | '<' | '>' | '{'), _) => true,
             (Some('.' | ':' | '-'), Some(c)) => c.is_alphanumeric() || c == '_',
@@ -536,7 +575,8 @@ impl Context<'_> {
         if line.trim_start().starts_with('#') {
             return true;
         }
-        let words: Vec<&str> = line.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).collect();
+        let words: Vec<&str> =
+            line.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).collect();
         let small = ["a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "vs", "from"];
         let capitalised = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
         let counted = words.iter().filter(|w| !small.contains(w)).count();
@@ -546,19 +586,108 @@ impl Context<'_> {
 
 /// Pronouns, prepositions, contractions and other closed-class words ("In", "We've", "Do").
 fn is_function_word(lower: &str) -> bool {
-    lower.chars().count() <= 2 && !matches!(lower, "li" | "wu" | "xu" | "hu" | "ma" | "an" | "ng" | "yu" | "he" | "ho" | "lo" | "le" | "om" | "oh" | "ko" | "su")
-        || lower.contains(['\'', '’'])
-            && !lower.starts_with(['o', 'd'])
+    lower.chars().count() <= 2
+        && !matches!(
+            lower,
+            "li" | "wu"
+                | "xu"
+                | "hu"
+                | "ma"
+                | "an"
+                | "ng"
+                | "yu"
+                | "he"
+                | "ho"
+                | "lo"
+                | "le"
+                | "om"
+                | "oh"
+                | "ko"
+                | "su"
+        )
+        || lower.contains(['\'', '’']) && !lower.starts_with(['o', 'd'])
         || matches!(
             lower,
-            "the" | "and" | "but" | "for" | "nor" | "yet" | "she" | "her" | "him" | "his" | "its" | "our" | "you"
-                | "they" | "them" | "their" | "this" | "that" | "then" | "than" | "when" | "what" | "who" | "why"
-                | "how" | "with" | "from" | "into" | "onto" | "over" | "under" | "after" | "before" | "during"
-                | "while" | "once" | "also" | "only" | "just" | "even" | "still" | "some" | "none" | "each"
-                | "both" | "all" | "any" | "many" | "much" | "more" | "most" | "such" | "here" | "there" | "where"
-                | "would" | "shall" | "should" | "can" | "could" | "might" | "must" | "does"
-                | "did" | "done" | "have" | "has" | "had" | "are" | "was" | "were" | "been" | "being" | "not"
-                | "yes" | "per" | "via" | "see" | "note" | "notes"
+            "the"
+                | "and"
+                | "but"
+                | "for"
+                | "nor"
+                | "yet"
+                | "she"
+                | "her"
+                | "him"
+                | "his"
+                | "its"
+                | "our"
+                | "you"
+                | "they"
+                | "them"
+                | "their"
+                | "this"
+                | "that"
+                | "then"
+                | "than"
+                | "when"
+                | "what"
+                | "who"
+                | "why"
+                | "how"
+                | "with"
+                | "from"
+                | "into"
+                | "onto"
+                | "over"
+                | "under"
+                | "after"
+                | "before"
+                | "during"
+                | "while"
+                | "once"
+                | "also"
+                | "only"
+                | "just"
+                | "even"
+                | "still"
+                | "some"
+                | "none"
+                | "each"
+                | "both"
+                | "all"
+                | "any"
+                | "many"
+                | "much"
+                | "more"
+                | "most"
+                | "such"
+                | "here"
+                | "there"
+                | "where"
+                | "would"
+                | "shall"
+                | "should"
+                | "can"
+                | "could"
+                | "might"
+                | "must"
+                | "does"
+                | "did"
+                | "done"
+                | "have"
+                | "has"
+                | "had"
+                | "are"
+                | "was"
+                | "were"
+                | "been"
+                | "being"
+                | "not"
+                | "yes"
+                | "per"
+                | "via"
+                | "see"
+                | "note"
+                | "notes"
         )
 }
 
@@ -566,22 +695,128 @@ fn is_function_word(lower: &str) -> bool {
 fn is_particle(lower: &str) -> bool {
     matches!(
         lower,
-        "van" | "von" | "de" | "da" | "di" | "del" | "della" | "der" | "den" | "du" | "dos" | "das" | "le" | "la" | "bin"
-            | "binti" | "ibn" | "al" | "el" | "ter" | "ten" | "zu" | "y" | "e" | "bint" | "af" | "av" | "degli"
+        "van"
+            | "von"
+            | "de"
+            | "da"
+            | "di"
+            | "del"
+            | "della"
+            | "der"
+            | "den"
+            | "du"
+            | "dos"
+            | "das"
+            | "le"
+            | "la"
+            | "bin"
+            | "binti"
+            | "ibn"
+            | "al"
+            | "el"
+            | "ter"
+            | "ten"
+            | "zu"
+            | "y"
+            | "e"
+            | "bint"
+            | "af"
+            | "av"
+            | "degli"
     )
 }
 
 /// Words before a thing, not a person ("the Aurora cluster", "our Jenkins").
 fn is_determiner(lower: &str) -> bool {
-    matches!(lower, "the" | "a" | "an" | "our" | "their" | "your" | "its" | "this" | "that" | "these" | "those" | "each" | "every" | "any" | "new" | "old")
+    matches!(
+        lower,
+        "the"
+            | "a"
+            | "an"
+            | "our"
+            | "their"
+            | "your"
+            | "its"
+            | "this"
+            | "that"
+            | "these"
+            | "those"
+            | "each"
+            | "every"
+            | "any"
+            | "new"
+            | "old"
+    )
 }
 
 /// Words before a lone unknown word that say it is a person ("thanks Chidinma", "asked Oksana").
 fn is_strong_before(lower: &str) -> bool {
     matches!(
         lower,
-        "thanks" | "thank" | "asked" | "told" | "pinged" | "paged" | "cc" | "dear" | "hi" | "hello" | "hey" | "according"
-            | "congrats" | "congratulations" | "kudos" | "ask" | "ping"
+        "thanks"
+            | "thank"
+            | "asked"
+            | "told"
+            | "pinged"
+            | "paged"
+            | "cc"
+            | "dear"
+            | "hi"
+            | "hello"
+            | "hey"
+            | "according"
+            | "congrats"
+            | "congratulations"
+            | "kudos"
+            | "ask"
+            | "ping"
+    )
+}
+
+/// Adverbs and fillers between a subject and its verb ("then", "never", "accidentally").
+fn is_adverb(lower: &str) -> bool {
+    (lower.len() > 4 && lower.ends_with("ly"))
+        || matches!(
+            lower,
+            "then" | "never" | "also" | "just" | "still" | "again" | "later" | "once" | "even" | "soon" | "quickly"
+        )
+}
+
+/// Verbs that only people do: an unknown word before one is a person ("Siobhán overlooked").
+fn is_human_verb(lower: &str) -> bool {
+    matches!(
+        lower,
+        "forgot"
+            | "neglected"
+            | "overlooked"
+            | "misconfigured"
+            | "mistyped"
+            | "misread"
+            | "noticed"
+            | "realised"
+            | "realized"
+            | "decided"
+            | "admitted"
+            | "apologised"
+            | "apologized"
+            | "panicked"
+            | "hesitated"
+            | "wondered"
+            | "remembered"
+            | "messed"
+            | "botched"
+            | "bungled"
+            | "screwed"
+            | "fat-fingered"
+            | "said"
+            | "told"
+            | "wrote"
+            | "asked"
+            | "replied"
+            | "volunteered"
+            | "joined"
+            | "agreed"
+            | "insisted"
     )
 }
 
@@ -592,7 +827,10 @@ fn is_past_tense(lower: &str) -> bool {
 
 /// A present tense of the third person: "rolls", "rotates", "opens" (not "class", "status").
 fn is_present_tense(lower: &str) -> bool {
-    lower.len() > 3 && lower.ends_with('s') && !["ss", "us", "is", "ys"].iter().any(|s| lower.ends_with(s)) && lower.chars().all(char::is_lowercase)
+    lower.len() > 3
+        && lower.ends_with('s')
+        && !["ss", "us", "is", "ys"].iter().any(|s| lower.ends_with(s))
+        && lower.chars().all(char::is_lowercase)
 }
 
 /// Japanese, Korean and Hindi honorifics written after a name.
@@ -630,10 +868,11 @@ fn words(text: &str) -> Vec<Word> {
             }
         }
         let word = &text[start..word_end];
-        let (stem, honorific_suffix) = match HONORIFIC_SUFFIXES.iter().find(|s| word.ends_with(*s) && word.len() > s.len() + 2) {
-            Some(suffix) => (&word[..word.len() - suffix.len()], true),
-            None => (word, false),
-        };
+        let (stem, honorific_suffix) =
+            match HONORIFIC_SUFFIXES.iter().find(|s| word.ends_with(*s) && word.len() > s.len() + 2) {
+                Some(suffix) => (&word[..word.len() - suffix.len()], true),
+                None => (word, false),
+            };
         let gap = &text[last_end..start];
         let initial = out.is_empty()
             || gap.contains(['\n', '.', '!', '?', ':', '|', '•', '"', '“', '(', '['])
@@ -647,7 +886,14 @@ fn words(text: &str) -> Vec<Word> {
             Shape::Other
         };
         let range_end = if shape == Shape::Initial { word_end + 1 } else { word_end };
-        out.push(Word { range: start..range_end, lower: stem.to_lowercase(), shape, initial, possessive, honorific_suffix });
+        out.push(Word {
+            range: start..range_end,
+            lower: stem.to_lowercase(),
+            shape,
+            initial,
+            possessive,
+            honorific_suffix,
+        });
         last_end = if shape == Shape::Initial { range_end } else { end };
         i = end.max(range_end);
     }
