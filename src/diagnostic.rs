@@ -73,8 +73,9 @@ impl Diagnostic {
         if let Some(text) = line_text {
             let gutter = self.span.line.to_string().len();
             let pad = " ".repeat(gutter);
-            let caret_at = " ".repeat(self.span.col.saturating_sub(1));
-            let carets = "^".repeat(self.span.len.max(1));
+            let (text, col) = window(text, self.span.col.saturating_sub(1), self.span.len.max(1));
+            let caret_at = " ".repeat(col);
+            let carets = "^".repeat(self.span.len.max(1).min(WINDOW));
             out.push_str(&format!("{pad} |\n{} | {text}\n{pad} | {caret_at}{carets}\n", self.span.line));
             if let Some(hint) = &self.hint {
                 out.push_str(&format!("{pad} = hint: {hint}\n"));
@@ -84,6 +85,33 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// About how many characters of a line a snippet shows: real writeups have lines of thousands.
+const WINDOW: usize = 100;
+
+/// The part of `line` around the `len` characters at character `col`: the whole line when it
+/// is short, else about [`WINDOW`] characters with "…" where it is cut. Returns the text and
+/// the column of the match in it.
+fn window(line: &str, col: usize, len: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= WINDOW + 20 {
+        return (line.to_string(), col);
+    }
+    let context = WINDOW.saturating_sub(len.min(WINDOW)) / 2;
+    let start = col.saturating_sub(context).min(chars.len());
+    let end = (col + len.min(WINDOW) + context).min(chars.len()).max(start);
+    let mut text = String::new();
+    let mut at = col - start;
+    if start > 0 {
+        text.push('…');
+        at += 1;
+    }
+    text.extend(&chars[start..end]);
+    if end < chars.len() {
+        text.push('…');
+    }
+    (text, at)
 }
 
 impl fmt::Display for Diagnostic {
@@ -147,6 +175,21 @@ mod tests {
         let text = "ab\ncdé fg\n";
         let off = text.find('f').unwrap();
         assert_eq!(Span::at_offset(text, off, 2, 10), Span::new(11, 5, 2));
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_match() {
+        let line = format!("{}Dave broke it{}", "a".repeat(5000), "b".repeat(5000));
+        let d = Diagnostic::error(Path::new("a.md"), Span::new(1, 5001, 4), "a person's name");
+        let out = d.render(Some(&line));
+        let shown = out.lines().nth(2).unwrap();
+        assert!(shown.chars().count() < 130, "{shown}");
+        assert!(shown.contains("…aaaa") && shown.contains("Dave broke it") && shown.ends_with("bbb…"), "{shown}");
+        let caret_line = out.lines().nth(3).unwrap();
+        let caret = caret_line.chars().position(|c| c == '^').unwrap();
+        assert_eq!(shown.chars().nth(caret), Some('D'), "the caret points at the match:\n{out}");
+        let short = Diagnostic::error(Path::new("a.md"), Span::new(1, 1, 4), "x").render(Some("Dave broke it"));
+        assert!(short.contains("1 | Dave broke it\n"));
     }
 
     #[test]

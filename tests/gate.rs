@@ -28,10 +28,11 @@ fn site_yaml() -> String {
     let list = |items: &[&str]| items.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ");
     format!(
         "title: Gate corpus\nbase_url: https://kb.example.org/\nblocked_names: [{}]\nblocked_orgs: [{}]\n\
-         internal_domains: [{}]\nstrict_blameless: true\n",
+         internal_domains: [{}]\ninternal_names: [{}]\nstrict_blameless: true\n",
         list(corpus::BLOCKED_NAMES),
         list(corpus::BLOCKED_ORGS),
-        corpus::INTERNAL_DOMAIN
+        corpus::INTERNAL_DOMAIN,
+        list(corpus::INTERNAL_NAMES)
     )
 }
 

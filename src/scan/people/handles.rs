@@ -172,7 +172,7 @@ pub(super) fn find(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     for (at, _) in text.match_indices('@') {
-        if at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || b"._%+-/=\\:`'".contains(&bytes[at - 1])) {
+        if at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || b"._%+-/\\:".contains(&bytes[at - 1])) {
             continue;
         }
         let name_len = bytes[at + 1..]
