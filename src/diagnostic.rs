@@ -75,7 +75,7 @@ impl Diagnostic {
             let pad = " ".repeat(gutter);
             let (text, col) = window(text, self.span.col.saturating_sub(1), self.span.len.max(1));
             let caret_at = " ".repeat(col);
-            let carets = "^".repeat(self.span.len.max(1).min(WINDOW));
+            let carets = "^".repeat(self.span.len.clamp(1, WINDOW));
             out.push_str(&format!("{pad} |\n{} | {text}\n{pad} | {caret_at}{carets}\n", self.span.line));
             if let Some(hint) = &self.hint {
                 out.push_str(&format!("{pad} = hint: {hint}\n"));

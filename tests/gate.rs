@@ -249,3 +249,31 @@ fn redact_replaces_findings_with_typed_placeholders() {
     assert_eq!(fs::read_to_string(f.content().join("writeups/w.md")).unwrap(), printed.stdout);
     f.check().assert_success();
 }
+
+#[test]
+fn people_found_without_a_list_are_allowed_by_name_and_code_names_are_internal() {
+    let body = "Priya Raman rotated the key with @kwame-mensah while Project Bluebird was paused.";
+    let text = corpus::writeup("NM-0001", body, corpus::Position::Prose);
+    let f =
+        Fixture::with_pattern().file("writeups/w.md", &text).file("site.yaml", "internal_names: [Project Bluebird]\n");
+    let run = f.check();
+    run.assert_failure();
+    let ids: Vec<String> = findings(&run.stderr).into_iter().map(|d| d.id).collect();
+    assert_eq!(ids, ["person", "handle", "internal-name"], "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("Priya Raman") && !run.stderr.contains("kwame-mensah") && !run.stderr.contains("Bluebird")
+    );
+
+    let redacted = f.run(&["redact", "content/writeups/w.md"]);
+    redacted.assert_success();
+    assert!(
+        redacted.stdout.contains("[PERSON] rotated the key with [HANDLE] while [INTERNAL-NAME] was paused."),
+        "{}",
+        redacted.stdout
+    );
+
+    f.write("site.yaml", "internal_names: [Project Bluebird]\nallowed_names: [Priya Raman, '@kwame-mensah']\n");
+    let allowed = f.check();
+    let ids: Vec<String> = findings(&allowed.stderr).into_iter().map(|d| d.id).collect();
+    assert_eq!(ids, ["internal-name"], "{}", allowed.stderr);
+}

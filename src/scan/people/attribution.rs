@@ -2,7 +2,9 @@
 //! the name under a sign-off ("Thanks,\nJane"). Each person in them is found, by name or by
 //! user name; roles and teams ("Owner: SRE team") name no one.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use super::gazetteer;
 use super::lists::{ATTRIBUTION_LABELS, ROLE_WORDS, SIGN_OFFS};
@@ -32,9 +34,11 @@ pub(super) fn find(text: &str) -> Vec<Range<usize>> {
         if let Some(item) = signature(body) {
             push_item(offset + item.start, &body[item], &mut out);
         }
-        let bare = body.trim().trim_end_matches([',', '!', '.']).trim().to_lowercase();
         let delimiter = matches!(body.trim_end(), "--" | "-- " | "—");
-        if delimiter || !bare.is_empty() && SIGN_OFFS.contains(&bare.as_str()) && body.trim_end().ends_with(',') {
+        let short = body.len() < 24 && body.trim_end().ends_with(',');
+        let bare =
+            if short { body.trim().trim_end_matches([',', '!', '.']).trim().to_lowercase() } else { String::new() };
+        if delimiter || !bare.is_empty() && SIGN_OFFS.contains(&bare.as_str()) {
             sign_off = 3;
         }
         offset += line.len();
@@ -127,7 +131,9 @@ fn signature(line: &str) -> Option<Range<usize>> {
 fn values_after_labels(line: &str) -> Vec<usize> {
     let mut out: Vec<usize> = value_after_label(line, true).into_iter().collect();
     for (i, c) in line.char_indices() {
-        if matches!(c, '(' | '.' | ';' | '·' | ' ') && i + c.len_utf8() < line.len() {
+        let next = line[i + c.len_utf8()..].chars().next();
+        let starts_label = next.is_some_and(|n| n.is_alphabetic() || (n == ' ' && c != ' '));
+        if matches!(c, '(' | '.' | ';' | '·' | ' ') && starts_label {
             let from = i + c.len_utf8();
             let anywhere = c == ' ';
             if let Some(v) = value_after_label(&line[from..], !anywhere).map(|v| from + v) {
@@ -140,18 +146,37 @@ fn values_after_labels(line: &str) -> Vec<usize> {
     out
 }
 
+/// The attribution labels by their first word, so a line position is looked up, not searched.
+static LABELS_BY_FIRST_WORD: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
+    let mut map: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+    for label in ATTRIBUTION_LABELS {
+        let first = label.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or(label);
+        map.entry(first).or_default().push(label);
+    }
+    map
+});
+
 /// Where the value of an attribution line starts; with `colon_labels`, labels that need a
 /// colon count too, else only "… by" and "… to" labels.
 fn value_after_label(line: &str, colon_labels: bool) -> Option<usize> {
     let lead = line.len() - line.trim_start_matches([' ', '\t', '>', '-', '*', '+', '|', '#', '_']).len();
     let rest = &line[lead..];
-    let lower = rest.to_lowercase();
-    if lower.len() != rest.len() {
+    let first_len = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
+    if first_len == 0 || first_len > 16 {
         return None;
     }
-    let label = ATTRIBUTION_LABELS
+    let first = &rest[..first_len];
+    let candidates = if first.bytes().all(|b| b.is_ascii_lowercase()) {
+        LABELS_BY_FIRST_WORD.get(first)
+    } else {
+        LABELS_BY_FIRST_WORD.get(first.to_ascii_lowercase().as_str())
+    }?;
+    let label = candidates
         .iter()
-        .filter(|l| lower.starts_with(*l) && !lower[l.len()..].starts_with(|c: char| c.is_alphanumeric()))
+        .filter(|l| {
+            rest.get(..l.len()).is_some_and(|head| head.eq_ignore_ascii_case(l))
+                && !rest[l.len()..].starts_with(|c: char| c.is_alphanumeric())
+        })
         .max_by_key(|l| l.len())?;
     let after = &rest[label.len()..];
     let closers = after.len() - after.trim_start_matches(['*', '_']).len();

@@ -27,10 +27,10 @@ impl Entry {
 /// `word<TAB>flags` lines sorted by word, built by `tools/gazetteer.py`.
 static DATA: &[u8] = include_bytes!("data/names.tsv.gz");
 
-/// The decompressed table and the offsets of its lines, for binary search.
+/// The decompressed table: each word's byte range in `text` and its flags, sorted by word.
 struct Table {
     text: String,
-    lines: Vec<(u32, u32)>,
+    lines: Vec<(u32, u32, Entry)>,
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
@@ -40,8 +40,9 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
     let mut lines = Vec::with_capacity(text.len() / 10);
     let mut start = 0;
     for line in text.split_inclusive('\n') {
-        let len = line.trim_end_matches('\n').len();
-        lines.push((start as u32, (start + len) as u32));
+        let (word, flags) = line.trim_end_matches('\n').split_once('\t').unwrap_or((line, ""));
+        let entry = Entry { given: flags.contains('g'), surname: flags.contains('s'), word: flags.contains('w') };
+        lines.push((start as u32, (start + word.len()) as u32, entry));
         start += line.len();
     }
     Table { text, lines }
@@ -50,14 +51,10 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
 /// What the gazetteer says of `lower` (a lower-case word); all false when it is unknown.
 pub(super) fn lookup(lower: &str) -> Entry {
     let table = &*TABLE;
-    let line = |&(s, e): &(u32, u32)| &table.text[s as usize..e as usize];
-    let found = table.lines.binary_search_by(|l| {
-        let (word, _) = line(l).split_once('\t').unwrap_or((line(l), ""));
-        word.cmp(lower)
-    });
-    let Ok(i) = found else { return Entry::default() };
-    let flags = line(&table.lines[i]).split_once('\t').map_or("", |(_, f)| f);
-    Entry { given: flags.contains('g'), surname: flags.contains('s'), word: flags.contains('w') }
+    table
+        .lines
+        .binary_search_by(|&(s, e, _)| table.text[s as usize..e as usize].cmp(lower))
+        .map_or(Entry::default(), |i| table.lines[i].2)
 }
 
 #[cfg(test)]
@@ -89,8 +86,7 @@ mod tests {
     #[test]
     fn the_table_is_sorted_and_lower_case() {
         let table = &*TABLE;
-        let words: Vec<&str> =
-            table.lines.iter().map(|&(s, e)| table.text[s as usize..e as usize].split('\t').next().unwrap()).collect();
+        let words: Vec<&str> = table.lines.iter().map(|&(s, e, _)| &table.text[s as usize..e as usize]).collect();
         assert!(words.len() > 100_000);
         assert!(words.windows(2).all(|w| w[0] < w[1]));
         assert!(words.iter().all(|w| *w == w.to_lowercase()));

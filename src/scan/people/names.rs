@@ -3,7 +3,8 @@
 //! used as one (a surname after a given name, a title, a verb of speech, an age, a verb after a
 //! lone given name, a name already seen in full in the same text).
 
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -12,10 +13,12 @@ use super::lists;
 
 /// A word of the text as the name rules see it.
 #[derive(Debug, Clone)]
-struct Word {
+struct Word<'t> {
     /// The word, without a possessive "'s".
     range: Range<usize>,
-    lower: String,
+    lower: Cow<'t, str>,
+    /// What the gazetteer says of a capitalised word (nothing for other shapes).
+    entry: Entry,
     shape: Shape,
     /// First word of a sentence, a line, a list item or a table cell.
     initial: bool,
@@ -38,7 +41,8 @@ enum Shape {
 /// Sets built once from the word lists.
 struct Lists {
     not_people: HashSet<&'static str>,
-    phrases: Vec<Vec<&'static str>>,
+    /// Not-people phrases by their first word.
+    phrases: HashMap<&'static str, Vec<Vec<&'static str>>>,
     honorifics: HashSet<&'static str>,
     speech: HashSet<&'static str>,
     before: HashSet<&'static str>,
@@ -53,7 +57,11 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
     let set = |l: &[&'static str]| l.iter().copied().collect::<HashSet<_>>();
     Lists {
         not_people: set(lists::NOT_PEOPLE),
-        phrases: lists::NOT_PEOPLE_PHRASES.iter().map(|p| p.split(' ').collect()).collect(),
+        phrases: lists::NOT_PEOPLE_PHRASES.iter().fold(HashMap::new(), |mut map, p| {
+            let words: Vec<&'static str> = p.split(' ').collect();
+            map.entry(words[0].trim_end_matches('.')).or_insert_with(Vec::new).push(words);
+            map
+        }),
         honorifics: set(lists::HONORIFICS),
         speech: set(lists::SPEECH),
         before: set(lists::BEFORE_PERSON),
@@ -80,7 +88,7 @@ pub(super) fn find(text: &str, allowed: &HashSet<String>) -> Vec<Range<usize>> {
     let words = words(text);
     let lists = &*LISTS;
     let cast_met =
-        words.iter().filter(|w| lists.cast.contains(w.lower.as_str())).map(|w| &w.lower).collect::<HashSet<_>>().len()
+        words.iter().filter(|w| lists.cast.contains(w.lower.as_ref())).map(|w| &w.lower).collect::<HashSet<_>>().len()
             >= 2;
     let ctx = Context { text, words: &words, lists, allowed, cast_met };
     let mut found: Vec<Range<usize>> = Vec::new();
@@ -104,7 +112,7 @@ pub(super) fn find(text: &str, allowed: &HashSet<String>) -> Vec<Range<usize>> {
                 for w in &words[span.clone()] {
                     let e = ctx.entry(w);
                     if w.shape == Shape::Capitalised && !e.word && !ctx.is_thing_word(w) {
-                        known.insert(w.lower.as_str());
+                        known.insert(w.lower.as_ref());
                     }
                 }
                 found.push(words[span.start].range.start..words[span.end - 1].range.end);
@@ -114,15 +122,25 @@ pub(super) fn find(text: &str, allowed: &HashSet<String>) -> Vec<Range<usize>> {
         }
         i = next;
     }
-    for (i, w) in words.iter().enumerate() {
-        if w.shape == Shape::Capitalised
-            && !things[i]
-            && known.contains(w.lower.as_str())
-            && !found.iter().any(|f| f.start <= w.range.start && w.range.end <= f.end)
-            && ctx.standalone(i)
-        {
-            found.push(w.range.clone());
+    if !known.is_empty() {
+        found.sort_by_key(|r| r.start);
+        let mut covered = found.iter().peekable();
+        let mut again = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            while covered.peek().is_some_and(|f| f.end <= w.range.start) {
+                covered.next();
+            }
+            let inside = covered.peek().is_some_and(|f| f.start <= w.range.start && w.range.end <= f.end);
+            if w.shape == Shape::Capitalised
+                && !things[i]
+                && !inside
+                && known.contains(w.lower.as_ref())
+                && ctx.standalone(i)
+            {
+                again.push(w.range.clone());
+            }
         }
+        found.extend(again);
     }
     found.sort_by_key(|r| r.start);
     found.dedup();
@@ -141,7 +159,7 @@ enum Verdict {
 
 struct Context<'a> {
     text: &'a str,
-    words: &'a [Word],
+    words: &'a [Word<'a>],
     lists: &'a Lists,
     allowed: &'a HashSet<String>,
     /// Two of Alice and Bob's cast appear: they are personas.
@@ -150,16 +168,12 @@ struct Context<'a> {
 
 impl Context<'_> {
     fn entry(&self, w: &Word) -> Entry {
-        if w.shape == Shape::Capitalised {
-            gazetteer::lookup(&w.lower)
-        } else {
-            Entry::default()
-        }
+        w.entry
     }
 
     /// A product, place, month, group word or documentation persona: never a person alone.
     fn is_thing_word(&self, w: &Word) -> bool {
-        let l = w.lower.as_str();
+        let l = w.lower.as_ref();
         self.lists.not_people.contains(l)
             || self.lists.groups.contains(l)
             || self.lists.things.contains(l)
@@ -170,7 +184,9 @@ impl Context<'_> {
     /// The number of words of a not-people phrase ("Morgan Stanley", "Fancy Bear") starting at `i`.
     fn phrase_at(&self, i: usize) -> Option<usize> {
         let first = &self.words[i];
-        if first.shape == Shape::Other && !self.allowed.iter().any(|a| a.starts_with(first.lower.as_str())) {
+        if first.shape == Shape::Other
+            && (self.allowed.is_empty() || !self.allowed.iter().any(|a| a.starts_with(&*first.lower)))
+        {
             return None;
         }
         let matches = |phrase: &[&str]| {
@@ -181,14 +197,21 @@ impl Context<'_> {
                     lower == p.trim_end_matches('.') && (k == 0 || self.adjacent(i + k - 1, i + k))
                 })
         };
-        let listed = self.lists.phrases.iter().filter(|p| matches(p)).map(Vec::len).max();
-        let allowed = self
-            .allowed
-            .iter()
-            .filter(|a| a.contains(' '))
-            .filter(|a| matches(&a.split(' ').collect::<Vec<_>>()))
-            .map(|a| a.split(' ').count())
-            .max();
+        let listed = self
+            .lists
+            .phrases
+            .get(first.lower.trim_end_matches('.'))
+            .and_then(|phrases| phrases.iter().filter(|p| matches(p)).map(Vec::len).max());
+        let allowed = if self.allowed.is_empty() {
+            None
+        } else {
+            self.allowed
+                .iter()
+                .filter(|a| a.contains(' '))
+                .filter(|a| matches(&a.split(' ').collect::<Vec<_>>()))
+                .map(|a| a.split(' ').count())
+                .max()
+        };
         listed.max(allowed)
     }
 
@@ -291,7 +314,7 @@ impl Context<'_> {
         let ampersand_after =
             after.starts_with(" & ") && self.words.get(end).is_some_and(|w| w.shape == Shape::Capitalised);
         let group_after = self.words.get(end).is_some_and(|w| {
-            w.shape == Shape::Capitalised && self.adjacent(end - 1, end) && self.lists.groups.contains(w.lower.as_str())
+            w.shape == Shape::Capitalised && self.adjacent(end - 1, end) && self.lists.groups.contains(w.lower.as_ref())
         });
         ampersand_before || ampersand_after || group_after
     }
@@ -330,8 +353,8 @@ impl Context<'_> {
         let w = &self.words[k];
         let e = self.entry(w);
         let listed_name = e.is_name()
-            && self.lists.not_people.contains(w.lower.as_str())
-            && !self.lists.groups.contains(w.lower.as_str());
+            && self.lists.not_people.contains(w.lower.as_ref())
+            && !self.lists.groups.contains(w.lower.as_ref());
         listed_name
             && (start..end).filter(|&j| j != k).any(|j| {
                 let other = &self.words[j];
@@ -399,7 +422,7 @@ impl Context<'_> {
         let after = self.next_word(i);
         let before = self.prev_word(i);
         if before.is_some_and(|b| is_determiner(&b.lower))
-            || after.is_some_and(|a| self.lists.things.contains(a.lower.as_str()))
+            || after.is_some_and(|a| self.lists.things.contains(a.lower.as_ref()))
         {
             return Verdict::No;
         }
@@ -418,7 +441,7 @@ impl Context<'_> {
         let acts = after.is_some_and(|a| self.gap_is_plain(w, a) && is_present_tense(&a.lower));
         let honoured = w.honorific_suffix;
         let before_person =
-            before.is_some_and(|b| self.lists.before.contains(b.lower.as_str()) && self.gap_is_plain(b, w));
+            before.is_some_and(|b| self.lists.before.contains(b.lower.as_ref()) && self.gap_is_plain(b, w));
         let vocative = self.vocative(i);
         let strong_before = before.is_some_and(|b| is_strong_before(&b.lower) && self.gap_is_plain(b, w));
         let person = honoured
@@ -452,7 +475,7 @@ impl Context<'_> {
         let prev = i.checked_sub(1).map(|p| &self.words[p])?;
         let gap = &self.text[prev.range.end..self.words[i].range.start];
         let ok_gap = matches!(gap, " " | ". " | "\u{a0}" | ".\u{a0}");
-        (ok_gap && prev.shape == Shape::Capitalised && self.lists.honorifics.contains(prev.lower.as_str()))
+        (ok_gap && prev.shape == Shape::Capitalised && self.lists.honorifics.contains(prev.lower.as_ref()))
             .then_some(i - 1)
     }
 
@@ -464,7 +487,7 @@ impl Context<'_> {
             || self.age_after(last)
             || self.next_word(last).is_some_and(|a| self.after_person(last, a) && a.lower != "and")
             || self.prev_word(span.start).is_some_and(|b| {
-                self.lists.before.contains(b.lower.as_str()) && self.gap_is_plain(b, &self.words[span.start])
+                self.lists.before.contains(b.lower.as_ref()) && self.gap_is_plain(b, &self.words[span.start])
             })
     }
 
@@ -477,8 +500,8 @@ impl Context<'_> {
         let last = span.end - 1;
         let after = self.next_word(last).filter(|a| self.gap_is_plain(&self.words[last], a));
         let before = self.prev_word(span.start).filter(|b| self.gap_is_plain(b, &self.words[span.start]));
-        after.is_some_and(|a| self.lists.speech.contains(a.lower.as_str()))
-            || before.is_some_and(|b| self.lists.speech.contains(b.lower.as_str()) || b.lower == "according")
+        after.is_some_and(|a| self.lists.speech.contains(a.lower.as_ref()))
+            || before.is_some_and(|b| self.lists.speech.contains(b.lower.as_ref()) || b.lower == "according")
             || self.prev_word(span.start).is_some_and(|b| b.lower == "to")
                 && span.start >= 2
                 && self.words[span.start - 2].lower == "according"
@@ -508,8 +531,8 @@ impl Context<'_> {
         }
         a.shape == Shape::Other
             && a.lower.chars().all(|c| c.is_lowercase() || c == '\'' || c == '’' || c == '-')
-            && (self.lists.after.contains(a.lower.as_str())
-                || self.lists.speech.contains(a.lower.as_str())
+            && (self.lists.after.contains(a.lower.as_ref())
+                || self.lists.speech.contains(a.lower.as_ref())
                 || is_past_tense(&a.lower))
     }
 
@@ -534,11 +557,11 @@ impl Context<'_> {
         gap.chars().all(|c| c == ' ' || c == '\u{a0}') && !gap.is_empty() && gap.len() <= 2
     }
 
-    fn next_word(&self, i: usize) -> Option<&Word> {
+    fn next_word(&self, i: usize) -> Option<&Word<'_>> {
         self.words.get(i + 1)
     }
 
-    fn prev_word(&self, i: usize) -> Option<&Word> {
+    fn prev_word(&self, i: usize) -> Option<&Word<'_>> {
         i.checked_sub(1).map(|p| &self.words[p])
     }
 
@@ -726,6 +749,14 @@ fn is_particle(lower: &str) -> bool {
     )
 }
 
+/// Prepositions of place: "in Savannah", "near Adelaide" name places, not people.
+fn is_locative(lower: &str) -> bool {
+    matches!(
+        lower,
+        "in" | "at" | "near" | "across" | "outside" | "inside" | "around" | "throughout" | "into" | "within"
+    )
+}
+
 /// Words before a thing, not a person ("the Aurora cluster", "our Jenkins").
 fn is_determiner(lower: &str) -> bool {
     matches!(
@@ -837,7 +868,7 @@ fn is_present_tense(lower: &str) -> bool {
 const HONORIFIC_SUFFIXES: &[&str] = &["-san", "-sama", "-kun", "-chan", "-sensei", "-senpai", "-ssi", "-nim", "-ji"];
 
 /// Every word of `text` with its shape and position in its sentence.
-fn words(text: &str) -> Vec<Word> {
+fn words(text: &str) -> Vec<Word<'_>> {
     let mut out: Vec<Word> = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -886,14 +917,13 @@ fn words(text: &str) -> Vec<Word> {
             Shape::Other
         };
         let range_end = if shape == Shape::Initial { word_end + 1 } else { word_end };
-        out.push(Word {
-            range: start..range_end,
-            lower: stem.to_lowercase(),
-            shape,
-            initial,
-            possessive,
-            honorific_suffix,
-        });
+        let lower = if stem.bytes().all(|b| b.is_ascii_lowercase()) {
+            Cow::Borrowed(stem)
+        } else {
+            Cow::Owned(stem.to_lowercase())
+        };
+        let entry = if shape == Shape::Capitalised { gazetteer::lookup(&lower) } else { Entry::default() };
+        out.push(Word { range: start..range_end, lower, entry, shape, initial, possessive, honorific_suffix });
         last_end = if shape == Shape::Initial { range_end } else { end };
         i = end.max(range_end);
     }
