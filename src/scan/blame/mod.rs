@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use super::phrase::PhraseSet;
-use super::text::{char_at, char_before, is_one_of, words_before};
+use super::text::{char_at, char_before, end_before, is_one_of, start_after, words_before};
 use super::{BlameRule, Finding, Kind};
 pub(super) use reword::suggest;
 use subject::{subject, Subject};
@@ -465,8 +465,8 @@ impl Context<'_> {
         if !is_one_of(&text[aux], &["was", "were", "been", "got", "being"]) {
             return None;
         }
-        let after = &text[verb.end..];
-        let by = verb.end + after.find(" by ").filter(|&i| !after[..i].contains(['.', ';', '\n', ',']))? + 4;
+        let clause = &text[verb.end..end_before(text, verb.end, &['.', ';', '\n', ',', '!', '?'], SENTENCE_LIMIT)];
+        let by = verb.end + clause.find(" by ")? + 4;
         self.person_at(by).map(|end| verb.start..end)
     }
 
@@ -553,13 +553,20 @@ const LUCKY: &[&str] = &[
 
 /// Where the sentence holding byte `at` starts.
 fn sentence_start(text: &str, at: usize) -> usize {
-    text[..at].rfind(['.', '!', '?', '\n', ';']).map_or(0, |i| i + 1)
+    start_after(text, at, SENTENCE_ENDS, SENTENCE_LIMIT)
 }
+
+/// What ends a sentence (or a line, a clause that stands alone).
+const SENTENCE_ENDS: &[char] = &['.', '!', '?', '\n', ';'];
+
+/// How far back or ahead a sentence is looked for: longer ones are cut, so a line of megabytes
+/// costs no more than many short ones.
+const SENTENCE_LIMIT: usize = 600;
 
 /// The sentence holding byte `at`.
 fn sentence_at(text: &str, at: usize) -> &str {
     let start = sentence_start(text, at);
-    let end = text[at..].find(['.', '!', '?', '\n', ';']).map_or(text.len(), |i| at + i);
+    let end = end_before(text, at, SENTENCE_ENDS, SENTENCE_LIMIT);
     &text[start..end]
 }
 

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::scan::text::is_one_of;
+use crate::scan::text::{is_one_of, start_after};
 
 /// A person-ish subject of a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,7 +196,7 @@ struct Token {
 
 /// The sentence prefix before byte `at`: its tokens, from the sentence's start.
 fn prefix(text: &str, at: usize) -> Vec<Token> {
-    let start = text[..at].rfind(['.', '!', '?', '\n', ';', ':']).map_or(0, |i| i + 1);
+    let start = start_after(text, at, &['.', '!', '?', '\n', ';', ':'], 600);
     let mut out = Vec::new();
     let mut word: Option<usize> = None;
     for (i, c) in text[start..at].char_indices() {

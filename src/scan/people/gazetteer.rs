@@ -1,6 +1,7 @@
 //! The name gazetteer: given names and surnames of many languages, and which of them are also
 //! common English words, shipped compressed in the binary (see `data/SOURCES.md`).
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::sync::LazyLock;
 
@@ -27,34 +28,30 @@ impl Entry {
 /// `word<TAB>flags` lines sorted by word, built by `tools/gazetteer.py`.
 static DATA: &[u8] = include_bytes!("data/names.tsv.gz");
 
-/// The decompressed table: each word's byte range in `text` and its flags, sorted by word.
+/// The decompressed table: every word with its flags.
 struct Table {
-    text: String,
-    lines: Vec<(u32, u32, Entry)>,
+    index: HashMap<&'static str, Entry>,
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
     let mut text = String::new();
     // The data is part of the binary and checked by the tests: it always decompresses.
     GzDecoder::new(DATA).read_to_string(&mut text).expect("embedded gazetteer is valid gzip UTF-8");
-    let mut lines = Vec::with_capacity(text.len() / 10);
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let (word, flags) = line.trim_end_matches('\n').split_once('\t').unwrap_or((line, ""));
-        let entry = Entry { given: flags.contains('g'), surname: flags.contains('s'), word: flags.contains('w') };
-        lines.push((start as u32, (start + word.len()) as u32, entry));
-        start += line.len();
-    }
-    Table { text, lines }
+    // The table lives for the whole process; leaking it lets the index borrow its words.
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    let index = text
+        .lines()
+        .map(|line| {
+            let (word, flags) = line.split_once('\t').unwrap_or((line, ""));
+            (word, Entry { given: flags.contains('g'), surname: flags.contains('s'), word: flags.contains('w') })
+        })
+        .collect();
+    Table { index }
 });
 
 /// What the gazetteer says of `lower` (a lower-case word); all false when it is unknown.
 pub(super) fn lookup(lower: &str) -> Entry {
-    let table = &*TABLE;
-    table
-        .lines
-        .binary_search_by(|&(s, e, _)| table.text[s as usize..e as usize].cmp(lower))
-        .map_or(Entry::default(), |i| table.lines[i].2)
+    TABLE.index.get(lower).copied().unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -84,11 +81,13 @@ mod tests {
     }
 
     #[test]
-    fn the_table_is_sorted_and_lower_case() {
-        let table = &*TABLE;
-        let words: Vec<&str> = table.lines.iter().map(|&(s, e, _)| &table.text[s as usize..e as usize]).collect();
+    fn the_table_is_lower_case_with_one_line_per_word() {
+        let mut text = String::new();
+        GzDecoder::new(DATA).read_to_string(&mut text).unwrap();
+        let words: Vec<&str> = text.lines().map(|l| l.split('\t').next().unwrap()).collect();
         assert!(words.len() > 100_000);
-        assert!(words.windows(2).all(|w| w[0] < w[1]));
+        assert!(words.windows(2).all(|w| w[0] < w[1]), "sorted, no word twice");
         assert!(words.iter().all(|w| *w == w.to_lowercase()));
+        assert_eq!(TABLE.index.len(), words.len());
     }
 }

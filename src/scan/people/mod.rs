@@ -102,7 +102,8 @@ mod timing {
     #[test]
     #[ignore]
     fn per_detector() {
-        let doc = std::fs::read_to_string("tests/gate/prose/people/01-sre-postmortem-ledger-quota.md").unwrap();
+        let path = std::env::var("DOC").unwrap_or("tests/gate/prose/people/01-sre-postmortem-ledger-quota.md".into());
+        let doc = std::fs::read_to_string(path).unwrap();
         for n in [20usize, 40, 80] {
             let text = doc.repeat(n);
             let t = std::time::Instant::now();
@@ -115,9 +116,13 @@ mod timing {
             let c = super::attribution::find(&text).len();
             let attr = t.elapsed();
             let t = std::time::Instant::now();
+            let mut blamed = Vec::new();
+            crate::scan::blame::scan(&text, &[], &mut blamed);
+            let blame = t.elapsed();
+            let t = std::time::Instant::now();
             let d = crate::scan::Scanner::new(&Default::default()).scan(&text).len();
             let all = t.elapsed();
-            println!("{n}x ({} kB): names {names:?} ({a}), handles {handles:?} ({b}), attribution {attr:?} ({c}), all {all:?} ({d})", text.len() / 1000);
+            println!("{n}x ({} kB): names {names:?} ({a}), handles {handles:?} ({b}), attribution {attr:?} ({c}), blame {blame:?}, all {all:?} ({d})", text.len() / 1000);
         }
     }
 }

@@ -4,12 +4,14 @@
 //! lone given name, a name already seen in full in the same text).
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use super::gazetteer::{self, Entry};
 use super::lists;
+use crate::scan::text::{end_before, start_after};
 
 /// A word of the text as the name rules see it.
 #[derive(Debug, Clone)]
@@ -90,7 +92,7 @@ pub(super) fn find(text: &str, allowed: &HashSet<String>) -> Vec<Range<usize>> {
     let cast_met =
         words.iter().filter(|w| lists.cast.contains(w.lower.as_ref())).map(|w| &w.lower).collect::<HashSet<_>>().len()
             >= 2;
-    let ctx = Context { text, words: &words, lists, allowed, cast_met };
+    let ctx = Context { text, words: &words, lists, allowed, cast_met, last_line: Cell::new(None) };
     let mut found: Vec<Range<usize>> = Vec::new();
     let mut known: HashSet<&str> = HashSet::new();
     // Words of firms, places and listed phrases: never a person, even when named elsewhere.
@@ -164,6 +166,8 @@ struct Context<'a> {
     allowed: &'a HashSet<String>,
     /// Two of Alice and Bob's cast appear: they are personas.
     cast_met: bool,
+    /// The start of the last line [`Context::is_title_line`] judged, and its verdict.
+    last_line: Cell<Option<(usize, bool)>>,
 }
 
 impl Context<'_> {
@@ -421,7 +425,9 @@ impl Context<'_> {
         }
         let after = self.next_word(i);
         let before = self.prev_word(i);
-        if before.is_some_and(|b| is_determiner(&b.lower))
+        let place = before.is_some_and(|b| is_locative(&b.lower) && self.gap_is_plain(b, w));
+        if place
+            || before.is_some_and(|b| is_determiner(&b.lower))
             || after.is_some_and(|a| self.lists.things.contains(a.lower.as_ref()))
         {
             return Verdict::No;
@@ -589,11 +595,23 @@ impl Context<'_> {
         !bad_before && !bad_after
     }
 
-    /// A heading ("# …") or a line in Title Case, where capitals say nothing about names.
+    /// A heading ("# …") or a line in Title Case, where capitals say nothing about names
+    /// (remembered for the last line asked about: runs of one line are judged in turn).
     fn is_title_line(&self, i: usize) -> bool {
         let at = self.words[i].range.start;
-        let start = self.text[..at].rfind('\n').map_or(0, |n| n + 1);
-        let end = self.text[at..].find('\n').map_or(self.text.len(), |n| at + n);
+        let start = start_after(self.text, at, &['\n'], 300);
+        if let Some((line, title)) = self.last_line.get() {
+            if line == start {
+                return title;
+            }
+        }
+        let title = self.title_line_at(start, at);
+        self.last_line.set(Some((start, title)));
+        title
+    }
+
+    fn title_line_at(&self, start: usize, at: usize) -> bool {
+        let end = end_before(self.text, at, &['\n'], 300);
         let line = &self.text[start..end];
         if line.trim_start().starts_with('#') {
             return true;
