@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::export::misp::Distribution;
 use crate::kri::{self, def::KriDef};
 use crate::model::Tlp;
 use crate::validate::fields::{Fields, Need};
@@ -31,6 +32,8 @@ pub struct Config {
     pub kris: Vec<KriDef>,
     /// The site's pseudonymous identity in exports and feeds (`org:`), or [`Org::anonymous`].
     pub org: Org,
+    /// Who a MISP instance may pass the feed's events on to (`misp_distribution`).
+    pub misp_distribution: Distribution,
 }
 
 /// The stable pseudonymous identity a site publishes under, e.g. `member-7f3a` labelled
@@ -121,6 +124,7 @@ impl Default for Config {
             strict_blameless: false,
             kris: kri::def::defaults(),
             org: Org::anonymous(),
+            misp_distribution: Distribution::default(),
         }
     }
 }
@@ -172,6 +176,9 @@ impl Config {
         config.kris = kri::def::read(&mut f);
         if let Some(org) = Org::read(&mut f, &config.blocked_orgs) {
             config.org = org;
+        }
+        if let Some(distribution) = f.keyword::<Distribution>("misp_distribution", Need::Optional) {
+            config.misp_distribution = distribution;
         }
         f.finish();
         config

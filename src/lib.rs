@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
+pub mod export;
 pub mod gate;
 pub mod kri;
 pub mod load;

@@ -9,6 +9,8 @@ mod atomic;
 mod cli;
 #[path = "site/diagnostics.rs"]
 mod diagnostics;
+#[path = "site/formats.rs"]
+mod formats;
 #[path = "site/kri.rs"]
 mod kri;
 #[path = "site/links.rs"]
