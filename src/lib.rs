@@ -12,6 +12,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod export;
 pub mod gate;
+pub mod import;
 pub mod kri;
 pub mod load;
 pub mod memo;
@@ -55,6 +56,8 @@ pub enum Error {
     BadConfig(PathBuf),
     #[error("could not write the data exports: {0}")]
     Export(String),
+    #[error("import: {0}")]
+    Import(String),
     #[error(transparent)]
     Search(#[from] search::SearchError),
     /// A search failure seen once and reported again to every page that needs the bundle.
