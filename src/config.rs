@@ -283,6 +283,16 @@ mod tests {
     }
 
     #[test]
+    fn the_misp_distribution_is_a_keyword() {
+        assert_eq!(read("").0.misp_distribution, Distribution::ThisCommunity);
+        let (c, d) = read("misp_distribution: your-organisation\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.misp_distribution.level(), 0);
+        let (_, d) = read("misp_distribution: all\n");
+        assert_eq!(d[0].message, "`all` is not a valid `misp_distribution`");
+    }
+
+    #[test]
     fn base_urls_are_checked() {
         assert_eq!(normalise_base_url("/"), Some("/".into()));
         assert_eq!(normalise_base_url("https://x.example"), Some("https://x.example/".into()));

@@ -91,7 +91,8 @@ fn the_org_names_the_exports_and_their_uuids() {
     first.assert_success();
     first.run.assert_contains("note: no `org:` in site.yaml");
     let config = std::fs::read_to_string(f.content().join("site.yaml")).unwrap();
-    f.write("site.yaml", &format!("{config}org: {{ id: member-7f3a, label: \"Member 7F3A\" }}\n"));
+    let org = "org: { id: member-7f3a, label: \"Member 7F3A\" }\nmisp_distribution: connected-communities\n";
+    f.write("site.yaml", &format!("{config}{org}"));
     let second = f.build_to("b", &[]);
     second.assert_success();
     assert!(!second.run.stderr.contains("no `org:`"), "{}", second.run.stderr);
@@ -99,6 +100,13 @@ fn the_org_names_the_exports_and_their_uuids() {
     let b: BTreeSet<String> = files_in(&second, "misp/").into_iter().collect();
     assert_eq!(a.len(), b.len());
     assert!(a.intersection(&b).count() == 2, "only the manifest and hashes.csv keep their names: {a:?} {b:?}");
+    for file in &b {
+        if !file.ends_with("manifest.json") && file.ends_with(".json") {
+            let event = &json(&second, file)["Event"];
+            assert_eq!(event["distribution"], "2", "{file}: connected communities");
+            assert_eq!(event["Orgc"]["name"], "Member 7F3A");
+        }
+    }
     let bundle = json(&second, "stix/bundle.json");
     let identity = bundle["objects"].as_array().unwrap().iter().find(|o| o["type"] == "identity").unwrap().clone();
     assert_eq!(identity["name"], "Member 7F3A");
