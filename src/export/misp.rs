@@ -7,9 +7,9 @@
 use std::fmt::Write as _;
 
 use md5::{Digest, Md5};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use super::{epoch_seconds, json_bytes, Record, Site};
+use super::{epoch_seconds, json_bytes, Record, Site, StreamMap};
 use crate::model::{Action, ActionState, Keyword, Severity, Writeup};
 use crate::Error;
 
@@ -191,23 +191,20 @@ pub(super) fn event_file(site: &Site<'_>, r: &Record) -> Result<Vec<u8>, Error> 
 /// Every event's UUID with what MISP lists before pulling it: info, organisation, date,
 /// timestamp, analysis, threat level and tags.
 pub(super) fn manifest(site: &Site<'_>) -> Result<Vec<u8>, Error> {
-    let mut out = Map::new();
-    for r in &site.index.records {
+    let entries = site.index.records.iter().map(|r| {
         let w = site.writeup(r);
-        out.insert(
-            r.uuid.to_string(),
-            json!({
-                "info": w.title,
-                "Orgc": orgc(site),
-                "date": w.occurred,
-                "timestamp": epoch_seconds(w.reviewed.unwrap_or(w.reported)).to_string(),
-                "analysis": "2",
-                "threat_level_id": threat_level(w.severity).to_string(),
-                "Tag": tags(r, w),
-            }),
-        );
-    }
-    json_bytes(&Value::Object(out))
+        let entry = json!({
+            "info": w.title,
+            "Orgc": orgc(site),
+            "date": w.occurred,
+            "timestamp": epoch_seconds(w.reviewed.unwrap_or(w.reported)).to_string(),
+            "analysis": "2",
+            "threat_level_id": threat_level(w.severity).to_string(),
+            "Tag": tags(r, w),
+        });
+        (r.uuid.to_string(), entry)
+    });
+    json_bytes(&StreamMap::new(entries))
 }
 
 /// One line per attribute, `<md5 of its value>,<event uuid>`, for correlation without a pull.

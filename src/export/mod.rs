@@ -80,15 +80,15 @@ impl Index {
         Index { records, by_path }
     }
 
-    /// The path of every export file.
-    pub fn paths(&self, published: &[Arc<Writeup>]) -> Vec<String> {
-        let mut out: Vec<String> =
-            misp::FILES.into_iter().chain(stix::FILES).chain(veris::FILES).map(String::from).collect();
-        for r in &self.records {
-            out.push(misp::event_path(r));
-            out.push(veris::record_path(&published[r.index]));
-        }
-        out
+    /// The files that hold every record (the MISP manifest and hashes, the STIX bundle, `veris.json`).
+    pub fn aggregate_paths() -> impl Iterator<Item = &'static str> {
+        misp::FILES.into_iter().chain(stix::FILES).chain(veris::FILES)
+    }
+
+    /// The files of one record each: a MISP event and a VERIS record per published writeup.
+    pub fn record_paths(&self, published: &[Arc<Writeup>]) -> Vec<String> {
+        let paths = self.records.iter().map(|r| [misp::event_path(r), veris::record_path(&published[r.index])]);
+        paths.flatten().collect()
     }
 
     /// The export at `path`, made on demand; `body` gives a writeup's markdown as it may be
@@ -169,6 +169,24 @@ impl<I: Iterator<Item = T>, T: Serialize> Serialize for Stream<I> {
     }
 }
 
+/// A map written out one entry at a time as it is serialised, like [`Stream`].
+pub(crate) struct StreamMap<I>(RefCell<Option<I>>);
+
+impl<I> StreamMap<I> {
+    pub(crate) fn new(entries: I) -> StreamMap<I> {
+        StreamMap(RefCell::new(Some(entries)))
+    }
+}
+
+impl<I: Iterator<Item = (K, V)>, K: Serialize, V: Serialize> Serialize for StreamMap<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.borrow_mut().take() {
+            Some(entries) => serializer.collect_map(entries),
+            None => Err(serde::ser::Error::custom("an export map can be written once")),
+        }
+    }
+}
+
 /// A `## heading` of a body and the markdown under it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
@@ -206,9 +224,17 @@ pub fn sections(markdown: &str) -> Vec<Section> {
     out
 }
 
-/// The first section's text (for a retrospective, "What almost failed"), else the title.
-fn summary(w: &Writeup, sections: &[Section]) -> String {
-    sections.iter().map(|s| &s.markdown).find(|m| !m.is_empty()).cloned().unwrap_or_else(|| w.title.clone())
+/// The summary (the first section with text: for a retrospective, "What almost failed", else
+/// the title) and the other sections.
+fn summary_and_rest(w: &Writeup, sections: Vec<Section>) -> (String, Vec<Section>) {
+    match sections.iter().position(|s| !s.markdown.is_empty()) {
+        Some(i) => {
+            let mut rest = sections;
+            let first = rest.remove(i);
+            (first.markdown, rest)
+        }
+        None => (w.title.clone(), sections),
+    }
 }
 
 /// A day as an RFC 3339 time at midnight UTC, as STIX writes it.

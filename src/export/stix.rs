@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use super::{json_bytes, summary, timestamp, Record, Site, Stream};
+use super::{json_bytes, summary_and_rest, timestamp, Record, Site, Stream};
 use crate::date::Date;
 use crate::model::{ActionState, Keyword, Severity, StoppedBy, Tlp};
 use crate::Error;
@@ -172,7 +172,7 @@ fn incident(site: &Site<'_>, r: &Record) -> Vec<Value> {
         "created": created,
         "modified": modified,
         "name": w.title,
-        "description": summary(w, &super::sections(&(site.body)(w))),
+        "description": summary_and_rest(w, super::sections(&(site.body)(w))).0,
         "labels": labels,
         "external_references": [reference],
         "object_marking_refs": marking,

@@ -7,7 +7,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{json_bytes, summary, Record, Site, Stream};
+use super::{json_bytes, summary_and_rest, Record, Site, Stream};
 use crate::catalog::{ActorKind, AttributeKind, Entry};
 use crate::model::{ActionState, Keyword, Severity, StoppedBy, Writeup};
 use crate::Error;
@@ -75,10 +75,9 @@ fn record(site: &Site<'_>, r: &Record) -> Value {
     if let Some(detected) = w.detected {
         timeline["discovery"] = json!({ "unit": "Days", "value": w.occurred.days_until(detected) });
     }
-    let sections = super::sections(&(site.body)(w));
-    let notes: Vec<String> = sections
+    let (summary, rest) = summary_and_rest(w, super::sections(&(site.body)(w)));
+    let notes: Vec<String> = rest
         .iter()
-        .skip(1)
         .filter(|s| !s.markdown.is_empty())
         .map(|s| if s.heading.is_empty() { s.markdown.clone() } else { format!("## {}\n\n{}", s.heading, s.markdown) })
         .collect();
@@ -90,7 +89,7 @@ fn record(site: &Site<'_>, r: &Record) -> Value {
         "reference": site.url(w).unwrap_or_else(|| w.id.to_string()),
         "security_incident": "Near miss",
         "confidence": "High",
-        "summary": summary(w, &sections),
+        "summary": summary,
         "timeline": timeline,
         "discovery_method": { "internal": { "variety": [lookup(&DISCOVERY, w.stopped_by)] } },
         "impact": {

@@ -72,9 +72,9 @@ pub fn prepare(
     let mut pages = model.pages(input.config, theme);
     pages.extend(indicators::paths(input.indicators).into_iter().map(|path| (path, Page::Indicator)));
     pages.extend(export::paths().into_iter().map(|path| (path, Page::Export)));
-    pages.extend(
-        model.interchange.paths(&input.publication.published).into_iter().map(|path| (path, Page::Interchange)),
-    );
+    pages.extend(crate::export::Index::aggregate_paths().map(|path| (path.to_string(), Page::Interchange)));
+    let records = model.interchange.record_paths(&input.publication.published);
+    pages.extend(records.into_iter().map(|path| (path, Page::Record)));
     let assets = fingerprint(&theme.assets);
     Ok(Site { tera, base, model, pages, facts, assets, bundle: OnceLock::new() })
 }
@@ -284,8 +284,10 @@ enum Page {
     Indicator,
     /// A data export or its schema.
     Export,
-    /// A MISP, STIX or VERIS export.
+    /// A MISP, STIX or VERIS export of every record.
     Interchange,
+    /// A MISP or VERIS export of one record.
+    Record,
     /// The page that lists every export.
     Data,
     /// A file as it is: an asset.
@@ -379,9 +381,9 @@ impl Site {
         };
         self.bundle()?.files.iter().try_for_each(|(path, bytes)| write(path, bytes))?;
         // The pages that list every writeup are large: render them one at a time, and the many
-        // small writeup pages in parallel, so memory holds at most one large context.
+        // small writeup pages (and records) in parallel, so memory holds at most one large context.
         let (small, large): (Vec<_>, Vec<_>) =
-            self.pages.iter().partition(|(_, page)| matches!(page, Page::Writeup(_)));
+            self.pages.iter().partition(|(_, page)| matches!(page, Page::Writeup(_) | Page::Record));
         large.into_iter().try_for_each(|(path, page)| write(path, &self.render_page(path, page)?))?;
         small.par_iter().try_for_each(|(path, page)| write(path, &self.render_page(path, page)?))
     }
@@ -508,7 +510,7 @@ impl Site {
                 self.page(path, kind, &title, &description, template, ctx)
             }
             Page::Export => export::file(&self.facts.input(), &m.writeups, path).unwrap_or_else(|| Ok(Vec::new())),
-            Page::Interchange => {
+            Page::Interchange | Page::Record => {
                 let f = &self.facts;
                 let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
                 let body = |w: &Writeup| {

@@ -644,7 +644,7 @@ pub fn exports(config: &Config, published: usize) -> Vec<ExportView> {
             name: "Atom feed",
             paths: vec!["atom.xml".into()],
             audience: "feed readers",
-            how: format!("The {FEED} newest writeups; subscribe to {base}atom.xml.", FEED = 50),
+            how: format!("The {} newest writeups; subscribe to {base}atom.xml.", super::FEED_ENTRIES),
         });
     }
     out
