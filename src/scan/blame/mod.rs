@@ -217,7 +217,7 @@ const PHRASES: &[(&str, Trigger)] = &[
     ("without asking", Trigger::Checked(BlameRule::Careless, Check::PersonActed)),
     ("without any review", Trigger::Checked(BlameRule::Careless, Check::PersonActed)),
     ("without thinking", Trigger::Checked(BlameRule::Careless, Check::PersonActed)),
-    ("the wrong", Trigger::Checked(BlameRule::PersonAsSubject, Check::PersonActed)),
+    ("wrong", Trigger::Checked(BlameRule::PersonAsSubject, Check::PersonActed)),
     ("why didn't", Trigger::Checked(BlameRule::WhyDidnt, Check::AskedOfPerson)),
     ("why didn’t", Trigger::Checked(BlameRule::WhyDidnt, Check::AskedOfPerson)),
     ("why didnt", Trigger::Checked(BlameRule::WhyDidnt, Check::AskedOfPerson)),
@@ -365,6 +365,10 @@ const MEANT: &[&str] = &[
     "safely",
 ];
 
+/// Finds any of [`MEANT`] in one pass.
+static MEANT_FINDER: LazyLock<aho_corasick::AhoCorasick> =
+    LazyLock::new(|| aho_corasick::AhoCorasick::new(MEANT).expect("a small fixed phrase list"));
+
 impl Context<'_> {
     /// An error verb: blaming with a person as its subject, or as the agent of its passive.
     fn verb(&self, range: Range<usize>, passive: Passive, strength: Strength) -> Option<(BlameRule, Range<usize>)> {
@@ -414,7 +418,7 @@ impl Context<'_> {
     /// True when the sentence around byte `at` says the action was meant.
     fn meant(&self, at: usize) -> bool {
         let sentence = sentence_at(self.text, at).to_lowercase();
-        MEANT.iter().any(|m| sentence.contains(m))
+        MEANT_FINDER.is_match(&sentence)
     }
 
     /// True when the clause before byte `at` is a condition or advice ("If an operator had
@@ -773,6 +777,12 @@ impl Check {
                 }
             }
             Check::PersonActed => {
+                let wrong = text[range.clone()].eq_ignore_ascii_case("wrong");
+                if wrong
+                    && !words_before(text, range.start).next().is_some_and(|w| is_one_of(&text[w], &["the", "a", "an"]))
+                {
+                    return None;
+                }
                 let start = sentence_start(text, range.start);
                 let subject = subject_of_sentence(text, start, range.start, ctx.name_ends);
                 let agent = sentence_at(text, range.start).contains(" by ") && {

@@ -2,7 +2,7 @@
 //! the name under a sign-off ("Thanks,\nJane"). Each person in them is found, by name or by
 //! user name; roles and teams ("Owner: SRE team") name no one.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -108,12 +108,18 @@ fn table(line: &str, offset: usize, columns: Vec<usize>, out: &mut Vec<Range<usi
 /// "-- tmakinen", "— H. Strand" starting a line, or "… before matching — ayaz" ending one.
 fn signature(line: &str) -> Option<Range<usize>> {
     let trimmed = line.trim_start();
+    if !trimmed.starts_with(['-', '—', '–']) && !line.contains(['—', '–']) {
+        return None;
+    }
     for dash in ["-- ", "— ", "– "] {
         if let Some(rest) = trimmed.strip_prefix(dash) {
             let at = line.len() - rest.len();
             let item = rest.split(['|', ',', '(', '·']).next().unwrap_or(rest).trim_end();
             return (!item.is_empty()).then_some(at..at + item.len());
         }
+    }
+    if !line.contains(['—', '–']) {
+        return None;
     }
     let (before, last) = line.trim_end().rsplit_once(" — ").or_else(|| line.trim_end().rsplit_once(" – "))?;
     let at = before.len()
@@ -131,9 +137,12 @@ fn signature(line: &str) -> Option<Range<usize>> {
 fn values_after_labels(line: &str) -> Vec<usize> {
     let mut out: Vec<usize> = value_after_label(line, true).into_iter().collect();
     for (i, c) in line.char_indices() {
-        let next = line[i + c.len_utf8()..].chars().next();
-        let starts_label = next.is_some_and(|n| n.is_alphabetic() || (n == ' ' && c != ' '));
-        if matches!(c, '(' | '.' | ';' | '·' | ' ') && starts_label {
+        if !matches!(c, '(' | '.' | ';' | '·' | ' ') {
+            continue;
+        }
+        let next = line.as_bytes().get(i + c.len_utf8()).copied();
+        let starts_label = next.is_some_and(|n| label_initial(n) || (n == b' ' && c != ' '));
+        if starts_label {
             let from = i + c.len_utf8();
             let anywhere = c == ' ';
             if let Some(v) = value_after_label(&line[from..], !anywhere).map(|v| from + v) {
@@ -146,9 +155,23 @@ fn values_after_labels(line: &str) -> Vec<usize> {
     out
 }
 
+/// True when an attribution label can start with the byte `b` (one look-up per word).
+fn label_initial(b: u8) -> bool {
+    static INITIALS: LazyLock<[bool; 256]> = LazyLock::new(|| {
+        let mut set = [false; 256];
+        for label in ATTRIBUTION_LABELS {
+            let first = label.as_bytes()[0];
+            set[usize::from(first.to_ascii_lowercase())] = true;
+            set[usize::from(first.to_ascii_uppercase())] = true;
+        }
+        set
+    });
+    INITIALS[usize::from(b)]
+}
+
 /// The attribution labels by their first word, so a line position is looked up, not searched.
 static LABELS_BY_FIRST_WORD: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
-    let mut map: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+    let mut map: HashMap<&'static str, Vec<&'static str>> = HashMap::default();
     for label in ATTRIBUTION_LABELS {
         let first = label.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or(label);
         map.entry(first).or_default().push(label);
@@ -159,7 +182,11 @@ static LABELS_BY_FIRST_WORD: LazyLock<HashMap<&'static str, Vec<&'static str>>> 
 /// Where the value of an attribution line starts; with `colon_labels`, labels that need a
 /// colon count too, else only "… by" and "… to" labels.
 fn value_after_label(line: &str, colon_labels: bool) -> Option<usize> {
-    let lead = line.len() - line.trim_start_matches([' ', '\t', '>', '-', '*', '+', '|', '#', '_']).len();
+    let lead = if line.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        0
+    } else {
+        line.len() - line.trim_start_matches([' ', '\t', '>', '-', '*', '+', '|', '#', '_']).len()
+    };
     let rest = &line[lead..];
     let first_len = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
     if first_len == 0 || first_len > 16 {

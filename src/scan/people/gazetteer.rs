@@ -1,7 +1,7 @@
 //! The name gazetteer: given names and surnames of many languages, and which of them are also
 //! common English words, shipped compressed in the binary (see `data/SOURCES.md`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::io::Read;
 use std::sync::LazyLock;
 

@@ -8,7 +8,7 @@ mod handles;
 mod lists;
 mod names;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 use super::{Finding, Kind};
@@ -94,35 +94,5 @@ mod tests {
         People::new(&[]).scan(text, &mut out);
         let found: Vec<&str> = out.iter().map(|f| &text[f.range.clone()]).collect();
         assert!(found.iter().filter(|f| f.eq_ignore_ascii_case("tmakinen")).count() == 3, "{found:?}");
-    }
-}
-
-#[cfg(test)]
-mod timing {
-    #[test]
-    #[ignore]
-    fn per_detector() {
-        let path = std::env::var("DOC").unwrap_or("tests/gate/prose/people/01-sre-postmortem-ledger-quota.md".into());
-        let doc = std::fs::read_to_string(path).unwrap();
-        for n in [20usize, 40, 80] {
-            let text = doc.repeat(n);
-            let t = std::time::Instant::now();
-            let a = super::names::find(&text, &Default::default()).len();
-            let names = t.elapsed();
-            let t = std::time::Instant::now();
-            let b = super::handles::find(&text).len();
-            let handles = t.elapsed();
-            let t = std::time::Instant::now();
-            let c = super::attribution::find(&text).len();
-            let attr = t.elapsed();
-            let t = std::time::Instant::now();
-            let mut blamed = Vec::new();
-            crate::scan::blame::scan(&text, &[], &mut blamed);
-            let blame = t.elapsed();
-            let t = std::time::Instant::now();
-            let d = crate::scan::Scanner::new(&Default::default()).scan(&text).len();
-            let all = t.elapsed();
-            println!("{n}x ({} kB): names {names:?} ({a}), handles {handles:?} ({b}), attribution {attr:?} ({c}), blame {blame:?}, all {all:?} ({d})", text.len() / 1000);
-        }
     }
 }

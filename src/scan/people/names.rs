@@ -3,9 +3,9 @@
 //! used as one (a surname after a given name, a title, a verb of speech, an age, a verb after a
 //! lone given name, a name already seen in full in the same text).
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -59,7 +59,7 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
     let set = |l: &[&'static str]| l.iter().copied().collect::<HashSet<_>>();
     Lists {
         not_people: set(lists::NOT_PEOPLE),
-        phrases: lists::NOT_PEOPLE_PHRASES.iter().fold(HashMap::new(), |mut map, p| {
+        phrases: lists::NOT_PEOPLE_PHRASES.iter().fold(HashMap::default(), |mut map, p| {
             let words: Vec<&'static str> = p.split(' ').collect();
             map.entry(words[0].trim_end_matches('.')).or_insert_with(Vec::new).push(words);
             map
@@ -94,7 +94,7 @@ pub(super) fn find(text: &str, allowed: &HashSet<String>) -> Vec<Range<usize>> {
             >= 2;
     let ctx = Context { text, words: &words, lists, allowed, cast_met, last_line: Cell::new(None) };
     let mut found: Vec<Range<usize>> = Vec::new();
-    let mut known: HashSet<&str> = HashSet::new();
+    let mut known: HashSet<&str> = HashSet::default();
     // Words of firms, places and listed phrases: never a person, even when named elsewhere.
     let mut things: Vec<bool> = vec![false; words.len()];
     let mut i = 0;
@@ -166,8 +166,8 @@ struct Context<'a> {
     allowed: &'a HashSet<String>,
     /// Two of Alice and Bob's cast appear: they are personas.
     cast_met: bool,
-    /// The start of the last line [`Context::is_title_line`] judged, and its verdict.
-    last_line: Cell<Option<(usize, bool)>>,
+    /// The bounds of the last line [`Context::is_title_line`] judged, and its verdict.
+    last_line: Cell<Option<(usize, usize, bool)>>,
 }
 
 impl Context<'_> {
@@ -599,14 +599,15 @@ impl Context<'_> {
     /// (remembered for the last line asked about: runs of one line are judged in turn).
     fn is_title_line(&self, i: usize) -> bool {
         let at = self.words[i].range.start;
-        let start = start_after(self.text, at, &['\n'], 300);
-        if let Some((line, title)) = self.last_line.get() {
-            if line == start {
+        if let Some((start, end, title)) = self.last_line.get() {
+            if start <= at && at < end {
                 return title;
             }
         }
+        let start = start_after(self.text, at, &['\n'], 300);
+        let end = end_before(self.text, at, &['\n'], 300);
         let title = self.title_line_at(start, at);
-        self.last_line.set(Some((start, title)));
+        self.last_line.set(Some((start, end, title)));
         title
     }
 
@@ -981,7 +982,7 @@ mod tests {
     use super::*;
 
     fn people(text: &str) -> Vec<&str> {
-        find(text, &HashSet::new()).into_iter().map(|r| &text[r]).collect()
+        find(text, &HashSet::default()).into_iter().map(|r| &text[r]).collect()
     }
 
     #[test]
@@ -1037,7 +1038,7 @@ mod tests {
 
     #[test]
     fn allowed_names_are_never_found() {
-        let allowed: HashSet<String> = ["priya raman".to_string(), "dave".to_string()].into();
+        let allowed: HashSet<String> = ["priya raman".to_string(), "dave".to_string()].into_iter().collect();
         let text = "Priya Raman and Dave looked at it.";
         assert!(find(text, &allowed).is_empty(), "{:?}", find(text, &allowed));
     }
