@@ -79,7 +79,7 @@ enum Command {
     Redact {
         /// The writeup (or pattern) to redact
         file: PathBuf,
-        /// Rewrite the file in place, keeping the original as FILE.bak
+        /// Rewrite the file in place, keeping the original as FILE.bak (or FILE.bak.2, … if that exists)
         #[arg(long)]
         write: bool,
         /// The content folder whose site.yaml holds blocked names and internal domains
@@ -189,7 +189,7 @@ fn run(command: Command) -> Result<bool, Error> {
             Ok(true)
         }
         Command::Check { site } => {
-            let outcome = site::run(&site.options(None))?;
+            let outcome = site::check(&site.options(None))?;
             report(&outcome);
             for w in &outcome.withheld {
                 eprintln!("  withheld {} ({}): {}", w.id, w.reason, w.file.display());
@@ -219,15 +219,16 @@ fn run(command: Command) -> Result<bool, Error> {
             Ok(true)
         }
         Command::Redact { file, write, content, config } => {
-            let (text, count) = site::redact(&file, &ContentSource::Dir(content), config.as_deref())?;
+            let content = ContentSource::Dir(content);
             if write {
-                let mut backup = file.clone().into_os_string();
-                backup.push(".bak");
-                let backup = PathBuf::from(backup);
-                std::fs::copy(&file, &backup).map_err(|e| Error::io(&backup, e))?;
-                std::fs::write(&file, text).map_err(|e| Error::io(&file, e))?;
-                eprintln!("redacted {count} finding{}; the original is in {}", plural(count), backup.display());
+                match site::redact_in_place(&file, &content, config.as_deref())? {
+                    (count, Some(backup)) => {
+                        eprintln!("redacted {count} finding{}; the original is in {}", plural(count), backup.display())
+                    }
+                    (_, None) => eprintln!("nothing to redact; {} is unchanged", file.display()),
+                }
             } else {
+                let (text, count) = site::redact(&file, &content, config.as_deref())?;
                 print!("{text}");
                 eprintln!("redacted {count} finding{}", plural(count));
             }

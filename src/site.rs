@@ -261,6 +261,16 @@ fn scan_for_leaks(
     leaks::scan(&subjects, &found, config.strict_blameless, diags)
 }
 
+/// Runs the pipeline and renders every file without writing any: everything [`build`] can
+/// refuse, `check` refuses too.
+pub fn check(opts: &Options) -> Result<Outcome, Error> {
+    let outcome = run(opts)?;
+    if let Some(site) = &outcome.site {
+        site.render_all()?;
+    }
+    Ok(outcome)
+}
+
 /// Runs the pipeline and, only if it found no error, replaces `out` with the new site.
 pub fn build(opts: &Options, out: &Path) -> Result<Outcome, Error> {
     let mut outcome = run(opts)?;
@@ -296,12 +306,32 @@ impl Stopwatch {
 /// from `config`, or from `site.yaml` in `content`.
 pub fn redact(file: &Path, content: &ContentSource, config: Option<&Path>) -> Result<(String, usize), Error> {
     let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
+    if text.trim().is_empty() {
+        return Err(Error::EmptyInput(file.to_path_buf()));
+    }
     let config = read_config(content, config)?;
     let mut ignored = Diagnostics::default();
     let allow = load::parse_document(load::Kind::Writeup, file, "", &text.as_str().into(), &mut ignored)
         .map(|doc| validate::allowances_of(&doc))
         .unwrap_or_default();
     Ok(leaks::redact(&text, &scanner(&config), &allow))
+}
+
+/// Redacts `file` in place, keeping the original in a new numbered backup (`FILE.bak`, then
+/// `FILE.bak.2`, …, never one that exists): the number of findings replaced, and the backup
+/// (none when there was nothing to replace and the file is left as it is).
+pub fn redact_in_place(
+    file: &Path,
+    content: &ContentSource,
+    config: Option<&Path>,
+) -> Result<(usize, Option<PathBuf>), Error> {
+    let (text, count) = redact(file, content, config)?;
+    if count == 0 {
+        return Ok((0, None));
+    }
+    let backup = crate::output::backup(file)?;
+    crate::output::replace_file(file, text.as_bytes())?;
+    Ok((count, Some(backup)))
 }
 
 /// The site configuration alone, for commands that need no content; `check` reports its problems.
