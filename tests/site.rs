@@ -3,6 +3,8 @@
 
 mod common;
 
+#[path = "site/agree.rs"]
+mod agree;
 #[path = "site/atomic.rs"]
 mod atomic;
 #[path = "site/cli.rs"]

@@ -359,20 +359,29 @@ impl Site {
 
     /// Renders every file into `dir` (which must exist), in parallel, holding one page at a time per thread.
     pub fn write_to(&self, dir: &Path) -> Result<(), Error> {
-        let write = |path: &str, bytes: &[u8]| {
+        self.each_file(|path, bytes| {
             let target = dir.join(path);
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             }
             std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))
-        };
-        self.bundle()?.files.iter().try_for_each(|(path, bytes)| write(path, bytes))?;
+        })
+    }
+
+    /// Renders every file and drops it: what `check` runs, so that it fails wherever a build would.
+    pub fn render_all(&self) -> Result<(), Error> {
+        self.each_file(|_, _| Ok(()))
+    }
+
+    /// Renders every file and hands it to `sink`, stopping at the first error.
+    fn each_file(&self, sink: impl Fn(&str, &[u8]) -> Result<(), Error> + Sync) -> Result<(), Error> {
+        self.bundle()?.files.iter().try_for_each(|(path, bytes)| sink(path, bytes))?;
         // The pages that list every writeup are large: render them one at a time, and the many
         // small writeup pages in parallel, so memory holds at most one large context.
         let (small, large): (Vec<_>, Vec<_>) =
             self.pages.iter().partition(|(_, page)| matches!(page, Page::Writeup(_)));
-        large.into_iter().try_for_each(|(path, page)| write(path, &self.render_page(path, page)?))?;
-        small.par_iter().try_for_each(|(path, page)| write(path, &self.render_page(path, page)?))
+        large.into_iter().try_for_each(|(path, page)| sink(path, &self.render_page(path, page)?))?;
+        small.par_iter().try_for_each(|(path, page)| sink(path, &self.render_page(path, page)?))
     }
 
     /// The bytes of the file at `path`, or `None` if the site has no such file.
@@ -421,6 +430,7 @@ impl Site {
                 ctx.insert("writeup", &full);
                 ctx.insert("as_of", &self.facts.as_of);
                 self.page(path, "writeup", &card.title, &card.summary, "writeup.html", ctx)
+                    .map_err(|e| e.about(&w.source))
             }
             Page::Patterns => {
                 ctx.insert("patterns", &self.brief_patterns());
@@ -436,7 +446,11 @@ impl Site {
                 let full = PatternView { writeups: Some(members.collect()), html, ..p.clone() };
                 ctx.insert("pattern", &full);
                 ctx.insert("kris", &indicators::pattern_panel(&self.facts.indicators, &p.slug));
-                self.page(path, "pattern", &p.title, &p.risk, "pattern.html", ctx)
+                let rendered = self.page(path, "pattern", &p.title, &p.risk, "pattern.html", ctx);
+                rendered.map_err(|e| match source {
+                    Some(s) => e.about(&s.source),
+                    None => e,
+                })
             }
             Page::Tags => {
                 ctx.insert("tags", &m.tags.iter().map(|(t, _)| t).collect::<Vec<_>>());
