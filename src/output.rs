@@ -30,11 +30,16 @@ pub fn write(out: &Path, fill: impl FnOnce(&Path) -> Result<(), Error>) -> Resul
     };
     fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
     let name = out.file_name().map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
-    let _lock = Lock::acquire(&parent.join(format!(".{name}.nearmiss-lock")))?;
-    let aside = Aside { parent: &parent, name: &name };
-    aside.recover(&out)?;
-    guard(&out)?;
+    locked(&parent.join(format!(".{name}.nearmiss-lock")), || {
+        let aside = Aside { parent: &parent, name: &name };
+        aside.recover(&out)?;
+        guard(&out)?;
+        replace(&out, &aside, fill)
+    })
+}
 
+/// Fills a fresh staging folder and swaps it in for `out` (under the lock).
+fn replace(out: &Path, aside: &Aside<'_>, fill: impl FnOnce(&Path) -> Result<(), Error>) -> Result<(), Error> {
     let staging = aside.fresh("new");
     let written = fs::create_dir(&staging)
         .map_err(|e| Error::io(&staging, e))
@@ -45,7 +50,7 @@ pub fn write(out: &Path, fill: impl FnOnce(&Path) -> Result<(), Error>) -> Resul
         return Err(e);
     }
     checkpoint("staged");
-    match swap(&staging, &out, &aside) {
+    match swap(&staging, out, aside) {
         Ok(previous) => {
             checkpoint("swapped");
             previous.map_or(Ok(()), |p| remove(&p))
@@ -176,40 +181,35 @@ fn remove(path: &Path) -> Result<(), Error> {
     }
 }
 
-/// An advisory lock on a file beside the output, held by one build at a time; the file is
-/// removed on release. Another build waits for it.
-struct Lock {
-    path: PathBuf,
-    /// Locked while open.
-    file: fs::File,
-}
-
-impl Lock {
-    fn acquire(path: &Path) -> Result<Lock, Error> {
-        let mut told = false;
-        loop {
-            let file = fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(path)
-                .map_err(|e| Error::io(path, e))?;
-            match file.try_lock() {
-                Ok(()) => {}
-                Err(fs::TryLockError::WouldBlock) => {
-                    if !told {
-                        eprintln!("note: waiting for another build writing beside {}", path.display());
-                        told = true;
-                    }
-                    file.lock().map_err(|e| Error::io(path, e))?;
-                }
-                Err(fs::TryLockError::Error(e)) => return Err(Error::io(path, e)),
+/// Runs `work` holding an advisory lock on the file at `path` (beside the output), which one
+/// build at a time holds; another build waits for it. The file is removed before the lock is
+/// let go, so a build that locked it meanwhile sees that it is gone and locks the new one.
+fn locked<T>(path: &Path, work: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    let mut told = false;
+    loop {
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+            .map_err(|e| Error::io(path, e))?;
+        let mut lock = fd_lock::RwLock::new(file);
+        // Asked first without waiting only to say why the build pauses.
+        match lock.try_write() {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock && !told => {
+                eprintln!("note: waiting for another build writing beside {}", path.display());
+                told = true;
             }
-            // The previous holder removes the file before it lets go: a lock on a removed file
-            // locks nothing, so try again on the file now at `path`.
-            if same_file(&file, path) {
-                return Ok(Lock { path: path.to_path_buf(), file });
-            }
+            Err(e) if e.kind() != io::ErrorKind::WouldBlock => return Err(Error::io(path, e)),
+            _ => {}
+        }
+        let guard = lock.write().map_err(|e| Error::io(path, e))?;
+        if same_file(&guard, path) {
+            let done = work();
+            #[cfg(unix)]
+            let _ = fs::remove_file(path);
+            drop(guard);
+            return done;
         }
     }
 }
@@ -226,16 +226,6 @@ fn same_file(file: &fs::File, path: &Path) -> bool {
 #[cfg(not(unix))]
 fn same_file(_: &fs::File, path: &Path) -> bool {
     path.exists()
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        // Removed while still held (the lock goes with the open file, after this), so no build
-        // can lock this file once it is gone.
-        #[cfg(unix)]
-        let _ = fs::remove_file(&self.path);
-        let _ = self.file.unlock();
-    }
 }
 
 /// Replaces the file at `path` with `bytes` in one step: written and synced to a temporary file
