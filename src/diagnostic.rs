@@ -1,5 +1,6 @@
 //! Problems found in the content, each pinned to a file, line and column, with a fix hint.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -66,10 +67,10 @@ impl Diagnostic {
         self
     }
 
-    /// Renders the diagnostic like a compiler: location, the offending line, a caret and the hint.
-    pub fn render(&self, source: Option<&str>) -> String {
+    /// Renders the diagnostic like a compiler: location, the offending line (`line_text`, the
+    /// text of line `span.line`), a caret and the hint.
+    pub fn render(&self, line_text: Option<&str>) -> String {
         let mut out = format!("{self}\n");
-        let line_text = source.and_then(|s| s.lines().nth(self.span.line.checked_sub(1)?));
         if let Some(text) = line_text {
             let gutter = self.span.line.to_string().len();
             let pad = " ".repeat(gutter);
@@ -90,6 +91,28 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}: {}: {}", self.file.display(), self.span.line, self.span.col, self.level, self.message)
     }
+}
+
+/// `text` safe to print on a terminal: control characters (but tab and newline), C1 controls
+/// and bidirectional overrides from content or file names are shown as `\u{1b}` escapes, so a
+/// writeup cannot move the cursor, retitle the window or reorder what a reviewer reads.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    };
+    if !text.contains(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// "s" unless there is exactly one, for counts in reports.
@@ -153,10 +176,19 @@ mod tests {
     fn render_points_at_the_column_and_shows_the_hint() {
         let d = Diagnostic::error(Path::new("a.md"), Span::new(2, 11, 3), "unknown severity `hgh`")
             .with_hint("use one of: low, medium, high, critical");
-        let out = d.render(Some("---\nseverity: hgh\n"));
+        let out = d.render(Some("severity: hgh"));
         assert!(out.starts_with("a.md:2:11: error: unknown severity `hgh`\n"));
         assert!(out.contains("2 | severity: hgh\n  |           ^^^\n"));
         assert!(out.contains("= hint: use one of: low, medium, high, critical"));
+    }
+
+    #[test]
+    fn printable_escapes_terminal_controls_and_keeps_text() {
+        assert_eq!(printable("a.md:1:1: plain café\tand tab\n"), "a.md:1:1: plain café\tand tab\n");
+        let evil = "x\u{1b}]0;pwned\u{7}\u{1b}[2J\r\u{9b}1m\u{202e}cod.exe";
+        let shown = printable(evil);
+        assert!(!shown.chars().any(|c| c.is_control() || c == '\u{202e}'), "{shown:?}");
+        assert_eq!(shown, "x\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{d}\\u{9b}1m\\u{202e}cod.exe");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use nearmiss::date::Date;
-use nearmiss::diagnostic::plural;
+use nearmiss::diagnostic::{plural, printable};
 use nearmiss::load::ContentSource;
 use nearmiss::search::{self, Results};
 
@@ -158,7 +158,7 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             ExitCode::FAILURE
         }
     }
@@ -192,7 +192,7 @@ fn run(command: Command) -> Result<bool, Error> {
             let outcome = site::check(&site.options(None))?;
             report(&outcome);
             for w in &outcome.withheld {
-                eprintln!("  withheld {} ({}): {}", w.id, w.reason, w.file.display());
+                eprintln!("{}", printable(&format!("  withheld {} ({}): {}", w.id, w.reason, w.file.display())));
             }
             Ok(outcome.errors() == 0)
         }
@@ -209,7 +209,11 @@ fn run(command: Command) -> Result<bool, Error> {
                 parsed.filters.entry(facet).or_default().push(value);
             }
             let results = index.search(&parsed, limit)?;
-            println!("{}", if json { search_json(&query, &results) } else { search_text(&query, &results) });
+            if json {
+                println!("{}", search_json(&query, &results));
+            } else {
+                println!("{}", printable(&search_text(&query, &results)));
+            }
             Ok(true)
         }
         Command::New { title, content } => {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{normalise_base_url, Config};
 use crate::date::Date;
-use crate::diagnostic::{plural, Diagnostic, Diagnostics, Level};
+use crate::diagnostic::{plural, printable, Diagnostic, Diagnostics, Level};
 use crate::gate::leaks::{self, AllowanceUse, Exposure, LeakReport, Subject};
 use crate::gate::{self, Publication, Withheld};
 use crate::kri;
@@ -68,8 +68,14 @@ impl Outcome {
     /// allowances used and the totals: what the terminal shows, and what `serve` overlays.
     pub fn report(&self) -> String {
         let mut out = String::new();
+        // Each shown file split into lines once, not once per diagnostic.
+        let mut lines: HashMap<&Path, Vec<&str>> = HashMap::new();
         for d in &self.diagnostics {
-            out.push_str(&d.render(self.sources.get(&d.file).map(|s| &**s)));
+            let source = self.sources.get(&d.file).map(|s| &**s);
+            let file_lines =
+                lines.entry(d.file.as_path()).or_insert_with(|| source.map_or_else(Vec::new, |s| s.lines().collect()));
+            let line = d.span.line.checked_sub(1).and_then(|i| file_lines.get(i)).copied();
+            out.push_str(&d.render(line));
             out.push('\n');
         }
         for note in &self.notes {
@@ -90,7 +96,7 @@ impl Outcome {
         if errors + warnings > 0 {
             out.push_str(&format!("{errors} error{}, {warnings} warning{}\n", plural(errors), plural(warnings)));
         }
-        out
+        printable(&out).into_owned()
     }
 
     pub fn errors(&self) -> usize {

@@ -11,6 +11,8 @@ mod atomic;
 mod cli;
 #[path = "site/diagnostics.rs"]
 mod diagnostics;
+#[path = "site/hostile.rs"]
+mod hostile;
 #[path = "site/kri.rs"]
 mod kri;
 #[path = "site/links.rs"]

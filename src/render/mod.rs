@@ -97,11 +97,14 @@ impl std::fmt::Debug for Reuse {
     }
 }
 
-/// Escapes text for HTML and XML content and attributes (leaving `/` alone, unlike Tera's default).
+/// Escapes text for HTML and XML content and attributes (leaving `/` alone, unlike Tera's
+/// default), dropping the characters XML 1.0 forbids (NUL, most C0 controls, U+FFFE, U+FFFF…)
+/// so that every XML file stays well-formed whatever the content holds.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            c if !allowed_in_xml(c) => {}
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -111,6 +114,11 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether XML 1.0 allows `c` in a document (its `Char` production).
+pub fn allowed_in_xml(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }
 
 fn template_error(e: tera::Error) -> Error {

@@ -81,7 +81,7 @@ impl Preview {
                 }
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", crate::diagnostic::printable(&e.to_string()));
                 snapshot.problems = Some(format!("error: {e}\n"));
             }
         }

@@ -1,0 +1,93 @@
+//! Hostile files: whatever the content holds, what leaves nearmiss is well-formed and safe to
+//! print, and no stage is swamped by repetition.
+
+use std::fs;
+
+use crate::common::*;
+
+/// Every character class XML 1.0 forbids, and terminal controls: NUL, vertical tab, ESC with an
+/// OSC title sequence, a C1 control, U+FFFE and U+FFFF.
+const CONTROLS: &str = "a\u{0}b\u{b}c\u{1b}]0;owned\u{7}d\u{9b}e\u{fffe}f\u{ffff}g";
+
+/// `text` as a double-quoted YAML scalar, with every control written as an escape.
+fn yaml_escaped(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => {
+                out.push_str(&format!("\\u{:04X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Parses every XML file of the site (and every SVG) with a strict parser.
+#[track_caller]
+fn assert_well_formed(built: &Built) {
+    let xml: Vec<String> =
+        built.all_files().into_iter().filter(|f| f.ends_with(".xml") || f.ends_with(".svg")).collect();
+    assert!(xml.iter().any(|f| f == "atom.xml") && xml.iter().any(|f| f == "sitemap.xml"), "{xml:?}");
+    for file in xml {
+        let text = built.text(&file);
+        if let Err(e) = roxmltree::Document::parse(&text) {
+            panic!("{file} is not well-formed XML: {e}");
+        }
+    }
+}
+
+#[test]
+fn control_characters_in_content_leave_every_xml_file_well_formed() {
+    let f = Fixture::minimal();
+    let path = f.content().join("writeups/2025/token-in-ci-log.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let title = "title: Deploy token printed in a CI log caught by the log scanner";
+    let text = text.replacen(title, &format!("title: {}", yaml_escaped(&format!("Deploy token {CONTROLS}"))), 1);
+    // Raw controls in the body reach the summary, and so the feed.
+    let text = text.replacen("\n## ", &format!("\nRaw {CONTROLS} in the first paragraph.\n\n## "), 1);
+    f.write("writeups/2025/token-in-ci-log.md", &text);
+    let built = f.build();
+    built.assert_success();
+    assert_well_formed(&built);
+    let feed = built.text("atom.xml");
+    assert!(feed.contains("Deploy token abc]0;owned"), "the title's text was lost:\n{feed}");
+}
+
+#[test]
+fn diagnostics_never_print_terminal_controls_from_content_or_file_names() {
+    let f = Fixture::minimal();
+    let bad = writeup(&front_with("severity", &format!("severity: {}", yaml_escaped(&format!("hgh{CONTROLS}")))));
+    f.write("writeups/2025/evil\u{1b}]0;pwned\u{7}name.md", &bad.replace("NM-0001", "NM-0301"));
+    // A raw ESC beside a gate finding: the finding's source line is printed.
+    let raw =
+        writeup_with_body(&FRONT.replace("NM-0001", "NM-0302"), "\nMail ops@ravelstone-mail.com\u{1b}[2J here.\n");
+    f.write("writeups/2025/raw.md", &raw);
+    for run in [f.check(), f.build().run] {
+        run.assert_failure();
+        assert!(
+            !run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{9b}'),
+            "raw controls printed:\n{:?}",
+            run.stderr
+        );
+        run.assert_contains("evil\\u{1b}]0;pwned\\u{7}name.md");
+        assert!(run.errors().iter().any(|l| l.contains("raw.md")), "{}", run.stderr);
+        run.assert_contains("\\u{1b}[2J here.");
+    }
+}
+
+#[test]
+fn a_file_with_thousands_of_gate_findings_reports_a_bounded_number() {
+    let addresses: String = (0..3000).map(|i| format!("Mail from ops{i}@ravelstone-mail.com was seen.\n")).collect();
+    let f = Fixture::with_pattern()
+        .file("writeups/w.md", &writeup_with_body(FRONT, &format!("\n{}\n{addresses}", sections())));
+    let run = f.check();
+    run.assert_failure();
+    let found: Vec<_> = run.errors().into_iter().filter(|l| l.contains("content/writeups/w.md")).collect();
+    assert_eq!(found.len(), 101, "{}", &run.stderr[..run.stderr.len().min(3000)]);
+    assert!(found[100].ends_with("error: and 2900 more findings in this file, not shown"), "{}", found[100]);
+    assert!(!run.stderr.contains("ops2999@"), "a masked address was printed");
+}
