@@ -12,7 +12,7 @@ use crate::diagnostic::{plural, printable, Diagnostic, Diagnostics, Level};
 use crate::gate::leaks::{self, AllowanceUse, Exposure, LeakReport, Subject};
 use crate::gate::{self, Publication, Withheld};
 use crate::kri;
-use crate::load::{self, ContentSource, Loaded, Parsed};
+use crate::load::{self, ContentSource, Loaded, Parsed, StaticFile};
 use crate::memo::{fingerprint, Kept, Memo};
 use crate::model::Body;
 use crate::model::{Allowance, Pattern, Writeup};
@@ -34,6 +34,20 @@ pub struct Options {
     pub base_url: Option<String>,
     /// The date overdue actions are judged against, and future dates caught.
     pub as_of: Date,
+}
+
+impl Options {
+    /// The `static/` folder beside the content folder (as `theme/` is), whose files are copied
+    /// into the site as they are: `CNAME`, `.well-known/`, a logo.
+    pub fn static_dir(&self) -> Option<PathBuf> {
+        match &self.content {
+            ContentSource::Dir(dir) => {
+                let beside = dir.parent().unwrap_or(Path::new("")).join("static");
+                beside.is_dir().then_some(beside)
+            }
+            ContentSource::Example => None,
+        }
+    }
 }
 
 /// A writeup kept out of the site, for the report.
@@ -146,9 +160,10 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     let theme = Theme::load(opts.theme.as_deref())?;
     let mut loaded = load::load(&opts.content, opts.config.as_deref(), &mut diags, &mut cache.parsed)?;
     clock.lap("load");
-    let mut config = match &loaded.config {
-        Some((path, node)) => Config::from_node(path, node, &mut diags),
-        None => Config::default(),
+    let mut config = loaded.config.clone();
+    let statics = match opts.static_dir() {
+        Some(dir) => load::static_files(&dir, config.max_file_size, &mut diags)?,
+        None => Vec::new(),
     };
     if let Some(url) = &opts.base_url {
         config.base_url = normalise_base_url(url).ok_or_else(|| Error::BadBaseUrl(url.clone()))?;
@@ -164,10 +179,11 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
         .collect();
     withheld.sort_by(|a, b| a.file.cmp(&b.file));
 
-    let leaks = scan_for_leaks(&loaded, &knowledge.patterns, &publication, &config, &mut cache.findings, &mut diags);
+    let leaks =
+        scan_for_leaks(&loaded, &statics, &knowledge.patterns, &publication, &config, &mut cache.findings, &mut diags);
     clock.lap("gate");
     let slugs: Vec<&str> = knowledge.patterns.iter().map(|p| p.slug.as_str()).collect();
-    if let Some((path, _)) = &loaded.config {
+    if let Some(path) = &loaded.config_path {
         kri::def::check_patterns(path, &config.kris, &slugs, &mut diags);
     }
     let stamps: Vec<u64> = publication.published.iter().map(|w| w.front_stamp).collect();
@@ -191,7 +207,7 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     // Everything below works from the validated records: let the parsed documents go (in serve
     // the cache still holds them for the next run).
     drop(std::mem::take(&mut loaded.documents));
-    let site = render::prepare(facts, &unrendered, &theme, &mut cache.render, &mut diags)?;
+    let site = render::prepare(facts, &unrendered, statics, &theme, &mut cache.render, &mut diags)?;
     clock.lap("render");
     let mut notes = Vec::new();
     if !config.has_absolute_base_url() {
@@ -222,9 +238,11 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
 }
 
 /// Runs the leak and blame gate over every document: published ones (and any that failed
-/// validation) at error level, withheld ones as warnings. Patterns are always published.
+/// validation) at error level, withheld ones as warnings. Patterns and the text files of
+/// `static/` are always published.
 fn scan_for_leaks(
     loaded: &Loaded,
+    statics: &[StaticFile],
     patterns: &[Pattern],
     publication: &Publication,
     config: &Config,
@@ -248,6 +266,7 @@ fn scan_for_leaks(
         .iter()
         .map(|doc| if known.contains_key(doc.path.as_path()) { Vec::new() } else { validate::allowances_of(doc) })
         .collect();
+    let static_texts: Vec<(&Path, &str)> = statics.iter().filter_map(|f| Some((f.path.as_path(), f.text()?))).collect();
     let subjects: Vec<Subject<'_>> = loaded
         .documents
         .iter()
@@ -256,9 +275,14 @@ fn scan_for_leaks(
             let (exposure, allow) = known.get(doc.path.as_path()).copied().unwrap_or((Exposure::Public, fallback));
             Subject { path: &doc.path, text: &doc.text, allow, exposure }
         })
+        .chain(static_texts.iter().map(|&(path, text)| Subject { path, text, allow: &[], exposure: Exposure::Public }))
         .collect();
-    let texts: Vec<(&Path, &str, u64)> =
-        loaded.documents.iter().map(|d| (d.path.as_path(), &*d.text, d.stamp)).collect();
+    let texts: Vec<(&Path, &str, u64)> = loaded
+        .documents
+        .iter()
+        .map(|d| (d.path.as_path(), &*d.text, d.stamp))
+        .chain(static_texts.iter().map(|&(path, text)| (path, text, fingerprint(text))))
+        .collect();
     let found = findings.get_all(
         &texts,
         |(path, _, stamp)| (*path, fingerprint((stamp, settings))),
@@ -342,7 +366,7 @@ pub fn redact_in_place(
 
 /// The site configuration alone, for commands that need no content; `check` reports its problems.
 pub fn read_config(content: &ContentSource, explicit: Option<&Path>) -> Result<Config, Error> {
-    let Some((path, text)) = load::config_file(content, explicit)? else {
+    let Some((path, text)) = load::config_file(content, explicit, &mut Diagnostics::default())? else {
         return Ok(Config::default());
     };
     let node = crate::yaml::parse(&text, 1).map_err(|_| Error::BadConfig(path.clone()))?;

@@ -16,9 +16,10 @@ use tera::{Context, Tera};
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use crate::gate::Publication;
 use crate::kri::Indicators;
+use crate::load::StaticFile;
 use crate::memo::{fingerprint, Kept, Memo};
 use crate::model::{Body, Pattern, Writeup};
 use crate::search;
@@ -51,10 +52,11 @@ const FEED_ENTRIES: usize = 50;
 /// Prepares the site from `facts`: every view computed and every body rendered once (so link
 /// problems are known and summaries made), pages rendered on demand by [`Site::render`] or all
 /// at once by [`Site::write_to`]. The links of `unrendered` documents (withheld, or invalid) are
-/// checked too.
+/// checked too. The `statics` files are copied as they are, unless one would replace a page.
 pub fn prepare(
     facts: Facts,
     unrendered: &[(PathBuf, Body)],
+    statics: Vec<StaticFile>,
     theme: &Theme,
     reuse: &mut Reuse,
     diags: &mut Diagnostics,
@@ -72,6 +74,20 @@ pub fn prepare(
     let mut pages = model.pages(input.config, theme);
     pages.extend(indicators::paths(input.indicators).into_iter().map(|path| (path, Page::Indicator)));
     pages.extend(export::paths().into_iter().map(|path| (path, Page::Export)));
+    for file in statics {
+        if pages.contains_key(&file.rel) || file.rel == crate::output::MARKER {
+            diags.push(
+                Diagnostic::error(
+                    &file.path,
+                    Span::new(1, 1, 1),
+                    format!("would replace the site's own `{}`", file.rel),
+                )
+                .with_hint("rename or remove it: nearmiss writes this file itself"),
+            );
+        } else {
+            pages.insert(file.rel, Page::Bytes(file.bytes));
+        }
+    }
     let assets = fingerprint(&theme.assets);
     Ok(Site { tera, base, model, pages, facts, assets, bundle: OnceLock::new() })
 }

@@ -130,6 +130,7 @@ fn watch(opts: &Options, preview: Arc<Preview>, mut cache: Cache) -> Result<Opti
         roots.push(dir.clone());
     }
     roots.extend(opts.theme.clone());
+    roots.extend(opts.static_dir());
     roots.extend(opts.config.clone());
     if roots.is_empty() {
         return Ok(None);

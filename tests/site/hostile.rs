@@ -91,3 +91,73 @@ fn a_file_with_thousands_of_gate_findings_reports_a_bounded_number() {
     assert!(found[100].ends_with("error: and 2900 more findings in this file, not shown"), "{}", found[100]);
     assert!(!run.stderr.contains("ops2999@"), "a masked address was printed");
 }
+
+#[test]
+fn files_of_the_static_folder_are_copied_as_they_are_and_kept_across_builds() {
+    let f = Fixture::minimal();
+    let statics = f.root().join("static");
+    fs::create_dir_all(statics.join(".well-known")).unwrap();
+    fs::write(statics.join("CNAME"), "kb.example.org\n").unwrap();
+    fs::write(statics.join(".well-known/security.txt"), "Contact: https://example.org/security\n").unwrap();
+    let logo = [0x89, b'P', b'N', b'G', 0, 1, 2, 0xff];
+    fs::write(statics.join("logo.png"), logo).unwrap();
+    for _ in 0..2 {
+        let built = f.build();
+        built.assert_success();
+        assert_eq!(built.text("CNAME"), "kb.example.org\n");
+        assert_eq!(built.text(".well-known/security.txt"), "Contact: https://example.org/security\n");
+        assert_eq!(fs::read(built.path("logo.png")).unwrap(), logo);
+    }
+}
+
+#[test]
+fn static_text_files_are_gated_and_may_not_replace_the_sites_own_files() {
+    let f = Fixture::minimal();
+    let statics = f.root().join("static");
+    fs::create_dir_all(&statics).unwrap();
+    fs::write(statics.join("team.txt"), "Ask ops@ravelstone-mail.com for access.\n").unwrap();
+    fs::write(statics.join("index.html"), "<p>mine</p>\n").unwrap();
+    let built = f.build();
+    built.run.assert_failure();
+    assert!(
+        built.run.errors().iter().any(|l| l.starts_with("static/team.txt:1:5: error: ") && l.contains("[email]")),
+        "{}",
+        built.run.stderr
+    );
+    built.run.assert_line("static/index.html:1:1: error: would replace the site's own `index.html`");
+    assert!(!built.run.stderr.contains("ops@ravelstone-mail.com"), "the address was printed");
+}
+
+#[cfg(unix)]
+#[test]
+fn links_and_special_files_in_the_content_are_never_read_and_said_so() {
+    let f = Fixture::minimal();
+    let passwd = f.root().join("secret-system-file");
+    fs::write(&passwd, "root:x:0:0:root:/root:/bin/bash\n").unwrap();
+    fs::remove_file(f.content().join("site.yaml")).unwrap();
+    std::os::unix::fs::symlink(&passwd, f.content().join("site.yaml")).unwrap();
+    std::os::unix::fs::symlink(&passwd, f.content().join("writeups/2025/linked.md")).unwrap();
+    let fifo = f.content().join("writeups/2025/pipe.md");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    // A build that read the pipe would hang; one that read the links would quote them.
+    let run = f.check();
+    assert!(!run.stderr.contains("root:x:0"), "a linked system file was read:\n{}", run.stderr);
+    run.assert_line("content/site.yaml:1:1: warning: skipped: a symbolic link, not a regular file");
+    run.assert_line("content/writeups/2025/linked.md:1:1: warning: skipped: a symbolic link, not a regular file");
+    run.assert_line("content/writeups/2025/pipe.md:1:1: warning: skipped: a named pipe, not a regular file");
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_an_error_and_not_read() {
+    let f = Fixture::minimal();
+    let text = fs::read_to_string(f.content().join("site.yaml")).unwrap();
+    f.write("site.yaml", &format!("{text}max_file_mb: 1\n"));
+    let padding = "A line of padding that makes the writeup large.\n".repeat(25_000);
+    let big = writeup_with_body(&FRONT.replace("NM-0001", "NM-0401"), &format!("\n{}\n{padding}", sections()));
+    f.write("writeups/2025/huge.md", &big);
+    let run = f.check();
+    run.assert_failure();
+    run.assert_line("content/writeups/2025/huge.md:1:1: error: the file is 1.2 MB, over the limit of 1.0 MB");
+    assert_eq!(run.errors().len(), 1, "{}", run.stderr);
+}
