@@ -37,6 +37,11 @@ pub struct Options {
 }
 
 impl Options {
+    /// Options for building `content` as of `as_of`, with its own config and the default theme.
+    pub fn new(content: ContentSource, as_of: Date) -> Options {
+        Options { content, config: None, theme: None, base_url: None, as_of }
+    }
+
     /// The `static/` folder beside the content folder (as `theme/` is), whose files are copied
     /// into the site as they are: `CNAME`, `.well-known/`, a logo.
     pub fn static_dir(&self) -> Option<PathBuf> {

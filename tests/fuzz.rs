@@ -233,13 +233,7 @@ fn run_case(site_yaml: &str, writeups: &[String]) -> Result<bool, TestCaseError>
     for (i, w) in writeups.iter().enumerate() {
         write(&format!("writeups/2025/w{i}.md"), w);
     }
-    let opts = Options {
-        content: ContentSource::Dir(content),
-        config: None,
-        theme: None,
-        base_url: None,
-        as_of: Date::new(2026, 1, 1).expect("a date"),
-    };
+    let opts = Options::new(ContentSource::Dir(content), Date::new(2026, 1, 1).expect("a date"));
     let started = Instant::now();
     let checked = site::check(&opts);
     let out = dir.path().join("out");

@@ -301,7 +301,10 @@ fn inject(page: &str, version: &str, problems: Option<&str>) -> String {
 /// Server-sent events: the current version now, then every new one (with keep-alives).
 fn events(mut stream: &TcpStream, preview: &Preview) -> std::io::Result<()> {
     use std::io::Write;
-    stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\r\n")?;
+    stream.write_all(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+          X-Content-Type-Options: nosniff\r\n\r\n",
+    )?;
     let mut sent = None;
     loop {
         let (generation, version) = {

@@ -13,6 +13,16 @@ fn no_headings(f: &Fixture) {
     );
 }
 
+/// A `theme/` beside the content whose writeup template fails: found only by rendering.
+fn theme_failing_on_writeup_pages(f: &Fixture) {
+    fs::create_dir_all(f.root().join("theme/templates")).unwrap();
+    fs::write(
+        f.root().join("theme/templates/writeup.html"),
+        "{% extends \"base.html\" %}{% block content %}{{ writeup.no_such_field }}{% endblock content %}",
+    )
+    .unwrap();
+}
+
 /// The first lines of every error, of whichever run: the diagnostics and any final `error:` line.
 fn errors(run: &Run) -> Vec<String> {
     run.stderr.lines().filter(|l| l.contains(": error: ") || l.starts_with("error: ")).map(str::to_string).collect()
@@ -59,14 +69,8 @@ fn check_and_build_agree_on_every_fixture() {
     let text = fs::read_to_string(&path).unwrap();
     broken.write("writeups/2025/token-in-ci-log.md", &text.replacen("severity: high", "severity: hgh", 1));
     cases.push(("bad severity", broken));
-    // A theme that renders the writeup pages only, and fails there: found only by rendering.
     let theme = Fixture::minimal();
-    fs::create_dir_all(theme.root().join("theme/templates")).unwrap();
-    fs::write(
-        theme.root().join("theme/templates/writeup.html"),
-        "{% extends \"base.html\" %}{% block content %}{{ writeup.no_such_field }}{% endblock content %}",
-    )
-    .unwrap();
+    theme_failing_on_writeup_pages(&theme);
     cases.push(("theme failing on writeup pages", theme));
     let mut outcomes = Vec::new();
     for (what, f) in &cases {
@@ -89,12 +93,7 @@ fn check_and_build_agree_on_every_fixture() {
 #[test]
 fn a_template_error_names_the_writeup_whose_page_failed() {
     let f = Fixture::minimal();
-    fs::create_dir_all(f.root().join("theme/templates")).unwrap();
-    fs::write(
-        f.root().join("theme/templates/writeup.html"),
-        "{% extends \"base.html\" %}{% block content %}{{ writeup.no_such_field }}{% endblock content %}",
-    )
-    .unwrap();
+    theme_failing_on_writeup_pages(&f);
     let check = f.check();
     check.assert_failure();
     check.assert_contains("error: theme error: content/writeups/2025/");
