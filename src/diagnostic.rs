@@ -27,6 +27,41 @@ impl Span {
     }
 }
 
+/// Turns byte offsets of a text into spans walking the text once when they are asked for in
+/// increasing order (each `Span::at_offset` walks from the start), as diagnostics of one file are.
+pub struct Locator<'a> {
+    text: &'a str,
+    first_line: usize,
+    offset: usize,
+    line: usize,
+    col: usize,
+}
+
+impl<'a> Locator<'a> {
+    /// A locator over `text`, whose first line is line `first_line` of its file.
+    pub fn new(text: &'a str, first_line: usize) -> Locator<'a> {
+        Locator { text, first_line, offset: 0, line: first_line, col: 1 }
+    }
+
+    /// The span of `len` characters at byte `offset`.
+    pub fn span(&mut self, offset: usize, len: usize) -> Span {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            return Span::at_offset(self.text, offset, len, self.first_line);
+        }
+        for c in self.text[self.offset..offset].chars() {
+            if c == '\n' {
+                self.line += 1;
+                self.col = 1;
+            } else {
+                self.col += 1;
+            }
+        }
+        self.offset = offset;
+        Span::new(self.line, self.col, len)
+    }
+}
+
 /// How serious a problem is: errors stop a build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -170,6 +205,16 @@ mod tests {
         let text = "ab\ncdé fg\n";
         let off = text.find('f').unwrap();
         assert_eq!(Span::at_offset(text, off, 2, 10), Span::new(11, 5, 2));
+    }
+
+    #[test]
+    fn a_locator_agrees_with_span_at_offset_in_any_order() {
+        let text = "ab\ncdé fg\n\nh";
+        let mut locate = Locator::new(text, 4);
+        for offset in [0, 1, 3, 7, 9, 11, 12, 2, 13, 40] {
+            let offset = offset.min(text.len());
+            assert_eq!(locate.span(offset, 2), Span::at_offset(text, offset, 2, 4), "at {offset}");
+        }
     }
 
     #[test]

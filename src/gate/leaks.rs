@@ -6,7 +6,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Level, Span};
+use crate::diagnostic::{Diagnostic, Diagnostics, Level, Locator, Span};
 use crate::model::Allowance;
 use crate::scan::{mask, Finding, Scanner};
 
@@ -64,7 +64,7 @@ pub fn scan(
         let mut uses = vec![0usize; subject.allow.len()];
         let mut masks = Vec::new();
         let mut reported = 0usize;
-        let mut locate = Locator::new(text);
+        let mut locate = Locator::new(text, 1);
         let mut first_unshown = None;
         for finding in findings {
             let matched = &text[finding.range.clone()];
@@ -234,36 +234,6 @@ fn splice(text: &str, replacements: Vec<(Range<usize>, String)>) -> String {
     }
     out.push_str(&text[at..]);
     out
-}
-
-/// Turns byte offsets, asked for in increasing order, into spans, walking the text once.
-struct Locator<'a> {
-    text: &'a str,
-    offset: usize,
-    line: usize,
-    col: usize,
-}
-
-impl<'a> Locator<'a> {
-    fn new(text: &'a str) -> Locator<'a> {
-        Locator { text, offset: 0, line: 1, col: 1 }
-    }
-
-    fn span(&mut self, offset: usize, len: usize) -> Span {
-        if offset < self.offset {
-            return Span::at_offset(self.text, offset, len, 1);
-        }
-        for c in self.text[self.offset..offset.min(self.text.len())].chars() {
-            if c == '\n' {
-                self.line += 1;
-                self.col = 1;
-            } else {
-                self.col += 1;
-            }
-        }
-        self.offset = offset;
-        Span::new(self.line, self.col, len)
-    }
 }
 
 /// The file with each finding (but blame, and what is allowed) replaced by a typed placeholder.

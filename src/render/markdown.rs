@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Span};
+use crate::diagnostic::{Diagnostic, Diagnostics, Locator, Span};
 use crate::model::{slugify, Body};
 
 /// What a link in the content points at.
@@ -54,9 +54,11 @@ const SUMMARY_SECTION: &str = "what-almost-failed";
 pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Target, diags: &mut Diagnostics) -> Html {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let span_of = |range: &std::ops::Range<usize>| {
+    // Diagnostics come in the order of the text: one walk locates them all.
+    let mut locate = Locator::new(&body.markdown, body.first_line);
+    let mut span_of = |range: &std::ops::Range<usize>| {
         let len = body.markdown[range.clone()].lines().next().map_or(1, |l| l.chars().count());
-        Span::at_offset(&body.markdown, range.start, len, body.first_line)
+        locate.span(range.start, len)
     };
     if let Some((offset, why)) = too_deep(&body.markdown) {
         diags.push(refused(file, span_of(&(offset..offset)), why));
