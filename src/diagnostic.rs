@@ -109,8 +109,9 @@ impl Diagnostic {
         if let Some(text) = line_text {
             let gutter = self.span.line.to_string().len();
             let pad = " ".repeat(gutter);
-            let caret_at = " ".repeat(self.span.col.saturating_sub(1));
-            let carets = "^".repeat(self.span.len.max(1));
+            let (text, col, len) = excerpt(text, self.span.col, self.span.len.max(1));
+            let caret_at = " ".repeat(col.saturating_sub(1));
+            let carets = "^".repeat(len);
             out.push_str(&format!("{pad} |\n{} | {text}\n{pad} | {caret_at}{carets}\n", self.span.line));
             if let Some(hint) = &self.hint {
                 out.push_str(&format!("{pad} = hint: {hint}\n"));
@@ -120,6 +121,34 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// The most characters of a source line shown under a diagnostic.
+const SHOWN_LINE: usize = 160;
+
+/// At most [`SHOWN_LINE`] characters of `line` around the `len` characters at column `col`
+/// (cut ends marked `…`), and the column and width of those characters in what is shown: a
+/// line of megabytes is not printed again under each of its findings.
+fn excerpt(line: &str, col: usize, len: usize) -> (Cow<'_, str>, usize, usize) {
+    if line.len() <= SHOWN_LINE {
+        return (Cow::Borrowed(line), col, len);
+    }
+    let total = line.chars().count();
+    if total <= SHOWN_LINE {
+        return (Cow::Borrowed(line), col, len);
+    }
+    let len = len.min(SHOWN_LINE / 2);
+    let start = col.saturating_sub(1).saturating_sub((SHOWN_LINE - len) / 2).min(total - SHOWN_LINE);
+    let mut shown: String = line.chars().skip(start).take(SHOWN_LINE).collect();
+    let mut col = col - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        col += 1;
+    }
+    if start + SHOWN_LINE < total {
+        shown.push('…');
+    }
+    (Cow::Owned(shown), col, len)
 }
 
 impl fmt::Display for Diagnostic {
@@ -136,7 +165,8 @@ pub fn printable(text: &str) -> Cow<'_, str> {
         (c.is_control() && c != '\n' && c != '\t')
             || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
     };
-    if !text.contains(unsafe_char) {
+    let plain_ascii = |b: &u8| (0x20..0x7f).contains(b) || *b == b'\n' || *b == b'\t';
+    if text.bytes().all(|b| plain_ascii(&b)) || !text.contains(unsafe_char) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -234,6 +264,21 @@ mod tests {
         let shown = printable(evil);
         assert!(!shown.chars().any(|c| c.is_control() || c == '\u{202e}'), "{shown:?}");
         assert_eq!(shown, "x\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{d}\\u{9b}1m\\u{202e}cod.exe");
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_problem() {
+        let line = format!("{}SECRET{}", "a".repeat(5_000), "b".repeat(5_000));
+        let d = Diagnostic::error(Path::new("a.md"), Span::new(3, 5_001, 6), "here");
+        let out = d.render(Some(&line));
+        let shown = out.lines().nth(2).unwrap();
+        let carets = out.lines().nth(3).unwrap();
+        assert!(shown.len() < 400 && shown.starts_with("3 | …a") && shown.ends_with("b…"), "{shown}");
+        let at = shown.chars().position(|c| c == 'S').unwrap();
+        assert_eq!(carets.chars().position(|c| c == '^'), Some(at), "{shown}\n{carets}");
+        assert_eq!(carets.matches('^').count(), 6);
+        let short = Diagnostic::error(Path::new("a.md"), Span::new(1, 3, 1), "x").render(Some("abc"));
+        assert!(short.contains("1 | abc\n  |   ^\n"), "{short}");
     }
 
     #[test]
