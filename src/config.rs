@@ -7,7 +7,7 @@ use crate::export::misp::Distribution;
 use crate::kri::{self, def::KriDef};
 use crate::model::Tlp;
 use crate::validate::fields::{Fields, Need};
-use crate::yaml::Node;
+use crate::yaml::{Node, NodeKind};
 
 /// Settings for one knowledge base.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +38,8 @@ pub struct Config {
     pub org: Org,
     /// Who a MISP instance may pass the feed's events on to (`misp_distribution`).
     pub misp_distribution: Distribution,
+    /// The largest content file read, in bytes (`max_file_mb`); larger ones are an error.
+    pub max_file_size: u64,
 }
 
 /// The stable pseudonymous identity a site publishes under, e.g. `member-7f3a` labelled
@@ -114,6 +116,9 @@ impl Org {
     }
 }
 
+/// The default `max_file_mb`: far above any real writeup, far below what slows a build.
+pub const DEFAULT_MAX_FILE_MB: u64 = 4;
+
 impl Default for Config {
     fn default() -> Config {
         Config {
@@ -131,6 +136,7 @@ impl Default for Config {
             kris: kri::def::defaults(),
             org: Org::anonymous(),
             misp_distribution: Distribution::default(),
+            max_file_size: DEFAULT_MAX_FILE_MB * 1_000_000,
         }
     }
 }
@@ -180,6 +186,15 @@ impl Config {
         config.allowed_names = words(&mut f, "allowed_names").collect();
         if let Some(strict) = f.flag("strict_blameless") {
             config.strict_blameless = strict;
+        }
+        if let Some(node) = f.node("max_file_mb", Need::Optional, "") {
+            match node.kind {
+                NodeKind::Int(mb) if mb > 0 => config.max_file_size = mb.unsigned_abs().saturating_mul(1_000_000),
+                _ => f.diags().push(
+                    Diagnostic::error(file, node.span, "`max_file_mb` must be a whole number of megabytes above 0")
+                        .with_hint(format!("e.g. `max_file_mb: {DEFAULT_MAX_FILE_MB}`, the default")),
+                ),
+            }
         }
         config.kris = kri::def::read(&mut f);
         if let Some(org) = Org::read(&mut f, &config.blocked_orgs) {
@@ -243,6 +258,16 @@ mod tests {
         assert_eq!(c.max_tlp, Tlp::Green);
         assert_eq!(c.id_prefix, "NM");
         assert!(!c.strict_blameless);
+    }
+
+    #[test]
+    fn reads_the_file_size_limit() {
+        assert_eq!(read("").0.max_file_size, 4_000_000);
+        let (c, d) = read("max_file_mb: 12\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.max_file_size, 12_000_000);
+        let (_, d) = read("max_file_mb: 0\n");
+        assert_eq!(d[0].message, "`max_file_mb` must be a whole number of megabytes above 0");
     }
 
     #[test]

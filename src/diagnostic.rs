@@ -1,5 +1,6 @@
 //! Problems found in the content, each pinned to a file, line and column, with a fix hint.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -23,6 +24,41 @@ impl Span {
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let col = before[line_start..].chars().count() + 1;
         Span { line, col, len }
+    }
+}
+
+/// Turns byte offsets of a text into spans walking the text once when they are asked for in
+/// increasing order (each `Span::at_offset` walks from the start), as diagnostics of one file are.
+pub struct Locator<'a> {
+    text: &'a str,
+    first_line: usize,
+    offset: usize,
+    line: usize,
+    col: usize,
+}
+
+impl<'a> Locator<'a> {
+    /// A locator over `text`, whose first line is line `first_line` of its file.
+    pub fn new(text: &'a str, first_line: usize) -> Locator<'a> {
+        Locator { text, first_line, offset: 0, line: first_line, col: 1 }
+    }
+
+    /// The span of `len` characters at byte `offset`.
+    pub fn span(&mut self, offset: usize, len: usize) -> Span {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            return Span::at_offset(self.text, offset, len, self.first_line);
+        }
+        for c in self.text[self.offset..offset].chars() {
+            if c == '\n' {
+                self.line += 1;
+                self.col = 1;
+            } else {
+                self.col += 1;
+            }
+        }
+        self.offset = offset;
+        Span::new(self.line, self.col, len)
     }
 }
 
@@ -66,10 +102,10 @@ impl Diagnostic {
         self
     }
 
-    /// Renders the diagnostic like a compiler: location, the offending line, a caret and the hint.
-    pub fn render(&self, source: Option<&str>) -> String {
+    /// Renders the diagnostic like a compiler: location, the offending line (`line_text`, the
+    /// text of line `span.line`), a caret and the hint.
+    pub fn render(&self, line_text: Option<&str>) -> String {
         let mut out = format!("{self}\n");
-        let line_text = source.and_then(|s| s.lines().nth(self.span.line.checked_sub(1)?));
         if let Some(text) = line_text {
             let gutter = self.span.line.to_string().len();
             let pad = " ".repeat(gutter);
@@ -118,6 +154,29 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}: {}: {}", self.file.display(), self.span.line, self.span.col, self.level, self.message)
     }
+}
+
+/// `text` safe to print on a terminal: control characters (but tab and newline), C1 controls
+/// and bidirectional overrides from content or file names are shown as `\u{1b}` escapes, so a
+/// writeup cannot move the cursor, retitle the window or reorder what a reviewer reads.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    };
+    let plain_ascii = |b: &u8| (0x20..0x7f).contains(b) || *b == b'\n' || *b == b'\t';
+    if text.bytes().all(|b| plain_ascii(&b)) || !text.contains(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// "s" unless there is exactly one, for counts in reports.
@@ -193,13 +252,47 @@ mod tests {
     }
 
     #[test]
+    fn a_locator_agrees_with_span_at_offset_in_any_order() {
+        let text = "ab\ncdé fg\n\nh";
+        let mut locate = Locator::new(text, 4);
+        for offset in [0, 1, 3, 7, 9, 11, 12, 2, 13, 40] {
+            let offset = offset.min(text.len());
+            assert_eq!(locate.span(offset, 2), Span::at_offset(text, offset, 2, 4), "at {offset}");
+        }
+    }
+
+    #[test]
     fn render_points_at_the_column_and_shows_the_hint() {
         let d = Diagnostic::error(Path::new("a.md"), Span::new(2, 11, 3), "unknown severity `hgh`")
             .with_hint("use one of: low, medium, high, critical");
-        let out = d.render(Some("---\nseverity: hgh\n"));
+        let out = d.render(Some("severity: hgh"));
         assert!(out.starts_with("a.md:2:11: error: unknown severity `hgh`\n"));
         assert!(out.contains("2 | severity: hgh\n  |           ^^^\n"));
         assert!(out.contains("= hint: use one of: low, medium, high, critical"));
+    }
+
+    #[test]
+    fn printable_escapes_terminal_controls_and_keeps_text() {
+        assert_eq!(printable("a.md:1:1: plain café\tand tab\n"), "a.md:1:1: plain café\tand tab\n");
+        let evil = "x\u{1b}]0;pwned\u{7}\u{1b}[2J\r\u{9b}1m\u{202e}cod.exe";
+        let shown = printable(evil);
+        assert!(!shown.chars().any(|c| c.is_control() || c == '\u{202e}'), "{shown:?}");
+        assert_eq!(shown, "x\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{d}\\u{9b}1m\\u{202e}cod.exe");
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_problem() {
+        let line = format!("{}SECRET{}", "a".repeat(5_000), "b".repeat(5_000));
+        let d = Diagnostic::error(Path::new("a.md"), Span::new(3, 5_001, 6), "here");
+        let out = d.render(Some(&line));
+        let shown = out.lines().nth(2).unwrap();
+        let carets = out.lines().nth(3).unwrap();
+        assert!(shown.len() < 400 && shown.starts_with("3 | …a") && shown.ends_with("b…"), "{shown}");
+        let at = shown.chars().position(|c| c == 'S').unwrap();
+        assert_eq!(carets.chars().position(|c| c == '^'), Some(at), "{shown}\n{carets}");
+        assert_eq!(carets.matches('^').count(), 6);
+        let short = Diagnostic::error(Path::new("a.md"), Span::new(1, 3, 1), "x").render(Some("abc"));
+        assert!(short.contains("1 | abc\n  |   ^\n"), "{short}");
     }
 
     #[test]

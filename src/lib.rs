@@ -44,6 +44,10 @@ pub enum Error {
     Theme(String),
     #[error("refusing to replace {}: it holds files nearmiss did not write (no {} marker); choose another --output or empty it", .0.display(), output::MARKER)]
     ForeignOutput(PathBuf),
+    #[error("--output {}: a symbolic link nearmiss cannot follow: {why}; point it at a folder or pass the folder itself", link.display())]
+    OutputLink { link: PathBuf, why: String },
+    #[error("{}: the file is empty; nothing to redact (an earlier interrupted write? the original is in its .bak files)", .0.display())]
+    EmptyInput(PathBuf),
     #[error(
         "`{0}` is not a usable base URL; use an absolute URL such as https://org.github.io/kb/ or a path such as /kb/"
     )]
@@ -68,5 +72,13 @@ pub enum Error {
 impl Error {
     pub fn io(path: &Path, source: io::Error) -> Error {
         Error::Io { path: path.to_path_buf(), source }
+    }
+
+    /// A theme error that names the source file whose page failed to render.
+    pub fn about(self, file: &Path) -> Error {
+        match self {
+            Error::Theme(message) => Error::Theme(format!("{}: {message}", file.display())),
+            other => other,
+        }
     }
 }

@@ -7,6 +7,7 @@ use include_dir::{include_dir, Dir};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use crate::memo::{fingerprint, Memo};
 use crate::model::Body;
@@ -70,7 +71,9 @@ pub struct Document {
 /// Everything read from the content, and the text of every file for error snippets.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    pub config: Option<(PathBuf, Node)>,
+    /// The settings (defaults when there is no `site.yaml`), and the file they came from.
+    pub config: Config,
+    pub config_path: Option<PathBuf>,
     pub documents: Vec<Arc<Document>>,
     /// The text of every file read, in order.
     pub sources: Vec<(PathBuf, Arc<str>)>,
@@ -86,8 +89,17 @@ pub fn load(
     parsed: &mut Memo<Parsed>,
 ) -> Result<Loaded, Error> {
     let mut loaded = Loaded::default();
+    if let Some((path, text)) = config_file(source, config, diags)? {
+        match yaml::parse(&text, 1) {
+            Ok(node) => loaded.config = Config::from_node(&path, &node, diags),
+            Err(e) => diags.push(syntax_error(&path, e)),
+        }
+        loaded.sources.push((path.clone(), text.into()));
+        loaded.config_path = Some(path);
+    }
+    let limit = loaded.config.max_file_size;
     let files = match source {
-        ContentSource::Dir(dir) => list_dir(dir)?,
+        ContentSource::Dir(dir) => list_dir(dir, diags)?,
         ContentSource::Example => list_example(),
     };
     let items: Vec<(Kind, PathBuf, ContentFile)> = files
@@ -105,10 +117,14 @@ pub fn load(
         .collect();
     let results = parsed.get_all(
         &items,
-        |(kind, path, file)| (path.as_path(), fingerprint((*kind as u8, file.stamp))),
+        |(kind, path, file)| (path.as_path(), fingerprint((*kind as u8, file.stamp, limit))),
         |(kind, path, file)| {
             let mut found = Diagnostics::default();
             let text = match &file.origin {
+                Origin::Disk(_) if file.size > limit => {
+                    found.push(too_large(path, file.size, limit));
+                    String::new()
+                }
                 Origin::Disk(at) => std::fs::read_to_string(at).unwrap_or_else(|e| {
                     found.push(Diagnostic::error(path, Span::new(1, 1, 1), format!("cannot read the file: {e}")));
                     String::new()
@@ -116,42 +132,121 @@ pub fn load(
                 Origin::Embedded(text) => text.to_string(),
             };
             let text: Arc<str> = text.into();
-            let doc = parse_document(*kind, path, &file.rel, &text, &mut found).map(Arc::new);
+            let doc = if found.has_errors() {
+                None
+            } else {
+                parse_document(*kind, path, &file.rel, &text, &mut found).map(Arc::new)
+            };
             (doc, found, text)
         },
     );
+    let config_source = loaded.sources.pop();
     for ((_, path, _), (doc, found, text)) in items.into_iter().zip(results) {
         diags.extend(found);
         loaded.documents.extend(doc);
         loaded.sources.push((path, text));
     }
-    if let Some((path, text)) = config_file(source, config)? {
-        match yaml::parse(&text, 1) {
-            Ok(node) => loaded.config = Some((path.clone(), node)),
-            Err(e) => diags.push(syntax_error(&path, e)),
-        }
-        loaded.sources.push((path, text.into()));
-    }
+    loaded.sources.extend(config_source);
     Ok(loaded)
 }
 
+/// The error for a file over the size limit.
+fn too_large(path: &Path, size: u64, limit: u64) -> Diagnostic {
+    let mb = |n: u64| format!("{:.1} MB", n as f64 / 1_000_000.0);
+    Diagnostic::error(path, Span::new(1, 1, 1), format!("the file is {}, over the limit of {}", mb(size), mb(limit)))
+        .with_hint("split it into several writeups, or raise `max_file_mb` in site.yaml")
+}
+
+/// A file copied into the site as it is, from the `static/` folder beside the content.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// The path shown in messages.
+    pub path: PathBuf,
+    /// The path inside the site, with `/` separators.
+    pub rel: String,
+    pub bytes: Vec<u8>,
+}
+
+impl StaticFile {
+    /// The file as text when it is text (UTF-8 without NUL), for the gate.
+    pub fn text(&self) -> Option<&str> {
+        std::str::from_utf8(&self.bytes).ok().filter(|t| !t.contains('\0'))
+    }
+}
+
+/// Every regular file below `dir` (hidden ones included: `.well-known/`), over-large ones
+/// reported instead of read.
+pub fn static_files(dir: &Path, limit: u64, diags: &mut Diagnostics) -> Result<Vec<StaticFile>, Error> {
+    let mut out = Vec::new();
+    for (path, rel) in regular_files(dir, true, diags)? {
+        let size = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?.len();
+        if size > limit {
+            diags.push(too_large(&path, size, limit));
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        out.push(StaticFile { path, rel, bytes });
+    }
+    Ok(out)
+}
+
 /// The site configuration's path and text: `explicit`, else `site.yaml` in the content, if any.
-pub fn config_file(source: &ContentSource, explicit: Option<&Path>) -> Result<Option<(PathBuf, String)>, Error> {
+/// A `site.yaml` in the content that is a symbolic link or a special file is not read: a warning.
+pub fn config_file(
+    source: &ContentSource,
+    explicit: Option<&Path>,
+    diags: &mut Diagnostics,
+) -> Result<Option<(PathBuf, String)>, Error> {
     let read = |path: &Path| std::fs::read_to_string(path).map_err(|e| Error::io(path, e));
     match (explicit, source) {
         (Some(path), _) => Ok(Some((path.to_path_buf(), read(path)?))),
         (None, ContentSource::Dir(dir)) => {
             let path = dir.join(CONFIG_FILE);
-            if path.is_file() {
-                Ok(Some((path.clone(), read(&path)?)))
-            } else {
-                Ok(None)
+            match std::fs::symlink_metadata(&path) {
+                Ok(meta) if meta.is_file() => Ok(Some((path.clone(), read(&path)?))),
+                Ok(meta) if !meta.is_dir() => {
+                    diags.push(skipped(&path, meta.file_type()));
+                    Ok(None)
+                }
+                _ => Ok(None),
             }
         }
         (None, ContentSource::Example) => Ok(EXAMPLE
             .get_file(CONFIG_FILE)
             .and_then(|f| f.contents_utf8())
             .map(|text| (source.display_path(Path::new(CONFIG_FILE)), text.to_string()))),
+    }
+}
+
+/// The warning for a symbolic link or special file found in the content, which is never read.
+fn skipped(path: &Path, kind: std::fs::FileType) -> Diagnostic {
+    let what = special_kind(kind);
+    Diagnostic::warning(path, Span::new(1, 1, 1), format!("skipped: {what}, not a regular file"))
+        .with_hint("nearmiss reads only regular files from the content; copy the file in instead of linking it")
+}
+
+#[cfg(unix)]
+fn special_kind(kind: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_symlink() {
+        "a symbolic link"
+    } else if kind.is_fifo() {
+        "a named pipe"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(kind: std::fs::FileType) -> &'static str {
+    if kind.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a special file"
     }
 }
 
@@ -162,6 +257,8 @@ struct ContentFile {
     origin: Origin,
     /// Changes whenever the file may have changed: its size and modification time, or its text.
     stamp: u64,
+    /// In bytes.
+    size: u64,
 }
 
 enum Origin {
@@ -170,35 +267,51 @@ enum Origin {
 }
 
 /// The markdown files below `dir`, sorted, with their size and modification time.
-fn list_dir(dir: &Path) -> Result<Vec<ContentFile>, Error> {
+fn list_dir(dir: &Path, diags: &mut Diagnostics) -> Result<Vec<ContentFile>, Error> {
     if !dir.is_dir() {
         return Err(Error::NoContent(dir.to_path_buf()));
     }
+    let found: Vec<(PathBuf, String)> =
+        regular_files(dir, false, diags)?.into_iter().filter(|(_, rel)| rel.ends_with(".md")).collect();
+    // Reading each file's size and time is most of the work: in parallel.
+    found
+        .into_par_iter()
+        .map(|(path, rel)| {
+            let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
+            let stamp = fingerprint((meta.len(), meta.modified().ok()));
+            Ok(ContentFile { rel, origin: Origin::Disk(path), stamp, size: meta.len() })
+        })
+        .collect()
+}
+
+/// The regular files below `dir`, sorted, each with its path relative to `dir` (`/`-separated);
+/// hidden files and folders only when `hidden`. Symbolic links and special files are never
+/// followed or read: each gets a warning.
+fn regular_files(dir: &Path, hidden: bool, diags: &mut Diagnostics) -> Result<Vec<(PathBuf, String)>, Error> {
     let mut found = Vec::new();
     let walker = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| e.depth() == 0 || hidden || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
             Error::io(&path, e.into())
         })?;
-        if entry.file_type().is_file() && entry.file_name().to_string_lossy().ends_with(".md") {
-            found.push(entry.into_path());
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            continue;
         }
+        if !kind.is_file() {
+            diags.push(skipped(entry.path(), kind));
+            continue;
+        }
+        let path = entry.into_path();
+        let rel = path.strip_prefix(dir).unwrap_or(&path);
+        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        found.push((path, rel));
     }
-    // Reading each file's size and time is most of the work: in parallel.
-    found
-        .into_par_iter()
-        .map(|path| {
-            let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
-            let stamp = fingerprint((meta.len(), meta.modified().ok()));
-            let rel = path.strip_prefix(dir).unwrap_or(&path);
-            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            Ok(ContentFile { rel, origin: Origin::Disk(path), stamp })
-        })
-        .collect()
+    Ok(found)
 }
 
 fn list_example() -> Vec<ContentFile> {
@@ -206,7 +319,12 @@ fn list_example() -> Vec<ContentFile> {
         for file in dir.files() {
             let rel = file.path().to_string_lossy().replace('\\', "/");
             if let (true, Some(text)) = (rel.ends_with(".md"), file.contents_utf8()) {
-                out.push(ContentFile { rel, origin: Origin::Embedded(text), stamp: fingerprint(text) });
+                out.push(ContentFile {
+                    rel,
+                    origin: Origin::Embedded(text),
+                    stamp: fingerprint(text),
+                    size: text.len() as u64,
+                });
             }
         }
         for sub in dir.dirs() {
@@ -324,7 +442,7 @@ mod tests {
     #[test]
     fn the_example_is_embedded() {
         let files = list_example();
-        assert!(config_file(&ContentSource::Example, None).unwrap().is_some());
+        assert!(config_file(&ContentSource::Example, None, &mut Diagnostics::default()).unwrap().is_some());
         assert!(files.iter().filter(|f| f.rel.starts_with("writeups/")).count() >= 24);
     }
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use nearmiss::date::Date;
-use nearmiss::diagnostic::plural;
+use nearmiss::diagnostic::{plural, printable};
 use nearmiss::load::ContentSource;
 use nearmiss::search::{self, Results};
 
@@ -80,7 +80,7 @@ enum Command {
     Redact {
         /// The writeup (or pattern) to redact
         file: PathBuf,
-        /// Rewrite the file in place, keeping the original as FILE.bak
+        /// Rewrite the file in place, keeping the original as FILE.bak (or FILE.bak.2, … if that exists)
         #[arg(long)]
         write: bool,
         /// The content folder whose site.yaml holds blocked names and internal domains
@@ -174,7 +174,7 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable(&e.to_string()));
             ExitCode::FAILURE
         }
     }
@@ -205,10 +205,10 @@ fn run(command: Command) -> Result<bool, Error> {
             Ok(true)
         }
         Command::Check { site } => {
-            let outcome = site::run(&site.options(None))?;
+            let outcome = site::check(&site.options(None))?;
             report(&outcome);
             for w in &outcome.withheld {
-                eprintln!("  withheld {} ({}): {}", w.id, w.reason, w.file.display());
+                eprintln!("{}", printable(&format!("  withheld {} ({}): {}", w.id, w.reason, w.file.display())));
             }
             Ok(outcome.errors() == 0)
         }
@@ -225,7 +225,11 @@ fn run(command: Command) -> Result<bool, Error> {
                 parsed.filters.entry(facet).or_default().push(value);
             }
             let results = index.search(&parsed, limit)?;
-            println!("{}", if json { search_json(&query, &results) } else { search_text(&query, &results) });
+            if json {
+                println!("{}", search_json(&query, &results));
+            } else {
+                println!("{}", printable(&search_text(&query, &results)));
+            }
             Ok(true)
         }
         Command::New { title, content } => {
@@ -235,15 +239,16 @@ fn run(command: Command) -> Result<bool, Error> {
             Ok(true)
         }
         Command::Redact { file, write, content, config } => {
-            let (text, count) = site::redact(&file, &ContentSource::Dir(content), config.as_deref())?;
+            let content = ContentSource::Dir(content);
             if write {
-                let mut backup = file.clone().into_os_string();
-                backup.push(".bak");
-                let backup = PathBuf::from(backup);
-                std::fs::copy(&file, &backup).map_err(|e| Error::io(&backup, e))?;
-                std::fs::write(&file, text).map_err(|e| Error::io(&file, e))?;
-                eprintln!("redacted {count} finding{}; the original is in {}", plural(count), backup.display());
+                match site::redact_in_place(&file, &content, config.as_deref())? {
+                    (count, Some(backup)) => {
+                        eprintln!("redacted {count} finding{}; the original is in {}", plural(count), backup.display())
+                    }
+                    (_, None) => eprintln!("nothing to redact; {} is unchanged", file.display()),
+                }
             } else {
+                let (text, count) = site::redact(&file, &content, config.as_deref())?;
                 print!("{text}");
                 eprintln!("redacted {count} finding{}", plural(count));
             }

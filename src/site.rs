@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 
 use crate::config::{normalise_base_url, Config};
 use crate::date::Date;
-use crate::diagnostic::{plural, Diagnostic, Diagnostics, Level};
+use crate::diagnostic::{plural, printable, Diagnostic, Diagnostics, Level};
 use crate::gate::leaks::{self, AllowanceUse, Exposure, LeakReport, Subject};
 use crate::gate::{self, Publication, Withheld};
 use crate::kri;
-use crate::load::{self, ContentSource, Loaded, Parsed};
+use crate::load::{self, ContentSource, Loaded, Parsed, StaticFile};
 use crate::memo::{fingerprint, Kept, Memo};
 use crate::model::Body;
 use crate::model::{Allowance, Pattern, Writeup};
@@ -34,6 +34,25 @@ pub struct Options {
     pub base_url: Option<String>,
     /// The date overdue actions are judged against, and future dates caught.
     pub as_of: Date,
+}
+
+impl Options {
+    /// Options for building `content` as of `as_of`, with its own config and the default theme.
+    pub fn new(content: ContentSource, as_of: Date) -> Options {
+        Options { content, config: None, theme: None, base_url: None, as_of }
+    }
+
+    /// The `static/` folder beside the content folder (as `theme/` is), whose files are copied
+    /// into the site as they are: `CNAME`, `.well-known/`, a logo.
+    pub fn static_dir(&self) -> Option<PathBuf> {
+        match &self.content {
+            ContentSource::Dir(dir) => {
+                let beside = dir.parent().unwrap_or(Path::new("")).join("static");
+                beside.is_dir().then_some(beside)
+            }
+            ContentSource::Example => None,
+        }
+    }
 }
 
 /// A writeup kept out of the site, for the report.
@@ -68,8 +87,14 @@ impl Outcome {
     /// allowances used and the totals: what the terminal shows, and what `serve` overlays.
     pub fn report(&self) -> String {
         let mut out = String::new();
+        // Each shown file split into lines once, not once per diagnostic.
+        let mut lines: HashMap<&Path, Vec<&str>> = HashMap::new();
         for d in &self.diagnostics {
-            out.push_str(&d.render(self.sources.get(&d.file).map(|s| &**s)));
+            let source = self.sources.get(&d.file).map(|s| &**s);
+            let file_lines =
+                lines.entry(d.file.as_path()).or_insert_with(|| source.map_or_else(Vec::new, |s| s.lines().collect()));
+            let line = d.span.line.checked_sub(1).and_then(|i| file_lines.get(i)).copied();
+            out.push_str(&d.render(line));
             out.push('\n');
         }
         for note in &self.notes {
@@ -90,7 +115,7 @@ impl Outcome {
         if errors + warnings > 0 {
             out.push_str(&format!("{errors} error{}, {warnings} warning{}\n", plural(errors), plural(warnings)));
         }
-        out
+        printable(&out).into_owned()
     }
 
     pub fn errors(&self) -> usize {
@@ -140,9 +165,10 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     let theme = Theme::load(opts.theme.as_deref())?;
     let mut loaded = load::load(&opts.content, opts.config.as_deref(), &mut diags, &mut cache.parsed)?;
     clock.lap("load");
-    let mut config = match &loaded.config {
-        Some((path, node)) => Config::from_node(path, node, &mut diags),
-        None => Config::default(),
+    let mut config = loaded.config.clone();
+    let statics = match opts.static_dir() {
+        Some(dir) => load::static_files(&dir, config.max_file_size, &mut diags)?,
+        None => Vec::new(),
     };
     if let Some(url) = &opts.base_url {
         config.base_url = normalise_base_url(url).ok_or_else(|| Error::BadBaseUrl(url.clone()))?;
@@ -158,10 +184,11 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
         .collect();
     withheld.sort_by(|a, b| a.file.cmp(&b.file));
 
-    let leaks = scan_for_leaks(&loaded, &knowledge.patterns, &publication, &config, &mut cache.findings, &mut diags);
+    let leaks =
+        scan_for_leaks(&loaded, &statics, &knowledge.patterns, &publication, &config, &mut cache.findings, &mut diags);
     clock.lap("gate");
     let slugs: Vec<&str> = knowledge.patterns.iter().map(|p| p.slug.as_str()).collect();
-    if let Some((path, _)) = &loaded.config {
+    if let Some(path) = &loaded.config_path {
         kri::def::check_patterns(path, &config.kris, &slugs, &mut diags);
     }
     let stamps: Vec<u64> = publication.published.iter().map(|w| w.front_stamp).collect();
@@ -185,7 +212,7 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     // Everything below works from the validated records: let the parsed documents go (in serve
     // the cache still holds them for the next run).
     drop(std::mem::take(&mut loaded.documents));
-    let site = render::prepare(facts, &unrendered, &theme, &mut cache.render, &mut diags)?;
+    let site = render::prepare(facts, &unrendered, statics, &theme, &mut cache.render, &mut diags)?;
     clock.lap("render");
     let mut notes = Vec::new();
     if !config.has_absolute_base_url() {
@@ -223,9 +250,11 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
 }
 
 /// Runs the leak and blame gate over every document: published ones (and any that failed
-/// validation) at error level, withheld ones as warnings. Patterns are always published.
+/// validation) at error level, withheld ones as warnings. Patterns and the text files of
+/// `static/` are always published.
 fn scan_for_leaks(
     loaded: &Loaded,
+    statics: &[StaticFile],
     patterns: &[Pattern],
     publication: &Publication,
     config: &Config,
@@ -255,6 +284,7 @@ fn scan_for_leaks(
         .iter()
         .map(|doc| if known.contains_key(doc.path.as_path()) { Vec::new() } else { validate::allowances_of(doc) })
         .collect();
+    let static_texts: Vec<(&Path, &str)> = statics.iter().filter_map(|f| Some((f.path.as_path(), f.text()?))).collect();
     let subjects: Vec<Subject<'_>> = loaded
         .documents
         .iter()
@@ -263,15 +293,30 @@ fn scan_for_leaks(
             let (exposure, allow) = known.get(doc.path.as_path()).copied().unwrap_or((Exposure::Public, fallback));
             Subject { path: &doc.path, text: &doc.text, allow, exposure }
         })
+        .chain(static_texts.iter().map(|&(path, text)| Subject { path, text, allow: &[], exposure: Exposure::Public }))
         .collect();
-    let texts: Vec<(&Path, &str, u64)> =
-        loaded.documents.iter().map(|d| (d.path.as_path(), &*d.text, d.stamp)).collect();
+    let texts: Vec<(&Path, &str, u64)> = loaded
+        .documents
+        .iter()
+        .map(|d| (d.path.as_path(), &*d.text, d.stamp))
+        .chain(static_texts.iter().map(|&(path, text)| (path, text, fingerprint(text))))
+        .collect();
     let found = findings.get_all(
         &texts,
         |(path, _, stamp)| (*path, fingerprint((stamp, settings))),
         |(_, text, _)| scanner.scan(text),
     );
     leaks::scan(&subjects, &found, config.strict_blameless, diags)
+}
+
+/// Runs the pipeline and renders every file without writing any: everything [`build`] can
+/// refuse, `check` refuses too.
+pub fn check(opts: &Options) -> Result<Outcome, Error> {
+    let outcome = run(opts)?;
+    if let Some(site) = &outcome.site {
+        site.render_all()?;
+    }
+    Ok(outcome)
 }
 
 /// Runs the pipeline and, only if it found no error, replaces `out` with the new site.
@@ -309,6 +354,9 @@ impl Stopwatch {
 /// from `config`, or from `site.yaml` in `content`.
 pub fn redact(file: &Path, content: &ContentSource, config: Option<&Path>) -> Result<(String, usize), Error> {
     let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
+    if text.trim().is_empty() {
+        return Err(Error::EmptyInput(file.to_path_buf()));
+    }
     let config = read_config(content, config)?;
     let mut ignored = Diagnostics::default();
     let allow = load::parse_document(load::Kind::Writeup, file, "", &text.as_str().into(), &mut ignored)
@@ -317,9 +365,26 @@ pub fn redact(file: &Path, content: &ContentSource, config: Option<&Path>) -> Re
     Ok(leaks::redact(&text, &scanner(&config), &allow))
 }
 
+/// Redacts `file` in place, keeping the original in a new numbered backup (`FILE.bak`, then
+/// `FILE.bak.2`, …, never one that exists): the number of findings replaced, and the backup
+/// (none when there was nothing to replace and the file is left as it is).
+pub fn redact_in_place(
+    file: &Path,
+    content: &ContentSource,
+    config: Option<&Path>,
+) -> Result<(usize, Option<PathBuf>), Error> {
+    let (text, count) = redact(file, content, config)?;
+    if count == 0 {
+        return Ok((0, None));
+    }
+    let backup = crate::output::backup(file)?;
+    crate::output::replace_file(file, text.as_bytes())?;
+    Ok((count, Some(backup)))
+}
+
 /// The site configuration alone, for commands that need no content; `check` reports its problems.
 pub fn read_config(content: &ContentSource, explicit: Option<&Path>) -> Result<Config, Error> {
-    let Some((path, text)) = load::config_file(content, explicit)? else {
+    let Some((path, text)) = load::config_file(content, explicit, &mut Diagnostics::default())? else {
         return Ok(Config::default());
     };
     let node = crate::yaml::parse(&text, 1).map_err(|_| Error::BadConfig(path.clone()))?;

@@ -66,6 +66,7 @@ pub struct SyntaxError {
 
 /// Parses `text`, whose first line is line `first_line` of its file.
 pub fn parse(text: &str, first_line: usize) -> Result<Node, SyntaxError> {
+    check_depth(text, first_line)?;
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let span =
             e.location().map_or(Span::new(first_line, 1, 1), |l| Span::new(first_line + l.line() - 1, l.column(), 1));
@@ -83,6 +84,44 @@ pub fn parse(text: &str, first_line: usize) -> Result<Node, SyntaxError> {
 /// user files go through [`parse`], which keeps positions for messages.
 pub fn deserialize<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
     serde_yaml::from_str(text).map_err(|e| e.to_string())
+}
+
+/// How deeply `[…]` and `{…}` may nest: far beyond any front matter, and locating values
+/// costs the square of the depth.
+pub const MAX_DEPTH: usize = 64;
+
+/// Refuses flow collections nested deeper than [`MAX_DEPTH`], before any parsing.
+fn check_depth(text: &str, first_line: usize) -> Result<(), SyntaxError> {
+    let mut depth = 0usize;
+    let mut quote = None;
+    let mut previous = '\n';
+    let (mut line, mut col) = (first_line, 0);
+    for c in text.chars() {
+        col += 1;
+        let starts_scalar = previous.is_whitespace() || matches!(previous, '[' | '{' | ',' | ':');
+        previous = c;
+        match (quote, c) {
+            (_, '\n') => {
+                line += 1;
+                col = 0;
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') if starts_scalar => quote = Some(c),
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(SyntaxError {
+                        span: Span::new(line, col, 1),
+                        message: format!("lists and mappings nested more than {MAX_DEPTH} deep"),
+                    });
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -343,6 +382,16 @@ fn locate_flow(spans: &mut HashMap<Vec<Seg>, Loc>, path: &[Seg], line: usize, co
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_past_the_bound_is_an_error_where_it_goes_too_deep() {
+        let deep = format!("title: ok\ntags: {}{}\n", "[".repeat(70), "]".repeat(70));
+        let e = parse(&deep, 2).unwrap_err();
+        assert_eq!(e.message, "lists and mappings nested more than 64 deep");
+        assert_eq!(e.span, Span::new(3, 7 + 64, 1));
+        let quoted = format!("title: '{}'\ntags: [[a], {{b: c}}]\n", "[".repeat(100));
+        assert!(parse(&quoted, 1).is_ok(), "brackets in plain text or quotes are not nesting");
+    }
 
     fn get<'a>(node: &'a Node, key: &str) -> &'a Node {
         match &node.kind {

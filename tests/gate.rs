@@ -277,3 +277,56 @@ fn people_found_without_a_list_are_allowed_by_name_and_code_names_are_internal()
     let ids: Vec<String> = findings(&allowed.stderr).into_iter().map(|d| d.id).collect();
     assert_eq!(ids, ["internal-name"], "{}", allowed.stderr);
 }
+
+/// A writeup whose prose holds an email address and an IPv4 address from the corpus.
+fn leaky_writeup() -> (String, String, String) {
+    let mut r = rng();
+    let plants = corpus::plants(&mut r);
+    let pick = |name: &str| plants.iter().find(|p| p.name == name).map(|p| p.value.clone()).unwrap_or_default();
+    let (email, ip) = (pick("email"), pick("ipv4"));
+    let text = corpus::writeup("NM-0001", &format!("Mail {email} came from {ip}"), corpus::Position::Prose);
+    (text, email, ip)
+}
+
+#[test]
+fn redact_write_never_overwrites_a_backup() {
+    let (text, email, ip) = leaky_writeup();
+    let f = Fixture::with_pattern().file("writeups/w.md", &text);
+    let first = f.run(&["redact", "content/writeups/w.md", "--write"]);
+    first.assert_success().assert_contains("the original is in content/writeups/w.md.bak\n");
+    // The writer adds another address; the second run keeps its input beside the first backup.
+    let path = f.content().join("writeups/w.md");
+    let redacted = fs::read_to_string(&path).unwrap();
+    let edited = redacted.replacen("[EMAIL]", &email, 1);
+    fs::write(&path, &edited).unwrap();
+    let second = f.run(&["redact", "content/writeups/w.md", "--write"]);
+    second.assert_success().assert_contains("the original is in content/writeups/w.md.bak.2\n");
+    assert_eq!(fs::read_to_string(f.content().join("writeups/w.md.bak")).unwrap(), text, "the first backup changed");
+    assert_eq!(fs::read_to_string(f.content().join("writeups/w.md.bak.2")).unwrap(), edited);
+    let now = fs::read_to_string(&path).unwrap();
+    assert!(!now.contains(&email) && !now.contains(&ip), "{now}");
+    // Nothing left to redact: nothing written, no third backup.
+    let third = f.run(&["redact", "content/writeups/w.md", "--write"]);
+    third.assert_success().assert_contains("nothing to redact");
+    assert!(!f.content().join("writeups/w.md.bak.3").exists());
+}
+
+#[test]
+fn redact_write_killed_midway_keeps_the_original_and_empty_input_is_refused() {
+    let (text, _, _) = leaky_writeup();
+    let f = Fixture::with_pattern().file("writeups/w.md", &text);
+    let path = f.content().join("writeups/w.md");
+    let killed = common::run_in(
+        f.root(),
+        &["redact", "content/writeups/w.md", "--write"],
+        &[("NEARMISS_ABORT_AT", "temp-written")],
+    );
+    assert_eq!(killed.code, None, "not stopped: {}", killed.stderr);
+    assert_eq!(fs::read_to_string(&path).unwrap(), text, "the file was changed before the redacted text was whole");
+
+    fs::write(&path, "").unwrap();
+    let empty = f.run(&["redact", "content/writeups/w.md", "--write"]);
+    empty.assert_failure().assert_contains("content/writeups/w.md: the file is empty; nothing to redact");
+    assert_eq!(fs::read_to_string(f.content().join("writeups/w.md.bak")).unwrap(), text, "the backup was replaced");
+    assert!(!f.content().join("writeups/w.md.bak.2").exists());
+}

@@ -3,6 +3,8 @@
 
 mod common;
 
+#[path = "site/agree.rs"]
+mod agree;
 #[path = "site/atomic.rs"]
 mod atomic;
 #[path = "site/cli.rs"]
@@ -11,6 +13,8 @@ mod cli;
 mod diagnostics;
 #[path = "site/formats.rs"]
 mod formats;
+#[path = "site/hostile.rs"]
+mod hostile;
 #[path = "site/import.rs"]
 mod import;
 #[path = "site/kri.rs"]

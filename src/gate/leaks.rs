@@ -2,9 +2,11 @@
 //! infrastructure identifiers, secrets and blame, and reports each finding masked.
 
 use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, MatchKind};
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Level, Span};
+use crate::diagnostic::{Diagnostic, Diagnostics, Level, Locator, Span};
 use crate::model::Allowance;
 use crate::scan::{mask, Finding, Scanner};
 
@@ -60,8 +62,11 @@ pub fn scan(
         }
         let allowed = allowed_ranges(text, subject.allow);
         let mut uses = vec![0usize; subject.allow.len()];
-        let mut masked = text.to_string();
-        for finding in findings.iter().rev() {
+        let mut masks = Vec::new();
+        let mut reported = 0usize;
+        let mut locate = Locator::new(text, 1);
+        let mut first_unshown = None;
+        for finding in findings {
             let matched = &text[finding.range.clone()];
             if let Some((i, own)) = allowed.iter().find(|(_, r)| contains(&r.0, &finding.range)).map(|(i, r)| (*i, r.1))
             {
@@ -70,12 +75,30 @@ pub fn scan(
                 }
                 continue;
             }
-            diags.push(diagnostic(subject, text, finding, strict_blameless));
+            reported += 1;
+            if reported <= MAX_SHOWN_PER_FILE {
+                let span = locate.span(finding.range.start, first_line(matched).chars().count());
+                diags.push(diagnostic(subject, text, finding, span, strict_blameless));
+            } else if first_unshown.is_none() {
+                first_unshown = Some((locate.span(finding.range.start, 1), finding));
+            }
             if !finding.kind.is_blame() {
-                masked.replace_range(finding.range.clone(), &mask(finding.kind, matched));
+                masks.push((finding.range.clone(), mask(finding.kind, matched)));
                 report.sensitive.push(matched.to_string());
             }
         }
+        if let Some((span, first)) = first_unshown {
+            let more = reported - MAX_SHOWN_PER_FILE;
+            let mut d = Diagnostic::error(
+                subject.path,
+                span,
+                format!("and {more} more finding{} in this file, not shown", crate::diagnostic::plural(more)),
+            )
+            .with_hint("fix the findings above and run `nearmiss check` again, or `nearmiss redact` the file");
+            d.level = diagnostic(subject, text, first, span, strict_blameless).level;
+            diags.push(d);
+        }
+        let masked = splice(text, masks);
         for (allowance, used) in subject.allow.iter().zip(uses) {
             if used == 0 {
                 diags.push(
@@ -102,11 +125,17 @@ pub fn scan(
     report
 }
 
-fn diagnostic(subject: &Subject<'_>, text: &str, finding: &Finding, strict_blameless: bool) -> Diagnostic {
+/// How many gate findings one file reports; the rest are counted in one more diagnostic.
+pub const MAX_SHOWN_PER_FILE: usize = 100;
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or(text)
+}
+
+fn diagnostic(subject: &Subject<'_>, text: &str, finding: &Finding, span: Span, strict_blameless: bool) -> Diagnostic {
     let kind = finding.kind;
     let matched = &text[finding.range.clone()];
-    let first_line = matched.lines().next().unwrap_or(matched);
-    let span = Span::at_offset(text, finding.range.start, first_line.chars().count(), 1);
+    let first_line = first_line(matched);
     let level = match subject.exposure {
         Exposure::Withheld => Level::Warning,
         Exposure::Public if kind.is_blame() && !strict_blameless => Level::Warning,
@@ -162,17 +191,26 @@ fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
     outer.start <= inner.start && inner.end <= outer.end
 }
 
-/// Replaces every text in `sensitive` that appears in the diagnostics' messages and hints.
+/// Replaces every text in `sensitive` that appears in the diagnostics' messages and hints, in
+/// one pass over each (longest secret first where two overlap).
 pub fn mask_diagnostics(diagnostics: &mut [Diagnostic], sensitive: &[String]) {
+    let sensitive: Vec<&String> = sensitive.iter().filter(|s| !s.is_empty()).collect();
     if sensitive.is_empty() {
         return;
     }
+    let Ok(finder) = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&sensitive) else {
+        return;
+    };
     let hide = |s: &mut String| {
-        for secret in sensitive {
-            if s.contains(secret.as_str()) {
-                *s = s.replace(secret.as_str(), &"*".repeat(secret.chars().count()));
-            }
+        if !finder.is_match(s.as_str()) {
+            return;
         }
+        let mut out = String::with_capacity(s.len());
+        finder.replace_all_with(s, &mut out, |_, found, out| {
+            out.extend(std::iter::repeat_n('*', found.chars().count()));
+            true
+        });
+        *s = out;
     };
     for d in diagnostics {
         hide(&mut d.message);
@@ -182,17 +220,31 @@ pub fn mask_diagnostics(diagnostics: &mut [Diagnostic], sensitive: &[String]) {
     }
 }
 
+/// `text` with each range (in order, not overlapping) replaced, built in one pass.
+fn splice(text: &str, replacements: Vec<(Range<usize>, String)>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (range, with) in replacements {
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&text[at..range.start]);
+        out.push_str(&with);
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 /// The file with each finding (but blame, and what is allowed) replaced by a typed placeholder.
 pub fn redact(text: &str, scanner: &Scanner, allow: &[Allowance]) -> (String, usize) {
     let allowed = allowed_ranges(text, allow);
-    let mut out = text.to_string();
-    let mut count = 0;
-    for finding in scanner.scan(text).iter().rev() {
-        if finding.kind.is_blame() || allowed.iter().any(|(_, (r, _))| contains(r, &finding.range)) {
-            continue;
-        }
-        out.replace_range(finding.range.clone(), &finding.kind.placeholder());
-        count += 1;
-    }
-    (out, count)
+    let replacements: Vec<(Range<usize>, String)> = scanner
+        .scan(text)
+        .into_iter()
+        .filter(|f| !f.kind.is_blame() && !allowed.iter().any(|(_, (r, _))| contains(r, &f.range)))
+        .map(|f| (f.range.clone(), f.kind.placeholder()))
+        .collect();
+    let count = replacements.len();
+    (splice(text, replacements), count)
 }

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Span};
+use crate::diagnostic::{Diagnostic, Diagnostics, Locator, Span};
 use crate::model::{slugify, Body};
 
 /// What a link in the content points at.
@@ -54,12 +54,38 @@ const SUMMARY_SECTION: &str = "what-almost-failed";
 pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Target, diags: &mut Diagnostics) -> Html {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let mut events: Vec<(Event, std::ops::Range<usize>)> =
-        Parser::new_ext(&body.markdown, options).into_offset_iter().collect();
-    let span_of = |range: &std::ops::Range<usize>| {
+    // Diagnostics come in the order of the text: one walk locates them all.
+    let mut locate = Locator::new(&body.markdown, body.first_line);
+    let mut span_of = |range: &std::ops::Range<usize>| {
         let len = body.markdown[range.clone()].lines().next().map_or(1, |l| l.chars().count());
-        Span::at_offset(&body.markdown, range.start, len, body.first_line)
+        locate.span(range.start, len)
     };
+    if let Some((offset, why)) = too_deep(&body.markdown) {
+        diags.push(refused(file, span_of(&(offset..offset)), why));
+        return Html::default();
+    }
+    let mut events: Vec<(Event, std::ops::Range<usize>)> = Vec::new();
+    let (mut depth, mut cells) = (0usize, 0usize);
+    for (event, range) in Parser::new_ext(&body.markdown, options).into_offset_iter() {
+        match &event {
+            Event::Start(tag) => {
+                depth += 1;
+                cells += usize::from(matches!(tag, Tag::TableCell));
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        let why = if depth > MAX_NESTING {
+            format!("markup nested more than {MAX_NESTING} deep")
+        } else if cells > MAX_TABLE_CELLS {
+            format!("tables with more than {MAX_TABLE_CELLS} cells in all")
+        } else {
+            events.push((event, range));
+            continue;
+        };
+        diags.push(refused(file, span_of(&range), why));
+        return Html::default();
+    }
 
     let footnotes = prefix_footnotes(&mut events);
     let toc = anchor_headings(&mut events, footnotes);
@@ -67,7 +93,16 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
 
     let mut dropping_link = false;
     let mut kept = Vec::with_capacity(events.len());
+    let mut run = 0;
     for (event, range) in events {
+        run = match &event {
+            Event::Text(t) => run + t.len(),
+            _ => 0,
+        };
+        if run > TEXT_RUN {
+            kept.push(Event::InlineHtml(CowStr::Borrowed("<wbr>")));
+            run = 0;
+        }
         match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => match resolve(&dest_url) {
                 Target::AsWritten => kept.push(Event::Start(Tag::Link { link_type, dest_url, title, id })),
@@ -112,6 +147,14 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
                     id: CowStr::from(""),
                 }));
             }
+            Event::Code(code) if code.len() > TEXT_RUN => {
+                for (i, piece) in pieces(&code, TEXT_RUN).enumerate() {
+                    if i > 0 {
+                        kept.push(Event::InlineHtml(CowStr::Borrowed("<wbr>")));
+                    }
+                    kept.push(Event::Code(CowStr::from(piece.to_string())));
+                }
+            }
             other => kept.push(other),
         }
     }
@@ -119,6 +162,75 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
     let mut raw = String::with_capacity(body.markdown.len() * 3 / 2);
     html::push_html(&mut raw, kept.into_iter());
     Html { html: SANITIZER.clean(&raw).to_string(), toc, summary }
+}
+
+/// How deeply lists, quotes and other markup may nest in a body: far beyond any real writeup,
+/// and the sanitiser's work grows with the square of the depth.
+pub const MAX_NESTING: usize = 100;
+
+/// The most table cells one body may hold: each costs hundreds of bytes while rendering.
+pub const MAX_TABLE_CELLS: usize = 50_000;
+
+/// The error for a body past one of the bounds; it is not rendered.
+fn refused(file: &Path, span: Span, why: String) -> Diagnostic {
+    Diagnostic::error(file, span, format!("the body has {why}; it is not rendered"))
+        .with_hint("simplify the markup, or split the writeup")
+}
+
+/// The byte offset of the first line that opens more than [`MAX_NESTING`] lists or quotes
+/// (`> - > 1. …`), found before parsing, since the parser itself slows down there.
+fn too_deep(markdown: &str) -> Option<(usize, String)> {
+    let mut offset = 0;
+    for line in markdown.split_inclusive('\n') {
+        let mut rest = line.trim_start();
+        let mut depth = 0;
+        loop {
+            let marker = if rest.starts_with(['>', '-', '*', '+']) {
+                1
+            } else {
+                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                if digits > 0 && rest[digits..].starts_with(['.', ')']) {
+                    digits + 1
+                } else {
+                    break;
+                }
+            };
+            let after = &rest[marker..];
+            if !(after.starts_with([' ', '\t', '>']) || after.trim().is_empty() && rest.starts_with('>')) {
+                break;
+            }
+            depth += 1;
+            if depth > MAX_NESTING {
+                return Some((offset, format!("lists or quotes nested more than {MAX_NESTING} deep")));
+            }
+            rest = after.trim_start();
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The longest run of text (in bytes) left as one text node: html5ever's serialiser looks ahead
+/// to the end of a text node for each `&` or no-break space in it, so a long run of them costs
+/// the square of its length. A `<wbr>` (a line-break opportunity, harmless in any text) ends
+/// the node.
+const TEXT_RUN: usize = 2048;
+
+/// `text` in pieces of at most about `max` bytes, cut at character boundaries.
+fn pieces(text: &str, max: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut cut = max.min(rest.len());
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let (piece, after) = rest.split_at(cut);
+        rest = after;
+        Some(piece)
+    })
 }
 
 /// Renames footnotes to `fn-<label>`, returning the ids they take.
@@ -315,6 +427,43 @@ fn is_language_class(class: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rendered(markdown: &str) -> (Html, Vec<Diagnostic>) {
+        let mut diags = Diagnostics::default();
+        let html =
+            render(&Body::new(markdown.to_string(), 1), Path::new("a.md"), "", |_| Target::AsWritten, &mut diags);
+        (html, diags.sorted())
+    }
+
+    #[test]
+    fn long_runs_of_entities_are_cut_into_short_text_nodes_and_kept_whole() {
+        let (html, diags) = rendered(&format!("{}\n\n`{}`\n", "&amp;".repeat(10_000), "&".repeat(5_000)));
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(html.html.matches("<wbr>").count() >= 6, "{}", &html.html[..200]);
+        assert_eq!(html.html.replace("<wbr>", "").matches("&amp;").count(), 15_000);
+    }
+
+    #[test]
+    fn deep_nesting_and_huge_tables_are_refused_at_their_line() {
+        for (markdown, line, why) in [
+            (format!("intro\n\n{}x\n", "- ".repeat(200)), 3, "lists or quotes nested more than 100 deep"),
+            (format!("intro\n\n{}x\n", "> ".repeat(200)), 3, "lists or quotes nested more than 100 deep"),
+            (format!("{}x\n", "1. ".repeat(150)), 1, "lists or quotes nested more than 100 deep"),
+            (
+                format!("| a | b |\n|---|---|\n{}", "| x | y |\n".repeat(30_000)),
+                25_002,
+                "tables with more than 50000 cells in all",
+            ),
+        ] {
+            let (html, diags) = rendered(&markdown);
+            assert_eq!(html, Html::default());
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            assert_eq!(diags[0].message, format!("the body has {why}; it is not rendered"));
+            assert_eq!(diags[0].span.line, line);
+        }
+        let (_, diags) = rendered("- a\n  - b\n    > c\n\n---\n\n- - -\n");
+        assert!(diags.is_empty(), "{diags:?}");
+    }
 
     fn html(md: &str) -> (Html, Vec<Diagnostic>) {
         let mut diags = Diagnostics::default();

@@ -16,9 +16,10 @@ use tera::{Context, Tera};
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use crate::gate::Publication;
 use crate::kri::Indicators;
+use crate::load::StaticFile;
 use crate::memo::{fingerprint, Kept, Memo};
 use crate::model::{Body, Pattern, Writeup};
 use crate::search;
@@ -51,10 +52,11 @@ const FEED_ENTRIES: usize = 50;
 /// Prepares the site from `facts`: every view computed and every body rendered once (so link
 /// problems are known and summaries made), pages rendered on demand by [`Site::render`] or all
 /// at once by [`Site::write_to`]. The links of `unrendered` documents (withheld, or invalid) are
-/// checked too.
+/// checked too. The `statics` files are copied as they are, unless one would replace a page.
 pub fn prepare(
     facts: Facts,
     unrendered: &[(PathBuf, Body)],
+    statics: Vec<StaticFile>,
     theme: &Theme,
     reuse: &mut Reuse,
     diags: &mut Diagnostics,
@@ -75,6 +77,20 @@ pub fn prepare(
     pages.extend(crate::export::Index::aggregate_paths().map(|path| (path.to_string(), Page::Interchange)));
     let records = model.interchange.record_paths(&input.publication.published);
     pages.extend(records.into_iter().map(|path| (path, Page::Record)));
+    for file in statics {
+        if pages.contains_key(&file.rel) || file.rel == crate::output::MARKER {
+            diags.push(
+                Diagnostic::error(
+                    &file.path,
+                    Span::new(1, 1, 1),
+                    format!("would replace the site's own `{}`", file.rel),
+                )
+                .with_hint("rename or remove it: nearmiss writes this file itself"),
+            );
+        } else {
+            pages.insert(file.rel, Page::Bytes(file.bytes));
+        }
+    }
     let assets = fingerprint(&theme.assets);
     Ok(Site { tera, base, model, pages, facts, assets, bundle: OnceLock::new() })
 }
@@ -100,11 +116,14 @@ impl std::fmt::Debug for Reuse {
     }
 }
 
-/// Escapes text for HTML and XML content and attributes (leaving `/` alone, unlike Tera's default).
+/// Escapes text for HTML and XML content and attributes (leaving `/` alone, unlike Tera's
+/// default), dropping the characters XML 1.0 forbids (NUL, most C0 controls, U+FFFE, U+FFFF…)
+/// so that every XML file stays well-formed whatever the content holds.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            c if !allowed_in_xml(c) => {}
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -114,6 +133,11 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether XML 1.0 allows `c` in a document (its `Char` production).
+pub fn allowed_in_xml(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }
 
 fn template_error(e: tera::Error) -> Error {
@@ -372,20 +396,29 @@ impl Site {
 
     /// Renders every file into `dir` (which must exist), in parallel, holding one page at a time per thread.
     pub fn write_to(&self, dir: &Path) -> Result<(), Error> {
-        let write = |path: &str, bytes: &[u8]| {
+        self.each_file(|path, bytes| {
             let target = dir.join(path);
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             }
             std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))
-        };
-        self.bundle()?.files.iter().try_for_each(|(path, bytes)| write(path, bytes))?;
+        })
+    }
+
+    /// Renders every file and drops it: what `check` runs, so that it fails wherever a build would.
+    pub fn render_all(&self) -> Result<(), Error> {
+        self.each_file(|_, _| Ok(()))
+    }
+
+    /// Renders every file and hands it to `sink`, stopping at the first error.
+    fn each_file(&self, sink: impl Fn(&str, &[u8]) -> Result<(), Error> + Sync) -> Result<(), Error> {
+        self.bundle()?.files.iter().try_for_each(|(path, bytes)| sink(path, bytes))?;
         // The pages that list every writeup are large: render them one at a time, and the many
         // small writeup pages (and records) in parallel, so memory holds at most one large context.
         let (small, large): (Vec<_>, Vec<_>) =
             self.pages.iter().partition(|(_, page)| matches!(page, Page::Writeup(_) | Page::Record));
-        large.into_iter().try_for_each(|(path, page)| write(path, &self.render_page(path, page)?))?;
-        small.par_iter().try_for_each(|(path, page)| write(path, &self.render_page(path, page)?))
+        large.into_iter().try_for_each(|(path, page)| sink(path, &self.render_page(path, page)?))?;
+        small.par_iter().try_for_each(|(path, page)| sink(path, &self.render_page(path, page)?))
     }
 
     /// The bytes of the file at `path`, or `None` if the site has no such file.
@@ -434,6 +467,7 @@ impl Site {
                 ctx.insert("writeup", &full);
                 ctx.insert("as_of", &self.facts.as_of);
                 self.page(path, "writeup", &card.title, &card.summary, "writeup.html", ctx)
+                    .map_err(|e| e.about(&w.source))
             }
             Page::Patterns => {
                 ctx.insert("patterns", &self.brief_patterns());
@@ -449,7 +483,11 @@ impl Site {
                 let full = PatternView { writeups: Some(members.collect()), html, ..p.clone() };
                 ctx.insert("pattern", &full);
                 ctx.insert("kris", &indicators::pattern_panel(&self.facts.indicators, &p.slug));
-                self.page(path, "pattern", &p.title, &p.risk, "pattern.html", ctx)
+                let rendered = self.page(path, "pattern", &p.title, &p.risk, "pattern.html", ctx);
+                rendered.map_err(|e| match source {
+                    Some(s) => e.about(&s.source),
+                    None => e,
+                })
             }
             Page::Tags => {
                 ctx.insert("tags", &m.tags.iter().map(|(t, _)| t).collect::<Vec<_>>());

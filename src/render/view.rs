@@ -151,7 +151,7 @@ pub struct WriteupView<'a> {
     pub actions: Vec<ActionView>,
     /// SAFE: sanitised HTML.
     pub html: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Empty when the body has no `##` heading (many real postmortems have none).
     pub toc: Vec<TocEntry>,
 }
 

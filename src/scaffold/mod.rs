@@ -54,10 +54,7 @@ impl Survey {
         let mut ignored = Diagnostics::default();
         let loaded =
             load::load(&ContentSource::Dir(content.to_path_buf()), None, &mut ignored, &mut Default::default())?;
-        let config = match &loaded.config {
-            Some((path, node)) => Config::from_node(path, node, &mut ignored),
-            None => Config::default(),
-        };
+        let config = loaded.config.clone();
         let front_text = |doc: &load::Document, key: &str| match &doc.front.kind {
             NodeKind::Map(entries) => entries.iter().find(|e| e.key == key).and_then(|e| e.value.as_scalar()),
             _ => None,

@@ -5,8 +5,10 @@
 pub mod http;
 
 use std::collections::HashMap;
+use std::io::ErrorKind;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
@@ -18,10 +20,36 @@ use crate::load::ContentSource;
 use crate::render::{escape, Site};
 use crate::site::{self, Cache, Options};
 use crate::Error;
-use http::BadRequest;
 
 /// The path the live-reload events are served at, outside any site's sub-path.
 const EVENTS: &str = "/__nearmiss/events";
+/// The path of the live-reload script, a file so that the pages' policy allows no inline script.
+const RELOAD: &str = "/__nearmiss/reload.js";
+
+/// The policy every page is served with: nothing but the site's own scripts, styles (and the
+/// theme's inline `style` attributes), images and requests. The theme passes it; a test checks.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The most connections served at once; more are answered `503` at once and closed.
+const MAX_CONNECTIONS: usize = 64;
+/// How long a client may take to send its request, and to take each part of the answer.
+const READ_TIMEOUT: Duration = Duration::from_secs(5);
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The live-reload script: on a new version it fetches the page again and swaps its body in
+/// (keeping the scroll position), or reloads it when the theme's assets changed or the page
+/// runs scripts of its own.
+const RELOAD_JS: &str =
+    "(function(){var v=document.currentScript.dataset.version,s=new EventSource(\"/__nearmiss/events\");\
+function reload(){s.close();location.reload();}\
+s.onmessage=function(e){if(e.data===v)return;var assets=e.data.split(\" \")[1]!==v.split(\" \")[1];v=e.data;\
+if(assets||document.scripts.length>1)return reload();var at=v;\
+fetch(location.href,{cache:\"no-store\"}).then(function(r){return r.text();}).then(function(t){\
+if(at!==v)return;var d=new DOMParser().parseFromString(t,\"text/html\"),n=d.body.querySelectorAll(\"script\");\
+if(n.length>1)return reload();n.forEach(function(x){x.remove();});\
+document.title=d.title;document.body.replaceWith(d.body);}).catch(reload);};})();\n";
 
 /// How long to wait for more file events before rebuilding, so one save is one rebuild.
 const SETTLE: Duration = Duration::from_millis(15);
@@ -81,7 +109,7 @@ impl Preview {
                 }
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", crate::diagnostic::printable(&e.to_string()));
                 snapshot.problems = Some(format!("error: {e}\n"));
             }
         }
@@ -110,15 +138,29 @@ pub fn serve(mut opts: Options, port: u16, ready: impl FnOnce(&str)) -> Result<(
     let _watcher = watch(&opts, Arc::clone(&preview), cache)?;
     ready(&url);
 
+    let open = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming().flatten() {
-        let preview = Arc::clone(&preview);
-        thread::spawn(move || {
-            if let Err(e) = handle(&stream, &preview) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe && e.kind() != std::io::ErrorKind::ConnectionReset {
+        let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
+        let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+        if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            open.fetch_sub(1, Ordering::SeqCst);
+            let _ = http::respond(&stream, "503 Service Unavailable", &[("Retry-After", "1")], b"busy\n", false);
+            continue;
+        }
+        let (preview, open) = (Arc::clone(&preview), Arc::clone(&open));
+        let spawned = thread::Builder::new().spawn(move || {
+            if let Err(e) = handle(&stream, &preview, port) {
+                let quiet =
+                    [ErrorKind::BrokenPipe, ErrorKind::ConnectionReset, ErrorKind::WouldBlock, ErrorKind::TimedOut];
+                if !quiet.contains(&e.kind()) {
                     eprintln!("serve: {e}");
                 }
             }
+            open.fetch_sub(1, Ordering::SeqCst);
         });
+        if spawned.is_err() {
+            eprintln!("serve: cannot start a thread for a connection");
+        }
     }
     Ok(())
 }
@@ -130,6 +172,7 @@ fn watch(opts: &Options, preview: Arc<Preview>, mut cache: Cache) -> Result<Opti
         roots.push(dir.clone());
     }
     roots.extend(opts.theme.clone());
+    roots.extend(opts.static_dir());
     roots.extend(opts.config.clone());
     if roots.is_empty() {
         return Ok(None);
@@ -156,14 +199,23 @@ fn watch(opts: &Options, preview: Arc<Preview>, mut cache: Cache) -> Result<Opti
     Ok(Some(watcher))
 }
 
-fn handle(stream: &TcpStream, preview: &Preview) -> std::io::Result<()> {
+fn handle(stream: &TcpStream, preview: &Preview, port: u16) -> std::io::Result<()> {
     let request = match http::read_request(stream)? {
         Ok(request) => request,
-        Err(BadRequest::Outside) => {
-            return http::respond(stream, "403 Forbidden", &[], b"outside the site\n", false);
+        Err(bad) => {
+            let (status, body) = bad.response();
+            return http::respond(stream, status, &[], body, false);
         }
-        Err(BadRequest::Malformed) => return http::respond(stream, "400 Bad Request", &[], b"bad request\n", false),
     };
+    if request.host.as_deref().is_some_and(|host| !http::is_local_host(host, port)) {
+        return http::respond(
+            stream,
+            "421 Misdirected Request",
+            &[],
+            b"this preview answers only to 127.0.0.1 and localhost\n",
+            false,
+        );
+    }
     let head = match request.method.as_str() {
         "GET" => false,
         "HEAD" => true,
@@ -171,6 +223,10 @@ fn handle(stream: &TcpStream, preview: &Preview) -> std::io::Result<()> {
     };
     if request.path == EVENTS {
         return events(stream, preview);
+    }
+    if request.path == RELOAD {
+        let kind = [("Content-Type", http::content_type(RELOAD)), ("Cache-Control", "no-store")];
+        return http::respond(stream, "200 OK", &kind, RELOAD_JS.as_bytes(), head);
     }
     let Some(rel) = request.path.strip_prefix(&preview.base_path) else {
         if request.path == "/" {
@@ -190,7 +246,8 @@ fn handle(stream: &TcpStream, preview: &Preview) -> std::io::Result<()> {
             Some(body) => ("404 Not Found", "404.html", body),
             None => {
                 let body = inject("<!doctype html><title>nearmiss</title><body></body>", &version, problems.as_deref());
-                return http::respond(stream, "404 Not Found", &[("Content-Type", "text/html")], body.as_bytes(), head);
+                let headers = [("Content-Type", "text/html"), ("Content-Security-Policy", CONTENT_SECURITY_POLICY)];
+                return http::respond(stream, "404 Not Found", &headers, body.as_bytes(), head);
             }
         },
     };
@@ -198,7 +255,8 @@ fn handle(stream: &TcpStream, preview: &Preview) -> std::io::Result<()> {
     let no_store = [("Content-Type", kind), ("Cache-Control", "no-store")];
     if name.ends_with(".html") {
         let page = inject(&String::from_utf8_lossy(&body), &version, problems.as_deref());
-        http::respond(stream, status, &no_store, page.as_bytes(), head)
+        let headers = [no_store[0], no_store[1], ("Content-Security-Policy", CONTENT_SECURITY_POLICY)];
+        http::respond(stream, status, &headers, page.as_bytes(), head)
     } else {
         http::respond(stream, status, &no_store, &body, head)
     }
@@ -221,20 +279,9 @@ fn page(site: &Site, rendered: &Rendered, path: &str) -> Option<Arc<Vec<u8>>> {
     Some(bytes)
 }
 
-/// Adds the live-reload script, and the problems of a failed rebuild, to a page. On a new
-/// `version` the script fetches the page again and swaps its body in (keeping the scroll
-/// position), or reloads it when the theme's assets changed or the page runs scripts of its own.
+/// Adds the live-reload script (see [`RELOAD_JS`]), and the problems of a failed rebuild, to a page.
 fn inject(page: &str, version: &str, problems: Option<&str>) -> String {
-    let mut extra = format!(
-        "<script>(function(){{var v=\"{version}\",s=new EventSource(\"{EVENTS}\");\
-         function reload(){{s.close();location.reload();}}\
-         s.onmessage=function(e){{if(e.data===v)return;var assets=e.data.split(\" \")[1]!==v.split(\" \")[1];v=e.data;\
-         if(assets||document.scripts.length>1)return reload();var at=v;\
-         fetch(location.href,{{cache:\"no-store\"}}).then(function(r){{return r.text();}}).then(function(t){{\
-         if(at!==v)return;var d=new DOMParser().parseFromString(t,\"text/html\"),n=d.body.querySelectorAll(\"script\");\
-         if(n.length>1)return reload();n.forEach(function(x){{x.remove();}});\
-         document.title=d.title;document.body.replaceWith(d.body);}}).catch(reload);}};}})();</script>"
-    );
+    let mut extra = format!("<script src=\"{RELOAD}\" data-version=\"{}\"></script>", escape(version));
     if let Some(report) = problems {
         extra.push_str(&format!(
             "<div id=\"nm-overlay\" role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;max-height:60vh;\
@@ -254,7 +301,10 @@ fn inject(page: &str, version: &str, problems: Option<&str>) -> String {
 /// Server-sent events: the current version now, then every new one (with keep-alives).
 fn events(mut stream: &TcpStream, preview: &Preview) -> std::io::Result<()> {
     use std::io::Write;
-    stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\r\n")?;
+    stream.write_all(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+          X-Content-Type-Options: nosniff\r\n\r\n",
+    )?;
     let mut sent = None;
     loop {
         let (generation, version) = {
@@ -282,7 +332,7 @@ mod tests {
     #[test]
     fn pages_get_the_reload_script_and_the_problems_escaped() {
         let page = inject("<html><body><p>x</p></body></html>", "7 1f", Some("a.md:1:1: error: <b>bad</b>"));
-        assert!(page.contains("var v=\"7 1f\""));
+        assert!(page.contains("<script src=\"/__nearmiss/reload.js\" data-version=\"7 1f\"></script>"));
         assert!(page.contains("&lt;b&gt;bad&lt;/b&gt;"));
         assert!(page.ends_with("</div></body></html>"));
         assert!(!inject("<body></body>", "1 0", None).contains("nm-overlay"));

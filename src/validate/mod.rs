@@ -148,6 +148,11 @@ fn writeup(doc: &Document, today: Date, slugs: &[&str], diags: &mut Diagnostics)
         );
     }
     check_sections(doc, diags);
+    let too_many =
+        too_many(file, "tags", &tags, MAX_TAGS, diags) | too_many(file, "patterns", &patterns, MAX_PATTERNS, diags);
+    if too_many {
+        return None;
+    }
 
     Some(Writeup {
         source: doc.path.clone(),
@@ -305,6 +310,25 @@ fn check_dates(
         }
         previous = Some((name, date));
     }
+}
+
+/// The most tags one writeup may have: each makes a page, and a long list is a mistake.
+pub const MAX_TAGS: usize = 50;
+/// The most patterns one writeup may belong to.
+pub const MAX_PATTERNS: usize = 20;
+
+/// Reports a list longer than `max` at its first item too many; whether it is.
+fn too_many(file: &Path, key: &str, list: &Option<Vec<(String, Span)>>, max: usize, diags: &mut Diagnostics) -> bool {
+    let Some(list) = list.as_ref().filter(|l| l.len() > max) else { return false };
+    diags.push(
+        Diagnostic::error(
+            file,
+            list[max].1,
+            format!("`{key}` lists {} items; a writeup may have at most {max}", list.len()),
+        )
+        .with_hint(format!("keep the {key} that help a reader find similar near misses")),
+    );
+    true
 }
 
 /// Warns about each retrospective section the body lacks.
@@ -543,6 +567,21 @@ actions:
         assert_eq!(k.writeups.len(), 1);
         assert_eq!(k.writeups[0].actions[0].state, ActionState::Done { closed: "2025-01-20".parse().unwrap() });
         assert_eq!(k.patterns[0].slug, "firewall");
+    }
+
+    #[test]
+    fn too_many_tags_or_patterns_are_an_error_at_the_first_one_too_many() {
+        let tags: Vec<String> = (0..10_000).map(|i| format!("t{i}")).collect();
+        let front = GOOD.replace("tags: [firewall]", &format!("tags: [{}]", tags.join(", ")));
+        let (k, d) = run(&[doc(Kind::Writeup, "w.md", &front, &body()), pattern_doc()]);
+        assert!(k.writeups.is_empty());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].message, "`tags` lists 10000 items; a writeup may have at most 50");
+        let col = front.lines().nth(11).unwrap().find("t50,").unwrap() + 1;
+        assert_eq!((d[0].span.line, d[0].span.col), (13, col));
+        let front = GOOD.replace("patterns: [firewall]", &format!("patterns: [{}]", vec!["firewall"; 21].join(", ")));
+        let (_, d) = run(&[doc(Kind::Writeup, "w.md", &front, &body()), pattern_doc()]);
+        assert_eq!(d[0].message, "`patterns` lists 21 items; a writeup may have at most 20");
     }
 
     #[test]

@@ -140,3 +140,112 @@ fn a_nested_output_folder_is_created() {
     assert!(built.exists("index.html"));
     assert_eq!(names(&f.root().join("site")), ["public"]);
 }
+
+#[test]
+fn builds_into_the_same_output_at_once_each_leave_a_whole_site() {
+    let f = Fixture::minimal();
+    let serial = f.build_to("serial", &[]);
+    serial.assert_success();
+    let builds: Vec<_> = (0..4)
+        .map(|_| {
+            std::process::Command::new(BIN)
+                .args(["build", "--content", "content", "--output", "out", "--as-of", AS_OF])
+                .current_dir(f.root())
+                .env_remove("SOURCE_DATE_EPOCH")
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for build in builds {
+        let done = build.wait_with_output().unwrap();
+        assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    }
+    assert_eq!(snapshot(&f.root().join("out")), serial.snapshot(), "the concurrent builds mixed their files");
+    assert_eq!(names(f.root()), ["content", "out", "serial"]);
+    f.build().assert_success();
+}
+
+/// A build of `f` into `out` that aborts (as a kill would) at `point` of the swap.
+fn killed_at(f: &Fixture, point: &str, env: &[(&str, &str)]) {
+    let mut env = env.to_vec();
+    env.push(("NEARMISS_ABORT_AT", point));
+    let run = run_in(f.root(), &["build", "--content", "content", "--output", "out", "--as-of", AS_OF], &env);
+    assert_eq!(run.code, None, "the build was not stopped at `{point}`:\n{}", run.stderr);
+}
+
+/// Changes the minimal site's title, so that the old and the new site differ.
+fn retitle(f: &Fixture) {
+    let text = fs::read_to_string(f.content().join("site.yaml")).unwrap();
+    let title = text.lines().find(|l| l.starts_with("title:")).unwrap();
+    f.write("site.yaml", &text.replacen(title, "title: A new title", 1));
+}
+
+#[test]
+fn a_build_killed_at_any_point_of_the_swap_leaves_the_old_site_or_the_new_one() {
+    for (point, env, keeps_old) in [
+        ("staged", &[][..], true),
+        ("swapped", &[][..], false),
+        ("staged", &[("NEARMISS_NO_EXCHANGE", "1")][..], true),
+        ("swapped", &[("NEARMISS_NO_EXCHANGE", "1")][..], false),
+    ] {
+        let f = Fixture::minimal();
+        let old = f.build();
+        old.assert_success();
+        let before = old.snapshot();
+        retitle(&f);
+        let new = f.build_to("new", &[]);
+        new.assert_success();
+        killed_at(&f, point, env);
+        let after = snapshot(&f.root().join("out"));
+        let expected = if keeps_old { &before } else { &new.snapshot() };
+        assert!(&after == expected, "killed at {point} {env:?}: out is neither the old nor the new site");
+        // The next build clears what the killed one left beside the output.
+        let next = f.build();
+        next.assert_success();
+        assert_eq!(next.snapshot(), new.snapshot());
+        assert_eq!(names(f.root()), ["content", "new", "out"], "killed at {point} {env:?}");
+    }
+}
+
+#[test]
+fn a_build_killed_between_the_two_renames_gets_the_old_site_back() {
+    // Where the platform cannot exchange two folders in one step, the old site is moved aside
+    // first; the next build puts it back before anything else.
+    let f = Fixture::minimal();
+    let old = f.build();
+    old.assert_success();
+    let before = old.snapshot();
+    killed_at(&f, "set-aside", &[("NEARMISS_NO_EXCHANGE", "1")]);
+    assert!(!f.root().join("out").exists());
+    break_writeup(&f, BROKEN_SEVERITY);
+    f.build().run.assert_failure();
+    // A failed build writes nothing, recovery included; a good one recovers, then replaces.
+    let fixed = fs::read_to_string(f.content().join("writeups/2025/token-in-ci-log.md")).unwrap();
+    f.write("writeups/2025/token-in-ci-log.md", &fixed.replacen(BROKEN_SEVERITY.1, BROKEN_SEVERITY.0, 1));
+    killed_at(&f, "staged", &[("NEARMISS_NO_EXCHANGE", "1")]);
+    assert_eq!(snapshot(&f.root().join("out")), before, "the old site was not put back");
+    f.build().assert_success();
+    assert_eq!(names(f.root()), ["content", "out"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_symbolic_link_is_followed_and_kept() {
+    let f = Fixture::minimal();
+    fs::create_dir_all(f.root().join("pages/site")).unwrap();
+    std::os::unix::fs::symlink("pages/site", f.root().join("out")).unwrap();
+    for _ in 0..2 {
+        let built = f.build();
+        built.assert_success();
+        assert!(fs::symlink_metadata(f.root().join("out")).unwrap().file_type().is_symlink(), "the link was replaced");
+        assert!(f.root().join("pages/site/index.html").is_file() && f.root().join("pages/site/.nearmiss").is_file());
+    }
+    assert_eq!(names(&f.root().join("pages")), ["site"]);
+
+    std::os::unix::fs::symlink("nowhere", f.root().join("dangling")).unwrap();
+    let built = f.build_to("dangling", &[]);
+    built.run.assert_failure();
+    built.run.assert_contains("error: --output dangling: a symbolic link nearmiss cannot follow");
+    assert!(!f.root().join("nowhere").exists());
+}

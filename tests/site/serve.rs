@@ -38,14 +38,29 @@ impl Server {
 
     /// A raw GET of `path` (sent as written, so `..` reaches the server): status and body.
     fn get(&self, path: &str) -> (u16, String) {
+        let (status, _, body) =
+            self.send(&format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+        (status, body)
+    }
+
+    /// Sends `request` as it is: the status, the headers (lowercase names) and the body.
+    fn send(&self, request: &str) -> (u16, BTreeMap<String, String>, String) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).expect("read the response");
+        // The server may answer (and close) before reading all of a request that is too large.
+        let _ = stream.write_all(request.as_bytes());
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        let response = String::from_utf8_lossy(&response).into_owned();
         let status = response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("a status");
-        let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_string();
-        (status, body)
+        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        let headers = head
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        (status, headers, body.to_string())
     }
 
     fn path(&self, rel: &str) -> String {
@@ -91,7 +106,10 @@ fn serves_the_site_under_its_base_path_with_live_reload() {
     assert!(server.url.ends_with("/kb/"), "{}", server.url);
     let (status, body) = server.get("/kb/writeups/nm-0001.html");
     assert_eq!(status, 200);
-    assert!(body.contains("EventSource(\"/__nearmiss/events\")"), "the live-reload script is injected");
+    assert!(body.contains("<script src=\"/__nearmiss/reload.js\" data-version="), "the live-reload script is injected");
+    let (status, script) = server.get("/__nearmiss/reload.js");
+    assert_eq!(status, 200);
+    assert!(script.contains("EventSource(\"/__nearmiss/events\")"), "{script}");
     assert_eq!(server.get("/kb/").0, 200, "a folder serves its index.html");
     assert_eq!(server.get("/kb/no-such-page.html").0, 404);
     assert_eq!(server.get("/elsewhere.html").0, 404);
@@ -231,4 +249,107 @@ fn a_rebuild_from_the_cache_equals_a_build_from_scratch() {
             assert!(incremental[path] == *bytes, "edit {i}: {path} differs from a build from scratch");
         }
     }
+}
+
+#[test]
+fn every_response_says_nosniff_and_pages_carry_a_policy_the_theme_passes() {
+    let (_kept, built) = build_example(&[]);
+    let f = Fixture::from_fixture("../../content");
+    let server = Server::start(&f);
+    let base = server.path("");
+    let origin = format!("http://127.0.0.1:{}/", server.port);
+    let own = |url: &str| url.starts_with(&origin) || (!has_scheme(url) && !url.starts_with("//"));
+    for page in built.html_files() {
+        let (status, headers, body) =
+            server.send(&format!("GET {base}{page} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", server.port));
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(headers.get("x-content-type-options").map(String::as_str), Some("nosniff"), "{page}");
+        let policy = headers.get("content-security-policy").unwrap_or_else(|| panic!("{page} has no policy"));
+        assert_eq!(policy, nearmiss::serve::CONTENT_SECURITY_POLICY);
+        assert!(policy.contains("script-src 'self'") && !policy.contains("unsafe-eval"));
+        // What that policy would block: inline scripts and handlers, style elements, other origins.
+        let html = scraper::Html::parse_document(&body);
+        for script in html.select(&sel("script")) {
+            let src = script.value().attr("src").unwrap_or_else(|| panic!("{page} has an inline script"));
+            assert!(own(src), "{page} loads {src}");
+        }
+        assert!(html.select(&sel("style")).next().is_none(), "{page} has a <style> element");
+        for element in html.select(&sel("*")) {
+            for (name, _) in element.value().attrs() {
+                assert!(!name.starts_with("on"), "{page} has an inline handler {name}");
+            }
+        }
+        for (css, attr) in LINK_ATTRS {
+            if css.starts_with("a[") || css.starts_with("form[") {
+                continue;
+            }
+            for url in attrs(&html, css, attr) {
+                assert!(own(&url), "{page} loads {url}");
+            }
+        }
+    }
+    let (_, headers, _) =
+        server.send(&format!("GET {base}assets/style.css HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", server.port));
+    assert_eq!(headers.get("x-content-type-options").map(String::as_str), Some("nosniff"));
+}
+
+#[test]
+fn another_host_name_is_refused_so_dns_rebinding_cannot_read_the_preview() {
+    let f = site();
+    let server = Server::start(&f);
+    let page = server.path("writeups/nm-0001.html");
+    let port = server.port;
+    for (host, status) in [
+        (format!("127.0.0.1:{port}"), 200),
+        (format!("localhost:{port}"), 200),
+        (format!("attacker.example:{port}"), 421),
+        (format!("127.0.0.1.attacker.example:{port}"), 421),
+        (format!("127.0.0.1:{}", port.wrapping_add(1)), 421),
+    ] {
+        let (got, _, body) = server.send(&format!("GET {page} HTTP/1.1\r\nHost: {host}\r\n\r\n"));
+        assert_eq!(got, status, "Host: {host}\n{body}");
+    }
+}
+
+#[test]
+fn overlong_request_lines_and_headers_are_refused() {
+    let f = site();
+    let server = Server::start(&f);
+    let long_path = format!("/kb/{}", "a".repeat(100_000));
+    assert_eq!(server.send(&format!("GET {long_path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")).0, 414);
+    let header = format!("X-Filler: {}\r\n", "b".repeat(1_000));
+    let request = format!("GET /kb/ HTTP/1.1\r\nHost: 127.0.0.1\r\n{}\r\n", header.repeat(100));
+    assert_eq!(server.send(&request).0, 431);
+    assert_eq!(server.get("/kb/").0, 200, "the server still serves");
+}
+
+/// The number of threads of process `pid`.
+fn threads(pid: u32) -> usize {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status.lines().find_map(|l| l.strip_prefix("Threads:")).and_then(|n| n.trim().parse().ok()).unwrap_or(0)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn idle_connections_are_bounded_and_timed_out() {
+    let f = site();
+    let server = Server::start(&f);
+    let before = threads(server.child.id());
+    let idle: Vec<TcpStream> =
+        (0..300).map(|_| TcpStream::connect(("127.0.0.1", server.port)).expect("connect")).collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let during = threads(server.child.id());
+    assert!(during <= before + 70, "{} idle connections cost {} threads", idle.len(), during - before);
+    // The idle ones are dropped after the read time-out, and the preview serves again.
+    let started = Instant::now();
+    loop {
+        let (status, _) = server.get("/kb/");
+        if status == 200 {
+            break;
+        }
+        assert_eq!(status, 503);
+        assert!(started.elapsed() < Duration::from_secs(15), "still busy after the time-out");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(idle);
 }

@@ -231,6 +231,10 @@ fn value_after_label(line: &str, colon_labels: bool) -> Option<usize> {
 /// "and", "&", "/" and "+", up to the end of the value (a table bar, a "·", a sentence end).
 fn items(line: &str, from: usize) -> Vec<Range<usize>> {
     let value = &line[from..];
+    let first = value.split_whitespace().next().unwrap_or("");
+    if first.contains("://") || first.starts_with("mailto:") || first.starts_with("www.") {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     let (mut start, mut depth, mut end) = (0, 0usize, value.len());
     let mut chars = value.char_indices().peekable();
@@ -345,6 +349,7 @@ mod tests {
     fn roles_teams_and_other_lines_name_no_one() {
         let text = "Owner: SRE team\nOn call: primary on-call\nowner: security-lead\nReported by: the monitoring\n\
                     From: 2024-01-01\nTo: all staff\nThe owner: unknown\nowner: devops\nassignee: TBD\n\
+                    Contact: https://example.org/security\nContact: mailto:security@example.org\n\
                     Authors mentioned that the deploy failed.\n";
         assert!(people(text).is_empty(), "{:?}", people(text));
     }
