@@ -37,13 +37,7 @@ fn bench(root: &Path, n: usize) {
     corpus::generate(&content, n).expect("write the corpus");
     let generated = generated.elapsed();
 
-    let opts = Options {
-        content: ContentSource::Dir(content.clone()),
-        config: None,
-        theme: None,
-        base_url: None,
-        as_of: Date::new(2026, 11, 23).expect("a valid date"),
-    };
+    let opts = Options::new(ContentSource::Dir(content.clone()), Date::new(2026, 11, 23).expect("a valid date"));
     let out = root.join(format!("site-{n}"));
     // The peak from here on is the build's, not the corpus generator's.
     let _ = fs::write("/proc/self/clear_refs", "5");

@@ -8,6 +8,7 @@
 pub mod config;
 pub mod date;
 pub mod diagnostic;
+pub mod feed;
 pub mod gate;
 pub mod kri;
 pub mod load;
@@ -52,6 +53,8 @@ pub enum Error {
     BadConfig(PathBuf),
     #[error("could not write the data exports: {0}")]
     Export(String),
+    #[error("{0}")]
+    Feed(String),
     #[error(transparent)]
     Search(#[from] search::SearchError),
     /// A search failure seen once and reported again to every page that needs the bundle.

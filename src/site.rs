@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use crate::config::{normalise_base_url, Config};
 use crate::date::Date;
 use crate::diagnostic::{plural, Diagnostic, Diagnostics, Level};
+use crate::feed::SigningKey;
 use crate::gate::leaks::{self, AllowanceUse, Exposure, LeakReport, Subject};
 use crate::gate::{self, Publication, Withheld};
 use crate::kri;
@@ -34,6 +35,17 @@ pub struct Options {
     pub base_url: Option<String>,
     /// The date overdue actions are judged against, and future dates caught.
     pub as_of: Date,
+    /// The key the feed's manifest is signed with (from [`feed::KEY_VARIABLE`]).
+    pub signing: Option<Arc<SigningKey>>,
+    /// Import every source from its cached copy, fetching nothing.
+    pub offline: bool,
+}
+
+impl Options {
+    /// Builds `content` as of `as_of`, with the defaults for everything else.
+    pub fn new(content: ContentSource, as_of: Date) -> Options {
+        Options { content, config: None, theme: None, base_url: None, as_of, signing: None, offline: false }
+    }
 }
 
 /// A writeup kept out of the site, for the report.
@@ -170,7 +182,14 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     });
     clock.lap("kri");
     let facts =
-        Facts { config: config.clone(), patterns: knowledge.patterns, publication, as_of: opts.as_of, indicators };
+        Facts {
+            config: config.clone(),
+            patterns: knowledge.patterns,
+            publication,
+            as_of: opts.as_of,
+            indicators,
+            signing: opts.signing.clone(),
+        };
     let rendered: HashSet<&Path> = facts
         .publication
         .published

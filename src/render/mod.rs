@@ -17,6 +17,7 @@ use tera::{Context, Tera};
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::Diagnostics;
+use crate::feed::{self, SigningKey};
 use crate::gate::Publication;
 use crate::kri::Indicators;
 use crate::memo::{fingerprint, Kept, Memo};
@@ -72,8 +73,9 @@ pub fn prepare(
     let mut pages = model.pages(input.config, theme);
     pages.extend(indicators::paths(input.indicators).into_iter().map(|path| (path, Page::Indicator)));
     pages.extend(export::paths().into_iter().map(|path| (path, Page::Export)));
+    pages.extend(feed::paths(facts.signing.is_some()).into_iter().map(|path| (path, Page::Share)));
     let assets = fingerprint(&theme.assets);
-    Ok(Site { tera, base, model, pages, facts, assets, bundle: OnceLock::new() })
+    Ok(Site { tera, base, model, pages, facts, assets, bundle: OnceLock::new(), feed: OnceLock::new() })
 }
 
 /// What preparing a site keeps for the next run (for `serve`): each body's summary and link
@@ -277,6 +279,8 @@ enum Page {
     Indicator,
     /// A data export or its schema.
     Export,
+    /// A file of the feed other knowledge bases import.
+    Share,
     /// A file as it is: an asset.
     Bytes(Vec<u8>),
 }
@@ -289,6 +293,8 @@ pub struct Facts {
     pub publication: Publication,
     pub as_of: Date,
     pub indicators: Arc<Indicators>,
+    /// The key the feed's manifest is signed with, if any.
+    pub signing: Option<Arc<SigningKey>>,
 }
 
 impl Facts {
@@ -315,6 +321,8 @@ pub struct Site {
     assets: u64,
     /// The search bundle, once asked for (errors kept as text so the cell can be shared).
     bundle: OnceLock<Result<search::Bundle, String>>,
+    /// The feed's files, once asked for.
+    feed: OnceLock<Result<feed::Files, String>>,
 }
 
 impl std::fmt::Debug for Site {
@@ -340,6 +348,21 @@ impl Site {
             self.search_index().and_then(|index| Ok(search::export(&index)?)).map_err(|e| e.to_string())
         });
         made.as_ref().map_err(|e| Error::SearchBundle(e.clone()))
+    }
+
+    /// The feed (`feed/…`): the site's own published writeups and patterns, made the first time
+    /// one of its files is asked for.
+    fn feed(&self) -> Result<&feed::Files, Error> {
+        let made = self.feed.get_or_init(|| {
+            let own = |origin: &Option<_>| origin.is_none();
+            let contents = feed::Contents {
+                publisher: None,
+                writeups: self.facts.publication.published.iter().map(|w| &**w).filter(|w| own(&w.origin)).collect(),
+                patterns: self.facts.patterns.iter().filter(|p| own(&p.origin)).collect(),
+            };
+            feed::publish(contents, self.facts.signing.as_deref()).map_err(|e| e.to_string())
+        });
+        made.as_ref().map_err(|e| Error::Feed(e.clone()))
     }
 
     /// A fingerprint of the theme's assets: a page shown with other assets needs a full reload.
@@ -497,6 +520,7 @@ impl Site {
                 self.page(path, kind, &title, &description, template, ctx)
             }
             Page::Export => export::file(&self.facts.input(), &m.writeups, path).unwrap_or_else(|| Ok(Vec::new())),
+            Page::Share => Ok(self.feed()?.get(path).cloned().unwrap_or_default()),
             Page::Bytes(bytes) => Ok(bytes.clone()),
         }
     }
