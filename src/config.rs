@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::federate::source::{self, Source};
 use crate::kri::{self, def::KriDef};
 use crate::model::Tlp;
 use crate::validate::fields::{Fields, Need};
@@ -29,6 +30,8 @@ pub struct Config {
     pub strict_blameless: bool,
     /// The Key Risk Indicators (`kris:`), or the embedded default set.
     pub kris: Vec<KriDef>,
+    /// The knowledge bases whose feeds this site imports (`sources:`).
+    pub sources: Vec<Source>,
 }
 
 impl Default for Config {
@@ -44,6 +47,7 @@ impl Default for Config {
             internal_domains: Vec::new(),
             strict_blameless: false,
             kris: kri::def::defaults(),
+            sources: Vec::new(),
         }
     }
 }
@@ -93,6 +97,7 @@ impl Config {
             config.strict_blameless = strict;
         }
         config.kris = kri::def::read(&mut f);
+        config.sources = source::read(&mut f);
         f.finish();
         config
     }

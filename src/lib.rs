@@ -8,6 +8,7 @@
 pub mod config;
 pub mod date;
 pub mod diagnostic;
+pub mod federate;
 pub mod feed;
 pub mod gate;
 pub mod kri;

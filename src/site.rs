@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use crate::config::{normalise_base_url, Config};
 use crate::date::Date;
 use crate::diagnostic::{plural, Diagnostic, Diagnostics, Level};
+use crate::federate;
 use crate::feed::SigningKey;
 use crate::gate::leaks::{self, AllowanceUse, Exposure, LeakReport, Subject};
 use crate::gate::{self, Publication, Withheld};
@@ -159,9 +160,9 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     if let Some(url) = &opts.base_url {
         config.base_url = normalise_base_url(url).ok_or_else(|| Error::BadBaseUrl(url.clone()))?;
     }
-    let knowledge = validate::validate(&loaded.documents, opts.as_of, &mut cache.checked, &mut diags);
+    let mut knowledge = validate::validate(&loaded.documents, opts.as_of, &mut cache.checked, &mut diags);
     clock.lap("validate");
-    let publication = gate::decide(knowledge.writeups, config.max_tlp);
+    let mut publication = gate::decide(knowledge.writeups, config.max_tlp);
     let summary = publication.summary(config.max_tlp);
     let mut withheld: Vec<WithheldEntry> = publication
         .withheld
@@ -172,6 +173,26 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
 
     let leaks = scan_for_leaks(&loaded, &knowledge.patterns, &publication, &config, &mut cache.findings, &mut diags);
     clock.lap("gate");
+    let mut notes = Vec::new();
+    if let (Some((config_file, _)), false) = (&loaded.config, config.sources.is_empty()) {
+        let own: Vec<&str> = knowledge.patterns.iter().map(|p| p.slug.as_str()).collect();
+        let settings = federate::Settings {
+            sources: &config.sources,
+            config_file,
+            cache: project_dir(&opts.content).join(federate::CACHE_DIR),
+            offline: opts.offline,
+            today: opts.as_of,
+            max_tlp: config.max_tlp,
+            own_patterns: &own,
+            scanner: &scanner(&config),
+            strict_blameless: config.strict_blameless,
+        };
+        let imported = federate::import(&settings, &mut diags);
+        publication.published.extend(imported.writeups);
+        knowledge.patterns.extend(imported.patterns);
+        notes.extend(imported.notes);
+        clock.lap("import");
+    }
     let slugs: Vec<&str> = knowledge.patterns.iter().map(|p| p.slug.as_str()).collect();
     if let Some((path, _)) = &loaded.config {
         kri::def::check_patterns(path, &config.kris, &slugs, &mut diags);
@@ -181,15 +202,14 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
         Arc::new(kri::compute(&publication.published, &knowledge.patterns, &config.kris, opts.as_of))
     });
     clock.lap("kri");
-    let facts =
-        Facts {
-            config: config.clone(),
-            patterns: knowledge.patterns,
-            publication,
-            as_of: opts.as_of,
-            indicators,
-            signing: opts.signing.clone(),
-        };
+    let facts = Facts {
+        config: config.clone(),
+        patterns: knowledge.patterns,
+        publication,
+        as_of: opts.as_of,
+        indicators,
+        signing: opts.signing.clone(),
+    };
     let rendered: HashSet<&Path> = facts
         .publication
         .published
@@ -206,7 +226,6 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     drop(std::mem::take(&mut loaded.documents));
     let site = render::prepare(facts, &unrendered, &theme, &mut cache.render, &mut diags)?;
     clock.lap("render");
-    let mut notes = Vec::new();
     if !config.has_absolute_base_url() {
         notes.push(format!(
             "base_url `{}` is not an absolute URL, so atom.xml, sitemap.xml and canonical links are left out; \
@@ -278,6 +297,14 @@ fn scan_for_leaks(
         |(_, text, _)| scanner.scan(text),
     );
     leaks::scan(&subjects, &found, config.strict_blameless, diags)
+}
+
+/// The folder of the project: the one holding the content folder (and `theme/`, `.nearmiss/`).
+fn project_dir(content: &ContentSource) -> PathBuf {
+    match content {
+        ContentSource::Dir(dir) => dir.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        ContentSource::Example => PathBuf::from("."),
+    }
 }
 
 /// Runs the pipeline and, only if it found no error, replaces `out` with the new site.

@@ -185,6 +185,7 @@ impl WriteupFields {
 }
 
 impl PatternRecord {
+    /// The record of `p`, with its body as written.
     pub fn of(p: &Pattern) -> PatternRecord {
         PatternRecord {
             slug: p.slug.clone(),

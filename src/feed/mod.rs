@@ -62,11 +62,8 @@ impl SigningKey {
 /// A new key pair for signing a feed: the secret key box and the public key (one base64 line).
 pub fn keygen() -> Result<(String, String), FeedError> {
     let pair = minisign::KeyPair::generate_unencrypted_keypair().map_err(|e| FeedError::Sign(e.to_string()))?;
-    let secret = pair
-        .sk
-        .to_box(Some("nearmiss feed secret key"))
-        .map_err(|e| FeedError::Sign(e.to_string()))?
-        .into_string();
+    let secret =
+        pair.sk.to_box(Some("nearmiss feed secret key")).map_err(|e| FeedError::Sign(e.to_string()))?.into_string();
     Ok((secret, pair.pk.to_base64()))
 }
 
@@ -83,22 +80,23 @@ pub fn paths(signed: bool) -> Vec<String> {
 /// The feed's files by path from the site root (`feed/…`).
 pub type Files = BTreeMap<String, Vec<u8>>;
 
-/// What goes into the feed: the site's own published writeups and its own patterns.
+/// What goes into the feed: the site's own published writeups and its own patterns, each with
+/// its body as it stands outside the site (links resolved).
 pub struct Contents<'a> {
     pub publisher: Option<Publisher>,
-    pub writeups: Vec<&'a Writeup>,
-    pub patterns: Vec<&'a Pattern>,
+    pub writeups: Vec<(&'a Writeup, String)>,
+    pub patterns: Vec<(&'a Pattern, String)>,
 }
 
 /// Makes every file of the feed; records are sorted by id and slug, so the bytes depend on the
 /// content alone. With `key`, the manifest is signed.
 pub fn publish(contents: Contents<'_>, key: Option<&SigningKey>) -> Result<Files, FeedError> {
     let mut writeups = contents.writeups;
-    writeups.sort_by(|a, b| a.id.cmp(&b.id));
+    writeups.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     let mut patterns = contents.patterns;
-    patterns.sort_by(|a, b| a.slug.cmp(&b.slug));
+    patterns.sort_by(|a, b| a.0.slug.cmp(&b.0.slug));
     let mut tlp: BTreeMap<String, usize> = BTreeMap::new();
-    for w in &writeups {
+    for (w, _) in &writeups {
         *tlp.entry(w.tlp.as_str().to_string()).or_default() += 1;
     }
     let counts = Counts { writeups: writeups.len(), patterns: patterns.len(), tlp };
@@ -106,16 +104,13 @@ pub fn publish(contents: Contents<'_>, key: Option<&SigningKey>) -> Result<Files
     let mut files = Files::new();
     let records = WriteupsFile {
         schema: "schemas/writeups.schema.json".into(),
-        writeups: writeups
-            .iter()
-            .map(|w| WriteupRecord { fields: WriteupFields::of(w), body: w.body.markdown.clone() })
-            .collect(),
+        writeups: writeups.into_iter().map(|(w, body)| WriteupRecord { fields: WriteupFields::of(w), body }).collect(),
     };
     files.insert(WRITEUPS.into(), json(&records)?);
     drop(records);
     let records = PatternsFile {
         schema: "schemas/patterns.schema.json".into(),
-        patterns: patterns.iter().map(|p| PatternRecord::of(p)).collect(),
+        patterns: patterns.into_iter().map(|(p, body)| PatternRecord { body, ..PatternRecord::of(p) }).collect(),
     };
     files.insert(PATTERNS.into(), json(&records)?);
     for (name, text) in SCHEMAS {

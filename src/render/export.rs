@@ -12,9 +12,9 @@ use serde_json::{json, Value};
 use super::view::WriteupCard;
 use super::Input;
 use crate::date::Date;
+use crate::feed::format::WriteupFields;
 use crate::kri::value::{Tenths, Unit};
 use crate::kri::{Point, Series};
-use crate::feed::format::WriteupFields;
 use crate::model::{Keyword, Writeup};
 use crate::Error;
 

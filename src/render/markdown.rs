@@ -121,6 +121,50 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
     Html { html: SANITIZER.clean(&raw).to_string(), toc, summary }
 }
 
+/// `body` as markdown that stands on its own elsewhere, for the feed: every link resolved as the
+/// site's pages resolve it (`resolve`); links into the site made absolute on `base` (or reduced
+/// to their text when the site has no absolute URL), links to unpublished or missing pages
+/// reduced to their text, so that nothing unpublished is named.
+pub fn portable(body: &Body, base: Option<&str>, resolve: impl Fn(&str) -> Target) -> String {
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let mut dropping = false;
+    let mut events = Vec::new();
+    for event in Parser::new_ext(&body.markdown, options) {
+        match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id: _ }) => {
+                let dest = match resolve(&dest_url) {
+                    Target::AsWritten => Some(dest_url),
+                    Target::Page(url) => base.map(|base| CowStr::from(format!("{base}{url}"))),
+                    Target::Unpublished | Target::Broken(_) => None,
+                };
+                match dest {
+                    Some(dest_url) => {
+                        let link_type = match link_type {
+                            pulldown_cmark::LinkType::Autolink | pulldown_cmark::LinkType::Email => link_type,
+                            _ => pulldown_cmark::LinkType::Inline,
+                        };
+                        events.push(Event::Start(Tag::Link { link_type, dest_url, title, id: CowStr::from("") }));
+                    }
+                    None => dropping = true,
+                }
+            }
+            Event::End(TagEnd::Link) if dropping => dropping = false,
+            other => events.push(other),
+        }
+    }
+    let mut out = String::with_capacity(body.markdown.len());
+    match pulldown_cmark_to_cmark::cmark(events.iter(), &mut out, options) {
+        Ok(_) => {
+            out.push('\n');
+            out
+        }
+        // Events straight from the parser always serialise; should one not, publish no body
+        // rather than one whose links were not resolved.
+        Err(_) => String::new(),
+    }
+}
+
 /// Renames footnotes to `fn-<label>`, returning the ids they take.
 fn prefix_footnotes(events: &mut [(Event, std::ops::Range<usize>)]) -> HashSet<String> {
     let mut ids = HashSet::new();

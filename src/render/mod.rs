@@ -167,8 +167,12 @@ impl Model {
                 },
             )
             .into_iter()
-            .map(|(summary, found)| {
-                diags.extend(found);
+            .zip(&sources)
+            .map(|((summary, found), (path, _))| {
+                // An imported record's link problems are its source's to fix; it was checked on import.
+                if !links.is_imported(path) {
+                    diags.extend(found);
+                }
                 summary
             })
             .collect();
@@ -221,9 +225,11 @@ impl Model {
         Model { writeups, published: order, patterns, tags, links }
     }
 
-    /// The body of the document at `path`, rendered (its problems were reported when the site was prepared).
-    fn body(&self, path: &Path, body: &Body) -> Html {
-        markdown::render(body, path, "../", |dest| self.links.resolve(path, dest), &mut Diagnostics::default())
+    /// The body of the document at `path` for the page at `page` (its problems were reported
+    /// when the site was prepared).
+    fn body(&self, path: &Path, body: &Body, page: &str) -> Html {
+        let root = "../".repeat(page.matches('/').count());
+        markdown::render(body, path, &root, |dest| self.links.resolve(path, dest), &mut Diagnostics::default())
     }
 
     fn base_context(&self, config: &Config) -> Context {
@@ -354,11 +360,27 @@ impl Site {
     /// one of its files is asked for.
     fn feed(&self) -> Result<&feed::Files, Error> {
         let made = self.feed.get_or_init(|| {
-            let own = |origin: &Option<_>| origin.is_none();
+            let config = &self.facts.config;
+            let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
+            let portable =
+                |path: &Path, body: &Body| markdown::portable(body, base, |dest| self.model.links.resolve(path, dest));
             let contents = feed::Contents {
                 publisher: None,
-                writeups: self.facts.publication.published.iter().map(|w| &**w).filter(|w| own(&w.origin)).collect(),
-                patterns: self.facts.patterns.iter().filter(|p| own(&p.origin)).collect(),
+                writeups: self
+                    .facts
+                    .publication
+                    .published
+                    .iter()
+                    .filter(|w| w.origin.is_none())
+                    .map(|w| (&**w, portable(&w.source, &w.body)))
+                    .collect(),
+                patterns: self
+                    .facts
+                    .patterns
+                    .iter()
+                    .filter(|p| p.origin.is_none())
+                    .map(|p| (p, portable(&p.source, &p.body)))
+                    .collect(),
             };
             feed::publish(contents, self.facts.signing.as_deref()).map_err(|e| e.to_string())
         });
@@ -440,7 +462,7 @@ impl Site {
             }
             Page::Writeup(i) => {
                 let (card, w) = (&m.writeups[*i], &self.facts.publication.published[m.published[*i]]);
-                let full = WriteupView::new(w, card, m.body(&w.source, &w.body), self.facts.as_of);
+                let full = WriteupView::new(w, card, m.body(&w.source, &w.body, path), self.facts.as_of);
                 ctx.insert("writeup", &full);
                 ctx.insert("as_of", &self.facts.as_of);
                 self.page(path, "writeup", &card.title, &card.summary, "writeup.html", ctx)
@@ -455,7 +477,7 @@ impl Site {
                 let p = &m.patterns[*i];
                 let members = m.writeups.iter().filter(|w| w.patterns.iter().any(|r| r.slug == p.slug)).cloned();
                 let source = self.facts.patterns.iter().find(|s| s.slug == p.slug);
-                let html = source.map(|s| m.body(&s.source, &s.body).html);
+                let html = source.map(|s| m.body(&s.source, &s.body, path).html);
                 let full = PatternView { writeups: Some(members.collect()), html, ..p.clone() };
                 ctx.insert("pattern", &full);
                 ctx.insert("kris", &indicators::pattern_panel(&self.facts.indicators, &p.slug));

@@ -416,7 +416,8 @@ pub fn pattern(doc: &Document, diags: &mut Diagnostics) -> Option<Pattern> {
     })
 }
 
-fn is_slug(s: &str) -> bool {
+/// Lowercase ASCII words and digits joined by `-`.
+pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && !s.ends_with('-')

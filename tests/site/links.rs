@@ -10,7 +10,7 @@ const EXAMPLE_BASE: &str = "https://example.org/near-misses/";
 const MINIMAL_BASE: &str = "https://example.org/minimal/";
 
 /// The files every site has, whatever its content.
-const LAYOUT: [&str; 22] = [
+const LAYOUT: [&str; 28] = [
     "index.html",
     "kri/index.html",
     "summary.html",
@@ -31,6 +31,12 @@ const LAYOUT: [&str; 22] = [
     "assets/style.css",
     "search.html",
     "search/index.json",
+    "feed/manifest.json",
+    "feed/writeups.json",
+    "feed/patterns.json",
+    "feed/schemas/manifest.schema.json",
+    "feed/schemas/writeups.schema.json",
+    "feed/schemas/patterns.schema.json",
     ".nojekyll",
     ".nearmiss",
 ];

@@ -1,0 +1,414 @@
+//! Imports other knowledge bases' feeds (`sources:` in `site.yaml`): fetches and verifies each
+//! feed ([`fetch`]), then treats every record as untrusted content of this site: validated,
+//! gated under this site's rules and TLP limit, and namespaced by its source. A record that
+//! fails is left out with a warning naming the source and the record, and leaves no trace.
+
+pub mod fetch;
+pub mod source;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::date::Date;
+use crate::diagnostic::{plural, Diagnostic, Diagnostics, Level};
+use crate::feed::format::{PatternRecord, PatternsFile, WriteupRecord, WriteupsFile};
+use crate::load::{self, Kind};
+use crate::model::{Keyword, Member, Pattern, Status, Tlp, Writeup};
+use crate::render::markdown::{self, Target};
+use crate::scan::Scanner;
+use crate::validate::{self, is_slug};
+use fetch::{Failure, Provenance};
+pub use source::Source;
+
+/// Where the cached copies of the sources' feeds are kept, in the project folder.
+pub const CACHE_DIR: &str = ".nearmiss/cache";
+
+/// The most records taken from one source.
+const MAX_RECORDS: usize = 200_000;
+/// The longest markdown body of one record.
+const MAX_BODY: usize = 1 << 20;
+
+/// What importing needs from the site.
+pub struct Settings<'a> {
+    pub sources: &'a [Source],
+    /// `site.yaml`, which diagnostics about sources point into.
+    pub config_file: &'a Path,
+    pub cache: PathBuf,
+    pub offline: bool,
+    pub today: Date,
+    /// The site's own TLP limit; a source's `max_tlp` can only lower it.
+    pub max_tlp: Tlp,
+    /// The site's own pattern slugs, which a source's patterns map to.
+    pub own_patterns: &'a [&'a str],
+    /// The site's own gate.
+    pub scanner: &'a Scanner,
+    pub strict_blameless: bool,
+}
+
+/// The records imported from every source, in the order of `sources:`.
+#[derive(Debug, Default)]
+pub struct Imported {
+    pub writeups: Vec<Arc<Writeup>>,
+    /// The sources' patterns that map to none of the site's own, namespaced (`member-a/slug`).
+    pub patterns: Vec<Pattern>,
+    /// Every member imported from, with the number of writeups taken.
+    pub members: Vec<(Arc<Member>, usize)>,
+    /// One line per source: what was taken and what left out.
+    pub notes: Vec<String>,
+}
+
+/// Imports every source, in parallel; problems are reported in `diags` (a source that gives
+/// no usable feed is an error; a record left out is a warning).
+pub fn import(settings: &Settings<'_>, diags: &mut Diagnostics) -> Imported {
+    let results: Vec<(Option<FromSource>, Diagnostics)> = settings
+        .sources
+        .par_iter()
+        .map(|source| {
+            let mut found = Diagnostics::default();
+            (import_source(settings, source, &mut found), found)
+        })
+        .collect();
+    let mut imported = Imported::default();
+    for (from, found) in results {
+        diags.extend(found);
+        if let Some(from) = from {
+            imported.members.push((from.member, from.writeups.len()));
+            imported.writeups.extend(from.writeups);
+            imported.patterns.extend(from.patterns);
+            imported.notes.push(from.note);
+        }
+    }
+    imported
+}
+
+/// What one source gave.
+struct FromSource {
+    member: Arc<Member>,
+    writeups: Vec<Arc<Writeup>>,
+    patterns: Vec<Pattern>,
+    note: String,
+}
+
+fn import_source(settings: &Settings<'_>, source: &Source, diags: &mut Diagnostics) -> Option<FromSource> {
+    let file = settings.config_file;
+    let name = &source.name;
+    let (feed, provenance) = match fetch::obtain(source, &settings.cache, settings.offline) {
+        Ok(got) => got,
+        Err(Failure::Unreachable(why)) => {
+            diags.push(
+                Diagnostic::error(file, source.span, format!("source `{name}` cannot be imported: {why}"))
+                    .with_hint("check its url or path, or remove it from `sources:`"),
+            );
+            return None;
+        }
+        Err(Failure::Refused(why)) => {
+            diags.push(
+                Diagnostic::error(file, source.span, format!("source `{name}` refused: {why}"))
+                    .with_hint("ask the source's maintainers; nothing of it is imported until its feed checks out"),
+            );
+            return None;
+        }
+    };
+    if let Provenance::Cached(Some(why)) = &provenance {
+        diags.push(
+            Diagnostic::warning(
+                file,
+                source.span,
+                format!("source `{name}` is unreachable ({why}); using its cached copy"),
+            )
+            .with_hint("the records are those of the last successful fetch"),
+        );
+    }
+    let refuse = |diags: &mut Diagnostics, why: String| {
+        diags.push(
+            Diagnostic::error(file, source.span, format!("source `{name}` refused: {why}"))
+                .with_hint("the feed passed its hash checks but is not a feed this nearmiss reads"),
+        );
+    };
+    let records = serde_json::from_slice::<WriteupsFile>(&feed.writeups)
+        .map_err(|e| format!("writeups.json: {e}"))
+        .and_then(|w| {
+            Ok((w, serde_json::from_slice::<PatternsFile>(&feed.patterns).map_err(|e| format!("patterns.json: {e}"))?))
+        });
+    let (writeups, patterns) = match records {
+        Ok(records) => records,
+        Err(why) => {
+            refuse(diags, why);
+            return None;
+        }
+    };
+    if writeups.writeups.len() + patterns.patterns.len() > MAX_RECORDS {
+        refuse(diags, format!("more than {MAX_RECORDS} records"));
+        return None;
+    }
+    let label = feed.manifest.org.as_ref().map_or_else(|| name.clone(), |o| o.label.clone());
+    let member = Arc::new(Member { source: name.clone(), label });
+    let importer = Importer { settings, source, member: Arc::clone(&member) };
+    let mut left_out = LeftOut::default();
+
+    let (patterns, slugs) = importer.patterns(patterns.patterns, &mut left_out, diags);
+    let mut known: Vec<&str> = settings.own_patterns.to_vec();
+    known.extend(patterns.iter().map(|p| p.slug.as_str()));
+    let writeups: Vec<Arc<Writeup>> = writeups
+        .writeups
+        .into_iter()
+        .enumerate()
+        .filter_map(|(n, record)| importer.writeup(n, record, &slugs, &known, &mut left_out, diags))
+        .map(Arc::new)
+        .collect();
+    let from = match provenance {
+        Provenance::Fresh => "",
+        Provenance::Cached(_) => " (cached copy)",
+    };
+    let note = format!(
+        "source `{name}` ({}{from}): imported {} writeup{} and {} pattern{}{}",
+        member.label,
+        writeups.len(),
+        plural(writeups.len()),
+        patterns.len(),
+        plural(patterns.len()),
+        left_out.summary(source.max_tlp.min(settings.max_tlp))
+    );
+    Some(FromSource { member, writeups, patterns, note })
+}
+
+/// Counts of records left out, for the source's note.
+#[derive(Default)]
+struct LeftOut {
+    above_tlp: usize,
+    failed: usize,
+}
+
+impl LeftOut {
+    fn summary(&self, limit: Tlp) -> String {
+        let mut parts = Vec::new();
+        if self.above_tlp > 0 {
+            parts.push(format!("{} above {}", self.above_tlp, limit.label()));
+        }
+        if self.failed > 0 {
+            parts.push(format!("{} that failed this site's checks", self.failed));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("; left out {}", parts.join(", "))
+        }
+    }
+}
+
+struct Importer<'a> {
+    settings: &'a Settings<'a>,
+    source: &'a Source,
+    member: Arc<Member>,
+}
+
+impl Importer<'_> {
+    /// A warning that the record `id` is left out, and why (never quoting what was found).
+    fn leave_out(&self, diags: &mut Diagnostics, what: &str, id: &str, why: &str) {
+        diags.push(
+            Diagnostic::warning(
+                self.settings.config_file,
+                self.source.span,
+                format!("source `{}`: {what} `{id}` left out: {why}", self.source.name),
+            )
+            .with_hint("the source's maintainers can fix the record; this site publishes nothing of it"),
+        );
+    }
+
+    /// The path imported records are known by in messages and links: `<source>/<id>`.
+    fn path(&self, kind: &str, id: &str) -> PathBuf {
+        PathBuf::from(format!("<{}>/{kind}/{id}", self.source.name))
+    }
+
+    /// The source's patterns that map to none of the site's own, gated and namespaced, and
+    /// the slug every source pattern is known by here.
+    fn patterns(
+        &self,
+        records: Vec<PatternRecord>,
+        left_out: &mut LeftOut,
+        diags: &mut Diagnostics,
+    ) -> (Vec<Pattern>, HashMap<String, String>) {
+        let own = self.settings.own_patterns;
+        let mut slugs: HashMap<String, String> = HashMap::new();
+        for (theirs, ours, span) in &self.source.patterns {
+            if own.contains(&ours.as_str()) {
+                slugs.insert(theirs.clone(), ours.clone());
+            } else {
+                diags.push(
+                    Diagnostic::error(
+                        self.settings.config_file,
+                        *span,
+                        format!(
+                            "source `{}` maps `{theirs}` to `{ours}`, which is not a pattern of this site",
+                            self.source.name
+                        ),
+                    )
+                    .with_hint(format!("known patterns: {}", own.join(", "))),
+                );
+            }
+        }
+        let mut out = Vec::new();
+        for (n, record) in records.into_iter().enumerate() {
+            let slug = record.slug.clone();
+            if !is_slug(&slug) {
+                left_out.failed += 1;
+                let why = "its slug is not lowercase words joined by `-`";
+                self.leave_out(diags, "pattern", &format!("#{} of patterns.json", n + 1), why);
+                continue;
+            }
+            if slugs.contains_key(&slug) || own.contains(&slug.as_str()) {
+                slugs.entry(slug.clone()).or_insert(slug);
+                continue;
+            }
+            match self.pattern(record) {
+                Ok(p) => {
+                    slugs.insert(slug, p.slug.clone());
+                    out.push(p);
+                }
+                Err(why) => {
+                    left_out.failed += 1;
+                    self.leave_out(diags, "pattern", &slug, &why);
+                }
+            }
+        }
+        out.sort_by(|a, b| a.slug.cmp(&b.slug));
+        (out, slugs)
+    }
+
+    fn pattern(&self, record: PatternRecord) -> Result<Pattern, String> {
+        let front = serde_json::json!({
+            "slug": record.slug, "title": record.title, "risk": record.risk,
+            "signals": record.signals, "controls": record.controls,
+        });
+        let path = self.path("patterns", &record.slug);
+        let doc = self.document(Kind::Pattern, &path, &front, &record.body)?;
+        let mut found = Diagnostics::default();
+        let pattern = validate::pattern(&doc, &mut found);
+        first_error(found)?;
+        let mut pattern = pattern.ok_or("it is not a valid pattern")?;
+        pattern.slug = format!("{}/{}", self.source.name, pattern.slug);
+        pattern.origin = Some(Arc::clone(&self.member));
+        Ok(pattern)
+    }
+
+    /// The record as a writeup of this site, or `None` (with a warning, or counted as above
+    /// the TLP limit) when it may not be published here.
+    fn writeup(
+        &self,
+        n: usize,
+        record: WriteupRecord,
+        slugs: &HashMap<String, String>,
+        known: &[&str],
+        left_out: &mut LeftOut,
+        diags: &mut Diagnostics,
+    ) -> Option<Writeup> {
+        let id = record.fields.id.clone();
+        let url_safe = id.len() <= 64
+            && id.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !url_safe {
+            left_out.failed += 1;
+            let why = "its id could leave the folder of the source's pages";
+            self.leave_out(diags, "writeup", &format!("#{} of writeups.json", n + 1), why);
+            return None;
+        }
+        let limit = self.source.max_tlp.min(self.settings.max_tlp);
+        if Tlp::parse(&record.fields.tlp).is_some_and(|tlp| tlp > limit) {
+            left_out.above_tlp += 1;
+            return None;
+        }
+        match self.checked_writeup(record, slugs, known) {
+            Ok(w) => Some(w),
+            Err(why) => {
+                left_out.failed += 1;
+                self.leave_out(diags, "writeup", &id, &why);
+                None
+            }
+        }
+    }
+
+    fn checked_writeup(
+        &self,
+        record: WriteupRecord,
+        slugs: &HashMap<String, String>,
+        known: &[&str],
+    ) -> Result<Writeup, String> {
+        let mut fields = record.fields;
+        let mut patterns: Vec<String> = Vec::new();
+        for theirs in &fields.patterns {
+            let ours = slugs.get(theirs).ok_or_else(|| match is_slug(theirs) {
+                true => format!("its pattern `{theirs}` is not in the feed"),
+                false => "one of its patterns is not in the feed".to_string(),
+            })?;
+            if !patterns.contains(ours) {
+                patterns.push(ours.clone());
+            }
+        }
+        fields.patterns = patterns;
+        let mut front = serde_json::to_value(&fields).map_err(|e| e.to_string())?;
+        if let serde_json::Value::Object(map) = &mut front {
+            map.insert("status".into(), Status::Approved.as_str().into());
+        }
+        let path = self.path("writeups", &fields.id);
+        let doc = self.document(Kind::Writeup, &path, &front, &record.body)?;
+        let mut found = Diagnostics::default();
+        let writeup = validate::writeup(&doc, self.settings.today, known, &mut found);
+        first_error(found)?;
+        let mut w = writeup.ok_or("it is not a valid writeup")?;
+        w.id = format!("{}/{}", self.source.name, w.id).into();
+        w.origin = Some(Arc::clone(&self.member));
+        Ok(w)
+    }
+
+    /// `front` and `body` as a document of this site, after this site's gate and the body's
+    /// checks (no images) passed over them.
+    fn document(
+        &self,
+        kind: Kind,
+        path: &Path,
+        front: &serde_json::Value,
+        body: &str,
+    ) -> Result<load::Document, String> {
+        if body.len() > MAX_BODY {
+            return Err(format!("its body is longer than {MAX_BODY} bytes"));
+        }
+        let front = serde_json::to_string_pretty(&without_nulls(front.clone())).map_err(|e| e.to_string())?;
+        let text: Arc<str> = format!("---\n{front}\n---\n{body}").into();
+        for finding in self.settings.scanner.scan(&text) {
+            if !finding.kind.is_blame() || self.settings.strict_blameless {
+                return Err(format!("{} [{}]", finding.kind.describe(), finding.kind.id()));
+            }
+        }
+        let mut found = Diagnostics::default();
+        let doc = load::parse_document(kind, path, &format!("{}.md", path.display()), &text, &mut found);
+        first_error(found)?;
+        let doc = doc.ok_or("its fields cannot be read")?;
+        let mut checked = Diagnostics::default();
+        markdown::render(&doc.body, path, "", |_| Target::AsWritten, &mut checked);
+        first_error(checked)?;
+        Ok(doc)
+    }
+}
+
+/// The first error among `found`, as the reason a record is left out.
+fn first_error(found: Diagnostics) -> Result<(), String> {
+    match found.sorted().into_iter().find(|d| d.level == Level::Error) {
+        Some(d) => Err(d.message),
+        None => Ok(()),
+    }
+}
+
+/// `value` without its `null` fields, at every depth: front matter leaves absent fields out.
+fn without_nulls(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
+    }
+}
