@@ -109,7 +109,7 @@ enum Command {
         /// How many results to print
         #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
         limit: usize,
-        /// Keep results with this facet value (kind, pattern, severity, stopped_by, impact_area, year, team, tlp); repeat to allow several
+        /// Keep results with this facet value (kind, pattern, severity, stopped_by, impact_area, year, team, tlp, organisation); repeat to allow several
         #[arg(long, value_name = "FACET=VALUE")]
         filter: Vec<String>,
     },

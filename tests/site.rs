@@ -9,6 +9,8 @@ mod atomic;
 mod cli;
 #[path = "site/diagnostics.rs"]
 mod diagnostics;
+#[path = "site/federation.rs"]
+mod federation;
 #[path = "site/kri.rs"]
 mod kri;
 #[path = "site/links.rs"]

@@ -113,6 +113,8 @@ pub struct WriteupCard {
     pub summary: String,
     pub patterns: Vec<PatternRef>,
     pub tags: Vec<TagView>,
+    /// The pseudonymous label of the member it was imported from; `None` for the site's own.
+    pub member: Option<String>,
 }
 
 impl WriteupCard {
@@ -133,6 +135,7 @@ impl WriteupCard {
             summary,
             patterns,
             tags,
+            member: w.origin.as_ref().map(|m| m.label.clone()),
         }
     }
 }
@@ -238,6 +241,10 @@ pub struct PatternView {
     pub signals: Vec<String>,
     pub controls: Vec<String>,
     pub count: usize,
+    /// How many organisations saw it: the members its writeups came from, this site counting as one.
+    pub organisations: usize,
+    /// The member it was imported from, when no pattern of this site stands for it.
+    pub member: Option<String>,
     pub latest: Option<Date>,
     pub stopped_by: Vec<Share>,
     pub severity: Vec<Share>,
@@ -261,6 +268,8 @@ impl PatternView {
             signals: p.signals.clone(),
             controls: p.controls.clone(),
             count: members.len(),
+            organisations: members.iter().map(|w| w.origin.as_ref().map(|m| &m.source)).collect::<HashSet<_>>().len(),
+            member: p.origin.as_ref().map(|m| m.label.clone()),
             latest: members.iter().map(|w| w.occurred).max(),
             stopped_by: stopped_by_shares(&stopped),
             severity: shares(&severities, |s| capitalise(s.as_str())),
