@@ -17,7 +17,7 @@ use crate::kri;
 use crate::load::{self, ContentSource, Loaded, Parsed};
 use crate::memo::{fingerprint, Kept, Memo};
 use crate::model::Body;
-use crate::model::{Allowance, Pattern, Writeup};
+use crate::model::{Allowance, Member, Pattern, Writeup};
 use crate::render::{self, Facts, Site};
 use crate::scan::{Finding, ScanConfig, Scanner};
 use crate::theme::Theme;
@@ -174,6 +174,7 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     let leaks = scan_for_leaks(&loaded, &knowledge.patterns, &publication, &config, &mut cache.findings, &mut diags);
     clock.lap("gate");
     let mut notes = Vec::new();
+    let mut members: Vec<Arc<Member>> = Vec::new();
     if let (Some((config_file, _)), false) = (&loaded.config, config.sources.is_empty()) {
         let own: Vec<&str> = knowledge.patterns.iter().map(|p| p.slug.as_str()).collect();
         let settings = federate::Settings {
@@ -191,6 +192,7 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
         publication.published.extend(imported.writeups);
         knowledge.patterns.extend(imported.patterns);
         notes.extend(imported.notes);
+        members.extend(imported.members.into_iter().map(|(m, _)| m));
         clock.lap("import");
     }
     let slugs: Vec<&str> = knowledge.patterns.iter().map(|p| p.slug.as_str()).collect();
@@ -198,8 +200,10 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
         kri::def::check_patterns(path, &config.kris, &slugs, &mut diags);
     }
     let stamps: Vec<u64> = publication.published.iter().map(|w| w.front_stamp).collect();
-    let indicators = cache.indicators.get(fingerprint((stamps, slugs, &config.kris, opts.as_of)), || {
-        Arc::new(kri::compute(&publication.published, &knowledge.patterns, &config.kris, opts.as_of))
+    let indicators = cache.indicators.get(fingerprint((stamps, slugs, &config.kris, opts.as_of, &members)), || {
+        let mut indicators = kri::compute(&publication.published, &knowledge.patterns, &config.kris, opts.as_of);
+        indicators.community = kri::community::standings(&publication.published, &members, &config.kris, opts.as_of);
+        Arc::new(indicators)
     });
     clock.lap("kri");
     let facts = Facts {

@@ -590,3 +590,57 @@ mod tests {
         assert!(shares::<Severity>(&[], |_| String::new()).is_empty());
     }
 }
+
+/// One KRI across a federation, for the community page and the dashboard: each member's
+/// headline value, this site's own, and the sources' quartiles, all as text.
+#[derive(Debug, Clone, Serialize)]
+pub struct StandingView {
+    pub slug: String,
+    pub name: String,
+    pub period: String,
+    /// This site's own value, when it has near misses of its own.
+    pub own: Option<String>,
+    pub members: Vec<MemberValue>,
+    pub q1: Option<String>,
+    pub median: Option<String>,
+    pub q3: Option<String>,
+    /// "Yours 12.0%, community median 21.0% (quartiles 15.0%–30.0%)", when the site has its own.
+    pub sentence: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberValue {
+    pub label: String,
+    pub value: String,
+}
+
+impl StandingView {
+    pub fn new(s: &crate::kri::community::Standing) -> StandingView {
+        let unit = s.def.metric.unit();
+        // Counts and scores of one member are whole; the sources' quartiles may fall between.
+        let stat = |v: Tenths| match unit {
+            Unit::Count | Unit::Score => v.to_string(),
+            _ => unit.format(v),
+        };
+        let value = |v: Option<Tenths>| v.map_or_else(|| "no data".to_string(), |v| unit.format(v));
+        let [q1, median, q3] = s.quartiles.map_or([None, None, None], |q| q.map(|v| Some(stat(v))));
+        let own = s.own.map(value);
+        let sentence = match (&own, &median, &q1, &q3) {
+            (Some(own), Some(median), Some(q1), Some(q3)) => {
+                Some(format!("Yours {own}, community median {median} (quartiles {q1}–{q3})"))
+            }
+            _ => None,
+        };
+        StandingView {
+            slug: s.def.slug.clone(),
+            name: s.def.name.clone(),
+            period: s.period.clone(),
+            own,
+            members: s.members.iter().map(|(m, v)| MemberValue { label: m.label.clone(), value: value(*v) }).collect(),
+            q1,
+            median,
+            q3,
+            sentence,
+        }
+    }
+}

@@ -163,6 +163,13 @@ fn a_hub_imports_its_members_namespaced_and_gated_again() {
     // Search has an organisation facet.
     let index = built.text("search/index.json");
     assert!(index.contains("\"organisation\"") && index.contains("member-b"), "{index}");
+    // KRIs member by member, and the hub's own beside the community's median and quartiles.
+    let community = built.page("community.html");
+    let rows = scraper::Selector::parse("tbody th").unwrap();
+    let members: Vec<String> = community.select(&rows).take(3).map(|e| e.text().collect()).collect();
+    assert_eq!(members, ["This site", "member-a", "member-b"]);
+    let dashboard = built.text("kri/index.html");
+    assert!(dashboard.contains("community median"), "{dashboard}");
     // The hub's own feed holds its own writeups only.
     let feed = built.text("feed/writeups.json");
     assert!(feed.contains("NM-0001") && !feed.contains("member-b"), "{feed}");
