@@ -32,6 +32,82 @@ pub struct Config {
     pub kris: Vec<KriDef>,
     /// The knowledge bases whose feeds this site imports (`sources:`).
     pub sources: Vec<Source>,
+    /// The site's pseudonymous identity in exports and feeds (`org:`), or [`Org::anonymous`].
+    pub org: Org,
+}
+
+/// The stable pseudonymous identity a site publishes under, e.g. `member-7f3a` labelled
+/// "Member 7F3A". Nothing is derived from the organisation's real name: without `org:` a site
+/// is [`Org::anonymous`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Org {
+    /// Lowercase letters, digits and `-`, starting with a letter or digit; at most 64.
+    pub id: String,
+    /// Free text shown to people, e.g. on other members' sites.
+    pub label: String,
+}
+
+impl Org {
+    /// The id of a site without `org:`.
+    pub const ANONYMOUS: &'static str = "anonymous";
+
+    /// The identity of a site that declares none.
+    pub fn anonymous() -> Org {
+        Org { id: Org::ANONYMOUS.into(), label: "Anonymous member".into() }
+    }
+
+    /// Whether the site declared no identity of its own.
+    pub fn is_anonymous(&self) -> bool {
+        self.id == Org::ANONYMOUS
+    }
+
+    /// Whether `id` is usable as an org id: in file names, URLs, UUID names and MISP tags.
+    pub fn is_valid_id(id: &str) -> bool {
+        id.len() <= 64
+            && id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && !id.ends_with('-')
+            && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    }
+
+    /// Reads `org: { id, label }`; `None` (reported) when it is malformed.
+    /// A label naming one of `blocked_orgs` is refused: the identity is pseudonymous.
+    fn read(f: &mut Fields<'_>, blocked_orgs: &[String]) -> Option<Org> {
+        let node = f.node("org", Need::Optional, "")?;
+        let file = f.file();
+        let mut o = Fields::new(file, node, "`org`", f.diags())?;
+        let id = o.text("id", Need::Required, "a stable pseudonymous id, e.g. `id: member-7f3a`");
+        let label = o.text("label", Need::Optional, "");
+        o.finish();
+        let (id, span) = id?;
+        if !Org::is_valid_id(&id) {
+            f.diags().push(
+                Diagnostic::error(
+                    file,
+                    span,
+                    format!("org id `{id}` may only contain lowercase letters, digits and `-`"),
+                )
+                .with_hint("use a pseudonymous id such as `member-7f3a`, never the organisation's name"),
+            );
+            return None;
+        }
+        let label = match label {
+            Some((label, span)) => {
+                let lower = label.to_lowercase();
+                if let Some(name) = blocked_orgs.iter().find(|o| !o.is_empty() && lower.contains(&o.to_lowercase())) {
+                    f.diags().push(
+                        Diagnostic::error(file, span, format!("the org label names `{name}`, a blocked organisation"))
+                            .with_hint(
+                                "the label is shown to other organisations: use a pseudonym such as \"Member 7F3A\"",
+                            ),
+                    );
+                    return None;
+                }
+                label
+            }
+            None => id.clone(),
+        };
+        Some(Org { id, label })
+    }
 }
 
 impl Default for Config {
@@ -48,6 +124,7 @@ impl Default for Config {
             strict_blameless: false,
             kris: kri::def::defaults(),
             sources: Vec::new(),
+            org: Org::anonymous(),
         }
     }
 }
@@ -98,6 +175,9 @@ impl Config {
         }
         config.kris = kri::def::read(&mut f);
         config.sources = source::read(&mut f);
+        if let Some(org) = Org::read(&mut f, &config.blocked_orgs) {
+            config.org = org;
+        }
         f.finish();
         config
     }
@@ -173,6 +253,31 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].to_string(), "site.yaml:2:1: error: unknown field `max_tpl`");
         assert_eq!(d[0].hint.as_deref(), Some("did you mean `max_tlp`?"));
+    }
+
+    #[test]
+    fn org_is_the_sites_pseudonymous_identity() {
+        let (c, d) = read("title: KB\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(c.org.is_anonymous());
+        let (c, d) = read("org: { id: member-7f3a, label: \"Member 7F3A\" }\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.org, Org { id: "member-7f3a".into(), label: "Member 7F3A".into() });
+        let (c, _) = read("org:\n  id: m-1\n");
+        assert_eq!(c.org.label, "m-1");
+        let (c, d) = read("org:\n  id: Acme Corp\n");
+        assert!(c.org.is_anonymous());
+        assert_eq!(
+            d[0].to_string(),
+            "site.yaml:2:7: error: org id `Acme Corp` may only contain lowercase letters, digits and `-`"
+        );
+        let (_, d) = read("org: { label: x }\n");
+        assert_eq!(d[0].message, "missing required field `id`");
+        let (_, d) = read("org: { id: m, lable: x }\n");
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `label`?"));
+        let (_, d) = read("blocked_orgs: [Acme]\norg: { id: m, label: Acme Europe }\n");
+        assert_eq!(d[0].message, "the org label names `Acme`, a blocked organisation");
+        assert!(!Org::is_valid_id("-a") && !Org::is_valid_id("a-") && Org::is_valid_id("7f3a"));
     }
 
     #[test]

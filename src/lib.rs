@@ -3,8 +3,10 @@
 //! The pipeline runs one way: [`load`] (walk and parse) → [`validate`] (schema) → [`gate`]
 //! (publication rules, leaks, blame; detectors in [`scan`]) → [`kri`] (indicators from the
 //! published set) → [`render`] (markdown, sanitising, templates) → [`output`] (atomic write).
-//! [`site`] strings the stages together; [`scaffold`] writes new writeups and knowledge bases.
+//! [`site`] strings the stages together; [`scaffold`] writes new writeups and knowledge bases;
+//! [`catalog`] is the built-in vocabulary of common patterns.
 
+pub mod catalog;
 pub mod config;
 pub mod date;
 pub mod diagnostic;

@@ -201,6 +201,8 @@ pub struct Pattern {
     pub risk: String,
     pub signals: Vec<String>,
     pub controls: Vec<String>,
+    /// The catalogue pattern this one is (`same_as: catalog/<slug>`).
+    pub same_as: Option<&'static crate::catalog::Entry>,
     pub allow: Vec<Allowance>,
     pub body: Body,
     /// The member it was imported from, when no pattern of the site's own stands for it.

@@ -237,6 +237,13 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
             config.base_url
         ));
     }
+    if config.org.is_anonymous() {
+        notes.push(format!(
+            "no `org:` in site.yaml: the MISP, STIX and VERIS exports name this site `{}`; add \
+             `org: {{ id: member-7f3a, label: \"Member 7F3A\" }}` (a pseudonym, never the real name)",
+            crate::config::Org::ANONYMOUS
+        ));
+    }
     let failed = diags.has_errors();
     let mut diagnostics = diags.sorted();
     leaks::mask_diagnostics(&mut diagnostics, &leaks.sensitive);

@@ -79,6 +79,12 @@ pub fn parse(text: &str, first_line: usize) -> Result<Node, SyntaxError> {
     Ok(build(value, &spans, &mut path, whole))
 }
 
+/// Reads data embedded in the binary (such as the pattern catalogue) straight into typed values;
+/// user files go through [`parse`], which keeps positions for messages.
+pub fn deserialize<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_yaml::from_str(text).map_err(|e| e.to_string())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Seg {
     Key(String),

@@ -53,6 +53,14 @@ pub fn new_writeup(content: &Path, title: &str, today: Date) -> Result<PathBuf, 
     Ok(path)
 }
 
+/// Four random hex digits for a new site's `org` id: chosen once, kept in `site.yaml`, and
+/// unrelated to the organisation's name.
+fn pseudonym() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
+    format!("{:04x}", random & 0xffff)
+}
+
 /// `PREFIX-NNNN`, one more than the highest id with that prefix.
 fn next_id(prefix: &str, ids: &[String]) -> String {
     let head = format!("{}-", prefix.to_lowercase());
@@ -143,7 +151,11 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Error> {
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "Near misses".into());
     let title = format!("{} near-miss knowledge base", name.replace(['-', '_'], " "));
-    let config = include_str!("site.yaml").replace("{title}", &quote(title.trim()));
+    let pseudonym = pseudonym();
+    let config = include_str!("site.yaml")
+        .replace("{title}", &quote(title.trim()))
+        .replace("{pseudonym}", &pseudonym)
+        .replace("{PSEUDONYM}", &pseudonym.to_uppercase());
     let prefix = Config::default().id_prefix;
     let writeup = include_str!("writeup.md").replace("{prefix}", &prefix).replace("{date}", &today.to_string());
     let files = [
