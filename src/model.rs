@@ -210,6 +210,12 @@ pub struct Pattern {
 }
 
 impl Pattern {
+    /// Whether the pattern is the site's own, not imported or the catalogue's: only its own
+    /// have plain slugs (the others are `<source>/<slug>` and `catalog/<slug>`).
+    pub fn is_own(&self) -> bool {
+        self.origin.is_none() && !self.slug.contains('/')
+    }
+
     pub fn url(&self) -> String {
         format!("patterns/{}.html", self.slug)
     }

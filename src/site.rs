@@ -176,7 +176,6 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     let mut notes = Vec::new();
     let mut members: Vec<Arc<Member>> = Vec::new();
     if let (Some((config_file, _)), false) = (&loaded.config, config.sources.is_empty()) {
-        let own: Vec<&str> = knowledge.patterns.iter().map(|p| p.slug.as_str()).collect();
         let settings = federate::Settings {
             sources: &config.sources,
             config_file,
@@ -184,7 +183,7 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
             offline: opts.offline,
             today: opts.as_of,
             max_tlp: config.max_tlp,
-            own_patterns: &own,
+            own_patterns: &knowledge.patterns,
             scanner: &scanner(&config),
             strict_blameless: config.strict_blameless,
         };

@@ -12,11 +12,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::catalog;
 use crate::date::Date;
 use crate::diagnostic::{plural, Diagnostic, Diagnostics, Level};
 use crate::feed::format::{PatternRecord, PatternsFile, WriteupRecord, WriteupsFile};
 use crate::load::{self, Kind};
-use crate::model::{Keyword, Member, Pattern, Status, Tlp, Writeup};
+use crate::model::{Body, Keyword, Member, Pattern, Status, Tlp, Writeup};
 use crate::render::markdown::{self, Target};
 use crate::scan::Scanner;
 use crate::validate::{self, is_slug};
@@ -41,8 +42,8 @@ pub struct Settings<'a> {
     pub today: Date,
     /// The site's own TLP limit; a source's `max_tlp` can only lower it.
     pub max_tlp: Tlp,
-    /// The site's own pattern slugs, which a source's patterns map to.
-    pub own_patterns: &'a [&'a str],
+    /// The site's own patterns, which a source's patterns map to.
+    pub own_patterns: &'a [Pattern],
     /// The site's own gate.
     pub scanner: &'a Scanner,
     pub strict_blameless: bool,
@@ -72,16 +73,42 @@ pub fn import(settings: &Settings<'_>, diags: &mut Diagnostics) -> Imported {
         })
         .collect();
     let mut imported = Imported::default();
+    let mut shared: Vec<&'static catalog::Entry> = Vec::new();
     for (from, found) in results {
         diags.extend(found);
         if let Some(from) = from {
             imported.members.push((from.member, from.writeups.len()));
             imported.writeups.extend(from.writeups);
             imported.patterns.extend(from.patterns);
+            shared.extend(from.shared);
             imported.notes.push(from.note);
         }
     }
+    shared.sort_by(|a, b| a.slug.cmp(&b.slug));
+    shared.dedup_by(|a, b| a.slug == b.slug);
+    imported.patterns.extend(shared.into_iter().map(catalogue_pattern));
     imported
+}
+
+/// The catalogue's `entry` as a pattern of the federation (`catalog/<slug>`), standing for
+/// every source pattern that is its `same_as` where the site has none of its own.
+fn catalogue_pattern(entry: &'static catalog::Entry) -> Pattern {
+    let body = format!(
+        "A pattern of the built-in catalogue: members' own patterns that are the same as `{}` are shown here together.\n",
+        entry.reference()
+    );
+    Pattern {
+        source: PathBuf::from(format!("<catalog>/{}", entry.slug)),
+        slug: entry.reference(),
+        title: entry.title.clone(),
+        risk: entry.risk.clone(),
+        signals: entry.signals.clone(),
+        controls: entry.controls.clone(),
+        same_as: Some(entry),
+        allow: Vec::new(),
+        body: Body::new(body, 1),
+        origin: None,
+    }
 }
 
 /// What one source gave.
@@ -89,6 +116,8 @@ struct FromSource {
     member: Arc<Member>,
     writeups: Vec<Arc<Writeup>>,
     patterns: Vec<Pattern>,
+    /// The catalogue patterns its patterns point at, standing for them here.
+    shared: Vec<&'static catalog::Entry>,
     note: String,
 }
 
@@ -149,9 +178,10 @@ fn import_source(settings: &Settings<'_>, source: &Source, diags: &mut Diagnosti
     let importer = Importer { settings, source, member: Arc::clone(&member) };
     let mut left_out = LeftOut::default();
 
-    let (patterns, slugs) = importer.patterns(patterns.patterns, &mut left_out, diags);
-    let mut known: Vec<&str> = settings.own_patterns.to_vec();
-    known.extend(patterns.iter().map(|p| p.slug.as_str()));
+    let (patterns, shared, slugs) = importer.patterns(patterns.patterns, &mut left_out, diags);
+    let shared_slugs: Vec<String> = shared.iter().map(|e| e.reference()).collect();
+    let mut known: Vec<&str> = settings.own_patterns.iter().map(|p| p.slug.as_str()).collect();
+    known.extend(patterns.iter().map(|p| p.slug.as_str()).chain(shared_slugs.iter().map(String::as_str)));
     let writeups: Vec<Arc<Writeup>> = writeups
         .writeups
         .into_iter()
@@ -172,7 +202,7 @@ fn import_source(settings: &Settings<'_>, source: &Source, diags: &mut Diagnosti
         plural(patterns.len()),
         left_out.summary(source.max_tlp.min(settings.max_tlp))
     );
-    Some(FromSource { member, writeups, patterns, note })
+    Some(FromSource { member, writeups, patterns, shared, note })
 }
 
 /// Counts of records left out, for the source's note.
@@ -223,18 +253,24 @@ impl Importer<'_> {
         PathBuf::from(format!("<{}>/{kind}/{id}", self.source.name))
     }
 
-    /// The source's patterns that map to none of the site's own, gated and namespaced, and
-    /// the slug every source pattern is known by here.
+    /// The source's patterns that stand for none of this site's own, gated and namespaced; the
+    /// catalogue entries the others point at; and the slug every source pattern has here.
+    ///
+    /// A source's pattern maps, in this order: as `sources:` maps it; to this site's pattern with
+    /// the same `same_as`; to this site's pattern of the same slug; to the catalogue pattern it
+    /// is the `same_as` of (shared by every source that points at it). Else it is kept under the
+    /// source's name.
     fn patterns(
         &self,
         records: Vec<PatternRecord>,
         left_out: &mut LeftOut,
         diags: &mut Diagnostics,
-    ) -> (Vec<Pattern>, HashMap<String, String>) {
+    ) -> (Vec<Pattern>, Vec<&'static catalog::Entry>, HashMap<String, String>) {
         let own = self.settings.own_patterns;
+        let own_slugs: Vec<&str> = own.iter().map(|p| p.slug.as_str()).collect();
         let mut slugs: HashMap<String, String> = HashMap::new();
         for (theirs, ours, span) in &self.source.patterns {
-            if own.contains(&ours.as_str()) {
+            if own_slugs.contains(&ours.as_str()) {
                 slugs.insert(theirs.clone(), ours.clone());
             } else {
                 diags.push(
@@ -246,11 +282,12 @@ impl Importer<'_> {
                             self.source.name
                         ),
                     )
-                    .with_hint(format!("known patterns: {}", own.join(", "))),
+                    .with_hint(format!("known patterns: {}", own_slugs.join(", "))),
                 );
             }
         }
         let mut out = Vec::new();
+        let mut shared: Vec<&'static catalog::Entry> = Vec::new();
         for (n, record) in records.into_iter().enumerate() {
             let slug = record.slug.clone();
             if !is_slug(&slug) {
@@ -259,8 +296,20 @@ impl Importer<'_> {
                 self.leave_out(diags, "pattern", &format!("#{} of patterns.json", n + 1), why);
                 continue;
             }
-            if slugs.contains_key(&slug) || own.contains(&slug.as_str()) {
-                slugs.entry(slug.clone()).or_insert(slug);
+            if slugs.contains_key(&slug) {
+                continue;
+            }
+            let entry = record.same_as.as_deref().and_then(|r| catalog::resolve(r).ok());
+            let same = entry.and_then(|e| own.iter().find(|p| p.same_as.is_some_and(|o| o.slug == e.slug)));
+            let ours =
+                same.map(|p| p.slug.clone()).or_else(|| own_slugs.contains(&slug.as_str()).then(|| slug.clone()));
+            if let Some(ours) = ours {
+                slugs.insert(slug, ours);
+                continue;
+            }
+            if let Some(entry) = entry {
+                slugs.insert(slug, entry.reference());
+                shared.push(entry);
                 continue;
             }
             match self.pattern(record) {
@@ -275,13 +324,13 @@ impl Importer<'_> {
             }
         }
         out.sort_by(|a, b| a.slug.cmp(&b.slug));
-        (out, slugs)
+        (out, shared, slugs)
     }
 
     fn pattern(&self, record: PatternRecord) -> Result<Pattern, String> {
         let front = serde_json::json!({
             "slug": record.slug, "title": record.title, "risk": record.risk,
-            "signals": record.signals, "controls": record.controls,
+            "signals": record.signals, "controls": record.controls, "same_as": record.same_as,
         });
         let path = self.path("patterns", &record.slug);
         let doc = self.document(Kind::Pattern, &path, &front, &record.body)?;

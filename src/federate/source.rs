@@ -110,6 +110,17 @@ pub fn read(f: &mut Fields<'_>) -> Vec<Source> {
         s.finish();
         let diags = f.diags();
         let Some((name, name_span)) = name else { continue };
+        if name == crate::catalog::PREFIX.trim_end_matches('/') {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    name_span,
+                    format!("source name `{name}` is reserved for the built-in catalogue"),
+                )
+                .with_hint("choose another name, e.g. `name: member-a`"),
+            );
+            continue;
+        }
         if !is_slug(&name) {
             diags.push(
                 Diagnostic::error(

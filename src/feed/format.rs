@@ -140,6 +140,9 @@ pub struct PatternRecord {
     pub signals: Vec<String>,
     #[serde(default)]
     pub controls: Vec<String>,
+    /// The catalogue pattern it is, `catalog/<slug>`.
+    #[serde(default)]
+    pub same_as: Option<String>,
     pub body: String,
 }
 
@@ -193,6 +196,7 @@ impl PatternRecord {
             risk: p.risk.clone(),
             signals: p.signals.clone(),
             controls: p.controls.clone(),
+            same_as: p.same_as.map(|e| e.reference()),
             body: p.body.markdown.clone(),
         }
     }

@@ -364,8 +364,10 @@ impl Site {
             let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
             let portable =
                 |path: &Path, body: &Body| markdown::portable(body, base, |dest| self.model.links.resolve(path, dest));
+            let org = &config.org;
             let contents = feed::Contents {
-                publisher: None,
+                publisher: (!org.is_anonymous())
+                    .then(|| feed::format::Publisher { id: org.id.clone(), label: org.label.clone() }),
                 writeups: self
                     .facts
                     .publication
@@ -378,7 +380,7 @@ impl Site {
                     .facts
                     .patterns
                     .iter()
-                    .filter(|p| p.origin.is_none())
+                    .filter(|p| p.is_own())
                     .map(|p| (p, portable(&p.source, &p.body)))
                     .collect(),
             };

@@ -84,11 +84,23 @@ impl Federation {
             .replace("NM-0001", "NM-0201")
             .replace("firewall-change-drift", "credential-leak");
         a.write("writeups/2025/planted.md", &writeup(&planted));
+        // Its patterns point at the catalogue: one the hub has a pattern for, one it has not.
+        for (file, same_as) in [("credential-leak", "secret-in-code"), ("backup-gap", "backup-restore-gap")] {
+            let path = a.content().join(format!("patterns/{file}.md"));
+            let text = fs::read_to_string(&path).unwrap();
+            fs::write(&path, text.replacen("---\n", &format!("---\nsame_as: catalog/{same_as}\n"), 1)).unwrap();
+        }
         // Member B: one pattern the hub shares by slug, a clear and a green writeup; signed.
-        let b = Fixture::with_pattern()
-            .file("writeups/one.md", &writeup(FRONT))
-            .file("writeups/two.md", &writeup(&front_with("tlp", "tlp: green").replace("NM-0001", "NM-0002")));
-        b.write("site.yaml", "title: Member B\nmax_tlp: green\n");
+        let two = front_with("tlp", "tlp: green")
+            .replace("NM-0001", "NM-0002")
+            .replace("[firewall-change-drift]", "[firewall-change-drift, vendor-quirks]");
+        let b =
+            Fixture::with_pattern().file("writeups/one.md", &writeup(FRONT)).file("writeups/two.md", &writeup(&two));
+        b.write(
+            "patterns/vendor-quirks.md",
+            &PATTERN.replace("Firewall change drift", "Vendor quirks").replace("Firewall rules drift", "Vendors drift"),
+        );
+        b.write("site.yaml", "title: Member B\nmax_tlp: green\norg: { id: member-7f3a, label: \"Member 7F3A\" }\n");
         let keys = b.run(&["keygen", "--dir", "."]);
         keys.assert_success();
         let secret = fs::read_to_string(b.root().join("feed.key")).unwrap();
@@ -97,6 +109,12 @@ impl Federation {
         fed.publish_a();
         fed.publish_b(&secret);
         fed.hub.write("writeups/own.md", &writeup(FRONT));
+        fed.hub.write(
+            "patterns/leaked-secrets.md",
+            &PATTERN
+                .replace("title: Firewall change drift", "title: Leaked secrets\nsame_as: catalog/secret-in-code")
+                .replace("Firewall rules drift", "Secrets leak"),
+        );
         fed.configure_hub(&fed.key.clone(), "clear");
         fed
     }
@@ -140,6 +158,9 @@ fn all_text(built: &Built) -> Vec<(String, String)> {
 #[test]
 fn a_hub_imports_its_members_namespaced_and_gated_again() {
     let fed = Federation::new();
+    let manifest = fs::read_to_string(fed.feed_file("b", "manifest.json")).unwrap();
+    assert!(manifest.contains("\"id\": \"member-7f3a\""), "the feed names its publisher by its org id:\n{manifest}");
+    assert!(!manifest.contains("Member B"), "and never by the site's title");
     let built = fed.build("out", &[]);
     built.assert_success();
     // Ids never collide: the hub's own NM-0001 and member B's.
@@ -149,25 +170,36 @@ fn a_hub_imports_its_members_namespaced_and_gated_again() {
     assert!(built.exists("writeups/member-a/nm-0101.html"));
     // The TLP limit of member A is clear: its green writeup is left out.
     assert!(!built.exists("writeups/member-a/nm-0102.html"));
-    built.run.assert_contains("source `member-a` (member-a): imported 1 writeup and 2 patterns; left out 1 above TLP:CLEAR, 1 that failed this site's checks");
-    // Every imported writeup names its source.
+    built.run.assert_contains(
+        "source `member-a` (member-a): imported 1 writeup and 0 patterns; left out 1 above TLP:CLEAR, 1 that failed this site's checks",
+    );
+    built.run.assert_contains("source `member-b` (Member 7F3A): imported 2 writeups and 1 pattern");
+    // Every imported writeup names its source by its pseudonymous label (its source's name
+    // when the source declares no `org:`).
     let page = built.text("writeups/member-b/nm-0001.html");
-    assert!(page.contains("Shared by") && page.contains("member-b"), "{page}");
+    assert!(page.contains("Shared by") && page.contains("Member 7F3A"), "{page}");
+    assert!(built.text("writeups/member-a/nm-0101.html").contains("member-a"));
+    // Member A's credential-leak is the same catalogue pattern as the hub's leaked-secrets.
+    let leaked = built.text("patterns/leaked-secrets.html");
+    assert!(leaked.contains("writeups/member-a/nm-0101.html"), "{leaked}");
+    assert!(!built.exists("patterns/member-a/credential-leak.html"));
+    // Its backup-gap is a catalogue pattern the hub has none of: the catalogue's stands for it.
+    assert!(built.exists("patterns/catalog/backup-restore-gap.html"));
+    // Member B's vendor-quirks maps to nothing: kept under the source's name.
+    assert!(built.exists("patterns/member-b/vendor-quirks.html"));
     // A pattern both the hub and member B use is one pattern, seen at two organisations.
     let pattern = built.page("patterns/firewall-change-drift.html");
     let orgs = scraper::Selector::parse(".organisations .stat-number").unwrap();
     let count: Vec<String> = pattern.select(&orgs).map(|e| e.text().collect()).collect();
     assert_eq!(count, ["2"]);
-    // Member A's patterns are not the hub's: kept under the source's name.
-    assert!(built.exists("patterns/member-a/credential-leak.html"));
     // Search has an organisation facet.
     let index = built.text("search/index.json");
-    assert!(index.contains("\"organisation\"") && index.contains("member-b"), "{index}");
+    assert!(index.contains("\"organisation\"") && index.contains("Member 7F3A"), "{index}");
     // KRIs member by member, and the hub's own beside the community's median and quartiles.
     let community = built.page("community.html");
     let rows = scraper::Selector::parse("tbody th").unwrap();
     let members: Vec<String> = community.select(&rows).take(3).map(|e| e.text().collect()).collect();
-    assert_eq!(members, ["This site", "member-a", "member-b"]);
+    assert_eq!(members, ["This site", "member-a", "Member 7F3A"]);
     let dashboard = built.text("kri/index.html");
     assert!(dashboard.contains("community median"), "{dashboard}");
     // The hub's own feed holds its own writeups only.
