@@ -7,7 +7,7 @@ mod links;
 pub mod markdown;
 mod view;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -47,6 +47,9 @@ pub struct Input<'a> {
 }
 
 const RECENT: usize = 10;
+/// How many similar near misses from other organisations a writeup page lists.
+const SIMILAR: usize = 3;
+const SIMILAR_SCAN: usize = 200;
 const FEED_ENTRIES: usize = 50;
 
 /// Prepares the site from `facts`: every view computed and every body rendered once (so link
@@ -134,6 +137,8 @@ struct Model {
     published: Vec<usize>,
     patterns: Vec<PatternView>,
     tags: Vec<(TagView, Vec<usize>)>,
+    /// By pattern slug, the cards of its writeups, newest first.
+    by_pattern: HashMap<String, Vec<usize>>,
     links: Links,
 }
 
@@ -222,7 +227,30 @@ impl Model {
             })
             .collect();
         patterns.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.title.cmp(&b.title)));
-        Model { writeups, published: order, patterns, tags, links }
+        let mut by_pattern: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, w) in by_date.iter().enumerate() {
+            for (slug, _) in &w.patterns {
+                by_pattern.entry(slug.clone()).or_default().push(i);
+            }
+        }
+        Model { writeups, published: order, patterns, tags, by_pattern, links }
+    }
+
+    /// Up to [`SIMILAR`] of the newest writeups from other organisations that share a pattern
+    /// with card `i`, looking at no more than [`SIMILAR_SCAN`] of each pattern's writeups.
+    fn similar(&self, i: usize, publication: &Publication) -> Vec<&Arc<WriteupCard>> {
+        let origin = |card: usize| publication.published[self.published[card]].origin.as_ref().map(|m| &m.source);
+        let own = origin(i);
+        let w = &publication.published[self.published[i]];
+        let mut found: Vec<usize> = w
+            .patterns
+            .iter()
+            .filter_map(|(slug, _)| self.by_pattern.get(slug))
+            .flat_map(|cards| cards.iter().take(SIMILAR_SCAN).copied().filter(|&c| origin(c) != own).take(SIMILAR))
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().take(SIMILAR).map(|c| &self.writeups[c]).collect()
     }
 
     /// The body of the document at `path` for the page at `page` (its problems were reported
@@ -467,6 +495,7 @@ impl Site {
                 let full = WriteupView::new(w, card, m.body(&w.source, &w.body, path), self.facts.as_of);
                 ctx.insert("writeup", &full);
                 ctx.insert("as_of", &self.facts.as_of);
+                ctx.insert("similar", &m.similar(*i, &self.facts.publication));
                 self.page(path, "writeup", &card.title, &card.summary, "writeup.html", ctx)
             }
             Page::Patterns => {

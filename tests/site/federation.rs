@@ -195,6 +195,15 @@ fn a_hub_imports_its_members_namespaced_and_gated_again() {
     // Search has an organisation facet.
     let index = built.text("search/index.json");
     assert!(index.contains("\"organisation\"") && index.contains("Member 7F3A"), "{index}");
+    // A writeup page lists similar near misses from other members, never its own member's.
+    let own = built.page("writeups/nm-0001.html");
+    let similar = scraper::Selector::parse(".similar .writeup-item-title a").unwrap();
+    let links: Vec<&str> = own.select(&similar).filter_map(|a| a.value().attr("href")).collect();
+    // Newest first; these two occurred the same day, so by id.
+    assert_eq!(links, ["../writeups/member-b/nm-0001.html", "../writeups/member-b/nm-0002.html"]);
+    let theirs = built.page("writeups/member-b/nm-0001.html");
+    let links: Vec<&str> = theirs.select(&similar).filter_map(|a| a.value().attr("href")).collect();
+    assert_eq!(links, ["../../writeups/nm-0001.html"]);
     // KRIs member by member, and the hub's own beside the community's median and quartiles.
     let community = built.page("community.html");
     let rows = scraper::Selector::parse("tbody th").unwrap();
