@@ -207,7 +207,8 @@ fn run(command: Command) -> Result<bool, Error> {
                 eprintln!("\nstopped");
                 std::process::exit(0);
             });
-            serve::serve(site.options(None), port, |url| {
+            // The preview never fetches: sources come from the cache `nearmiss build` keeps.
+            serve::serve(Options { offline: true, ..site.options(None) }, port, |url| {
                 println!("serving {url}");
                 let _ = std::io::stdout().flush();
                 eprintln!("watching for changes; Ctrl-C stops");
