@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::source::{allowed_url, host_of, is_loopback, Location, Source};
-use crate::feed::format::{Manifest, FORMAT_VERSION, MANIFEST, PATTERNS, SIGNATURE, WRITEUPS};
+use crate::feed::format::{FileEntry, Manifest, FORMAT_VERSION, MANIFEST, PATTERNS, SIGNATURE, WRITEUPS};
 use crate::feed::{self, sha256};
 
 /// The largest manifest or signature read.
@@ -60,11 +60,10 @@ pub fn obtain(source: &Source, cache: &Path, offline: bool) -> Result<(Verified,
     if offline {
         return from_cache(source, &dir, None);
     }
-    let fetched = fetch(source).map_err(Failure::Unreachable);
-    match fetched.and_then(|raw| verify(source, &raw).map(|v| (v, raw)).map_err(Failure::Refused)) {
-        Ok((verified, raw)) => {
+    match fetch(source).and_then(|raw| verify(source, &raw).map(|m| (m, raw)).map_err(Failure::Refused)) {
+        Ok((manifest, raw)) => {
             store(&dir, &raw).map_err(|e| Failure::Unreachable(format!("cannot write the cache: {e}")))?;
-            Ok((verified, Provenance::Fresh))
+            Ok((Verified { manifest, writeups: raw.writeups, patterns: raw.patterns }, Provenance::Fresh))
         }
         Err(Failure::Unreachable(why)) => from_cache(source, &dir, Some(why)),
         Err(refused) => Err(refused),
@@ -89,8 +88,8 @@ fn from_cache(source: &Source, dir: &Path, why: Option<String>) -> Result<(Verif
         return Err(missing());
     };
     let raw = Raw { manifest, signature: read(SIGNATURE).ok().flatten(), writeups, patterns };
-    let verified = verify(source, &raw).map_err(|e| Failure::Refused(format!("the cached copy: {e}")))?;
-    Ok((verified, Provenance::Cached(why)))
+    let manifest = verify(source, &raw).map_err(|e| Failure::Refused(format!("the cached copy: {e}")))?;
+    Ok((Verified { manifest, writeups: raw.writeups, patterns: raw.patterns }, Provenance::Cached(why)))
 }
 
 /// Replaces the source's cached copy with `raw`, whole or not at all.
@@ -117,9 +116,9 @@ fn store(dir: &Path, raw: &Raw) -> io::Result<()> {
     Ok(())
 }
 
-/// Checks what was fetched: the manifest's format and signature, then each records file's
-/// size and SHA-256 against the manifest.
-fn verify(source: &Source, raw: &Raw) -> Result<Verified, String> {
+/// Checks what was fetched: the manifest's signature and format, then each records file's
+/// size and SHA-256 against the manifest, which it returns.
+fn verify(source: &Source, raw: &Raw) -> Result<Manifest, String> {
     if let Some(key) = &source.public_key {
         let Some(signature) = &raw.signature else {
             return Err(format!("the feed is not signed ({SIGNATURE} is missing), but the source has a public_key"));
@@ -127,75 +126,101 @@ fn verify(source: &Source, raw: &Raw) -> Result<Verified, String> {
         let signature = std::str::from_utf8(signature).map_err(|_| format!("{SIGNATURE} is not text"))?;
         feed::verify(&raw.manifest, signature, key).map_err(|e| format!("bad signature of {MANIFEST}: {e}"))?;
     }
-    let manifest: Manifest = serde_json::from_slice(&raw.manifest)
-        .map_err(|e| format!("{MANIFEST} is not a nearmiss feed manifest: {e}"))?;
+    let manifest = parse_manifest(&raw.manifest)?;
+    for (name, bytes) in [(WRITEUPS, &raw.writeups), (PATTERNS, &raw.patterns)] {
+        let entry = entry(&manifest, name)?;
+        if entry.bytes != bytes.len() as u64 || entry.sha256 != sha256(bytes) {
+            return Err(format!("{name} does not match the SHA-256 in {MANIFEST}: it was changed after publishing"));
+        }
+    }
+    Ok(manifest)
+}
+
+/// The manifest, if it is one of a feed format this nearmiss reads.
+fn parse_manifest(bytes: &[u8]) -> Result<Manifest, String> {
+    let manifest: Manifest =
+        serde_json::from_slice(bytes).map_err(|e| format!("{MANIFEST} is not a nearmiss feed manifest: {e}"))?;
     if manifest.format_version != FORMAT_VERSION {
         return Err(format!(
             "feed format version {} is not one this nearmiss reads ({FORMAT_VERSION}); upgrade nearmiss",
             manifest.format_version
         ));
     }
-    for (name, bytes) in [(WRITEUPS, &raw.writeups), (PATTERNS, &raw.patterns)] {
-        let entry = manifest.files.iter().find(|f| f.path == name).ok_or(format!("{MANIFEST} does not list {name}"))?;
-        if entry.bytes != bytes.len() as u64 || entry.sha256 != sha256(bytes) {
-            return Err(format!("{name} does not match the SHA-256 in {MANIFEST}: it was changed after publishing"));
-        }
+    Ok(manifest)
+}
+
+/// The manifest's entry for the records file `name`, no larger than a records file may be.
+fn entry<'m>(manifest: &'m Manifest, name: &str) -> Result<&'m FileEntry, String> {
+    let entry = manifest.files.iter().find(|f| f.path == name).ok_or(format!("{MANIFEST} does not list {name}"))?;
+    if entry.bytes > MAX_RECORDS_FILE {
+        return Err(format!("{name} is {} bytes, more than the {MAX_RECORDS_FILE} nearmiss reads", entry.bytes));
     }
-    Ok(Verified { manifest, writeups: raw.writeups.clone(), patterns: raw.patterns.clone() })
+    Ok(entry)
 }
 
 /// Fetches the manifest (and its signature when the source must be signed), then the records
-/// files, no larger than the manifest says.
-fn fetch(source: &Source) -> Result<Raw, String> {
-    let get = |name: &str, limit: u64| -> Result<Vec<u8>, String> {
-        get(&source.location, name, limit)?.ok_or_else(|| format!("{} is not there", source.location.display(name)))
+/// files, no larger than the manifest says: a feed that cannot be reached is
+/// [`Failure::Unreachable`]; one whose manifest cannot be read, or whose files are larger than
+/// it says, is [`Failure::Refused`].
+fn fetch(source: &Source) -> Result<Raw, Failure> {
+    let get = |name: &str, limit: u64| -> Result<Option<Vec<u8>>, Failure> {
+        get(&source.location, name, limit).map_err(|e| match e {
+            Fetch::TooLarge(why) => Failure::Refused(why),
+            Fetch::Failed(why) => Failure::Unreachable(why),
+        })
     };
-    let manifest = get(MANIFEST, MAX_SMALL_FILE)?;
+    let needed = |name: &str, limit: u64| -> Result<Vec<u8>, Failure> {
+        get(name, limit)?.ok_or_else(|| Failure::Unreachable(format!("{} is not there", source.location.display(name))))
+    };
+    let manifest = needed(MANIFEST, MAX_SMALL_FILE)?;
+    // A missing signature is refused when the feed is verified, naming what is missing.
     let signature = match source.public_key {
-        Some(_) => self::get(&source.location, SIGNATURE, MAX_SMALL_FILE)?,
+        Some(_) => get(SIGNATURE, MAX_SMALL_FILE)?,
         None => None,
     };
-    // The sizes the manifest announces bound the downloads; a manifest that cannot be read
-    // is refused by `verify` later, so the records are only fetched when it can.
-    let announced = |name: &str| -> u64 {
-        serde_json::from_slice::<Manifest>(&manifest)
-            .ok()
-            .and_then(|m| m.files.into_iter().find(|f| f.path == name).map(|f| f.bytes))
-            .unwrap_or(0)
-            .min(MAX_RECORDS_FILE)
-    };
-    let writeups = get(WRITEUPS, announced(WRITEUPS))?;
-    let patterns = get(PATTERNS, announced(PATTERNS))?;
+    let parsed = parse_manifest(&manifest).map_err(Failure::Refused)?;
+    let limit = |name: &str| entry(&parsed, name).map(|e| e.bytes).map_err(Failure::Refused);
+    let writeups = needed(WRITEUPS, limit(WRITEUPS)?)?;
+    let patterns = needed(PATTERNS, limit(PATTERNS)?)?;
     Ok(Raw { manifest, signature, writeups, patterns })
 }
 
+/// Why a file could not be fetched.
+enum Fetch {
+    /// Larger than it may be: refused.
+    TooLarge(String),
+    /// Unreachable, unreadable, or an HTTP error.
+    Failed(String),
+}
+
 /// The file `name` of the feed at `location`, at most `limit` bytes; `None` when it is not there.
-fn get(location: &Location, name: &str, limit: u64) -> Result<Option<Vec<u8>>, String> {
+fn get(location: &Location, name: &str, limit: u64) -> Result<Option<Vec<u8>>, Fetch> {
     match location {
         Location::Path(dir) => read_file(&dir.join(name), limit),
         Location::Url(base) => http_get(&format!("{base}{name}"), limit),
     }
 }
 
-fn read_file(path: &PathBuf, limit: u64) -> Result<Option<Vec<u8>>, String> {
+fn read_file(path: &PathBuf, limit: u64) -> Result<Option<Vec<u8>>, Fetch> {
     let meta = match fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
+        Err(e) => return Err(Fetch::Failed(format!("{}: {e}", path.display()))),
     };
     if meta.len() > limit {
-        return Err(format!("{} is larger than {limit} bytes", path.display()));
+        return Err(Fetch::TooLarge(format!("{} is larger than {limit} bytes", path.display())));
     }
-    fs::read(path).map(Some).map_err(|e| format!("{}: {e}", path.display()))
+    fs::read(path).map(Some).map_err(|e| Fetch::Failed(format!("{}: {e}", path.display())))
 }
 
 /// GET `url`, following at most a few redirects, none of which may change the scheme or leave
 /// the URLs nearmiss fetches.
-fn http_get(url: &str, limit: u64) -> Result<Option<Vec<u8>>, String> {
+fn http_get(url: &str, limit: u64) -> Result<Option<Vec<u8>>, Fetch> {
+    let failed = |why: String| Fetch::Failed(why);
     let mut url = url.to_string();
     for _ in 0..=MAX_REDIRECTS {
         if !allowed_url(&url) {
-            return Err(format!("{url}: only https:// (or http:// on 127.0.0.1) is fetched"));
+            return Err(failed(format!("{url}: only https:// (or http:// on 127.0.0.1) is fetched")));
         }
         let loopback = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")).map(host_of);
         let mut config = ureq::Agent::config_builder()
@@ -207,14 +232,16 @@ fn http_get(url: &str, limit: u64) -> Result<Option<Vec<u8>>, String> {
             config = config.proxy(None);
         }
         let agent: ureq::Agent = config.build().into();
-        let mut response = agent.get(&url).call().map_err(|e| format!("{url}: {e}"))?;
+        let mut response = agent.get(&url).call().map_err(|e| failed(format!("{url}: {e}")))?;
         let status = response.status().as_u16();
         match status {
             200 => {
                 return match response.body_mut().with_config().limit(limit).read_to_vec() {
                     Ok(bytes) => Ok(Some(bytes)),
-                    Err(ureq::Error::BodyExceedsLimit(_)) => Err(format!("{url} is larger than {limit} bytes")),
-                    Err(e) => Err(format!("{url}: {e}")),
+                    Err(ureq::Error::BodyExceedsLimit(_)) => {
+                        Err(Fetch::TooLarge(format!("{url} is larger than {limit} bytes")))
+                    }
+                    Err(e) => Err(failed(format!("{url}: {e}"))),
                 }
             }
             404 | 410 => return Ok(None),
@@ -223,17 +250,17 @@ fn http_get(url: &str, limit: u64) -> Result<Option<Vec<u8>>, String> {
                     .headers()
                     .get("location")
                     .and_then(|v| v.to_str().ok())
-                    .ok_or(format!("{url}: a redirect without a Location"))?;
+                    .ok_or_else(|| failed(format!("{url}: a redirect without a Location")))?;
                 let next = join(&url, location);
                 if scheme(&next) != scheme(&url) {
-                    return Err(format!("{url}: redirected to another scheme ({next}); refused"));
+                    return Err(failed(format!("{url}: redirected to another scheme ({next}); refused")));
                 }
                 url = next;
             }
-            _ => return Err(format!("{url}: HTTP {status}")),
+            _ => return Err(failed(format!("{url}: HTTP {status}"))),
         }
     }
-    Err(format!("{url}: more than {MAX_REDIRECTS} redirects"))
+    Err(failed(format!("{url}: more than {MAX_REDIRECTS} redirects")))
 }
 
 fn scheme(url: &str) -> &str {
@@ -271,13 +298,80 @@ mod tests {
         assert_eq!(join(base, "other.json"), "https://a.example/kb/feed/other.json");
     }
 
+    /// A published (empty) feed in a folder, and a source reading it.
+    fn feed_on_disk() -> (tempfile::TempDir, Source) {
+        let dir = tempfile::tempdir().unwrap();
+        let contents = feed::Contents { publisher: None, writeups: vec![], patterns: vec![] };
+        for (path, bytes) in feed::publish(contents, None).unwrap() {
+            let target = dir.path().join(path);
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::write(target, bytes).unwrap();
+        }
+        let source = Source {
+            name: "member".into(),
+            location: Location::Path(dir.path().join("feed")),
+            public_key: None,
+            max_tlp: crate::model::Tlp::Clear,
+            patterns: vec![],
+            span: Default::default(),
+        };
+        (dir, source)
+    }
+
+    #[test]
+    fn a_feed_is_cached_and_its_copy_stands_in_when_it_is_gone() {
+        let (dir, source) = feed_on_disk();
+        let cache = tempfile::tempdir().unwrap();
+        assert!(matches!(obtain(&source, cache.path(), false), Ok((_, Provenance::Fresh))));
+        assert!(cache.path().join("member/manifest.json").is_file());
+        assert!(matches!(obtain(&source, cache.path(), true), Ok((_, Provenance::Cached(None)))));
+        fs::remove_dir_all(dir.path().join("feed")).unwrap();
+        let Ok((_, Provenance::Cached(Some(why)))) = obtain(&source, cache.path(), false) else {
+            panic!("the cached copy should stand in");
+        };
+        assert!(why.contains("manifest.json is not there"), "{why}");
+        let empty = tempfile::tempdir().unwrap();
+        assert!(matches!(obtain(&source, empty.path(), false), Err(Failure::Unreachable(_))));
+    }
+
+    #[test]
+    fn untrusted_manifests_are_refused() {
+        let (dir, source) = feed_on_disk();
+        let cache = tempfile::tempdir().unwrap();
+        let manifest = dir.path().join("feed/manifest.json");
+        let original = fs::read_to_string(&manifest).unwrap();
+        let refused = |text: &str| {
+            fs::write(&manifest, text).unwrap();
+            match obtain(&source, cache.path(), false) {
+                Err(Failure::Refused(why)) => why,
+                other => panic!("{other:?}"),
+            }
+        };
+        let why = refused(&original.replace("\"format_version\": 1", "\"format_version\": 2"));
+        assert!(why.contains("feed format version 2"), "{why}");
+        let why = refused(&format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000)));
+        assert!(why.contains("is not a nearmiss feed manifest"), "{why}");
+        let why = refused(&original.replace("\"path\": \"writeups.json\"", "\"path\": \"../writeups.json\""));
+        assert!(why.contains("does not list writeups.json"), "{why}");
+        let bigger = original.replacen("\"bytes\": ", "\"bytes\": 999999999999", 1);
+        assert!(refused(&bigger).contains("more than the"), "a file announced too large is refused");
+        // Files larger than the manifest says are not read in full.
+        let records = dir.path().join("feed/patterns.json");
+        fs::write(&manifest, &original).unwrap();
+        let text = fs::read_to_string(&records).unwrap();
+        fs::write(&records, format!("{text} ")).unwrap();
+        assert!(
+            matches!(obtain(&source, cache.path(), false), Err(Failure::Refused(why)) if why.contains("larger than"))
+        );
+    }
+
     #[test]
     fn a_file_over_the_limit_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.json");
         fs::write(&path, vec![b' '; 100]).unwrap();
-        assert!(read_file(&path, 99).unwrap_err().contains("larger than 99 bytes"));
-        assert_eq!(read_file(&path, 100).unwrap().map(|b| b.len()), Some(100));
-        assert_eq!(read_file(&dir.path().join("none"), 1), Ok(None));
+        assert!(matches!(read_file(&path, 99), Err(Fetch::TooLarge(why)) if why.contains("larger than 99 bytes")));
+        assert_eq!(read_file(&path, 100).ok().flatten().map(|b| b.len()), Some(100));
+        assert!(matches!(read_file(&dir.path().join("none"), 1), Ok(None)));
     }
 }

@@ -461,3 +461,135 @@ fn without_nulls(value: serde_json::Value) -> serde_json::Value {
         other => other,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::federate::source::Location;
+    use crate::feed::format::{Counts, FileEntry, Manifest, WriteupFields, FORMAT_VERSION};
+    use crate::scan::ScanConfig;
+    use crate::validate::SECTIONS;
+
+    fn record(id: &str, tlp: &str, body_extra: &str) -> WriteupRecord {
+        let body: String = SECTIONS.iter().map(|s| format!("## {s}\n\nA sentence about it.\n\n")).collect();
+        WriteupRecord {
+            fields: WriteupFields {
+                id: id.into(),
+                title: "A backup restore nearly failed".into(),
+                tlp: tlp.into(),
+                occurred: "2025-03-04".into(),
+                detected: None,
+                reported: "2025-03-06".into(),
+                reviewed: Some("2025-03-12".into()),
+                patterns: vec!["backups".into()],
+                severity: "high".into(),
+                stopped_by: "process".into(),
+                detection: None,
+                impact_area: vec![],
+                roles: vec![],
+                systems: vec![],
+                team: None,
+                tags: vec![],
+                actions: vec![],
+            },
+            body: format!("{body}{body_extra}"),
+        }
+    }
+
+    /// A feed on disk holding `writeups` and one pattern, `backups`, with a correct manifest.
+    fn feed(writeups: Vec<WriteupRecord>) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let pattern = PatternRecord {
+            slug: "backups".into(),
+            title: "Backups".into(),
+            risk: "Restores fail.".into(),
+            signals: vec!["Untested restores".into()],
+            controls: vec!["Restore tests".into()],
+            same_as: None,
+            body: "Backups.\n".into(),
+        };
+        let files = [
+            ("writeups.json", serde_json::to_vec(&WriteupsFile { schema: String::new(), writeups }).unwrap()),
+            (
+                "patterns.json",
+                serde_json::to_vec(&PatternsFile { schema: String::new(), patterns: vec![pattern] }).unwrap(),
+            ),
+        ];
+        let manifest = Manifest {
+            schema: String::new(),
+            format_version: FORMAT_VERSION,
+            generator: "test".into(),
+            org: None,
+            records: Counts { writeups: 0, patterns: 1, tlp: Default::default() },
+            files: files
+                .iter()
+                .map(|(p, b)| FileEntry { path: p.to_string(), bytes: b.len() as u64, sha256: crate::feed::sha256(b) })
+                .collect(),
+        };
+        std::fs::write(dir.path().join("manifest.json"), serde_json::to_vec(&manifest).unwrap()).unwrap();
+        for (path, bytes) in files {
+            std::fs::write(dir.path().join(path), bytes).unwrap();
+        }
+        dir
+    }
+
+    fn import_from(dir: &Path) -> (Imported, Vec<Diagnostic>) {
+        let cache = tempfile::tempdir().unwrap();
+        let sources = [Source {
+            name: "member".into(),
+            location: Location::Path(dir.to_path_buf()),
+            public_key: None,
+            max_tlp: Tlp::Clear,
+            patterns: vec![],
+            span: Default::default(),
+        }];
+        let scanner = Scanner::new(&ScanConfig { blocked_orgs: vec!["Globex".into()], ..Default::default() });
+        let settings = Settings {
+            sources: &sources,
+            config_file: Path::new("site.yaml"),
+            cache: cache.path().to_path_buf(),
+            offline: false,
+            today: "2026-01-01".parse().unwrap(),
+            max_tlp: Tlp::Green,
+            own_patterns: &[],
+            scanner: &scanner,
+            strict_blameless: false,
+        };
+        let mut diags = Diagnostics::default();
+        let imported = import(&settings, &mut diags);
+        (imported, diags.sorted())
+    }
+
+    #[test]
+    fn records_are_namespaced_and_only_those_passing_this_sites_checks_are_kept() {
+        let dir = feed(vec![
+            record("NM-0001", "clear", ""),
+            record("../../escape", "clear", ""),
+            record("NM-0002", "clear", "Globex asked us to keep quiet.\n"),
+            record("NM-0003", "green", ""),
+            record("NM-0004", "clear", "![diagram](https://example.org/x.png)\n"),
+        ]);
+        let (imported, diags) = import_from(dir.path());
+        let ids: Vec<&str> = imported.writeups.iter().map(|w| &*w.id).collect();
+        assert_eq!(ids, ["member/NM-0001"]);
+        assert_eq!(imported.writeups[0].url(), "writeups/member/nm-0001.html");
+        assert_eq!(imported.patterns.iter().map(|p| p.slug.as_str()).collect::<Vec<_>>(), ["member/backups"]);
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[0].starts_with("source `member`: writeup `#2 of writeups.json` left out: its id could leave"));
+        assert!(messages[1].starts_with("source `member`: writeup `NM-0002` left out: "), "{}", messages[1]);
+        assert!(!messages[1].contains("Globex"), "the reason never quotes what was found");
+        assert!(messages[2].starts_with("source `member`: writeup `NM-0004` left out: image"), "{}", messages[2]);
+        assert!(diags.iter().all(|d| d.level == Level::Warning));
+        assert_eq!(
+            imported.notes,
+            ["source `member` (member): imported 1 writeup and 1 pattern; left out 1 above TLP:CLEAR, 3 that failed this site's checks"]
+        );
+    }
+
+    #[test]
+    fn absent_fields_are_left_out_of_front_matter() {
+        let v = serde_json::json!({"a": null, "b": [{"c": null, "d": 1}], "e": "x"});
+        assert_eq!(without_nulls(v).to_string(), r#"{"b":[{"d":1}],"e":"x"}"#);
+    }
+}

@@ -245,7 +245,9 @@ fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
 /// The published writeups with the fields their pages publish, oldest first; `views` give the
 /// summary their lists show.
 fn writeups_json(input: &Input<'_>, views: &[Arc<WriteupCard>]) -> Result<Vec<u8>, Error> {
-    let mut published: Vec<&Writeup> = input.publication.published.iter().map(|w| &**w).collect();
+    // The site's own only: what other sites take of it is its feed, which holds its own only.
+    let mut published: Vec<&Writeup> =
+        input.publication.published.iter().map(|w| &**w).filter(|w| w.origin.is_none()).collect();
     published.sort_by(|a, b| (a.occurred, &a.id).cmp(&(b.occurred, &b.id)));
     let summaries: HashMap<&str, &str> = views.iter().map(|v| (v.id.as_str(), v.summary.as_str())).collect();
     let writeups = published.into_iter().map(|w| {
