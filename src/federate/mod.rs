@@ -29,6 +29,8 @@ pub const CACHE_DIR: &str = ".nearmiss/cache";
 
 /// The most records taken from one source.
 const MAX_RECORDS: usize = 200_000;
+/// The longest org label shown.
+const MAX_LABEL: usize = 64;
 /// The longest markdown body of one record.
 const MAX_BODY: usize = 1 << 20;
 
@@ -173,7 +175,21 @@ fn import_source(settings: &Settings<'_>, source: &Source, diags: &mut Diagnosti
         refuse(diags, format!("more than {MAX_RECORDS} records"));
         return None;
     }
-    let label = feed.manifest.org.as_ref().map_or_else(|| name.clone(), |o| o.label.clone());
+    let label = match feed.manifest.org.as_ref().map(|o| o.label.trim()) {
+        None | Some("") => name.clone(),
+        Some(label) if label.chars().count() <= MAX_LABEL && settings.scanner.scan(label).is_empty() => {
+            label.to_string()
+        }
+        Some(_) => {
+            diags.push(
+                Diagnostic::warning(file, source.span, format!("source `{name}`: its org label is not shown"))
+                    .with_hint(format!(
+                        "labels longer than {MAX_LABEL} characters, or that this site's gate flags, are replaced by the source's name"
+                    )),
+            );
+            name.clone()
+        }
+    };
     let member = Arc::new(Member { source: name.clone(), label });
     let importer = Importer { settings, source, member: Arc::clone(&member) };
     let mut left_out = LeftOut::default();
@@ -496,8 +512,8 @@ mod tests {
         }
     }
 
-    /// A feed on disk holding `writeups` and one pattern, `backups`, with a correct manifest.
-    fn feed(writeups: Vec<WriteupRecord>) -> tempfile::TempDir {
+    /// A feed on disk by `label` holding `writeups` and one pattern, `backups`, with a correct manifest.
+    fn feed(label: Option<&str>, writeups: Vec<WriteupRecord>) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let pattern = PatternRecord {
             slug: "backups".into(),
@@ -519,7 +535,7 @@ mod tests {
             schema: String::new(),
             format_version: FORMAT_VERSION,
             generator: "test".into(),
-            org: None,
+            org: label.map(|label| crate::feed::format::Publisher { id: "m-1".into(), label: label.into() }),
             records: Counts { writeups: 0, patterns: 1, tlp: Default::default() },
             files: files
                 .iter()
@@ -562,13 +578,16 @@ mod tests {
 
     #[test]
     fn records_are_namespaced_and_only_those_passing_this_sites_checks_are_kept() {
-        let dir = feed(vec![
-            record("NM-0001", "clear", ""),
-            record("../../escape", "clear", ""),
-            record("NM-0002", "clear", "Globex asked us to keep quiet.\n"),
-            record("NM-0003", "green", ""),
-            record("NM-0004", "clear", "![diagram](https://example.org/x.png)\n"),
-        ]);
+        let dir = feed(
+            None,
+            vec![
+                record("NM-0001", "clear", ""),
+                record("../../escape", "clear", ""),
+                record("NM-0002", "clear", "Globex asked us to keep quiet.\n"),
+                record("NM-0003", "green", ""),
+                record("NM-0004", "clear", "![diagram](https://example.org/x.png)\n"),
+            ],
+        );
         let (imported, diags) = import_from(dir.path());
         let ids: Vec<&str> = imported.writeups.iter().map(|w| &*w.id).collect();
         assert_eq!(ids, ["member/NM-0001"]);
@@ -585,6 +604,16 @@ mod tests {
             imported.notes,
             ["source `member` (member): imported 1 writeup and 1 pattern; left out 1 above TLP:CLEAR, 3 that failed this site's checks"]
         );
+    }
+
+    #[test]
+    fn the_org_label_is_shown_only_when_this_sites_gate_passes_it() {
+        let (imported, diags) = import_from(feed(Some("Member 7F3A"), vec![]).path());
+        assert_eq!(imported.members[0].0.label, "Member 7F3A");
+        assert!(diags.is_empty(), "{diags:?}");
+        let (imported, diags) = import_from(feed(Some("Globex Security Team"), vec![]).path());
+        assert_eq!(imported.members[0].0.label, "member");
+        assert_eq!(diags[0].message, "source `member`: its org label is not shown");
     }
 
     #[test]
