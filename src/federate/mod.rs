@@ -18,7 +18,7 @@ use crate::diagnostic::{plural, Diagnostic, Diagnostics, Level};
 use crate::feed::format::{PatternRecord, PatternsFile, WriteupRecord, WriteupsFile};
 use crate::load::{self, Kind};
 use crate::model::{Body, Keyword, Member, Pattern, Status, Tlp, Writeup};
-use crate::render::markdown::{self, Target};
+use crate::render::markdown;
 use crate::scan::Scanner;
 use crate::validate::{self, is_slug};
 use fetch::{Failure, Provenance};
@@ -451,10 +451,10 @@ impl Importer<'_> {
         let doc = load::parse_document(kind, path, &format!("{}.md", path.display()), &text, &mut found);
         first_error(found)?;
         let doc = doc.ok_or("its fields cannot be read")?;
-        let mut checked = Diagnostics::default();
-        markdown::render(&doc.body, path, "", |_| Target::AsWritten, &mut checked);
-        first_error(checked)?;
-        Ok(doc)
+        match markdown::unpublishable(&doc.body) {
+            Some(why) => Err(why),
+            None => Ok(doc),
+        }
     }
 }
 

@@ -50,10 +50,28 @@ const FOOTNOTE_ID_PREFIX: &str = "fn-";
 /// Section whose first paragraph makes the best summary of a retrospective.
 const SUMMARY_SECTION: &str = "what-almost-failed";
 
+/// The markdown extensions content may use, wherever it is read.
+pub const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS);
+
+/// Why `body` cannot be published as it is, found without rendering it: an image (the site
+/// hosts no attachments). The check [`render`] makes, for content checked before it is rendered.
+pub fn unpublishable(body: &Body) -> Option<String> {
+    Parser::new_ext(&body.markdown, OPTIONS).find_map(|event| match event {
+        Event::Start(Tag::Image { dest_url, .. }) => Some(unpublishable_image(&dest_url)),
+        _ => None,
+    })
+}
+
+fn unpublishable_image(dest: &str) -> String {
+    format!("image `{dest}` cannot be published")
+}
+
 /// Renders `body` (from `file`) for a page whose path to the site root is `root`.
 pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Target, diags: &mut Diagnostics) -> Html {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options = OPTIONS;
     let mut events: Vec<(Event, std::ops::Range<usize>)> =
         Parser::new_ext(&body.markdown, options).into_offset_iter().collect();
     let span_of = |range: &std::ops::Range<usize>| {
@@ -101,10 +119,9 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
                 r#"<span class="task task-open">☐<span class="visually-hidden"> to do:</span></span> "#
             }))),
             Event::Start(Tag::Image { dest_url, .. }) => {
-                diags.push(
-                    Diagnostic::error(file, span_of(&range), format!("image `{dest_url}` cannot be published"))
-                        .with_hint("the site makes no external requests and does not host attachments yet; describe the image in text"),
-                );
+                diags.push(Diagnostic::error(file, span_of(&range), unpublishable_image(&dest_url)).with_hint(
+                    "the site makes no external requests and does not host attachments yet; describe the image in text",
+                ));
                 kept.push(Event::Start(Tag::Image {
                     link_type: pulldown_cmark::LinkType::Inline,
                     dest_url: CowStr::from(""),
@@ -126,8 +143,7 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
 /// to their text when the site has no absolute URL), links to unpublished or missing pages
 /// reduced to their text, so that nothing unpublished is named.
 pub fn portable(body: &Body, base: Option<&str>, resolve: impl Fn(&str) -> Target) -> String {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options = OPTIONS;
     let mut dropping = false;
     let mut events = Vec::new();
     for event in Parser::new_ext(&body.markdown, options) {

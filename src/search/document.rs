@@ -1,6 +1,6 @@
 //! What the search index holds for one published page: its text by field and its facet values.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::gate::Publication;
 use crate::model::{Keyword, Pattern, Writeup};
@@ -193,8 +193,7 @@ struct PlainText {
 
 /// The text a reader sees; raw HTML (comments included) is left out, as the sanitiser drops it.
 fn plain_text(markdown: &str) -> PlainText {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options = crate::render::markdown::OPTIONS;
     let mut out = PlainText::default();
     let mut heading: Option<String> = None;
     let mut line = String::new();
