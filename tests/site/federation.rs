@@ -14,6 +14,7 @@ use crate::common::*;
 const PLANTED: &str = "Zebulonix";
 
 /// Serves the files below a folder on 127.0.0.1 until dropped; `gone` makes every file 404.
+/// `/same/<path>` redirects to `/<path>`, and `/https/<path>` to the same path over HTTPS.
 struct Server {
     port: u16,
     gone: Arc<AtomicBool>,
@@ -38,6 +39,17 @@ impl Server {
                     line.clear();
                 }
                 let path = request.split(' ').nth(1).unwrap_or("/").trim_start_matches('/').to_string();
+                let redirect = |to: String| {
+                    format!("HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                };
+                if let Some(rest) = path.strip_prefix("same/") {
+                    let _ = stream.write_all(redirect(format!("/{rest}")).as_bytes());
+                    continue;
+                }
+                if let Some(rest) = path.strip_prefix("https/") {
+                    let _ = stream.write_all(redirect(format!("https://127.0.0.1:{port}/{rest}")).as_bytes());
+                    continue;
+                }
                 let file = root.join(&path);
                 let body =
                     (!flag.load(Ordering::SeqCst) && !path.contains("..")).then(|| fs::read(&file).ok()).flatten();
@@ -309,6 +321,22 @@ fn a_source_that_disappears_keeps_its_cached_records_with_a_warning() {
     let built = fed.build("out", &[]);
     built.run.assert_failure();
     built.run.assert_contains("source `member-a` cannot be imported");
+}
+
+#[test]
+fn redirects_are_followed_only_within_the_scheme() {
+    let fed = Federation::new();
+    let config = fs::read_to_string(fed.hub.content().join("site.yaml")).unwrap();
+    let moved = config.replace(&fed.server.url("b/feed/"), &fed.server.url("same/b/feed/"));
+    fed.hub.write("site.yaml", &moved);
+    fed.build("out", &[]).assert_success();
+    let other_scheme = config.replace(&fed.server.url("b/feed/"), &fed.server.url("https/b/feed/"));
+    fed.hub.write("site.yaml", &other_scheme);
+    // The cached copy of the first build stands in; the redirect is never followed.
+    let built = fed.build("out", &[]);
+    built.assert_success();
+    built.run.assert_contains("redirected to another scheme");
+    built.run.assert_contains("using its cached copy");
 }
 
 #[test]
