@@ -6,14 +6,17 @@
 
 #[path = "support/corpus.rs"]
 mod corpus;
+#[path = "support/measure.rs"]
+mod measure;
 #[path = "support/sizes.rs"]
 mod sizes;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use measure::{secs, status_kb};
 use nearmiss::date::Date;
 use nearmiss::load::ContentSource;
 use nearmiss::scan::{ScanConfig, Scanner};
@@ -37,13 +40,7 @@ fn bench(root: &Path, n: usize) {
     corpus::generate(&content, n).expect("write the corpus");
     let generated = generated.elapsed();
 
-    let opts = Options {
-        content: ContentSource::Dir(content.clone()),
-        config: None,
-        theme: None,
-        base_url: None,
-        as_of: Date::new(2026, 11, 23).expect("a valid date"),
-    };
+    let opts = Options::new(ContentSource::Dir(content.clone()), Date::new(2026, 11, 23).expect("a valid date"));
     let out = root.join(format!("site-{n}"));
     // The peak from here on is the build's, not the corpus generator's.
     let _ = fs::write("/proc/self/clear_refs", "5");
@@ -165,10 +162,6 @@ fn measure(command: &mut Command) -> Option<(Duration, Option<u64>)> {
     }
 }
 
-fn secs(d: Duration) -> String {
-    format!("{:.3} s", d.as_secs_f64())
-}
-
 fn files(dir: &Path) -> impl Iterator<Item = walkdir::DirEntry> {
     walkdir::WalkDir::new(dir).into_iter().flatten().filter(|e| e.file_type().is_file())
 }
@@ -182,11 +175,4 @@ fn markdown_files(dir: &Path) -> Vec<String> {
 
 fn folder_size(dir: &Path) -> (usize, u64) {
     files(dir).fold((0, 0), |(n, size), e| (n + 1, size + e.metadata().map_or(0, |m| m.len())))
-}
-
-/// A kB figure (such as VmHWM, the peak resident memory) of a process, on Linux.
-fn status_kb(pid: &str, field: &str) -> Option<u64> {
-    let status = fs::read_to_string(PathBuf::from("/proc").join(pid).join("status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -91,13 +91,7 @@ fn bench(n: usize, pagefind: Option<&Path>) {
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
     let site_s = t.elapsed().as_secs_f64();
 
-    let opts = Options {
-        content: ContentSource::Dir(content.clone()),
-        config: None,
-        theme: None,
-        base_url: None,
-        as_of: "2026-12-31".parse::<Date>().expect("date"),
-    };
+    let opts = Options::new(ContentSource::Dir(content.clone()), "2026-12-31".parse::<Date>().expect("date"));
     let outcome = site::run(&opts).expect("pipeline");
     let docs = outcome.site.expect("a site").search_index().expect("an index").docs().to_vec();
     let t = Instant::now();

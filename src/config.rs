@@ -4,6 +4,7 @@ use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::export::misp::Distribution;
+use crate::federate::source::{self, Source};
 use crate::kri::{self, def::KriDef};
 use crate::model::Tlp;
 use crate::validate::fields::{Fields, Need};
@@ -34,6 +35,8 @@ pub struct Config {
     pub strict_blameless: bool,
     /// The Key Risk Indicators (`kris:`), or the embedded default set.
     pub kris: Vec<KriDef>,
+    /// The knowledge bases whose feeds this site imports (`sources:`).
+    pub sources: Vec<Source>,
     /// The site's pseudonymous identity in exports and feeds (`org:`), or [`Org::anonymous`].
     pub org: Org,
     /// Who a MISP instance may pass the feed's events on to (`misp_distribution`).
@@ -134,6 +137,7 @@ impl Default for Config {
             allowed_names: Vec::new(),
             strict_blameless: false,
             kris: kri::def::defaults(),
+            sources: Vec::new(),
             org: Org::anonymous(),
             misp_distribution: Distribution::default(),
             max_file_size: DEFAULT_MAX_FILE_MB * 1_000_000,
@@ -197,6 +201,7 @@ impl Config {
             }
         }
         config.kris = kri::def::read(&mut f);
+        config.sources = source::read(&mut f);
         if let Some(org) = Org::read(&mut f, &config.blocked_orgs) {
             config.org = org;
         }

@@ -11,6 +11,8 @@ pub mod config;
 pub mod date;
 pub mod diagnostic;
 pub mod export;
+pub mod federate;
+pub mod feed;
 pub mod gate;
 pub mod import;
 pub mod kri;
@@ -62,6 +64,8 @@ pub enum Error {
     Export(String),
     #[error("import: {0}")]
     Import(String),
+    #[error("{0}")]
+    Feed(String),
     #[error(transparent)]
     Search(#[from] search::SearchError),
     /// A search failure seen once and reported again to every page that needs the bundle.

@@ -3,11 +3,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
 use nearmiss::date::Date;
 use nearmiss::diagnostic::{plural, printable};
+use nearmiss::feed;
 use nearmiss::load::ContentSource;
 use nearmiss::search::{self, Results};
 
@@ -44,6 +46,9 @@ enum Command {
         /// The URL the site is served from, overriding base_url in site.yaml
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Import every source from its cached copy in .nearmiss/cache/, fetching nothing
+        #[arg(long)]
+        offline: bool,
     },
     /// Preview the site on 127.0.0.1: rebuilds on every change and reloads open pages
     #[command(
@@ -105,7 +110,7 @@ enum Command {
         /// How many results to print
         #[arg(short = 'n', long, value_name = "N", default_value_t = 10)]
         limit: usize,
-        /// Keep results with this facet value (kind, pattern, severity, stopped_by, impact_area, year, team, tlp); repeat to allow several
+        /// Keep results with this facet value (kind, pattern, severity, stopped_by, impact_area, year, team, tlp, organisation); repeat to allow several
         #[arg(long, value_name = "FACET=VALUE")]
         filter: Vec<String>,
     },
@@ -123,6 +128,15 @@ enum Command {
         /// The content folder to write the drafts into
         #[arg(short, long, value_name = "DIR", default_value = "content")]
         content: PathBuf,
+    },
+    /// Make a key pair for signing the site's feed (minisign, Ed25519)
+    #[command(
+        after_help = "Examples:\n  nearmiss keygen                 writes feed.key and feed.pub here\n  nearmiss keygen --dir keys\n\nStore feed.key as the CI secret NEARMISS_FEED_KEY (`nearmiss build` signs feed/manifest.json\nwith it); give the line in feed.pub to every site that imports yours (`public_key:`)."
+    )]
+    Keygen {
+        /// The folder to write feed.key and feed.pub into (neither may exist yet)
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
     },
     /// Create a knowledge base: config, an example writeup and pattern, a GitHub Pages workflow
     #[command(after_help = "Examples:\n  nearmiss init near-misses\n  cd near-misses && nearmiss build")]
@@ -165,7 +179,12 @@ impl SiteArgs {
             }
             ContentSource::Example => None,
         });
-        Options { content, config: self.config, theme, base_url, as_of: self.as_of.unwrap_or_else(Date::today) }
+        Options {
+            config: self.config,
+            theme,
+            base_url,
+            ..Options::new(content, self.as_of.unwrap_or_else(Date::today))
+        }
     }
 }
 
@@ -183,8 +202,15 @@ fn main() -> ExitCode {
 /// Runs a command; `Ok(false)` when the content has errors.
 fn run(command: Command) -> Result<bool, Error> {
     match command {
-        Command::Build { site, output, base_url } => {
-            let outcome = site::build(&site.options(base_url), &output)?;
+        Command::Build { site, output, base_url, offline } => {
+            let signing = match std::env::var(feed::KEY_VARIABLE) {
+                Ok(text) if !text.trim().is_empty() => {
+                    Some(Arc::new(feed::SigningKey::parse(&text).map_err(|e| Error::Feed(e.to_string()))?))
+                }
+                _ => None,
+            };
+            let options = Options { signing, offline, ..site.options(base_url) };
+            let outcome = site::build(&options, &output)?;
             report(&outcome);
             match &outcome.site {
                 Some(site) => eprintln!("wrote {} files to {}", site.len() + 1, output.display()),
@@ -197,7 +223,8 @@ fn run(command: Command) -> Result<bool, Error> {
                 eprintln!("\nstopped");
                 std::process::exit(0);
             });
-            serve::serve(site.options(None), port, |url| {
+            // The preview never fetches: sources come from the cache `nearmiss build` keeps.
+            serve::serve(Options { offline: true, ..site.options(None) }, port, |url| {
                 println!("serving {url}");
                 let _ = std::io::stdout().flush();
                 eprintln!("watching for changes; Ctrl-C stops");
@@ -266,16 +293,27 @@ fn run(command: Command) -> Result<bool, Error> {
             }
             let n = imported.writeups.len();
             eprintln!("imported {n} draft{}; checking the knowledge base", plural(n));
-            let options = Options {
-                content: ContentSource::Dir(content),
-                config: None,
-                theme: None,
-                base_url: None,
-                as_of: today,
-            };
-            let outcome = site::run(&options)?;
+            let outcome = site::check(&Options::new(ContentSource::Dir(content), today))?;
             report(&outcome);
             Ok(outcome.errors() == 0 && imported.skipped.is_empty())
+        }
+        Command::Keygen { dir } => {
+            let (secret, public) = feed::keygen().map_err(|e| Error::Feed(e.to_string()))?;
+            let (key, public_file) = (dir.join("feed.key"), dir.join("feed.pub"));
+            for path in [&key, &public_file] {
+                if path.exists() {
+                    return Err(Error::Scaffold(format!("{} exists; keygen never replaces a key", path.display())));
+                }
+            }
+            write_private(&key, &secret)?;
+            std::fs::write(&public_file, format!("{public}\n")).map_err(|e| Error::io(&public_file, e))?;
+            println!("{}\n{}", key.display(), public_file.display());
+            eprintln!(
+                "public key (for importing sites' `public_key:`): {public}\nkeep {} secret: set it as {} where the site is built",
+                key.display(),
+                feed::KEY_VARIABLE
+            );
+            Ok(true)
         }
         Command::Init { dir } => {
             for path in scaffold::init(&dir, Date::today())? {
@@ -285,6 +323,16 @@ fn run(command: Command) -> Result<bool, Error> {
             Ok(true)
         }
     }
+}
+
+/// Writes a file only its owner can read (on Unix).
+fn write_private(path: &Path, text: &str) -> Result<(), Error> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| Error::io(path, e))?;
+    file.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))
 }
 
 /// Prints every diagnostic with its source line, then the totals and the publication summary.

@@ -168,6 +168,16 @@ pub struct Writeup {
     /// A fingerprint of the front matter, which every field but `body` is read from: what does
     /// not read the body (the KRIs) is reused while it is unchanged.
     pub front_stamp: u64,
+    /// The member it was imported from; `None` for the site's own writeups.
+    pub origin: Option<Arc<Member>>,
+}
+
+/// A member organisation of a federation, as an importing site knows it: the name of its entry
+/// in `sources:` (which namespaces its ids and slugs) and its pseudonymous label.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Member {
+    pub source: String,
+    pub label: String,
 }
 
 impl Writeup {
@@ -195,9 +205,17 @@ pub struct Pattern {
     pub same_as: Option<&'static crate::catalog::Entry>,
     pub allow: Vec<Allowance>,
     pub body: Body,
+    /// The member it was imported from, when no pattern of the site's own stands for it.
+    pub origin: Option<Arc<Member>>,
 }
 
 impl Pattern {
+    /// Whether the pattern is the site's own, not imported or the catalogue's: only its own
+    /// have plain slugs (the others are `<source>/<slug>` and `catalog/<slug>`).
+    pub fn is_own(&self) -> bool {
+        self.origin.is_none() && !self.slug.contains('/')
+    }
+
     pub fn url(&self) -> String {
         format!("patterns/{}.html", self.slug)
     }

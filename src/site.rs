@@ -9,13 +9,15 @@ use std::time::{Duration, Instant};
 use crate::config::{normalise_base_url, Config};
 use crate::date::Date;
 use crate::diagnostic::{plural, printable, Diagnostic, Diagnostics, Level};
+use crate::federate;
+use crate::feed::SigningKey;
 use crate::gate::leaks::{self, AllowanceUse, Exposure, LeakReport, Subject};
 use crate::gate::{self, Publication, Withheld};
 use crate::kri;
 use crate::load::{self, ContentSource, Loaded, Parsed, StaticFile};
 use crate::memo::{fingerprint, Kept, Memo};
 use crate::model::Body;
-use crate::model::{Allowance, Pattern, Writeup};
+use crate::model::{Allowance, Member, Pattern, Writeup};
 use crate::render::{self, Facts, Site};
 use crate::scan::{Finding, ScanConfig, Scanner};
 use crate::theme::Theme;
@@ -34,12 +36,16 @@ pub struct Options {
     pub base_url: Option<String>,
     /// The date overdue actions are judged against, and future dates caught.
     pub as_of: Date,
+    /// The key the feed's manifest is signed with (from [`feed::KEY_VARIABLE`]).
+    pub signing: Option<Arc<SigningKey>>,
+    /// Import every source from its cached copy, fetching nothing.
+    pub offline: bool,
 }
 
 impl Options {
-    /// Options for building `content` as of `as_of`, with its own config and the default theme.
+    /// Builds `content` as of `as_of`, with the defaults for everything else.
     pub fn new(content: ContentSource, as_of: Date) -> Options {
-        Options { content, config: None, theme: None, base_url: None, as_of }
+        Options { content, config: None, theme: None, base_url: None, as_of, signing: None, offline: false }
     }
 
     /// The `static/` folder beside the content folder (as `theme/` is), whose files are copied
@@ -173,9 +179,9 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     if let Some(url) = &opts.base_url {
         config.base_url = normalise_base_url(url).ok_or_else(|| Error::BadBaseUrl(url.clone()))?;
     }
-    let knowledge = validate::validate(&loaded.documents, opts.as_of, &mut cache.checked, &mut diags);
+    let mut knowledge = validate::validate(&loaded.documents, opts.as_of, &mut cache.checked, &mut diags);
     clock.lap("validate");
-    let publication = gate::decide(knowledge.writeups, config.max_tlp);
+    let mut publication = gate::decide(knowledge.writeups, config.max_tlp);
     let summary = publication.summary(config.max_tlp);
     let mut withheld: Vec<WithheldEntry> = publication
         .withheld
@@ -187,17 +193,46 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     let leaks =
         scan_for_leaks(&loaded, &statics, &knowledge.patterns, &publication, &config, &mut cache.findings, &mut diags);
     clock.lap("gate");
+    let mut notes = Vec::new();
+    let mut members: Vec<Arc<Member>> = Vec::new();
+    if let (Some(config_file), false) = (&loaded.config_path, config.sources.is_empty()) {
+        let settings = federate::Settings {
+            sources: &config.sources,
+            config_file,
+            cache: project_dir(&opts.content).join(federate::CACHE_DIR),
+            offline: opts.offline,
+            today: opts.as_of,
+            max_tlp: config.max_tlp,
+            own_patterns: &knowledge.patterns,
+            scanner: &scanner(&config),
+            strict_blameless: config.strict_blameless,
+        };
+        let imported = federate::import(&settings, &mut diags);
+        publication.published.extend(imported.writeups);
+        knowledge.patterns.extend(imported.patterns);
+        notes.extend(imported.notes);
+        members.extend(imported.members.into_iter().map(|(m, _)| m));
+        clock.lap("import");
+    }
     let slugs: Vec<&str> = knowledge.patterns.iter().map(|p| p.slug.as_str()).collect();
     if let Some(path) = &loaded.config_path {
         kri::def::check_patterns(path, &config.kris, &slugs, &mut diags);
     }
     let stamps: Vec<u64> = publication.published.iter().map(|w| w.front_stamp).collect();
-    let indicators = cache.indicators.get(fingerprint((stamps, slugs, &config.kris, opts.as_of)), || {
-        Arc::new(kri::compute(&publication.published, &knowledge.patterns, &config.kris, opts.as_of))
+    let indicators = cache.indicators.get(fingerprint((stamps, slugs, &config.kris, opts.as_of, &members)), || {
+        let mut indicators = kri::compute(&publication.published, &knowledge.patterns, &config.kris, opts.as_of);
+        indicators.community = kri::community::standings(&publication.published, &members, &config.kris, opts.as_of);
+        Arc::new(indicators)
     });
     clock.lap("kri");
-    let facts =
-        Facts { config: config.clone(), patterns: knowledge.patterns, publication, as_of: opts.as_of, indicators };
+    let facts = Facts {
+        config: config.clone(),
+        patterns: knowledge.patterns,
+        publication,
+        as_of: opts.as_of,
+        indicators,
+        signing: opts.signing.clone(),
+    };
     let rendered: HashSet<&Path> = facts
         .publication
         .published
@@ -214,7 +249,6 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     drop(std::mem::take(&mut loaded.documents));
     let site = render::prepare(facts, &unrendered, statics, &theme, &mut cache.render, &mut diags)?;
     clock.lap("render");
-    let mut notes = Vec::new();
     if !config.has_absolute_base_url() {
         notes.push(format!(
             "base_url `{}` is not an absolute URL, so atom.xml, sitemap.xml and canonical links are left out; \
@@ -317,6 +351,14 @@ pub fn check(opts: &Options) -> Result<Outcome, Error> {
         site.render_all()?;
     }
     Ok(outcome)
+}
+
+/// The folder of the project: the one holding the content folder (and `theme/`, `.nearmiss/`).
+fn project_dir(content: &ContentSource) -> PathBuf {
+    match content {
+        ContentSource::Dir(dir) => dir.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        ContentSource::Example => PathBuf::from("."),
+    }
 }
 
 /// Runs the pipeline and, only if it found no error, replaces `out` with the new site.

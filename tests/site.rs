@@ -11,6 +11,8 @@ mod atomic;
 mod cli;
 #[path = "site/diagnostics.rs"]
 mod diagnostics;
+#[path = "site/federation.rs"]
+mod federation;
 #[path = "site/formats.rs"]
 mod formats;
 #[path = "site/hostile.rs"]

@@ -113,6 +113,7 @@ mod tests {
             allow: vec![],
             body: Body::new(String::new(), 1),
             front_stamp: 0,
+            origin: None,
         })
     }
 

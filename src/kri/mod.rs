@@ -8,6 +8,7 @@
 //! ended on or before the as-of date, because a period in progress undercounts; only when the
 //! series has no complete period is the period in progress the headline, marked as such.
 
+pub mod community;
 pub mod def;
 pub mod metric;
 pub mod period;
@@ -80,6 +81,8 @@ pub struct Indicators {
     pub site: Vec<Series>,
     /// By pattern slug: the site KRIs that do not filter on patterns, restricted to that pattern.
     pub by_pattern: BTreeMap<String, Vec<Series>>,
+    /// Each KRI for this site's own near misses and for each source's (empty without sources).
+    pub community: Vec<community::Standing>,
 }
 
 /// Computes every KRI. `published` must hold only what the gate published: nothing else is read.
@@ -99,7 +102,7 @@ pub fn compute(published: &[Arc<Writeup>], patterns: &[Pattern], defs: &[KriDef]
             (p.slug.clone(), scoped.collect())
         })
         .collect();
-    Indicators { site, by_pattern }
+    Indicators { site, by_pattern, community: Vec::new() }
 }
 
 /// One KRI over its periods. Near misses reported after `as_of` were not known then and are left out.

@@ -68,6 +68,7 @@ fn w(
         allow: vec![],
         body: Body::new(String::new(), 1),
         front_stamp: 0,
+        origin: None,
     })
 }
 
@@ -269,6 +270,7 @@ fn patterns_get_the_site_kris_rated_only_when_scale_free() {
             same_as: None,
             allow: vec![],
             body: Body::new(String::new(), 1),
+            origin: None,
         })
         .collect();
     let only_b = Filter { patterns: vec![("b".into(), Default::default())], ..Filter::default() };

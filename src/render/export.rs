@@ -12,9 +12,10 @@ use super::view::WriteupCard;
 use super::Input;
 use crate::date::Date;
 use crate::export::{json_bytes, Stream};
+use crate::feed::format::WriteupFields;
 use crate::kri::value::{Tenths, Unit};
 use crate::kri::{Point, Series};
-use crate::model::{ActionState, Keyword, Writeup};
+use crate::model::{Keyword, Writeup};
 use crate::Error;
 
 /// The schemas, by file name under `schemas/`.
@@ -219,38 +220,20 @@ fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
 /// The published writeups with the fields their pages publish, oldest first; `views` give the
 /// summary their lists show.
 fn writeups_json(input: &Input<'_>, views: &[Arc<WriteupCard>]) -> Result<Vec<u8>, Error> {
-    let mut published: Vec<&Writeup> = input.publication.published.iter().map(|w| &**w).collect();
+    // The site's own only: what other sites take of it is its feed, which holds its own only.
+    let mut published: Vec<&Writeup> =
+        input.publication.published.iter().map(|w| &**w).filter(|w| w.origin.is_none()).collect();
     published.sort_by(|a, b| (a.occurred, &a.id).cmp(&(b.occurred, &b.id)));
     let summaries: HashMap<&str, &str> = views.iter().map(|v| (v.id.as_str(), v.summary.as_str())).collect();
     let writeups = published.into_iter().map(|w| {
-        let summary = summaries.get(&*w.id).copied().unwrap_or("");
-        json!({
-            "id": w.id,
-            "title": w.title,
-            "url": w.url(),
-            "summary": summary,
-            "tlp": w.tlp.as_str(),
-            "occurred": w.occurred,
-            "detected": w.detected,
-            "reported": w.reported,
-            "reviewed": w.reviewed,
-            "patterns": w.patterns.iter().map(|(p, _)| p).collect::<Vec<_>>(),
-            "severity": w.severity.as_str(),
-            "stopped_by": w.stopped_by.as_str(),
-            "detection": w.detection,
-            "impact_area": w.impact_area,
-            "roles": w.roles,
-            "systems": w.systems,
-            "team": w.team,
-            "tags": w.tags,
-            "actions": w.actions.iter().map(|a| {
-                let (status, closed) = match a.state {
-                    ActionState::Open => ("open", None),
-                    ActionState::Done { closed } => ("done", Some(closed)),
-                };
-                json!({ "what": a.what, "owner_role": a.owner_role, "due": a.due, "status": status, "closed": closed })
-            }).collect::<Vec<_>>(),
-        })
+        // The feed's fields, with where the page is and what lists show; keys sorted.
+        let mut fields = match serde_json::to_value(WriteupFields::of(w)) {
+            Ok(Value::Object(fields)) => fields,
+            _ => serde_json::Map::new(),
+        };
+        fields.insert("url".into(), json!(w.url()));
+        fields.insert("summary".into(), json!(summaries.get(&*w.id).copied().unwrap_or("")));
+        fields
     });
     json_bytes(&Export { writeups: Some(Stream::new(writeups)), ..Export::new(input, "writeups.schema.json") })
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tera::Context;
 
-use super::view::{ActionRow, KriView, PatternView, WriteupCard};
+use super::view::{ActionRow, KriView, PatternView, StandingView, WriteupCard};
 use super::Input;
 use crate::date::Date;
 use crate::kri::Indicators;
@@ -21,8 +21,14 @@ const NOTABLE_DAYS: i64 = 365;
 pub(super) fn paths(indicators: &Indicators) -> Vec<String> {
     let mut out = vec!["kri/index.html".to_string(), "summary.html".into(), "actions/index.html".into()];
     out.extend(indicators.site.iter().map(|s| format!("kri/{}.html", s.def.slug)));
+    if !indicators.community.is_empty() {
+        out.push(COMMUNITY.into());
+    }
     out
 }
+
+/// The page of the federation's KRIs per member, when the site imports any.
+const COMMUNITY: &str = "community.html";
 
 /// The site KRIs recomputed for one pattern, for its page's panel.
 pub(super) fn pattern_panel(indicators: &Indicators, slug: &str) -> Vec<KriView> {
@@ -43,11 +49,18 @@ pub(super) fn page(
     let kris = || -> Vec<KriView> {
         input.indicators.site.iter().map(|s| KriView::new(s, &format!("kri-{}", s.def.slug), false, &[])).collect()
     };
+    let community = || -> Vec<StandingView> { input.indicators.community.iter().map(StandingView::new).collect() };
     let mut ctx = Context::new();
     ctx.insert("as_of", &input.as_of);
     match path {
+        COMMUNITY => {
+            ctx.insert("community", &community());
+            let description = "Each Key Risk Indicator for every member of the federation, with the community's median and quartiles.";
+            Some(("community.html", "community", "KRIs across the community".into(), description.into(), ctx))
+        }
         "kri/index.html" => {
             ctx.insert("kris", &kris());
+            ctx.insert("community", &community());
             let description =
                 "Key Risk Indicators computed from the published near misses, with their status and trend.";
             Some(("kris.html", "kris", "Key Risk Indicators".into(), description.into(), ctx))

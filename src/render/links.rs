@@ -12,6 +12,8 @@ use crate::render::markdown::Target;
 /// Every name a link may use, mapped to where it leads.
 pub struct Links {
     by_name: HashMap<String, Target>,
+    /// The source name of each imported record, by its path: its links resolve among its source's.
+    imported: HashMap<PathBuf, String>,
     by_path: HashMap<PathBuf, Target>,
     /// A fingerprint of every name and where it leads, in the order they were added.
     print: u64,
@@ -19,7 +21,16 @@ pub struct Links {
 
 impl Links {
     pub fn new(publication: &Publication, patterns: &[Pattern]) -> Links {
-        let mut links = Links { by_name: HashMap::new(), by_path: HashMap::new(), print: 0 };
+        let mut links = Links { by_name: HashMap::new(), imported: HashMap::new(), by_path: HashMap::new(), print: 0 };
+        let origins = patterns
+            .iter()
+            .map(|p| (&p.source, &p.origin))
+            .chain(publication.published.iter().map(|w| (&w.source, &w.origin)));
+        for (source, origin) in origins {
+            if let Some(member) = origin {
+                links.imported.insert(source.clone(), member.source.clone());
+            }
+        }
         let mut hasher = DefaultHasher::new();
         let mut add = |name: String, source: &Path, target: Target| {
             (&name, source, &target).hash(&mut hasher);
@@ -44,10 +55,26 @@ impl Links {
         self.print
     }
 
+    /// Whether the document at `path` was imported from another site.
+    pub fn is_imported(&self, path: &Path) -> bool {
+        self.imported.contains_key(path)
+    }
+
     /// Where `dest`, written in the file `from`, leads.
     pub fn resolve(&self, from: &Path, dest: &str) -> Target {
         if dest.starts_with('#') || has_scheme(dest) {
             return Target::AsWritten;
+        }
+        // An imported record links by id to its own source's records, if imported too; any
+        // other link of its pointed into a site that is not this one, and becomes text.
+        if let Some(source) = self.imported.get(from) {
+            let (id, fragment) = dest.split_once('#').map_or((dest, ""), |(id, f)| (id, f));
+            let found = (!id.contains(['/', '.'])).then(|| self.by_name.get(&format!("{source}/{id}").to_lowercase()));
+            return match found.flatten() {
+                Some(Target::Page(url)) if fragment.is_empty() => Target::Page(url.clone()),
+                Some(Target::Page(url)) => Target::Page(format!("{url}#{fragment}")),
+                _ => Target::Unpublished,
+            };
         }
         if dest.starts_with('/') {
             return Target::Broken("absolute paths break when the site is served under a sub-path".into());

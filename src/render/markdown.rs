@@ -50,10 +50,28 @@ const FOOTNOTE_ID_PREFIX: &str = "fn-";
 /// Section whose first paragraph makes the best summary of a retrospective.
 const SUMMARY_SECTION: &str = "what-almost-failed";
 
+/// The markdown extensions content may use, wherever it is read.
+pub const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS);
+
+/// Why `body` cannot be published as it is, found without rendering it: an image (the site
+/// hosts no attachments). The check [`render`] makes, for content checked before it is rendered.
+pub fn unpublishable(body: &Body) -> Option<String> {
+    Parser::new_ext(&body.markdown, OPTIONS).find_map(|event| match event {
+        Event::Start(Tag::Image { dest_url, .. }) => Some(unpublishable_image(&dest_url)),
+        _ => None,
+    })
+}
+
+fn unpublishable_image(dest: &str) -> String {
+    format!("image `{dest}` cannot be published")
+}
+
 /// Renders `body` (from `file`) for a page whose path to the site root is `root`.
 pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Target, diags: &mut Diagnostics) -> Html {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options = OPTIONS;
     // Diagnostics come in the order of the text: one walk locates them all.
     let mut locate = Locator::new(&body.markdown, body.first_line);
     let mut span_of = |range: &std::ops::Range<usize>| {
@@ -136,10 +154,9 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
                 r#"<span class="task task-open">☐<span class="visually-hidden"> to do:</span></span> "#
             }))),
             Event::Start(Tag::Image { dest_url, .. }) => {
-                diags.push(
-                    Diagnostic::error(file, span_of(&range), format!("image `{dest_url}` cannot be published"))
-                        .with_hint("the site makes no external requests and does not host attachments yet; describe the image in text"),
-                );
+                diags.push(Diagnostic::error(file, span_of(&range), unpublishable_image(&dest_url)).with_hint(
+                    "the site makes no external requests and does not host attachments yet; describe the image in text",
+                ));
                 kept.push(Event::Start(Tag::Image {
                     link_type: pulldown_cmark::LinkType::Inline,
                     dest_url: CowStr::from(""),
@@ -293,9 +310,7 @@ fn anchor_headings(events: &mut [(Event, std::ops::Range<usize>)], mut used: Has
 /// link within the site (to a withheld writeup, or with no absolute URL to point at) is
 /// replaced by its text, so that nothing unpublished is named. Links to other sites stay.
 pub fn published_markdown(markdown: &str, base: Option<&str>, resolve: impl Fn(&str) -> Target) -> String {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let events = Parser::new_ext(markdown, options).into_offset_iter();
+    let events = Parser::new_ext(markdown, OPTIONS).into_offset_iter();
     // Reference definitions (`[x]: NM-0009`) go: the links that use them are written inline.
     let mut edits: Vec<(std::ops::Range<usize>, String)> =
         events.reference_definitions().iter().map(|(_, def)| (def.span.clone(), String::new())).collect();

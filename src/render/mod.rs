@@ -7,7 +7,7 @@ mod links;
 pub mod markdown;
 mod view;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -17,6 +17,7 @@ use tera::{Context, Tera};
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
+use crate::feed::{self, SigningKey};
 use crate::gate::Publication;
 use crate::kri::Indicators;
 use crate::load::StaticFile;
@@ -47,6 +48,9 @@ pub struct Input<'a> {
 }
 
 const RECENT: usize = 10;
+/// How many similar near misses from other organisations a writeup page lists.
+const SIMILAR: usize = 3;
+const SIMILAR_SCAN: usize = 200;
 const FEED_ENTRIES: usize = 50;
 
 /// Prepares the site from `facts`: every view computed and every body rendered once (so link
@@ -77,6 +81,7 @@ pub fn prepare(
     pages.extend(crate::export::Index::aggregate_paths().map(|path| (path.to_string(), Page::Interchange)));
     let records = model.interchange.record_paths(&input.publication.published);
     pages.extend(records.into_iter().map(|path| (path, Page::Record)));
+    pages.extend(feed::paths(facts.signing.is_some()).into_iter().map(|path| (path, Page::Share)));
     for file in statics {
         if pages.contains_key(&file.rel) || file.rel == crate::output::MARKER {
             diags.push(
@@ -92,7 +97,7 @@ pub fn prepare(
         }
     }
     let assets = fingerprint(&theme.assets);
-    Ok(Site { tera, base, model, pages, facts, assets, bundle: OnceLock::new() })
+    Ok(Site { tera, base, model, pages, facts, assets, bundle: OnceLock::new(), feed: OnceLock::new() })
 }
 
 /// What preparing a site keeps for the next run (for `serve`): each body's summary and link
@@ -159,6 +164,8 @@ struct Model {
     published: Vec<usize>,
     patterns: Vec<PatternView>,
     tags: Vec<(TagView, Vec<usize>)>,
+    /// By pattern slug, the cards of its writeups, newest first.
+    by_pattern: HashMap<String, Vec<usize>>,
     links: Links,
     /// The MISP, STIX and VERIS exports' view of the published writeups.
     interchange: crate::export::Index,
@@ -194,8 +201,12 @@ impl Model {
                 },
             )
             .into_iter()
-            .map(|(summary, found)| {
-                diags.extend(found);
+            .zip(&sources)
+            .map(|((summary, found), (path, _))| {
+                // An imported record's link problems are its source's to fix; it was checked on import.
+                if !links.is_imported(path) {
+                    diags.extend(found);
+                }
                 summary
             })
             .collect();
@@ -245,13 +256,38 @@ impl Model {
             })
             .collect();
         patterns.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.title.cmp(&b.title)));
+        let mut by_pattern: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, w) in by_date.iter().enumerate() {
+            for (slug, _) in &w.patterns {
+                by_pattern.entry(slug.clone()).or_default().push(i);
+            }
+        }
         let interchange = crate::export::Index::new(input.config, published, input.patterns);
-        Model { writeups, published: order, patterns, tags, links, interchange }
+        Model { writeups, published: order, patterns, tags, by_pattern, links, interchange }
     }
 
-    /// The body of the document at `path`, rendered (its problems were reported when the site was prepared).
-    fn body(&self, path: &Path, body: &Body) -> Html {
-        markdown::render(body, path, "../", |dest| self.links.resolve(path, dest), &mut Diagnostics::default())
+    /// Up to [`SIMILAR`] of the newest writeups from other organisations that share a pattern
+    /// with card `i`, looking at no more than [`SIMILAR_SCAN`] of each pattern's writeups.
+    fn similar(&self, i: usize, publication: &Publication) -> Vec<&Arc<WriteupCard>> {
+        let origin = |card: usize| publication.published[self.published[card]].origin.as_ref().map(|m| &m.source);
+        let own = origin(i);
+        let w = &publication.published[self.published[i]];
+        let mut found: Vec<usize> = w
+            .patterns
+            .iter()
+            .filter_map(|(slug, _)| self.by_pattern.get(slug))
+            .flat_map(|cards| cards.iter().take(SIMILAR_SCAN).copied().filter(|&c| origin(c) != own).take(SIMILAR))
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().take(SIMILAR).map(|c| &self.writeups[c]).collect()
+    }
+
+    /// The body of the document at `path` for the page at `page` (its problems were reported
+    /// when the site was prepared).
+    fn body(&self, path: &Path, body: &Body, page: &str) -> Html {
+        let root = "../".repeat(page.matches('/').count());
+        markdown::render(body, path, &root, |dest| self.links.resolve(path, dest), &mut Diagnostics::default())
     }
 
     fn base_context(&self, config: &Config) -> Context {
@@ -314,6 +350,8 @@ enum Page {
     Record,
     /// The page that lists every export.
     Data,
+    /// A file of the feed other knowledge bases import.
+    Share,
     /// A file as it is: an asset.
     Bytes(Vec<u8>),
 }
@@ -326,6 +364,8 @@ pub struct Facts {
     pub publication: Publication,
     pub as_of: Date,
     pub indicators: Arc<Indicators>,
+    /// The key the feed's manifest is signed with, if any.
+    pub signing: Option<Arc<SigningKey>>,
 }
 
 impl Facts {
@@ -352,6 +392,8 @@ pub struct Site {
     assets: u64,
     /// The search bundle, once asked for (errors kept as text so the cell can be shared).
     bundle: OnceLock<Result<search::Bundle, String>>,
+    /// The feed's files, once asked for.
+    feed: OnceLock<Result<feed::Files, String>>,
 }
 
 impl std::fmt::Debug for Site {
@@ -377,6 +419,40 @@ impl Site {
             self.search_index().and_then(|index| Ok(search::export(&index)?)).map_err(|e| e.to_string())
         });
         made.as_ref().map_err(|e| Error::SearchBundle(e.clone()))
+    }
+
+    /// The feed (`feed/…`): the site's own published writeups and patterns, made the first time
+    /// one of its files is asked for.
+    fn feed(&self) -> Result<&feed::Files, Error> {
+        let made = self.feed.get_or_init(|| {
+            let config = &self.facts.config;
+            let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
+            let portable = |path: &Path, body: &Body| {
+                markdown::published_markdown(&body.markdown, base, |dest| self.model.links.resolve(path, dest))
+            };
+            let org = &config.org;
+            let contents = feed::Contents {
+                publisher: (!org.is_anonymous())
+                    .then(|| feed::format::Publisher { id: org.id.clone(), label: org.label.clone() }),
+                writeups: self
+                    .facts
+                    .publication
+                    .published
+                    .iter()
+                    .filter(|w| w.origin.is_none())
+                    .map(|w| (&**w, portable(&w.source, &w.body)))
+                    .collect(),
+                patterns: self
+                    .facts
+                    .patterns
+                    .iter()
+                    .filter(|p| p.is_own())
+                    .map(|p| (p, portable(&p.source, &p.body)))
+                    .collect(),
+            };
+            feed::publish(contents, self.facts.signing.as_deref()).map_err(|e| e.to_string())
+        });
+        made.as_ref().map_err(|e| Error::Feed(e.clone()))
     }
 
     /// A fingerprint of the theme's assets: a page shown with other assets needs a full reload.
@@ -463,9 +539,10 @@ impl Site {
             }
             Page::Writeup(i) => {
                 let (card, w) = (&m.writeups[*i], &self.facts.publication.published[m.published[*i]]);
-                let full = WriteupView::new(w, card, m.body(&w.source, &w.body), self.facts.as_of);
+                let full = WriteupView::new(w, card, m.body(&w.source, &w.body, path), self.facts.as_of);
                 ctx.insert("writeup", &full);
                 ctx.insert("as_of", &self.facts.as_of);
+                ctx.insert("similar", &m.similar(*i, &self.facts.publication));
                 self.page(path, "writeup", &card.title, &card.summary, "writeup.html", ctx)
                     .map_err(|e| e.about(&w.source))
             }
@@ -479,7 +556,7 @@ impl Site {
                 let p = &m.patterns[*i];
                 let members = m.writeups.iter().filter(|w| w.patterns.iter().any(|r| r.slug == p.slug)).cloned();
                 let source = self.facts.patterns.iter().find(|s| s.slug == p.slug);
-                let html = source.map(|s| m.body(&s.source, &s.body).html);
+                let html = source.map(|s| m.body(&s.source, &s.body, path).html);
                 let full = PatternView { writeups: Some(members.collect()), html, ..p.clone() };
                 ctx.insert("pattern", &full);
                 ctx.insert("kris", &indicators::pattern_panel(&self.facts.indicators, &p.slug));
@@ -563,6 +640,7 @@ impl Site {
                 let description = "Every export of this knowledge base, who uses it and how to pull it.";
                 self.page(path, "data", "Data and feeds", description, "data.html", ctx)
             }
+            Page::Share => Ok(self.feed()?.get(path).cloned().unwrap_or_default()),
             Page::Bytes(bytes) => Ok(bytes.clone()),
         }
     }

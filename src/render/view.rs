@@ -113,6 +113,8 @@ pub struct WriteupCard {
     pub summary: String,
     pub patterns: Vec<PatternRef>,
     pub tags: Vec<TagView>,
+    /// The pseudonymous label of the member it was imported from; `None` for the site's own.
+    pub member: Option<String>,
 }
 
 impl WriteupCard {
@@ -133,6 +135,7 @@ impl WriteupCard {
             summary,
             patterns,
             tags,
+            member: w.origin.as_ref().map(|m| m.label.clone()),
         }
     }
 }
@@ -238,6 +241,10 @@ pub struct PatternView {
     pub signals: Vec<String>,
     pub controls: Vec<String>,
     pub count: usize,
+    /// How many organisations saw it: the members its writeups came from, this site counting as one.
+    pub organisations: usize,
+    /// The member it was imported from, when no pattern of this site stands for it.
+    pub member: Option<String>,
     pub latest: Option<Date>,
     pub stopped_by: Vec<Share>,
     pub severity: Vec<Share>,
@@ -261,6 +268,8 @@ impl PatternView {
             signals: p.signals.clone(),
             controls: p.controls.clone(),
             count: members.len(),
+            organisations: members.iter().map(|w| w.origin.as_ref().map(|m| &m.source)).collect::<HashSet<_>>().len(),
+            member: p.origin.as_ref().map(|m| m.label.clone()),
             latest: members.iter().map(|w| w.occurred).max(),
             stopped_by: stopped_by_shares(&stopped),
             severity: shares(&severities, |s| capitalise(s.as_str())),
@@ -648,4 +657,58 @@ pub fn exports(config: &Config, published: usize) -> Vec<ExportView> {
         });
     }
     out
+}
+
+/// One KRI across a federation, for the community page and the dashboard: each member's
+/// headline value, this site's own, and the sources' quartiles, all as text.
+#[derive(Debug, Clone, Serialize)]
+pub struct StandingView {
+    pub slug: String,
+    pub name: String,
+    pub period: String,
+    /// This site's own value, when it has near misses of its own.
+    pub own: Option<String>,
+    pub members: Vec<MemberValue>,
+    pub q1: Option<String>,
+    pub median: Option<String>,
+    pub q3: Option<String>,
+    /// "Yours 12.0%, community median 21.0% (quartiles 15.0%–30.0%)", when the site has its own.
+    pub sentence: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberValue {
+    pub label: String,
+    pub value: String,
+}
+
+impl StandingView {
+    pub fn new(s: &crate::kri::community::Standing) -> StandingView {
+        let unit = s.def.metric.unit();
+        // Counts and scores of one member are whole; the sources' quartiles may fall between.
+        let stat = |v: Tenths| match unit {
+            Unit::Count | Unit::Score => v.to_string(),
+            _ => unit.format(v),
+        };
+        let value = |v: Option<Tenths>| v.map_or_else(|| "no data".to_string(), |v| unit.format(v));
+        let [q1, median, q3] = s.quartiles.map_or([None, None, None], |q| q.map(|v| Some(stat(v))));
+        let own = s.own.map(value);
+        let sentence = match (&own, &median, &q1, &q3) {
+            (Some(own), Some(median), Some(q1), Some(q3)) => {
+                Some(format!("Yours {own}, community median {median} (quartiles {q1}–{q3})"))
+            }
+            _ => None,
+        };
+        StandingView {
+            slug: s.def.slug.clone(),
+            name: s.def.name.clone(),
+            period: s.period.clone(),
+            own,
+            members: s.members.iter().map(|(m, v)| MemberValue { label: m.label.clone(), value: value(*v) }).collect(),
+            q1,
+            median,
+            q3,
+            sentence,
+        }
+    }
 }

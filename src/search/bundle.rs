@@ -216,7 +216,9 @@ fn encode_facets(index: &Index, data: &mut Bytes) -> Vec<FacetInfo> {
         let mut sorted: Vec<(&FacetValue, usize)> = values.into_values().collect();
         sorted.sort_by(|(a, _), (b, _)| match facet {
             Facet::Year => b.value.cmp(&a.value),
-            Facet::Pattern | Facet::ImpactArea | Facet::Team => a.label.cmp(&b.label).then(a.value.cmp(&b.value)),
+            Facet::Pattern | Facet::ImpactArea | Facet::Team | Facet::Organisation => {
+                a.label.cmp(&b.label).then(a.value.cmp(&b.value))
+            }
             _ => rank(facet, &a.value).cmp(&rank(facet, &b.value)),
         });
         let number: BTreeMap<&str, u64> =

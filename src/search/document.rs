@@ -1,6 +1,6 @@
 //! What the search index holds for one published page: its text by field and its facet values.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::gate::Publication;
 use crate::model::{Keyword, Pattern, Writeup};
@@ -16,10 +16,12 @@ pub enum Facet {
     Year,
     Team,
     Tlp,
+    /// The member a writeup was imported from (this site's own writeups have none).
+    Organisation,
 }
 
 impl Facet {
-    pub const ALL: [Facet; 8] = [
+    pub const ALL: [Facet; 9] = [
         Facet::Kind,
         Facet::Pattern,
         Facet::Severity,
@@ -28,6 +30,7 @@ impl Facet {
         Facet::Year,
         Facet::Team,
         Facet::Tlp,
+        Facet::Organisation,
     ];
 
     /// The name used on the command line (`--filter severity=high`) and in the bundle.
@@ -41,6 +44,7 @@ impl Facet {
             Facet::Year => "year",
             Facet::Team => "team",
             Facet::Tlp => "tlp",
+            Facet::Organisation => "organisation",
         }
     }
 
@@ -55,6 +59,7 @@ impl Facet {
             Facet::Year => "Year",
             Facet::Team => "Team",
             Facet::Tlp => "TLP",
+            Facet::Organisation => "Organisation",
         }
     }
 
@@ -132,6 +137,7 @@ fn writeup_doc(w: &Writeup, title_of: &dyn Fn(&str) -> String) -> SearchDoc {
     facets.push(value(Facet::Year, &year, year.clone()));
     facets.extend(w.team.iter().map(|t| value(Facet::Team, t, t.clone())));
     facets.push(value(Facet::Tlp, w.tlp.as_str(), w.tlp.label()));
+    facets.extend(w.origin.iter().map(|m| value(Facet::Organisation, &m.source, m.label.clone())));
     dedup_facets(&mut facets);
 
     SearchDoc {
@@ -187,8 +193,7 @@ struct PlainText {
 
 /// The text a reader sees; raw HTML (comments included) is left out, as the sanitiser drops it.
 fn plain_text(markdown: &str) -> PlainText {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options = crate::render::markdown::OPTIONS;
     let mut out = PlainText::default();
     let mut heading: Option<String> = None;
     let mut line = String::new();

@@ -86,7 +86,8 @@ fn collect<T>(results: Vec<Checked<T>>, diags: &mut Diagnostics) -> Vec<T> {
 /// Names that page files already use: `writeups/index.html`, `patterns/index.html`.
 const RESERVED_NAMES: [&str; 1] = ["index"];
 
-fn writeup(doc: &Document, today: Date, slugs: &[&str], diags: &mut Diagnostics) -> Option<Writeup> {
+/// One writeup, its pattern references checked against `slugs`.
+pub fn writeup(doc: &Document, today: Date, slugs: &[&str], diags: &mut Diagnostics) -> Option<Writeup> {
     let file = doc.path.as_path();
     let mut f = Fields::new(file, &doc.front, "the front matter", diags)?;
     let id = f.text("id", Need::Required, "give the writeup a unique id such as NM-0042");
@@ -178,6 +179,7 @@ fn writeup(doc: &Document, today: Date, slugs: &[&str], diags: &mut Diagnostics)
         allow: allow?,
         body: doc.body.clone(),
         front_stamp: doc.front_stamp,
+        origin: None,
     })
 }
 
@@ -370,7 +372,8 @@ fn normalise(heading: &str) -> String {
     heading.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
-fn pattern(doc: &Document, diags: &mut Diagnostics) -> Option<Pattern> {
+/// One pattern, its slug from `slug:` or the file name.
+pub fn pattern(doc: &Document, diags: &mut Diagnostics) -> Option<Pattern> {
     let file = doc.path.as_path();
     let stem = doc.rel.rsplit('/').next().unwrap_or(&doc.rel).trim_end_matches(".md").to_string();
     let mut f = Fields::new(file, &doc.front, "the front matter", diags)?;
@@ -445,10 +448,12 @@ fn pattern(doc: &Document, diags: &mut Diagnostics) -> Option<Pattern> {
         same_as: same_as?,
         allow: allow?,
         body: doc.body.clone(),
+        origin: None,
     })
 }
 
-fn is_slug(s: &str) -> bool {
+/// Lowercase ASCII words and digits joined by `-`.
+pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && !s.ends_with('-')

@@ -95,13 +95,7 @@ const GENERATED: &[Case] = &[
 /// Runs `cases` through tantivy (the library) and the client (node); returns the largest score
 /// difference, asserting the same totals and the same documents in the same order.
 fn compare(content: &Path, site: &Path, cases: &[Case]) -> f64 {
-    let opts = Options {
-        content: ContentSource::Dir(content.to_path_buf()),
-        config: None,
-        theme: None,
-        base_url: None,
-        as_of: AS_OF.parse::<Date>().unwrap(),
-    };
+    let opts = Options::new(ContentSource::Dir(content.to_path_buf()), AS_OF.parse::<Date>().unwrap());
     let outcome = site::run(&opts).expect("pipeline");
     let index: Index =
         outcome.site.as_ref().expect("a site: the content has no errors").search_index().expect("an index");

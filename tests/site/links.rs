@@ -10,7 +10,7 @@ const EXAMPLE_BASE: &str = "https://example.org/near-misses/";
 const MINIMAL_BASE: &str = "https://example.org/minimal/";
 
 /// The files every site has, whatever its content.
-const LAYOUT: [&str; 27] = [
+const LAYOUT: [&str; 33] = [
     "index.html",
     "kri/index.html",
     "summary.html",
@@ -36,6 +36,12 @@ const LAYOUT: [&str; 27] = [
     "misp/hashes.csv",
     "stix/bundle.json",
     "veris.json",
+    "feed/manifest.json",
+    "feed/writeups.json",
+    "feed/patterns.json",
+    "feed/schemas/manifest.schema.json",
+    "feed/schemas/writeups.schema.json",
+    "feed/schemas/patterns.schema.json",
     ".nojekyll",
     ".nearmiss",
 ];

@@ -197,11 +197,8 @@ fn the_open_page_follows_edits_in_chromium() {
 /// Every file of the site `run_cached` makes with `cache`, as `serve` would serve it.
 fn served(f: &Fixture, cache: &mut site::Cache) -> BTreeMap<String, Vec<u8>> {
     let opts = site::Options {
-        content: ContentSource::Dir(f.content()),
-        config: None,
-        theme: None,
         base_url: Some("http://127.0.0.1:1111/kb/".into()),
-        as_of: AS_OF.parse().expect("a date"),
+        ..site::Options::new(ContentSource::Dir(f.content()), AS_OF.parse().expect("a date"))
     };
     let mut outcome = site::run_cached(&opts, cache).expect("a run");
     let report = outcome.report();
