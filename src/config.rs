@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::export::misp::Distribution;
 use crate::federate::source::{self, Source};
 use crate::kri::{self, def::KriDef};
 use crate::model::Tlp;
@@ -34,6 +35,8 @@ pub struct Config {
     pub sources: Vec<Source>,
     /// The site's pseudonymous identity in exports and feeds (`org:`), or [`Org::anonymous`].
     pub org: Org,
+    /// Who a MISP instance may pass the feed's events on to (`misp_distribution`).
+    pub misp_distribution: Distribution,
 }
 
 /// The stable pseudonymous identity a site publishes under, e.g. `member-7f3a` labelled
@@ -125,6 +128,7 @@ impl Default for Config {
             kris: kri::def::defaults(),
             sources: Vec::new(),
             org: Org::anonymous(),
+            misp_distribution: Distribution::default(),
         }
     }
 }
@@ -177,6 +181,9 @@ impl Config {
         config.sources = source::read(&mut f);
         if let Some(org) = Org::read(&mut f, &config.blocked_orgs) {
             config.org = org;
+        }
+        if let Some(distribution) = f.keyword::<Distribution>("misp_distribution", Need::Optional) {
+            config.misp_distribution = distribution;
         }
         f.finish();
         config
@@ -278,6 +285,16 @@ mod tests {
         let (_, d) = read("blocked_orgs: [Acme]\norg: { id: m, label: Acme Europe }\n");
         assert_eq!(d[0].message, "the org label names `Acme`, a blocked organisation");
         assert!(!Org::is_valid_id("-a") && !Org::is_valid_id("a-") && Org::is_valid_id("7f3a"));
+    }
+
+    #[test]
+    fn the_misp_distribution_is_a_keyword() {
+        assert_eq!(read("").0.misp_distribution, Distribution::ThisCommunity);
+        let (c, d) = read("misp_distribution: your-organisation\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.misp_distribution.level(), 0);
+        let (_, d) = read("misp_distribution: all\n");
+        assert_eq!(d[0].message, "`all` is not a valid `misp_distribution`");
     }
 
     #[test]

@@ -10,9 +10,11 @@ pub mod catalog;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
+pub mod export;
 pub mod federate;
 pub mod feed;
 pub mod gate;
+pub mod import;
 pub mod kri;
 pub mod load;
 pub mod memo;
@@ -58,6 +60,8 @@ pub enum Error {
     Export(String),
     #[error("{0}")]
     Feed(String),
+    #[error("import: {0}")]
+    Import(String),
     #[error(transparent)]
     Search(#[from] search::SearchError),
     /// A search failure seen once and reported again to every page that needs the bundle.

@@ -11,6 +11,10 @@ mod cli;
 mod diagnostics;
 #[path = "site/federation.rs"]
 mod federation;
+#[path = "site/formats.rs"]
+mod formats;
+#[path = "site/import.rs"]
+mod import;
 #[path = "site/kri.rs"]
 mod kri;
 #[path = "site/links.rs"]

@@ -77,6 +77,9 @@ pub fn prepare(
     pages.extend(indicators::paths(input.indicators).into_iter().map(|path| (path, Page::Indicator)));
     pages.extend(export::paths().into_iter().map(|path| (path, Page::Export)));
     pages.extend(feed::paths(facts.signing.is_some()).into_iter().map(|path| (path, Page::Share)));
+    pages.extend(crate::export::Index::aggregate_paths().map(|path| (path.to_string(), Page::Interchange)));
+    let records = model.interchange.record_paths(&model.own);
+    pages.extend(records.into_iter().map(|path| (path, Page::Record)));
     let assets = fingerprint(&theme.assets);
     Ok(Site { tera, base, model, pages, facts, assets, bundle: OnceLock::new(), feed: OnceLock::new() })
 }
@@ -140,6 +143,12 @@ struct Model {
     /// By pattern slug, the cards of its writeups, newest first.
     by_pattern: HashMap<String, Vec<usize>>,
     links: Links,
+    /// The MISP, STIX and VERIS exports' view of the published writeups.
+    interchange: crate::export::Index,
+    /// The site's own published writeups and patterns: what the MISP, STIX and VERIS exports
+    /// hold (like the feed, they never pass on what was imported).
+    own: Vec<Arc<Writeup>>,
+    own_patterns: Vec<Pattern>,
 }
 
 impl Model {
@@ -233,7 +242,11 @@ impl Model {
                 by_pattern.entry(slug.clone()).or_default().push(i);
             }
         }
-        Model { writeups, published: order, patterns, tags, by_pattern, links }
+
+        let own: Vec<Arc<Writeup>> = published.iter().filter(|w| w.origin.is_none()).cloned().collect();
+        let own_patterns: Vec<Pattern> = input.patterns.iter().filter(|p| p.is_own()).cloned().collect();
+        let interchange = crate::export::Index::new(input.config, &own, &own_patterns);
+        Model { writeups, published: order, patterns, tags, by_pattern, links, interchange, own, own_patterns }
     }
 
     /// Up to [`SIMILAR`] of the newest writeups from other organisations that share a pattern
@@ -282,6 +295,7 @@ impl Model {
         pages.insert("tags/index.html".to_string(), Page::Tags);
         pages.extend(self.tags.iter().enumerate().map(|(i, (t, _))| (t.url.clone(), Page::Tag(i))));
         pages.insert("search.html".to_string(), Page::Search);
+        pages.insert("data.html".to_string(), Page::Data);
         pages.insert("404.html".to_string(), Page::NotFound);
         if config.has_absolute_base_url() {
             pages.insert("atom.xml".to_string(), Page::Feed);
@@ -315,6 +329,12 @@ enum Page {
     Export,
     /// A file of the feed other knowledge bases import.
     Share,
+    /// A MISP, STIX or VERIS export of every record.
+    Interchange,
+    /// A MISP or VERIS export of one record.
+    Record,
+    /// The page that lists every export.
+    Data,
     /// A file as it is: an asset.
     Bytes(Vec<u8>),
 }
@@ -390,27 +410,15 @@ impl Site {
         let made = self.feed.get_or_init(|| {
             let config = &self.facts.config;
             let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
-            let portable =
-                |path: &Path, body: &Body| markdown::portable(body, base, |dest| self.model.links.resolve(path, dest));
+            let portable = |path: &Path, body: &Body| {
+                markdown::published_markdown(&body.markdown, base, |dest| self.model.links.resolve(path, dest))
+            };
             let org = &config.org;
             let contents = feed::Contents {
                 publisher: (!org.is_anonymous())
                     .then(|| feed::format::Publisher { id: org.id.clone(), label: org.label.clone() }),
-                writeups: self
-                    .facts
-                    .publication
-                    .published
-                    .iter()
-                    .filter(|w| w.origin.is_none())
-                    .map(|w| (&**w, portable(&w.source, &w.body)))
-                    .collect(),
-                patterns: self
-                    .facts
-                    .patterns
-                    .iter()
-                    .filter(|p| p.is_own())
-                    .map(|p| (p, portable(&p.source, &p.body)))
-                    .collect(),
+                writeups: self.model.own.iter().map(|w| (&**w, portable(&w.source, &w.body))).collect(),
+                patterns: self.model.own_patterns.iter().map(|p| (p, portable(&p.source, &p.body))).collect(),
             };
             feed::publish(contents, self.facts.signing.as_deref()).map_err(|e| e.to_string())
         });
@@ -443,9 +451,9 @@ impl Site {
         };
         self.bundle()?.files.iter().try_for_each(|(path, bytes)| write(path, bytes))?;
         // The pages that list every writeup are large: render them one at a time, and the many
-        // small writeup pages in parallel, so memory holds at most one large context.
+        // small writeup pages (and records) in parallel, so memory holds at most one large context.
         let (small, large): (Vec<_>, Vec<_>) =
-            self.pages.iter().partition(|(_, page)| matches!(page, Page::Writeup(_)));
+            self.pages.iter().partition(|(_, page)| matches!(page, Page::Writeup(_) | Page::Record));
         large.into_iter().try_for_each(|(path, page)| write(path, &self.render_page(path, page)?))?;
         small.par_iter().try_for_each(|(path, page)| write(path, &self.render_page(path, page)?))
     }
@@ -546,7 +554,7 @@ impl Site {
             Page::Sitemap => {
                 let newest = m.writeups.iter().map(|w| w.reviewed.unwrap_or(w.reported)).max();
                 let mut urls: Vec<SitemapUrl> =
-                    ["", "writeups/index.html", "patterns/index.html", "tags/index.html", "search.html"]
+                    ["", "writeups/index.html", "patterns/index.html", "tags/index.html", "search.html", "data.html"]
                         .into_iter()
                         .map(|loc| SitemapUrl { loc: loc.to_string(), lastmod: newest })
                         .collect();
@@ -574,6 +582,19 @@ impl Site {
             }
             Page::Export => export::file(&self.facts.input(), &m.writeups, path).unwrap_or_else(|| Ok(Vec::new())),
             Page::Share => Ok(self.feed()?.get(path).cloned().unwrap_or_default()),
+            Page::Interchange | Page::Record => {
+                let f = &self.facts;
+                let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
+                let body = |w: &Writeup| {
+                    markdown::published_markdown(&w.body.markdown, base, |dest| m.links.resolve(&w.source, dest))
+                };
+                m.interchange.file(&f.config, &m.own, &m.own_patterns, &body, path).unwrap_or_else(|| Ok(Vec::new()))
+            }
+            Page::Data => {
+                ctx.insert("exports", &view::exports(config, m.interchange.records.len()));
+                let description = "Every export of this knowledge base, who uses it and how to pull it.";
+                self.page(path, "data", "Data and feeds", description, "data.html", ctx)
+            }
             Page::Bytes(bytes) => Ok(bytes.clone()),
         }
     }
