@@ -79,7 +79,7 @@ pub fn prepare(
     pages.extend(indicators::paths(input.indicators).into_iter().map(|path| (path, Page::Indicator)));
     pages.extend(export::paths().into_iter().map(|path| (path, Page::Export)));
     pages.extend(crate::export::Index::aggregate_paths().map(|path| (path.to_string(), Page::Interchange)));
-    let records = model.interchange.record_paths(&input.publication.published);
+    let records = model.interchange.record_paths(&model.own);
     pages.extend(records.into_iter().map(|path| (path, Page::Record)));
     pages.extend(feed::paths(facts.signing.is_some()).into_iter().map(|path| (path, Page::Share)));
     for file in statics {
@@ -169,6 +169,10 @@ struct Model {
     links: Links,
     /// The MISP, STIX and VERIS exports' view of the published writeups.
     interchange: crate::export::Index,
+    /// The site's own published writeups and patterns: what the MISP, STIX and VERIS exports
+    /// hold (like the feed, they never pass on what was imported).
+    own: Vec<Arc<Writeup>>,
+    own_patterns: Vec<Pattern>,
 }
 
 impl Model {
@@ -262,8 +266,11 @@ impl Model {
                 by_pattern.entry(slug.clone()).or_default().push(i);
             }
         }
-        let interchange = crate::export::Index::new(input.config, published, input.patterns);
-        Model { writeups, published: order, patterns, tags, by_pattern, links, interchange }
+
+        let own: Vec<Arc<Writeup>> = published.iter().filter(|w| w.origin.is_none()).cloned().collect();
+        let own_patterns: Vec<Pattern> = input.patterns.iter().filter(|p| p.is_own()).cloned().collect();
+        let interchange = crate::export::Index::new(input.config, &own, &own_patterns);
+        Model { writeups, published: order, patterns, tags, by_pattern, links, interchange, own, own_patterns }
     }
 
     /// Up to [`SIMILAR`] of the newest writeups from other organisations that share a pattern
@@ -434,21 +441,8 @@ impl Site {
             let contents = feed::Contents {
                 publisher: (!org.is_anonymous())
                     .then(|| feed::format::Publisher { id: org.id.clone(), label: org.label.clone() }),
-                writeups: self
-                    .facts
-                    .publication
-                    .published
-                    .iter()
-                    .filter(|w| w.origin.is_none())
-                    .map(|w| (&**w, portable(&w.source, &w.body)))
-                    .collect(),
-                patterns: self
-                    .facts
-                    .patterns
-                    .iter()
-                    .filter(|p| p.is_own())
-                    .map(|p| (p, portable(&p.source, &p.body)))
-                    .collect(),
+                writeups: self.model.own.iter().map(|w| (&**w, portable(&w.source, &w.body))).collect(),
+                patterns: self.model.own_patterns.iter().map(|p| (p, portable(&p.source, &p.body))).collect(),
             };
             feed::publish(contents, self.facts.signing.as_deref()).map_err(|e| e.to_string())
         });
@@ -631,9 +625,7 @@ impl Site {
                 let body = |w: &Writeup| {
                     markdown::published_markdown(&w.body.markdown, base, |dest| m.links.resolve(&w.source, dest))
                 };
-                m.interchange
-                    .file(&f.config, &f.publication.published, &f.patterns, &body, path)
-                    .unwrap_or_else(|| Ok(Vec::new()))
+                m.interchange.file(&f.config, &m.own, &m.own_patterns, &body, path).unwrap_or_else(|| Ok(Vec::new()))
             }
             Page::Data => {
                 ctx.insert("exports", &view::exports(config, m.interchange.records.len()));

@@ -647,6 +647,15 @@ pub fn exports(config: &Config, published: usize) -> Vec<ExportView> {
                   Schema under schemas/."
                 .into(),
         },
+        ExportView {
+            name: "nearmiss feed",
+            paths: vec!["feed/manifest.json".into(), "feed/writeups.json".into(), "feed/patterns.json".into()],
+            audience: "other nearmiss knowledge bases: a group's or a sharing community's hub",
+            how: format!(
+                "The published writeups with their bodies, and the patterns, by {} ({}), with the SHA-256 of every                  file (and a minisign signature when the site signs). A hub lists {base}feed/ under `sources:`                  in its site.yaml.",
+                org.label, org.id
+            ),
+        },
     ];
     if config.has_absolute_base_url() {
         out.push(ExportView {

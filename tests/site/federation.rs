@@ -223,6 +223,11 @@ fn a_hub_imports_its_members_namespaced_and_gated_again() {
     assert_eq!(members, ["This site", "member-a", "Member 7F3A"]);
     let dashboard = built.text("kri/index.html");
     assert!(dashboard.contains("community median"), "{dashboard}");
+    // Nor do the MISP, STIX and VERIS exports pass on what was imported.
+    for file in ["stix/bundle.json", "veris.json", "misp/manifest.json", "writeups.json"] {
+        let text = built.text(file);
+        assert!(!text.contains("member-a/") && !text.contains("member-b/"), "{file} has imported records");
+    }
     // The hub's own feed holds its own writeups only.
     let feed = built.text("feed/writeups.json");
     assert!(feed.contains("NM-0001") && !feed.contains("member-b"), "{feed}");

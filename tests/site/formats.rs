@@ -125,7 +125,14 @@ fn the_data_page_lists_every_export_and_its_links_work() {
     let names = texts(&page, ".export-list h2");
     assert_eq!(
         names,
-        ["MISP feed", "STIX 2.1 bundle", "VERIS 1.4.1", "Writeups and KRIs as JSON and CSV", "Atom feed"]
+        [
+            "MISP feed",
+            "STIX 2.1 bundle",
+            "VERIS 1.4.1",
+            "Writeups and KRIs as JSON and CSV",
+            "nearmiss feed",
+            "Atom feed"
+        ]
     );
     let links = attrs(&page, ".export-files a", "href");
     assert!(links.len() >= 6, "{links:?}");
