@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::export::misp::Distribution;
 use crate::kri::{self, def::KriDef};
 use crate::model::Tlp;
 use crate::validate::fields::{Fields, Need};
@@ -25,12 +26,94 @@ pub struct Config {
     pub blocked_orgs: Vec<String>,
     /// Domains (and their subdomains) of internal hosts.
     pub internal_domains: Vec<String>,
+    /// Code names of internal systems and projects, never published.
+    pub internal_names: Vec<String>,
+    /// Words that look like people's names but are not (products, places, personas).
+    pub allowed_names: Vec<String>,
     /// Blaming language is an error rather than a warning.
     pub strict_blameless: bool,
     /// The Key Risk Indicators (`kris:`), or the embedded default set.
     pub kris: Vec<KriDef>,
     /// The largest content file read, in bytes (`max_file_mb`); larger ones are an error.
     pub max_file_size: u64,
+    /// The site's pseudonymous identity in exports and feeds (`org:`), or [`Org::anonymous`].
+    pub org: Org,
+    /// Who a MISP instance may pass the feed's events on to (`misp_distribution`).
+    pub misp_distribution: Distribution,
+}
+
+/// The stable pseudonymous identity a site publishes under, e.g. `member-7f3a` labelled
+/// "Member 7F3A". Nothing is derived from the organisation's real name: without `org:` a site
+/// is [`Org::anonymous`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Org {
+    /// Lowercase letters, digits and `-`, starting with a letter or digit; at most 64.
+    pub id: String,
+    /// Free text shown to people, e.g. on other members' sites.
+    pub label: String,
+}
+
+impl Org {
+    /// The id of a site without `org:`.
+    pub const ANONYMOUS: &'static str = "anonymous";
+
+    /// The identity of a site that declares none.
+    pub fn anonymous() -> Org {
+        Org { id: Org::ANONYMOUS.into(), label: "Anonymous member".into() }
+    }
+
+    /// Whether the site declared no identity of its own.
+    pub fn is_anonymous(&self) -> bool {
+        self.id == Org::ANONYMOUS
+    }
+
+    /// Whether `id` is usable as an org id: in file names, URLs, UUID names and MISP tags.
+    pub fn is_valid_id(id: &str) -> bool {
+        id.len() <= 64
+            && id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && !id.ends_with('-')
+            && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    }
+
+    /// Reads `org: { id, label }`; `None` (reported) when it is malformed.
+    /// A label naming one of `blocked_orgs` is refused: the identity is pseudonymous.
+    fn read(f: &mut Fields<'_>, blocked_orgs: &[String]) -> Option<Org> {
+        let node = f.node("org", Need::Optional, "")?;
+        let file = f.file();
+        let mut o = Fields::new(file, node, "`org`", f.diags())?;
+        let id = o.text("id", Need::Required, "a stable pseudonymous id, e.g. `id: member-7f3a`");
+        let label = o.text("label", Need::Optional, "");
+        o.finish();
+        let (id, span) = id?;
+        if !Org::is_valid_id(&id) {
+            f.diags().push(
+                Diagnostic::error(
+                    file,
+                    span,
+                    format!("org id `{id}` may only contain lowercase letters, digits and `-`"),
+                )
+                .with_hint("use a pseudonymous id such as `member-7f3a`, never the organisation's name"),
+            );
+            return None;
+        }
+        let label = match label {
+            Some((label, span)) => {
+                let lower = label.to_lowercase();
+                if let Some(name) = blocked_orgs.iter().find(|o| !o.is_empty() && lower.contains(&o.to_lowercase())) {
+                    f.diags().push(
+                        Diagnostic::error(file, span, format!("the org label names `{name}`, a blocked organisation"))
+                            .with_hint(
+                                "the label is shown to other organisations: use a pseudonym such as \"Member 7F3A\"",
+                            ),
+                    );
+                    return None;
+                }
+                label
+            }
+            None => id.clone(),
+        };
+        Some(Org { id, label })
+    }
 }
 
 /// The default `max_file_mb`: far above any real writeup, far below what slows a build.
@@ -47,9 +130,13 @@ impl Default for Config {
             blocked_names: Vec::new(),
             blocked_orgs: Vec::new(),
             internal_domains: Vec::new(),
+            internal_names: Vec::new(),
+            allowed_names: Vec::new(),
             strict_blameless: false,
             kris: kri::def::defaults(),
             max_file_size: DEFAULT_MAX_FILE_MB * 1_000_000,
+            org: Org::anonymous(),
+            misp_distribution: Distribution::default(),
         }
     }
 }
@@ -95,6 +182,8 @@ impl Config {
         config.blocked_orgs = words(&mut f, "blocked_orgs").collect();
         config.internal_domains =
             words(&mut f, "internal_domains").map(|d| d.trim_start_matches('.').to_lowercase()).collect();
+        config.internal_names = words(&mut f, "internal_names").collect();
+        config.allowed_names = words(&mut f, "allowed_names").collect();
         if let Some(strict) = f.flag("strict_blameless") {
             config.strict_blameless = strict;
         }
@@ -108,6 +197,12 @@ impl Config {
             }
         }
         config.kris = kri::def::read(&mut f);
+        if let Some(org) = Org::read(&mut f, &config.blocked_orgs) {
+            config.org = org;
+        }
+        if let Some(distribution) = f.keyword::<Distribution>("misp_distribution", Need::Optional) {
+            config.misp_distribution = distribution;
+        }
         f.finish();
         config
     }
@@ -193,6 +288,41 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].to_string(), "site.yaml:2:1: error: unknown field `max_tpl`");
         assert_eq!(d[0].hint.as_deref(), Some("did you mean `max_tlp`?"));
+    }
+
+    #[test]
+    fn org_is_the_sites_pseudonymous_identity() {
+        let (c, d) = read("title: KB\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(c.org.is_anonymous());
+        let (c, d) = read("org: { id: member-7f3a, label: \"Member 7F3A\" }\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.org, Org { id: "member-7f3a".into(), label: "Member 7F3A".into() });
+        let (c, _) = read("org:\n  id: m-1\n");
+        assert_eq!(c.org.label, "m-1");
+        let (c, d) = read("org:\n  id: Acme Corp\n");
+        assert!(c.org.is_anonymous());
+        assert_eq!(
+            d[0].to_string(),
+            "site.yaml:2:7: error: org id `Acme Corp` may only contain lowercase letters, digits and `-`"
+        );
+        let (_, d) = read("org: { label: x }\n");
+        assert_eq!(d[0].message, "missing required field `id`");
+        let (_, d) = read("org: { id: m, lable: x }\n");
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `label`?"));
+        let (_, d) = read("blocked_orgs: [Acme]\norg: { id: m, label: Acme Europe }\n");
+        assert_eq!(d[0].message, "the org label names `Acme`, a blocked organisation");
+        assert!(!Org::is_valid_id("-a") && !Org::is_valid_id("a-") && Org::is_valid_id("7f3a"));
+    }
+
+    #[test]
+    fn the_misp_distribution_is_a_keyword() {
+        assert_eq!(read("").0.misp_distribution, Distribution::ThisCommunity);
+        let (c, d) = read("misp_distribution: your-organisation\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.misp_distribution.level(), 0);
+        let (_, d) = read("misp_distribution: all\n");
+        assert_eq!(d[0].message, "`all` is not a valid `misp_distribution`");
     }
 
     #[test]

@@ -109,9 +109,9 @@ impl Diagnostic {
         if let Some(text) = line_text {
             let gutter = self.span.line.to_string().len();
             let pad = " ".repeat(gutter);
-            let (text, col, len) = excerpt(text, self.span.col, self.span.len.max(1));
-            let caret_at = " ".repeat(col.saturating_sub(1));
-            let carets = "^".repeat(len);
+            let (text, col) = window(text, self.span.col.saturating_sub(1), self.span.len.max(1));
+            let caret_at = " ".repeat(col);
+            let carets = "^".repeat(self.span.len.clamp(1, WINDOW));
             out.push_str(&format!("{pad} |\n{} | {text}\n{pad} | {caret_at}{carets}\n", self.span.line));
             if let Some(hint) = &self.hint {
                 out.push_str(&format!("{pad} = hint: {hint}\n"));
@@ -123,32 +123,31 @@ impl Diagnostic {
     }
 }
 
-/// The most characters of a source line shown under a diagnostic.
-const SHOWN_LINE: usize = 160;
+/// About how many characters of a line a snippet shows: real writeups have lines of thousands.
+const WINDOW: usize = 100;
 
-/// At most [`SHOWN_LINE`] characters of `line` around the `len` characters at column `col`
-/// (cut ends marked `…`), and the column and width of those characters in what is shown: a
-/// line of megabytes is not printed again under each of its findings.
-fn excerpt(line: &str, col: usize, len: usize) -> (Cow<'_, str>, usize, usize) {
-    if line.len() <= SHOWN_LINE {
-        return (Cow::Borrowed(line), col, len);
+/// The part of `line` around the `len` characters at character `col`: the whole line when it
+/// is short, else about [`WINDOW`] characters with "…" where it is cut. Returns the text and
+/// the column of the match in it.
+fn window(line: &str, col: usize, len: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= WINDOW + 20 {
+        return (line.to_string(), col);
     }
-    let total = line.chars().count();
-    if total <= SHOWN_LINE {
-        return (Cow::Borrowed(line), col, len);
-    }
-    let len = len.min(SHOWN_LINE / 2);
-    let start = col.saturating_sub(1).saturating_sub((SHOWN_LINE - len) / 2).min(total - SHOWN_LINE);
-    let mut shown: String = line.chars().skip(start).take(SHOWN_LINE).collect();
-    let mut col = col - start;
+    let context = WINDOW.saturating_sub(len.min(WINDOW)) / 2;
+    let start = col.saturating_sub(context).min(chars.len());
+    let end = (col + len.min(WINDOW) + context).min(chars.len()).max(start);
+    let mut text = String::new();
+    let mut at = col - start;
     if start > 0 {
-        shown.insert(0, '…');
-        col += 1;
+        text.push('…');
+        at += 1;
     }
-    if start + SHOWN_LINE < total {
-        shown.push('…');
+    text.extend(&chars[start..end]);
+    if end < chars.len() {
+        text.push('…');
     }
-    (Cow::Owned(shown), col, len)
+    (text, at)
 }
 
 impl fmt::Display for Diagnostic {
@@ -248,6 +247,21 @@ mod tests {
     }
 
     #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_match() {
+        let line = format!("{}Dave broke it{}", "a".repeat(5000), "b".repeat(5000));
+        let d = Diagnostic::error(Path::new("a.md"), Span::new(1, 5001, 4), "a person's name");
+        let out = d.render(Some(&line));
+        let shown = out.lines().nth(2).unwrap();
+        assert!(shown.chars().count() < 130, "{shown}");
+        assert!(shown.contains("…aaaa") && shown.contains("Dave broke it") && shown.ends_with("bbb…"), "{shown}");
+        let caret_line = out.lines().nth(3).unwrap();
+        let caret = caret_line.chars().position(|c| c == '^').unwrap();
+        assert_eq!(shown.chars().nth(caret), Some('D'), "the caret points at the match:\n{out}");
+        let short = Diagnostic::error(Path::new("a.md"), Span::new(1, 1, 4), "x").render(Some("Dave broke it"));
+        assert!(short.contains("1 | Dave broke it\n"));
+    }
+
+    #[test]
     fn render_points_at_the_column_and_shows_the_hint() {
         let d = Diagnostic::error(Path::new("a.md"), Span::new(2, 11, 3), "unknown severity `hgh`")
             .with_hint("use one of: low, medium, high, critical");
@@ -264,21 +278,6 @@ mod tests {
         let shown = printable(evil);
         assert!(!shown.chars().any(|c| c.is_control() || c == '\u{202e}'), "{shown:?}");
         assert_eq!(shown, "x\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{d}\\u{9b}1m\\u{202e}cod.exe");
-    }
-
-    #[test]
-    fn a_long_line_is_shown_around_the_problem() {
-        let line = format!("{}SECRET{}", "a".repeat(5_000), "b".repeat(5_000));
-        let d = Diagnostic::error(Path::new("a.md"), Span::new(3, 5_001, 6), "here");
-        let out = d.render(Some(&line));
-        let shown = out.lines().nth(2).unwrap();
-        let carets = out.lines().nth(3).unwrap();
-        assert!(shown.len() < 400 && shown.starts_with("3 | …a") && shown.ends_with("b…"), "{shown}");
-        let at = shown.chars().position(|c| c == 'S').unwrap();
-        assert_eq!(carets.chars().position(|c| c == '^'), Some(at), "{shown}\n{carets}");
-        assert_eq!(carets.matches('^').count(), 6);
-        let short = Diagnostic::error(Path::new("a.md"), Span::new(1, 3, 1), "x").render(Some("abc"));
-        assert!(short.contains("1 | abc\n  |   ^\n"), "{short}");
     }
 
     #[test]

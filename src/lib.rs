@@ -3,12 +3,16 @@
 //! The pipeline runs one way: [`load`] (walk and parse) → [`validate`] (schema) → [`gate`]
 //! (publication rules, leaks, blame; detectors in [`scan`]) → [`kri`] (indicators from the
 //! published set) → [`render`] (markdown, sanitising, templates) → [`output`] (atomic write).
-//! [`site`] strings the stages together; [`scaffold`] writes new writeups and knowledge bases.
+//! [`site`] strings the stages together; [`scaffold`] writes new writeups and knowledge bases;
+//! [`catalog`] is the built-in vocabulary of common patterns.
 
+pub mod catalog;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
+pub mod export;
 pub mod gate;
+pub mod import;
 pub mod kri;
 pub mod load;
 pub mod memo;
@@ -56,6 +60,8 @@ pub enum Error {
     BadConfig(PathBuf),
     #[error("could not write the data exports: {0}")]
     Export(String),
+    #[error("import: {0}")]
+    Import(String),
     #[error(transparent)]
     Search(#[from] search::SearchError),
     /// A search failure seen once and reported again to every page that needs the bundle.

@@ -15,13 +15,14 @@ use nearmiss::search::{self, Results};
 /// per-thread arenas: a large build peaks far lower.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use nearmiss::model::Keyword;
 use nearmiss::site::{self, Options, Outcome};
-use nearmiss::{scaffold, serve, Error};
+use nearmiss::{import, scaffold, serve, Error};
 
 #[derive(Parser)]
 #[command(name = "nearmiss", version, about = "Builds a blameless near-miss knowledge base into a static site")]
 #[command(
-    after_help = "Examples:\n  nearmiss build                  build ./content (or the built-in example) into ./public\n  nearmiss check                  report every problem, write nothing\n  nearmiss serve                  preview at http://127.0.0.1:1111/, rebuilt on every change\n  nearmiss new \"Phishing mail reported before a click\"\n  nearmiss redact content/writeups/2025/phishing.md\n  nearmiss init my-near-misses    start a new knowledge base"
+    after_help = "Examples:\n  nearmiss build                  build ./content (or the built-in example) into ./public\n  nearmiss check                  report every problem, write nothing\n  nearmiss serve                  preview at http://127.0.0.1:1111/, rebuilt on every change\n  nearmiss new \"Phishing mail reported before a click\"\n  nearmiss redact content/writeups/2025/phishing.md\n  nearmiss init my-near-misses    start a new knowledge base\n  nearmiss import --from veris vcdb/*.json"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -107,6 +108,21 @@ enum Command {
         /// Keep results with this facet value (kind, pattern, severity, stopped_by, impact_area, year, team, tlp); repeat to allow several
         #[arg(long, value_name = "FACET=VALUE")]
         filter: Vec<String>,
+    },
+    /// Write one draft writeup per record of VERIS, MISP or STIX files, then check the knowledge base
+    #[command(
+        after_help = "Examples:\n  nearmiss import --from veris vcdb/*.json\n  nearmiss import --from misp misp/*.json --content kb/content\n  nearmiss import --from stix bundle.json\n\nEvery writeup is a draft (withheld until a review approves it). Patterns the records name\nare taken from the knowledge base, else from the built-in catalogue, else `unclassified`."
+    )]
+    Import {
+        /// The format of the files: veris (records or an array of them), misp (event files) or stix (a bundle)
+        #[arg(long, value_name = "FORMAT", value_parser = ["veris", "misp", "stix"])]
+        from: String,
+        /// The files to import
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The content folder to write the drafts into
+        #[arg(short, long, value_name = "DIR", default_value = "content")]
+        content: PathBuf,
     },
     /// Create a knowledge base: config, an example writeup and pattern, a GitHub Pages workflow
     #[command(after_help = "Examples:\n  nearmiss init near-misses\n  cd near-misses && nearmiss build")]
@@ -237,6 +253,29 @@ fn run(command: Command) -> Result<bool, Error> {
                 eprintln!("redacted {count} finding{}", plural(count));
             }
             Ok(true)
+        }
+        Command::Import { from, files, content } => {
+            let format = import::Format::parse(&from).ok_or_else(|| Error::Import(format!("unknown format {from}")))?;
+            let today = Date::today();
+            let imported = import::import(&content, format, &files, today)?;
+            for path in imported.patterns.iter().chain(&imported.writeups) {
+                println!("{}", path.display());
+            }
+            for why in &imported.skipped {
+                eprintln!("skipped: {why}");
+            }
+            let n = imported.writeups.len();
+            eprintln!("imported {n} draft{}; checking the knowledge base", plural(n));
+            let options = Options {
+                content: ContentSource::Dir(content),
+                config: None,
+                theme: None,
+                base_url: None,
+                as_of: today,
+            };
+            let outcome = site::run(&options)?;
+            report(&outcome);
+            Ok(outcome.errors() == 0 && imported.skipped.is_empty())
         }
         Command::Init { dir } => {
             for path in scaffold::init(&dir, Date::today())? {

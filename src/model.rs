@@ -191,6 +191,8 @@ pub struct Pattern {
     pub risk: String,
     pub signals: Vec<String>,
     pub controls: Vec<String>,
+    /// The catalogue pattern this one is (`same_as: catalog/<slug>`).
+    pub same_as: Option<&'static crate::catalog::Entry>,
     pub allow: Vec<Allowance>,
     pub body: Body,
 }

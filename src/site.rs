@@ -222,6 +222,13 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
             config.base_url
         ));
     }
+    if config.org.is_anonymous() {
+        notes.push(format!(
+            "no `org:` in site.yaml: the MISP, STIX and VERIS exports name this site `{}`; add \
+             `org: {{ id: member-7f3a, label: \"Member 7F3A\" }}` (a pseudonym, never the real name)",
+            crate::config::Org::ANONYMOUS
+        ));
+    }
     let failed = diags.has_errors();
     let mut diagnostics = diags.sorted();
     leaks::mask_diagnostics(&mut diagnostics, &leaks.sensitive);
@@ -255,7 +262,13 @@ fn scan_for_leaks(
     diags: &mut Diagnostics,
 ) -> LeakReport {
     let scanner = scanner(config);
-    let settings = (&config.blocked_names, &config.blocked_orgs, &config.internal_domains);
+    let settings = (
+        &config.blocked_names,
+        &config.blocked_orgs,
+        &config.internal_domains,
+        &config.internal_names,
+        &config.allowed_names,
+    );
     let mut known: HashMap<&Path, (Exposure, &[Allowance])> = HashMap::new();
     for w in &publication.published {
         known.insert(&w.source, (Exposure::Public, &w.allow));
@@ -383,5 +396,7 @@ fn scanner(config: &Config) -> Scanner {
         blocked_names: config.blocked_names.clone(),
         blocked_orgs: config.blocked_orgs.clone(),
         internal_domains: config.internal_domains.clone(),
+        internal_names: config.internal_names.clone(),
+        allowed_names: config.allowed_names.clone(),
     })
 }

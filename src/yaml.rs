@@ -118,6 +118,12 @@ fn check_depth(text: &str, first_line: usize) -> Result<(), SyntaxError> {
     Ok(())
 }
 
+/// Reads data embedded in the binary (such as the pattern catalogue) straight into typed values;
+/// user files go through [`parse`], which keeps positions for messages.
+pub fn deserialize<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_yaml::from_str(text).map_err(|e| e.to_string())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Seg {
     Key(String),

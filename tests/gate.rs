@@ -4,6 +4,8 @@
 mod common;
 #[path = "gate/corpus.rs"]
 mod corpus;
+#[path = "gate/prose.rs"]
+mod prose;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -26,10 +28,11 @@ fn site_yaml() -> String {
     let list = |items: &[&str]| items.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ");
     format!(
         "title: Gate corpus\nbase_url: https://kb.example.org/\nblocked_names: [{}]\nblocked_orgs: [{}]\n\
-         internal_domains: [{}]\nstrict_blameless: true\n",
+         internal_domains: [{}]\ninternal_names: [{}]\nstrict_blameless: true\n",
         list(corpus::BLOCKED_NAMES),
         list(corpus::BLOCKED_ORGS),
-        corpus::INTERNAL_DOMAIN
+        corpus::INTERNAL_DOMAIN,
+        list(corpus::INTERNAL_NAMES)
     )
 }
 
@@ -298,4 +301,32 @@ fn redact_write_killed_midway_keeps_the_original_and_empty_input_is_refused() {
     empty.assert_failure().assert_contains("content/writeups/w.md: the file is empty; nothing to redact");
     assert_eq!(fs::read_to_string(f.content().join("writeups/w.md.bak")).unwrap(), text, "the backup was replaced");
     assert!(!f.content().join("writeups/w.md.bak.2").exists());
+}
+
+#[test]
+fn people_found_without_a_list_are_allowed_by_name_and_code_names_are_internal() {
+    let body = "Priya Raman rotated the key with @kwame-mensah while Project Bluebird was paused.";
+    let text = corpus::writeup("NM-0001", body, corpus::Position::Prose);
+    let f =
+        Fixture::with_pattern().file("writeups/w.md", &text).file("site.yaml", "internal_names: [Project Bluebird]\n");
+    let run = f.check();
+    run.assert_failure();
+    let ids: Vec<String> = findings(&run.stderr).into_iter().map(|d| d.id).collect();
+    assert_eq!(ids, ["person", "handle", "internal-name"], "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("Priya Raman") && !run.stderr.contains("kwame-mensah") && !run.stderr.contains("Bluebird")
+    );
+
+    let redacted = f.run(&["redact", "content/writeups/w.md"]);
+    redacted.assert_success();
+    assert!(
+        redacted.stdout.contains("[PERSON] rotated the key with [HANDLE] while [INTERNAL-NAME] was paused."),
+        "{}",
+        redacted.stdout
+    );
+
+    f.write("site.yaml", "internal_names: [Project Bluebird]\nallowed_names: [Priya Raman, '@kwame-mensah']\n");
+    let allowed = f.check();
+    let ids: Vec<String> = findings(&allowed.stderr).into_iter().map(|d| d.id).collect();
+    assert_eq!(ids, ["internal-name"], "{}", allowed.stderr);
 }

@@ -11,8 +11,12 @@ mod atomic;
 mod cli;
 #[path = "site/diagnostics.rs"]
 mod diagnostics;
+#[path = "site/formats.rs"]
+mod formats;
 #[path = "site/hostile.rs"]
 mod hostile;
+#[path = "site/import.rs"]
+mod import;
 #[path = "site/kri.rs"]
 mod kri;
 #[path = "site/links.rs"]

@@ -266,6 +266,7 @@ fn patterns_get_the_site_kris_rated_only_when_scale_free() {
             risk: "r".into(),
             signals: vec![],
             controls: vec![],
+            same_as: None,
             allow: vec![],
             body: Body::new(String::new(), 1),
         })

@@ -2,16 +2,16 @@
 //! `writeups.json`, each described by a JSON Schema shipped under `schemas/`. Output is
 //! deterministic: keys sorted, records in a fixed order, numbers written one way.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::view::WriteupCard;
 use super::Input;
 use crate::date::Date;
+use crate::export::{json_bytes, Stream};
 use crate::kri::value::{Tenths, Unit};
 use crate::kri::{Point, Series};
 use crate::model::{ActionState, Keyword, Writeup};
@@ -48,37 +48,12 @@ pub fn file(input: &Input<'_>, views: &[Arc<WriteupCard>], path: &str) -> Option
     }
 }
 
-fn json_bytes(value: &impl Serialize) -> Result<Vec<u8>, Error> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| Error::Export(e.to_string()))?;
-    bytes.push(b'\n');
-    Ok(bytes)
-}
-
 /// A value as JSON: whole numbers for counts and scores, one decimal for percentages and days.
 fn number(unit: Unit, v: Option<Tenths>) -> Value {
     match (v, unit) {
         (None, _) => Value::Null,
         (Some(v), Unit::Count | Unit::Score) => json!(v.tenths().div_euclid(10)),
         (Some(v), Unit::Percent | Unit::Days) => json!(v.as_f64()),
-    }
-}
-
-/// A list written out one item at a time as it is serialised, so that a large export never
-/// holds all of its items as JSON at once.
-struct Stream<I>(RefCell<Option<I>>);
-
-impl<I> Stream<I> {
-    fn new(items: I) -> Stream<I> {
-        Stream(RefCell::new(Some(items)))
-    }
-}
-
-impl<I: Iterator<Item = T>, T: Serialize> Serialize for Stream<I> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.0.borrow_mut().take() {
-            Some(items) => serializer.collect_seq(items),
-            None => Err(serde::ser::Error::custom("an export list can be written once")),
-        }
     }
 }
 

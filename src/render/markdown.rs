@@ -288,6 +288,68 @@ fn anchor_headings(events: &mut [(Event, std::ops::Range<usize>)], mut used: Has
     toc
 }
 
+/// The markdown of a published body as other tools get it (the MISP, STIX and VERIS exports):
+/// a link to a published page leads to its absolute URL (`base`, when it is one), any other
+/// link within the site (to a withheld writeup, or with no absolute URL to point at) is
+/// replaced by its text, so that nothing unpublished is named. Links to other sites stay.
+pub fn published_markdown(markdown: &str, base: Option<&str>, resolve: impl Fn(&str) -> Target) -> String {
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let events = Parser::new_ext(markdown, options).into_offset_iter();
+    // Reference definitions (`[x]: NM-0009`) go: the links that use them are written inline.
+    let mut edits: Vec<(std::ops::Range<usize>, String)> =
+        events.reference_definitions().iter().map(|(_, def)| (def.span.clone(), String::new())).collect();
+    /// A link being read: its source, its text's source so far, and where it now leads.
+    struct Open {
+        whole: std::ops::Range<usize>,
+        text: Option<std::ops::Range<usize>>,
+        dest: Option<String>,
+    }
+    let mut open: Vec<Open> = Vec::new();
+    for (event, range) in events {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let dest = match resolve(&dest_url) {
+                    Target::AsWritten if !dest_url.starts_with('#') => Some(dest_url.to_string()),
+                    Target::Page(url) => base.map(|b| format!("{b}{url}")),
+                    _ => None,
+                };
+                open.push(Open { whole: range, text: None, dest });
+            }
+            Event::End(TagEnd::Link) => {
+                let Some(Open { whole, text, dest }) = open.pop() else { continue };
+                let text = text.map_or("", |t| &markdown[t]);
+                let replacement = match dest {
+                    Some(dest) => format!("[{text}](<{}>)", dest.replace('>', "%3E")),
+                    None => text.to_string(),
+                };
+                edits.push((whole, replacement));
+            }
+            _ => {
+                if let Some(Open { text, .. }) = open.last_mut() {
+                    let t = text.get_or_insert(range.clone());
+                    t.start = t.start.min(range.start);
+                    t.end = t.end.max(range.end);
+                }
+            }
+        }
+    }
+    // Outer edits first where they start together; an edit inside one already made is dropped.
+    edits.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
+    let mut out = String::with_capacity(markdown.len());
+    let mut copied = 0;
+    for (range, replacement) in edits {
+        if range.start < copied {
+            continue;
+        }
+        out.push_str(&markdown[copied..range.start]);
+        out.push_str(&replacement);
+        copied = range.end;
+    }
+    out.push_str(&markdown[copied..]);
+    out
+}
+
 /// The first paragraph of "What almost failed" (or of the body), as plain text of ≤ 240 characters.
 fn summary(events: &[(Event, std::ops::Range<usize>)]) -> String {
     let start = events
@@ -451,6 +513,30 @@ mod tests {
         for bad in ["<script", "alert(1)", "onerror", "javascript:", "onclick", "data:", "style=", "<iframe", "<img"] {
             assert!(!out.html.contains(bad), "{bad} survived: {}", out.html);
         }
+    }
+
+    #[test]
+    fn published_markdown_names_only_published_pages() {
+        let resolve = |dest: &str| match dest {
+            "NM-0002" => Target::Page("writeups/nm-0002.html".into()),
+            "NM-0009" => Target::Unpublished,
+            d if d.starts_with("https:") || d.starts_with('#') => Target::AsWritten,
+            _ => Target::Broken("no writeup or pattern has that id".into()),
+        };
+        let md = "See [the *other* one](NM-0002), [a draft](NM-0009 \"t\"), [docs](https://example.org/a) and [above](#x).\n";
+        let base = Some("https://kb.example/");
+        assert_eq!(
+            published_markdown(md, base, resolve),
+            "See [the *other* one](<https://kb.example/writeups/nm-0002.html>), a draft, [docs](<https://example.org/a>) and above.\n"
+        );
+        assert_eq!(
+            published_markdown(md, None, resolve),
+            "See the *other* one, a draft, [docs](<https://example.org/a>) and above.\n"
+        );
+        assert_eq!(published_markdown("[](NM-0009) and `[x](NM-0009)`", None, resolve), " and `[x](NM-0009)`");
+        let by_reference = "A [draft][d] and [one][o].\n\n[d]: NM-0009\n[o]: NM-0002\n";
+        let out = published_markdown(by_reference, base, resolve);
+        assert_eq!(out.trim_end(), "A draft and [one](<https://kb.example/writeups/nm-0002.html>).");
     }
 
     #[test]

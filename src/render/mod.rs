@@ -88,6 +88,9 @@ pub fn prepare(
             pages.insert(file.rel, Page::Bytes(file.bytes));
         }
     }
+    pages.extend(crate::export::Index::aggregate_paths().map(|path| (path.to_string(), Page::Interchange)));
+    let records = model.interchange.record_paths(&input.publication.published);
+    pages.extend(records.into_iter().map(|path| (path, Page::Record)));
     let assets = fingerprint(&theme.assets);
     Ok(Site { tera, base, model, pages, facts, assets, bundle: OnceLock::new() })
 }
@@ -157,6 +160,8 @@ struct Model {
     patterns: Vec<PatternView>,
     tags: Vec<(TagView, Vec<usize>)>,
     links: Links,
+    /// The MISP, STIX and VERIS exports' view of the published writeups.
+    interchange: crate::export::Index,
 }
 
 impl Model {
@@ -240,7 +245,8 @@ impl Model {
             })
             .collect();
         patterns.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.title.cmp(&b.title)));
-        Model { writeups, published: order, patterns, tags, links }
+        let interchange = crate::export::Index::new(input.config, published, input.patterns);
+        Model { writeups, published: order, patterns, tags, links, interchange }
     }
 
     /// The body of the document at `path`, rendered (its problems were reported when the site was prepared).
@@ -270,6 +276,7 @@ impl Model {
         pages.insert("tags/index.html".to_string(), Page::Tags);
         pages.extend(self.tags.iter().enumerate().map(|(i, (t, _))| (t.url.clone(), Page::Tag(i))));
         pages.insert("search.html".to_string(), Page::Search);
+        pages.insert("data.html".to_string(), Page::Data);
         pages.insert("404.html".to_string(), Page::NotFound);
         if config.has_absolute_base_url() {
             pages.insert("atom.xml".to_string(), Page::Feed);
@@ -301,6 +308,12 @@ enum Page {
     Indicator,
     /// A data export or its schema.
     Export,
+    /// A MISP, STIX or VERIS export of every record.
+    Interchange,
+    /// A MISP or VERIS export of one record.
+    Record,
+    /// The page that lists every export.
+    Data,
     /// A file as it is: an asset.
     Bytes(Vec<u8>),
 }
@@ -401,9 +414,9 @@ impl Site {
     fn each_file(&self, sink: impl Fn(&str, &[u8]) -> Result<(), Error> + Sync) -> Result<(), Error> {
         self.bundle()?.files.iter().try_for_each(|(path, bytes)| sink(path, bytes))?;
         // The pages that list every writeup are large: render them one at a time, and the many
-        // small writeup pages in parallel, so memory holds at most one large context.
+        // small writeup pages (and records) in parallel, so memory holds at most one large context.
         let (small, large): (Vec<_>, Vec<_>) =
-            self.pages.iter().partition(|(_, page)| matches!(page, Page::Writeup(_)));
+            self.pages.iter().partition(|(_, page)| matches!(page, Page::Writeup(_) | Page::Record));
         large.into_iter().try_for_each(|(path, page)| sink(path, &self.render_page(path, page)?))?;
         small.par_iter().try_for_each(|(path, page)| sink(path, &self.render_page(path, page)?))
     }
@@ -508,7 +521,7 @@ impl Site {
             Page::Sitemap => {
                 let newest = m.writeups.iter().map(|w| w.reviewed.unwrap_or(w.reported)).max();
                 let mut urls: Vec<SitemapUrl> =
-                    ["", "writeups/index.html", "patterns/index.html", "tags/index.html", "search.html"]
+                    ["", "writeups/index.html", "patterns/index.html", "tags/index.html", "search.html", "data.html"]
                         .into_iter()
                         .map(|loc| SitemapUrl { loc: loc.to_string(), lastmod: newest })
                         .collect();
@@ -535,6 +548,21 @@ impl Site {
                 self.page(path, kind, &title, &description, template, ctx)
             }
             Page::Export => export::file(&self.facts.input(), &m.writeups, path).unwrap_or_else(|| Ok(Vec::new())),
+            Page::Interchange | Page::Record => {
+                let f = &self.facts;
+                let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
+                let body = |w: &Writeup| {
+                    markdown::published_markdown(&w.body.markdown, base, |dest| m.links.resolve(&w.source, dest))
+                };
+                m.interchange
+                    .file(&f.config, &f.publication.published, &f.patterns, &body, path)
+                    .unwrap_or_else(|| Ok(Vec::new()))
+            }
+            Page::Data => {
+                ctx.insert("exports", &view::exports(config, m.interchange.records.len()));
+                let description = "Every export of this knowledge base, who uses it and how to pull it.";
+                self.page(path, "data", "Data and feeds", description, "data.html", ctx)
+            }
             Page::Bytes(bytes) => Ok(bytes.clone()),
         }
     }

@@ -581,3 +581,71 @@ mod tests {
         assert!(shares::<Severity>(&[], |_| String::new()).is_empty());
     }
 }
+
+/// One export on `data.html`: where it is, what it is, who reads it and how.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportView {
+    pub name: &'static str,
+    /// The files, from the site root.
+    pub paths: Vec<String>,
+    pub audience: &'static str,
+    /// How to pull it, with the site's URL filled in when it is absolute.
+    pub how: String,
+}
+
+/// Every export of the site, with `published` records in the MISP, STIX and VERIS ones.
+pub fn exports(config: &Config, published: usize) -> Vec<ExportView> {
+    let base = if config.has_absolute_base_url() { config.base_url.as_str() } else { "<site URL>/" };
+    let org = &config.org;
+    let records = format!("{published} near miss{}", if published == 1 { "" } else { "es" });
+    let mut out = vec![
+        ExportView {
+            name: "MISP feed",
+            paths: vec!["misp/manifest.json".into(), "misp/hashes.csv".into(), "misp/<uuid>.json".into()],
+            audience: "MISP instances of security teams and sharing communities",
+            how: format!(
+                "{records} as MISP events by {} ({}). In MISP: Sync Actions → Feeds → Add Feed, source format \
+                 “MISP Feed”, URL {base}misp/, then fetch. Each event is tagged with its TLP and \
+                 veris:security_incident=\"Near miss\"; the distribution is “{}”.",
+                org.label,
+                org.id,
+                config.misp_distribution.as_str()
+            ),
+        },
+        ExportView {
+            name: "STIX 2.1 bundle",
+            paths: vec!["stix/bundle.json".into()],
+            audience: "threat-intelligence platforms that read STIX (OpenCTI, TAXII-fed tools)",
+            how: format!(
+                "{records} as incidents (Incident Core Extension) with their tasks, grouped by pattern, each \
+                 marked with its TLP 2.0 marking definition. Import {base}stix/bundle.json as a STIX 2.1 file."
+            ),
+        },
+        ExportView {
+            name: "VERIS 1.4.1",
+            paths: vec!["veris.json".into(), "veris/<id>.json".into()],
+            audience: "analysts who use VERIS and the VERIS Community Database (VCDB), e.g. for DBIR-style statistics",
+            how: format!(
+                "{records} as VERIS records with security_incident \"Near miss\": one array in {base}veris.json, \
+                 or one file per record as VCDB keeps them."
+            ),
+        },
+        ExportView {
+            name: "Writeups and KRIs as JSON and CSV",
+            paths: vec!["writeups.json".into(), "kri.json".into(), "kri.csv".into(), "schemas/".into()],
+            audience: "other knowledge bases, spreadsheets and scripts",
+            how: "The published writeups and every Key Risk Indicator per period, each file described by a JSON \
+                  Schema under schemas/."
+                .into(),
+        },
+    ];
+    if config.has_absolute_base_url() {
+        out.push(ExportView {
+            name: "Atom feed",
+            paths: vec!["atom.xml".into()],
+            audience: "feed readers",
+            how: format!("The {} newest writeups; subscribe to {base}atom.xml.", super::FEED_ENTRIES),
+        });
+    }
+    out
+}

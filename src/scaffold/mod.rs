@@ -19,26 +19,9 @@ pub fn new_writeup(content: &Path, title: &str, today: Date) -> Result<PathBuf, 
     if slug.is_empty() {
         return Err(Error::Scaffold("the title needs at least one letter or digit".into()));
     }
-    let mut ignored = Diagnostics::default();
-    let loaded = load::load(&ContentSource::Dir(content.to_path_buf()), None, &mut ignored, &mut Default::default())?;
-    let config = &loaded.config;
-    let front_text = |doc: &load::Document, key: &str| match &doc.front.kind {
-        NodeKind::Map(entries) => entries.iter().find(|e| e.key == key).and_then(|e| e.value.as_scalar()),
-        _ => None,
-    };
-    let ids: Vec<String> =
-        loaded.documents.iter().filter(|d| d.kind == Kind::Writeup).filter_map(|d| front_text(d, "id")).collect();
-    let mut slugs: Vec<String> = loaded
-        .documents
-        .iter()
-        .filter(|d| d.kind == Kind::Pattern)
-        .filter_map(|d| {
-            front_text(d, "slug").or_else(|| Some(d.rel.rsplit('/').next()?.trim_end_matches(".md").to_string()))
-        })
-        .collect();
-    slugs.sort();
-
-    let id = next_id(&config.id_prefix, &ids);
+    let survey = Survey::of(content)?;
+    let slugs: Vec<String> = survey.patterns.iter().map(|(slug, _)| slug.clone()).collect();
+    let id = next_id(&survey.config.id_prefix, &survey.ids);
     let dir = content.join("writeups").join(today.year().to_string());
     let path = dir.join(format!("{slug}.md"));
     if path.exists() {
@@ -50,8 +33,48 @@ pub fn new_writeup(content: &Path, title: &str, today: Date) -> Result<PathBuf, 
     Ok(path)
 }
 
+/// Four random hex digits for a new site's `org` id: chosen once, kept in `site.yaml`, and
+/// unrelated to the organisation's name.
+fn pseudonym() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
+    format!("{:04x}", random & 0xffff)
+}
+
+/// What a knowledge base already holds, read leniently (a file with errors still counts): its
+/// configuration, every writeup id, and every pattern's slug with its `same_as`, by slug.
+pub(crate) struct Survey {
+    pub config: Config,
+    pub ids: Vec<String>,
+    pub patterns: Vec<(String, Option<String>)>,
+}
+
+impl Survey {
+    pub fn of(content: &Path) -> Result<Survey, Error> {
+        let mut ignored = Diagnostics::default();
+        let loaded =
+            load::load(&ContentSource::Dir(content.to_path_buf()), None, &mut ignored, &mut Default::default())?;
+        let config = loaded.config.clone();
+        let front_text = |doc: &load::Document, key: &str| match &doc.front.kind {
+            NodeKind::Map(entries) => entries.iter().find(|e| e.key == key).and_then(|e| e.value.as_scalar()),
+            _ => None,
+        };
+        let of_kind = |kind| loaded.documents.iter().filter(move |d| d.kind == kind);
+        let ids = of_kind(Kind::Writeup).filter_map(|d| front_text(d, "id")).collect();
+        let mut patterns: Vec<(String, Option<String>)> = of_kind(Kind::Pattern)
+            .filter_map(|d| {
+                let slug = front_text(d, "slug")
+                    .or_else(|| Some(d.rel.rsplit('/').next()?.trim_end_matches(".md").to_string()))?;
+                Some((slug, front_text(d, "same_as")))
+            })
+            .collect();
+        patterns.sort();
+        Ok(Survey { config, ids, patterns })
+    }
+}
+
 /// `PREFIX-NNNN`, one more than the highest id with that prefix.
-fn next_id(prefix: &str, ids: &[String]) -> String {
+pub(crate) fn next_id(prefix: &str, ids: &[String]) -> String {
     let head = format!("{}-", prefix.to_lowercase());
     let highest = ids
         .iter()
@@ -114,7 +137,7 @@ fn writeup_text(id: &str, title: &str, today: Date, slugs: &[String]) -> String 
 }
 
 /// A YAML double-quoted string.
-fn quote(text: &str) -> String {
+pub(crate) fn quote(text: &str) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {
         match c {
@@ -140,7 +163,11 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Error> {
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "Near misses".into());
     let title = format!("{} near-miss knowledge base", name.replace(['-', '_'], " "));
-    let config = include_str!("site.yaml").replace("{title}", &quote(title.trim()));
+    let pseudonym = pseudonym();
+    let config = include_str!("site.yaml")
+        .replace("{title}", &quote(title.trim()))
+        .replace("{pseudonym}", &pseudonym)
+        .replace("{PSEUDONYM}", &pseudonym.to_uppercase());
     let prefix = Config::default().id_prefix;
     let writeup = include_str!("writeup.md").replace("{prefix}", &prefix).replace("{date}", &today.to_string());
     let files = [

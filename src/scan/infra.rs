@@ -41,7 +41,53 @@ static IPV4: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Words that make a dotted quad a version number rather than an address.
-const VERSION_WORDS: &[&str] = &["version", "ver", "v", "release", "build", "firmware"];
+const VERSION_WORDS: &[&str] =
+    &["version", "versions", "ver", "v", "release", "build", "firmware", "linux", "kernel", "os", "patch", "rev"];
+
+/// Public anycast DNS resolvers (Cloudflare, Google, Quad9, OpenDNS, AdGuard, CleanBrowsing,
+/// Level 3): they identify no one.
+const PUBLIC_RESOLVERS_V4: &[[u8; 4]] = &[
+    [1, 1, 1, 1],
+    [1, 0, 0, 1],
+    [1, 1, 1, 2],
+    [1, 0, 0, 2],
+    [1, 1, 1, 3],
+    [1, 0, 0, 3],
+    [8, 8, 8, 8],
+    [8, 8, 4, 4],
+    [9, 9, 9, 9],
+    [149, 112, 112, 112],
+    [9, 9, 9, 10],
+    [149, 112, 112, 10],
+    [9, 9, 9, 11],
+    [149, 112, 112, 11],
+    [208, 67, 222, 222],
+    [208, 67, 220, 220],
+    [208, 67, 222, 123],
+    [208, 67, 220, 123],
+    [94, 140, 14, 14],
+    [94, 140, 15, 15],
+    [185, 228, 168, 9],
+    [185, 228, 169, 9],
+    [4, 2, 2, 1],
+    [4, 2, 2, 2],
+    [64, 6, 64, 6],
+    [64, 6, 65, 6],
+];
+
+/// The IPv6 siblings of the public resolvers.
+const PUBLIC_RESOLVERS_V6: &[[u16; 8]] = &[
+    [0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1111],
+    [0x2606, 0x4700, 0x4700, 0, 0, 0, 0, 0x1001],
+    [0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8888],
+    [0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8844],
+    [0x2620, 0x00fe, 0, 0, 0, 0, 0, 0x00fe],
+    [0x2620, 0x00fe, 0, 0, 0, 0, 0, 0x0009],
+    [0x2620, 0x0119, 0x0035, 0, 0, 0, 0, 0x0035],
+    [0x2620, 0x0119, 0x0053, 0, 0, 0, 0, 0x0053],
+    [0x2a10, 0x50c0, 0, 0, 0, 0, 0x0ad1, 0x00ff],
+    [0x2a10, 0x50c0, 0, 0, 0, 0, 0x0ad2, 0x00ff],
+];
 
 /// IPv4 addresses, with a `/prefix` when one follows.
 fn ipv4(text: &str, out: &mut Vec<Finding>) {
@@ -76,11 +122,15 @@ fn ipv4_candidate(text: &str, start: usize, found: &str, out: &mut Vec<Finding>)
     out.push(Finding { kind: Kind::Ipv4, range: start..end });
 }
 
-/// Documentation, loopback, unspecified and broadcast addresses, and netmasks.
+/// Documentation, loopback, unspecified and broadcast addresses, netmasks and public resolvers.
 fn is_harmless_v4(ip: Ipv4Addr) -> bool {
     let bits = u32::from(ip);
     let netmask = bits >> 24 == 0xff && bits.leading_ones() + bits.trailing_zeros() == 32;
-    ip.is_documentation() || ip.is_loopback() || ip.is_unspecified() || netmask
+    ip.is_documentation()
+        || ip.is_loopback()
+        || ip.is_unspecified()
+        || netmask
+        || PUBLIC_RESOLVERS_V4.contains(&ip.octets())
 }
 
 /// IPv6 addresses: runs of hex digits, colons and dots around a colon that `std::net` parses,
@@ -140,14 +190,15 @@ fn cidr_suffix(text: &str, at: usize, max: u32) -> usize {
     }
 }
 
-/// Documentation (2001:db8::/32), loopback and unspecified addresses, and IPv4-mapped harmless
-/// ones.
+/// Documentation (2001:db8::/32), loopback and unspecified addresses, public resolvers, and
+/// IPv4-mapped harmless ones.
 fn is_harmless_v6(ip: Ipv6Addr) -> bool {
     let [a, b, ..] = ip.segments();
     ip.is_loopback()
         || ip.is_unspecified()
         || (a == 0x2001 && b == 0x0db8)
         || ip.to_ipv4_mapped().is_some_and(is_harmless_v4)
+        || PUBLIC_RESOLVERS_V6.contains(&ip.segments())
 }
 
 /// Suffixes that only internal networks use.
@@ -250,7 +301,7 @@ mod tests {
         assert_eq!(strings("`curl http://172.16.5.4:8080/health`", &[]), ["172.16.5.4"]);
         assert_eq!(strings("bind_address: 192.168.1.10\n", &[]), ["192.168.1.10"]);
         assert_eq!(strings("[dash](http://100.64.0.7/)", &[]), ["100.64.0.7"]);
-        assert_eq!(strings("8.8.8.8", &[]), ["8.8.8.8"]);
+        assert_eq!(strings("8.8.8.7", &[]), ["8.8.8.7"]);
         assert_eq!(strings("(10.0.0.1),", &[]), ["10.0.0.1"]);
     }
 
@@ -263,14 +314,18 @@ mod tests {
     #[test]
     fn harmless_ipv4_is_not_reported() {
         let text = "docs 192.0.2.10, 198.51.100.7 and 203.0.113.0/24; loopback 127.0.0.1 and \
-                    127.1.2.3; any 0.0.0.0; mask 255.255.255.0 and 255.255.255.255";
-        assert!(strings(text, &[]).is_empty());
+                    127.1.2.3; any 0.0.0.0; mask 255.255.255.0 and 255.255.255.255; resolvers 1.1.1.1, \
+                    8.8.8.8, 8.8.4.4, 9.9.9.9, 149.112.112.112, 208.67.222.222, 2606:4700:4700::1111 and \
+                    2001:4860:4860::8888";
+        assert!(strings(text, &[]).is_empty(), "{:?}", strings(text, &[]));
+        assert_eq!(strings("the resolver at 8.8.8.9", &[]), ["8.8.8.9"], "only the resolvers themselves");
     }
 
     #[test]
     fn versions_and_other_dotted_numbers_are_not_ipv4() {
         let text = "openssl 3.0.13, kernel v10.0.19045.3693, version 1.2.3.4, OID 1.3.6.1.4.1, \
-                    pkg-1.2.3.4, 2.4.58-1, 01.02.03.04, 300.1.1.1, at 2025-03-04T10:22:31Z";
+                    pkg-1.2.3.4, 2.4.58-1, 01.02.03.04, 300.1.1.1, at 2025-03-04T10:22:31Z, Linux 4.19.0.1, \
+                    kernel 5.10.0.21, release 2.4.1.9, v1.2.3.4 and V 10.2.3.4";
         assert!(strings(text, &[]).is_empty(), "{:?}", strings(text, &[]));
     }
 

@@ -8,6 +8,7 @@
 mod blame;
 mod infra;
 mod mask;
+mod people;
 mod personal;
 mod phrase;
 mod secrets;
@@ -29,17 +30,26 @@ pub struct ScanConfig {
     pub blocked_orgs: Vec<String>,
     /// Internal DNS zones, e.g. "corp.acme.io" (subdomains included).
     pub internal_domains: Vec<String>,
+    /// Code names of internal systems and projects, e.g. "Project Bluebird".
+    pub internal_names: Vec<String>,
+    /// Names that look like people but may be published, e.g. "Ada Lovelace".
+    pub allowed_names: Vec<String>,
 }
 
 /// Built once per run (compile regexes once); `Sync` so it can be shared across threads.
 pub struct Scanner {
     names: personal::Names,
+    people: people::People,
     hosts: infra::InternalHosts,
 }
 
 impl Scanner {
     pub fn new(config: &ScanConfig) -> Scanner {
-        Scanner { names: personal::Names::new(config), hosts: infra::InternalHosts::new(&config.internal_domains) }
+        Scanner {
+            names: personal::Names::new(config),
+            people: people::People::new(&config.allowed_names),
+            hosts: infra::InternalHosts::new(&config.internal_domains),
+        }
     }
 
     /// Every finding in `text`, sorted by start offset, non-overlapping: where findings overlap,
@@ -50,10 +60,11 @@ impl Scanner {
         let urls = url::find_all(text);
         personal::scan(text, &mut found);
         self.names.scan(text, &mut found);
+        self.people.scan(text, &mut found);
         infra::scan(text, &self.hosts, &urls, &mut found);
         secrets::scan(text, &urls, &mut found);
         let people: Vec<Range<usize>> =
-            found.iter().filter(|f| f.kind == Kind::Person).map(|f| f.range.clone()).collect();
+            found.iter().filter(|f| matches!(f.kind, Kind::Person | Kind::Handle)).map(|f| f.range.clone()).collect();
         blame::scan(text, &people, &mut found);
         resolve(text, found)
     }
@@ -88,10 +99,12 @@ pub enum Kind {
     NationalId,
     Iban,
     Person,
+    Handle,
     Organisation,
     Ipv4,
     Ipv6,
     InternalHost,
+    InternalName,
     Secret(SecretKind),
     Blame(BlameRule),
 }
@@ -258,17 +271,19 @@ impl BlameRule {
 
 impl Kind {
     /// The kinds that need no parameter, in declaration order.
-    const PLAIN: [Kind; 10] = [
+    const PLAIN: [Kind; 12] = [
         Kind::Email,
         Kind::Phone,
         Kind::CreditCard,
         Kind::NationalId,
         Kind::Iban,
         Kind::Person,
+        Kind::Handle,
         Kind::Organisation,
         Kind::Ipv4,
         Kind::Ipv6,
         Kind::InternalHost,
+        Kind::InternalName,
     ];
 
     /// Every kind, in order: for listing rules and checking configured rule ids.
@@ -290,10 +305,12 @@ impl Kind {
             Kind::NationalId => "national-id",
             Kind::Iban => "iban",
             Kind::Person => "person",
+            Kind::Handle => "handle",
             Kind::Organisation => "organisation",
             Kind::Ipv4 => "ipv4",
             Kind::Ipv6 => "ipv6",
             Kind::InternalHost => "internal-host",
+            Kind::InternalName => "internal-name",
             Kind::Secret(s) => s.info().0,
             Kind::Blame(b) => b.info().0,
         }
@@ -308,10 +325,12 @@ impl Kind {
             Kind::NationalId => "a national identifier (US social security number)",
             Kind::Iban => "a bank account number (IBAN)",
             Kind::Person => "a person's name",
+            Kind::Handle => "a person's handle",
             Kind::Organisation => "an organisation's name",
             Kind::Ipv4 => "an IPv4 address",
             Kind::Ipv6 => "an IPv6 address",
             Kind::InternalHost => "an internal host name",
+            Kind::InternalName => "an internal code name",
             Kind::Secret(s) => s.info().1,
             Kind::Blame(b) => b.info().1,
         }
@@ -327,10 +346,12 @@ impl Kind {
             Kind::NationalId => "NATIONAL-ID",
             Kind::Iban => "IBAN",
             Kind::Person => "PERSON",
+            Kind::Handle => "HANDLE",
             Kind::Organisation => "ORG",
             Kind::Ipv4 => "IPV4",
             Kind::Ipv6 => "IPV6",
             Kind::InternalHost => "INTERNAL-HOST",
+            Kind::InternalName => "INTERNAL-NAME",
             Kind::Secret(s) => return format!("[SECRET:{}]", s.info().0.trim_start_matches("secret:")),
             Kind::Blame(_) => return String::new(),
         };
@@ -350,11 +371,16 @@ impl Kind {
             Kind::CreditCard => "remove it: card numbers never belong in a writeup; write [CARD] if needed",
             Kind::NationalId => "remove it: write [NATIONAL-ID] if needed",
             Kind::Iban => "remove it: write [IBAN] if needed",
-            Kind::Person => "refer to the role instead (e.g. 'the on-call engineer'), or [PERSON]",
+            Kind::Person => {
+                "refer to the role instead (e.g. 'the on-call engineer'), or [PERSON]; if it is no person, \
+                 add it to `allowed_names` in site.yaml or to the writeup's `allow:`"
+            }
+            Kind::Handle => "refer to the role instead (e.g. 'the reviewer'), or [HANDLE]",
             Kind::Organisation => "describe it generically (e.g. 'a payment provider'), or [ORG]",
             Kind::Ipv4 => "replace it with a documentation address such as 192.0.2.10, or [IPV4]",
             Kind::Ipv6 => "replace it with a documentation address such as 2001:db8::10, or [IPV6]",
             Kind::InternalHost => "replace it with a documentation name such as db01.example.com, or [INTERNAL-HOST]",
+            Kind::InternalName => "describe the system generically (e.g. 'the payments service'), or [INTERNAL-NAME]",
             Kind::Secret(SecretKind::PrivateKey) => "remove it and replace the key pair: it may already be in history",
             Kind::Secret(SecretKind::UrlPassword | SecretKind::PasswordAssignment) => {
                 "remove it and change the password: it may already be in history"
@@ -410,6 +436,7 @@ mod tests {
             blocked_names: vec!["Dave Smith".into(), "Dave".into(), "Priya".into()],
             blocked_orgs: vec!["Acme Corp".into(), "Acme".into()],
             internal_domains: vec!["corp.acme.io".into()],
+            ..ScanConfig::default()
         }
     }
 
@@ -679,13 +706,19 @@ p99 1.2s, 99.95% availability, 4096 tokens, max_tokens = 4096, 3 of 4 replicas.
     fn empty_config_and_empty_text() {
         let scanner = Scanner::new(&ScanConfig::default());
         assert!(scanner.scan("").is_empty());
-        assert!(scanner.scan("Dave broke it at Acme Corp").is_empty());
+        let text = "Dave broke it at Acme Corp";
+        let found: Vec<(Kind, &str)> = scanner.scan(text).into_iter().map(|f| (f.kind, &text[f.range])).collect();
+        assert_eq!(
+            found,
+            [(Kind::Person, "Dave"), (Kind::Blame(BlameRule::PersonAsSubject), "broke it")],
+            "no list: the name is found by itself"
+        );
     }
 
     #[test]
     fn rule_ids_are_unique_and_round_trip() {
         let kinds: Vec<Kind> = Kind::all().collect();
-        assert_eq!(kinds.len(), 10 + SecretKind::ALL.len() + BlameRule::ALL.len());
+        assert_eq!(kinds.len(), 12 + SecretKind::ALL.len() + BlameRule::ALL.len());
         let mut ids: Vec<&str> = kinds.iter().map(|k| k.id()).collect();
         ids.sort_unstable();
         ids.dedup();

@@ -1,5 +1,6 @@
 //! Personal data: e-mail addresses, phone numbers, payment cards (Luhn), US social security
-//! numbers, IBANs (mod 97), and the people and organisations the site names in its config.
+//! numbers, IBANs (mod 97), and the people, organisations and internal code names the site
+//! names in its config.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -36,14 +37,15 @@ fn is_embedded(text: &str, range: &Range<usize>) -> bool {
         || continues_number(text, range.end)
 }
 
-/// The people and organisations named in the site's configuration.
+/// The people, organisations and internal code names listed in the site's configuration.
 pub(super) struct Names(Option<PhraseSet<Kind>>);
 
 impl Names {
     pub(super) fn new(config: &ScanConfig) -> Names {
         let people = config.blocked_names.iter().map(|n| (n, Kind::Person));
         let orgs = config.blocked_orgs.iter().map(|n| (n, Kind::Organisation));
-        Names(PhraseSet::new(people.chain(orgs), true))
+        let internal = config.internal_names.iter().map(|n| (n, Kind::InternalName));
+        Names(PhraseSet::new(people.chain(orgs).chain(internal), true))
     }
 
     /// Whole-word, case-insensitive mentions, also possessive ("Dave's", "Daves'") and
@@ -119,7 +121,8 @@ fn domain_end(text: &str, from: usize) -> Option<usize> {
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:(?P<intl>\+[1-9][0-9]{0,3}(?:[ .-]?(?:\([0-9]{1,4}\)|[0-9]{1,5})){2,7})",
-        r"|(?P<strong>\([0-9]{2,5}\)[ .-]?[0-9]{3,4}[ .-]?[0-9]{3,4}",
+        r"|(?P<strong>1-[0-9]{3}-[0-9]{3}-[0-9]{4}|1\.[0-9]{3}\.[0-9]{3}\.[0-9]{4}|1 \([0-9]{3}\) ?[0-9]{3}-[0-9]{4}",
+        r"|\([0-9]{2,5}\)[ .-]?[0-9]{3,4}[ .-]?[0-9]{3,4}",
         r"|[0-9]{3}-[0-9]{3}-[0-9]{4}|[0-9]{3}\.[0-9]{3}\.[0-9]{4}",
         r"|0[1-9](?:[ .][0-9]{2}){4}|0[0-9]{1,4}[ -][0-9]{3,8}(?:[ -][0-9]{3,4})?)",
         r"|(?P<weak>[0-9]{3} [0-9]{3} [0-9]{4}|[0-9]{3,4}[ -][0-9]{4}|[0-9]{10,11}))(?-u:\b)",
@@ -144,8 +147,8 @@ const PHONE_WORDS: &[&str] = &[
     "contact",
 ];
 
-/// Phone numbers: international (`+44 20 7946 0123`) and unambiguous national formats
-/// (`(020) 7946 0958`, `202-555-0147`, `0171 1234567`) always; bare or space-grouped digits
+/// Phone numbers: international (`+44 20 7946 0123`, `+14155552671`, `1-415-867-5309`) and
+/// unambiguous national formats (`(020) 7946 0958`, `202-555-0147`, `0171 1234567`) always; bare or space-grouped digits
 /// only after a word like "phone" or "call". Fictional 555-01xx numbers are fine.
 fn phones(text: &str, run: Range<usize>, out: &mut Vec<Finding>) {
     for caps in PHONE.captures_iter(&text[run.clone()]) {
@@ -463,7 +466,18 @@ mod tests {
 
     #[test]
     fn international_phones() {
-        for p in ["+44 20 7946 0123", "+1-202-456-1111", "+49 (0)30 901820", "+33 1 42 68 53 00", "+12024561111"] {
+        for p in [
+            "+44 20 7946 0123",
+            "+1-202-456-1111",
+            "+49 (0)30 901820",
+            "+33 1 42 68 53 00",
+            "+12024561111",
+            "+442079460123",
+            "1-866-456-0100",
+            "1-415-867-5309",
+            "1.415.867.5309",
+            "1 (415) 867-5309",
+        ] {
             assert_eq!(of_kind(&format!("Call {p}."), Kind::Phone), [p], "{p}");
         }
         assert_eq!(of_kind("mobile: +353 87 123 4567\n", Kind::Phone), ["+353 87 123 4567"]);

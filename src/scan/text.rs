@@ -54,6 +54,26 @@ pub(super) fn digits(run: &[u8]) -> usize {
     run.iter().filter(|b| b.is_ascii_digit()).count()
 }
 
+/// Where the stretch that ends at byte `at` starts: just after the last of `delimiters` before
+/// it, looking back at most `limit` bytes (so scanning stays linear on a line of megabytes).
+pub(super) fn start_after(text: &str, at: usize, delimiters: &[char], limit: usize) -> usize {
+    let mut from = at.saturating_sub(limit);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    text[from..at].rfind(delimiters).map_or(from, |i| from + i + 1)
+}
+
+/// Where the stretch that starts at byte `at` ends: at the first of `delimiters`, looking ahead
+/// at most `limit` bytes.
+pub(super) fn end_before(text: &str, at: usize, delimiters: &[char], limit: usize) -> usize {
+    let mut to = (at + limit).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    text[at..to].find(delimiters).map_or(to, |i| at + i)
+}
+
 /// The line (without its line break) that holds byte `i`.
 pub(super) fn line_at(text: &str, i: usize) -> Range<usize> {
     let start = text[..i].rfind('\n').map_or(0, |n| n + 1);
@@ -159,6 +179,18 @@ mod tests {
         let member = |b: u8| b.is_ascii_digit() || b" ()+.-".contains(&b);
         let found: Vec<&str> = runs(text, start, member, |r| digits(r) >= 7).map(|r| &text[r]).collect();
         assert_eq!(found, ["+44 (0)20 7946 0123", "1.2.3.4.5.6.7"]);
+    }
+
+    #[test]
+    fn stretches_are_bounded() {
+        let text = "one. two three. four";
+        assert_eq!(&text[start_after(text, text.len(), &['.'], 100)..], " four");
+        assert_eq!(&text[start_after(text, text.len(), &['.'], 3)..], "our");
+        assert_eq!(&text[..end_before(text, 0, &['.'], 100)], "one");
+        assert_eq!(&text[..end_before(text, 0, &['.'], 2)], "on");
+        let wide = "ééé";
+        assert_eq!(start_after(wide, wide.len(), &['.'], 3), 4, "never inside a character");
+        assert_eq!(end_before(wide, 0, &['.'], 3), 2);
     }
 
     #[test]

@@ -379,8 +379,19 @@ fn pattern(doc: &Document, diags: &mut Diagnostics) -> Option<Pattern> {
     let risk = f.text("risk", Need::Required, "the risk this pattern relates to, in one sentence");
     let signals = f.list("signals", Need::Optional, "");
     let controls = f.list("controls", Need::Optional, "");
+    let same_as = f.text("same_as", Need::Optional, "");
     let allow = allowances(&mut f);
     f.finish();
+    let same_as = match same_as {
+        None => Some(None),
+        Some((reference, span)) => match crate::catalog::resolve(&reference) {
+            Ok(entry) => Some(Some(entry)),
+            Err((message, hint)) => {
+                diags.push(Diagnostic::error(file, span, message).with_hint(hint));
+                None
+            }
+        },
+    };
     let slug = match slug {
         Some((slug, span)) if !is_slug(&slug) => {
             diags.push(
@@ -431,6 +442,7 @@ fn pattern(doc: &Document, diags: &mut Diagnostics) -> Option<Pattern> {
         risk: risk?.0,
         signals: texts(signals),
         controls: texts(controls),
+        same_as: same_as?,
         allow: allow?,
         body: doc.body.clone(),
     })
@@ -604,6 +616,23 @@ actions:
         let unknown = d.iter().find(|d| d.message == "unknown pattern `firewal`").unwrap();
         assert_eq!((unknown.span.line, unknown.span.col), (10, 12));
         assert_eq!(unknown.hint.as_deref(), Some("did you mean `firewall`?"));
+    }
+
+    #[test]
+    fn patterns_point_at_the_catalogue() {
+        let front =
+            "title: Firewall\nrisk: Exposure\nsignals: [a]\ncontrols: [b]\nsame_as: catalog/firewall-change-drift\n";
+        let (k, d) = run(&[doc(Kind::Pattern, "patterns/firewall.md", front, "")]);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(k.patterns[0].same_as.map(|e| e.slug.as_str()), Some("firewall-change-drift"));
+        let typo = front.replace("change-drift", "change-drfit");
+        let (k, d) = run(&[doc(Kind::Pattern, "patterns/firewall.md", &typo, "")]);
+        assert!(k.patterns.is_empty());
+        assert_eq!(
+            d[0].to_string(),
+            "patterns/firewall.md:6:10: error: the catalogue has no pattern `firewall-change-drfit`"
+        );
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `catalog/firewall-change-drift`?"));
     }
 
     #[test]

@@ -59,6 +59,23 @@ const WORDS: &[&str] = &[
 pub const BLOCKED_NAMES: &[&str] = &["Dave Holloway", "Priya Raman", "Tomasz Wojcik"];
 pub const BLOCKED_ORGS: &[&str] = &["Globex", "Initech Holdings"];
 pub const INTERNAL_DOMAIN: &str = "acme-int.net";
+/// Internal code names the gate corpus configures (`internal_names`).
+pub const INTERNAL_NAMES: &[&str] = &["Project Bluebird", "Quasar-7"];
+/// People no list names: the gate must find them by themselves.
+const UNLISTED_PEOPLE: &[(&str, &str)] = &[
+    ("Kwame", "Mensah"),
+    ("Ngozi", "Okafor"),
+    ("Hiroshi", "Tanaka"),
+    ("Svetlana", "Ivanova"),
+    ("Mateus", "Carvalho"),
+    ("Fatima", "Haddad"),
+    ("Lars", "Lindqvist"),
+    ("Deepak", "Sharma"),
+    ("Nguyen", "Thi Lan"),
+    ("Agnieszka", "Kowalska"),
+    ("Oluwaseun", "Adeyemi"),
+    ("Mehmet", "Yilmaz"),
+];
 
 /// A value planted in the corpus and the finding ids (any one of them) that catch it.
 pub struct Plant {
@@ -160,6 +177,20 @@ pub fn plants(r: &mut Rng) -> Vec<Plant> {
         ),
         plant("iban", iban_de(r), &["iban"]),
         plant("person", name.clone(), &["person"]),
+        {
+            let (given, surname) = *r.pick(UNLISTED_PEOPLE);
+            plant("person-unlisted", format!("{given} {surname}"), &["person"])
+        },
+        {
+            let (given, surname) = *r.pick(UNLISTED_PEOPLE);
+            let sep = *r.pick(&["-", "_", ""]);
+            plant(
+                "handle",
+                format!("@{}{sep}{}", given.to_lowercase(), surname.to_lowercase().replace(' ', "")),
+                &["handle"],
+            )
+        },
+        plant("internal-name", r.pick(INTERNAL_NAMES).to_string(), &["internal-name"]),
         plant("person-possessive", format!("{}'s", r.pick(BLOCKED_NAMES).to_lowercase()), &["person"]),
         plant("person-hyphenated", format!("{}-approved", r.pick(BLOCKED_NAMES)), &["person"]),
         plant("org", r.pick(BLOCKED_ORGS).to_uppercase(), &["organisation", "org"]),

@@ -136,6 +136,10 @@ fn init_creates_a_knowledge_base_that_builds() {
         run_in(dir.path(), &["build", "--content", "near-misses/content", "--output", "site", "--as-of", AS_OF], &[]);
     build.assert_success();
     build.assert_contains("published 1 writeup (up to TLP:CLEAR)");
+    assert!(!build.stderr.contains("no `org:`"), "init gives the site a pseudonymous org:\n{}", build.stderr);
+    let config = fs::read_to_string(kb.join("content/site.yaml")).unwrap();
+    let org = config.lines().find(|l| l.starts_with("org: { id: member-")).expect("an org line");
+    assert_eq!(org.len(), "org: { id: member-7f3a, label: \"Member 7F3A\" }".len(), "{org}");
     let built = Built { run: build, out: dir.path().join("site") };
     assert_eq!(built.writeup_pages(), ["writeups/nm-0001.html"]);
     assert_eq!(built.pattern_pages(), ["patterns/certificate-expiry.html"]);

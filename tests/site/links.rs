@@ -10,7 +10,7 @@ const EXAMPLE_BASE: &str = "https://example.org/near-misses/";
 const MINIMAL_BASE: &str = "https://example.org/minimal/";
 
 /// The files every site has, whatever its content.
-const LAYOUT: [&str; 22] = [
+const LAYOUT: [&str; 27] = [
     "index.html",
     "kri/index.html",
     "summary.html",
@@ -31,6 +31,11 @@ const LAYOUT: [&str; 22] = [
     "assets/style.css",
     "search.html",
     "search/index.json",
+    "data.html",
+    "misp/manifest.json",
+    "misp/hashes.csv",
+    "stix/bundle.json",
+    "veris.json",
     ".nojekyll",
     ".nearmiss",
 ];
@@ -51,6 +56,7 @@ fn assert_layout(built: &Built) {
                 && !built.kri_pages().contains(f)
                 && !f.starts_with("assets/")
                 && !f.starts_with("search/")
+                && !(f.starts_with("misp/") || f.starts_with("veris/")) // one file per published writeup
         })
         .collect();
     assert!(stray.is_empty(), "files outside the documented layout: {stray:?}");

@@ -1,0 +1,1054 @@
+//! Personal names in prose, found without a list of the people: a capitalised word or run of
+//! words is a person when the gazetteer knows it as a name and the words around it say it is
+//! used as one (a surname after a given name, a title, a verb of speech, an age, a verb after a
+//! lone given name, a name already seen in full in the same text).
+
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use super::gazetteer::{self, Entry};
+use super::lists;
+use crate::scan::text::{end_before, start_after};
+
+/// A word of the text as the name rules see it.
+#[derive(Debug, Clone)]
+struct Word<'t> {
+    /// The word, without a possessive "'s".
+    range: Range<usize>,
+    lower: Cow<'t, str>,
+    /// What the gazetteer says of a capitalised word (nothing for other shapes).
+    entry: Entry,
+    shape: Shape,
+    /// First word of a sentence, a line, a list item or a table cell.
+    initial: bool,
+    /// Followed by a possessive "'s".
+    possessive: bool,
+    /// Ends with a personal honorific suffix ("Takahashi-san", "Sharma-ji"), not in `lower`.
+    honorific_suffix: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// "Priya", "O'Brien", "McDonald", "Jean-Luc".
+    Capitalised,
+    /// "J." (the range holds the letter and the dot).
+    Initial,
+    /// Anything else: "the", "AWS", "GitHub", "x86".
+    Other,
+}
+
+/// Sets built once from the word lists.
+struct Lists {
+    not_people: HashSet<&'static str>,
+    /// Not-people phrases by their first word.
+    phrases: HashMap<&'static str, Vec<Vec<&'static str>>>,
+    honorifics: HashSet<&'static str>,
+    speech: HashSet<&'static str>,
+    before: HashSet<&'static str>,
+    after: HashSet<&'static str>,
+    things: HashSet<&'static str>,
+    groups: HashSet<&'static str>,
+    personas: HashSet<&'static str>,
+    cast: HashSet<&'static str>,
+}
+
+static LISTS: LazyLock<Lists> = LazyLock::new(|| {
+    let set = |l: &[&'static str]| l.iter().copied().collect::<HashSet<_>>();
+    Lists {
+        not_people: set(lists::NOT_PEOPLE),
+        phrases: lists::NOT_PEOPLE_PHRASES.iter().fold(HashMap::new(), |mut map, p| {
+            let words: Vec<&'static str> = p.split(' ').collect();
+            map.entry(words[0].trim_end_matches('.')).or_insert_with(Vec::new).push(words);
+            map
+        }),
+        honorifics: set(lists::HONORIFICS),
+        speech: set(lists::SPEECH),
+        before: set(lists::BEFORE_PERSON),
+        after: set(lists::AFTER_PERSON),
+        things: set(lists::THING_NOUNS),
+        groups: set(lists::GROUP_WORDS),
+        personas: set(lists::PERSONAS),
+        cast: set(lists::CAST),
+    }
+});
+
+/// True when `lower` names a product, a place, a month or another thing that is not a person.
+pub(super) fn is_not_person(lower: &str) -> bool {
+    LISTS.not_people.contains(lower)
+}
+
+/// True when `lower` is a thing, a place or a group word ("Corp", "City", "cluster").
+pub(super) fn is_thing(lower: &str) -> bool {
+    is_not_person(lower) || LISTS.groups.contains(lower) || LISTS.things.contains(lower)
+}
+
+/// Byte ranges of personal names in `text`; `allowed` holds lower-case names never reported.
+pub(super) fn find(text: &str, allowed: &HashSet<String>) -> Vec<Range<usize>> {
+    let words = words(text);
+    let lists = &*LISTS;
+    let cast_met =
+        words.iter().filter(|w| lists.cast.contains(w.lower.as_ref())).map(|w| &w.lower).collect::<HashSet<_>>().len()
+            >= 2;
+    let ctx = Context { text, words: &words, lists, allowed, cast_met, last_line: Cell::new(None) };
+    let mut found: Vec<Range<usize>> = Vec::new();
+    let mut known: HashSet<&str> = HashSet::new();
+    // Words of firms, places and listed phrases: never a person, even when named elsewhere.
+    let mut things: Vec<bool> = vec![false; words.len()];
+    let mut i = 0;
+    while i < words.len() {
+        if let Some(len) = ctx.phrase_at(i) {
+            things[i..i + len].fill(true);
+            i += len;
+            continue;
+        }
+        let Some(run) = ctx.run_at(i) else {
+            i += 1;
+            continue;
+        };
+        let next = run.end;
+        match ctx.judge(run.clone()) {
+            Verdict::Person(span) => {
+                for w in &words[span.clone()] {
+                    let e = ctx.entry(w);
+                    if w.shape == Shape::Capitalised && !e.word && !ctx.is_thing_word(w) {
+                        known.insert(w.lower.as_ref());
+                    }
+                }
+                found.push(words[span.start].range.start..words[span.end - 1].range.end);
+            }
+            Verdict::Thing(span) => things[span].fill(true),
+            Verdict::No => {}
+        }
+        i = next;
+    }
+    if !known.is_empty() {
+        found.sort_by_key(|r| r.start);
+        let mut covered = found.iter().peekable();
+        let mut again = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            while covered.peek().is_some_and(|f| f.end <= w.range.start) {
+                covered.next();
+            }
+            let inside = covered.peek().is_some_and(|f| f.start <= w.range.start && w.range.end <= f.end);
+            if w.shape == Shape::Capitalised
+                && !things[i]
+                && !inside
+                && known.contains(w.lower.as_ref())
+                && ctx.standalone(i)
+            {
+                again.push(w.range.clone());
+            }
+        }
+        found.extend(again);
+    }
+    found.sort_by_key(|r| r.start);
+    found.dedup();
+    found
+}
+
+/// What a run of capitalised words is.
+enum Verdict {
+    /// These words (indices) name a person.
+    Person(Range<usize>),
+    /// These words name a firm or a place ("Ernst & Young", "Ho Chi Minh City").
+    Thing(Range<usize>),
+    /// Not a person here, though the text may name the word as one elsewhere.
+    No,
+}
+
+struct Context<'a> {
+    text: &'a str,
+    words: &'a [Word<'a>],
+    lists: &'a Lists,
+    allowed: &'a HashSet<String>,
+    /// Two of Alice and Bob's cast appear: they are personas.
+    cast_met: bool,
+    /// The start of the last line [`Context::is_title_line`] judged, and its verdict.
+    last_line: Cell<Option<(usize, bool)>>,
+}
+
+impl Context<'_> {
+    fn entry(&self, w: &Word) -> Entry {
+        w.entry
+    }
+
+    /// A product, place, month, group word or documentation persona: never a person alone.
+    fn is_thing_word(&self, w: &Word) -> bool {
+        let l = w.lower.as_ref();
+        self.lists.not_people.contains(l)
+            || self.lists.groups.contains(l)
+            || self.lists.things.contains(l)
+            || (self.cast_met && self.lists.personas.contains(l))
+            || self.allowed.contains(l)
+    }
+
+    /// The number of words of a not-people phrase ("Morgan Stanley", "Fancy Bear") starting at `i`.
+    fn phrase_at(&self, i: usize) -> Option<usize> {
+        let first = &self.words[i];
+        if first.shape == Shape::Other
+            && (self.allowed.is_empty() || !self.allowed.iter().any(|a| a.starts_with(&*first.lower)))
+        {
+            return None;
+        }
+        let matches = |phrase: &[&str]| {
+            phrase.len() <= self.words.len() - i
+                && phrase.iter().enumerate().all(|(k, p)| {
+                    let w = &self.words[i + k];
+                    let lower = w.lower.trim_end_matches('.');
+                    lower == p.trim_end_matches('.') && (k == 0 || self.adjacent(i + k - 1, i + k))
+                })
+        };
+        let listed = self
+            .lists
+            .phrases
+            .get(first.lower.trim_end_matches('.'))
+            .and_then(|phrases| phrases.iter().filter(|p| matches(p)).map(Vec::len).max());
+        let allowed = if self.allowed.is_empty() {
+            None
+        } else {
+            self.allowed
+                .iter()
+                .filter(|a| a.contains(' '))
+                .filter(|a| matches(&a.split(' ').collect::<Vec<_>>()))
+                .map(|a| a.split(' ').count())
+                .max()
+        };
+        listed.max(allowed)
+    }
+
+    /// True when word `b` follows word `a` with only a space (or an initial's dot and a space)
+    /// between them, on the same line.
+    fn adjacent(&self, a: usize, b: usize) -> bool {
+        let gap = &self.text[self.words[a].range.end..self.words[b].range.start];
+        let gap = if self.words[a].possessive { return false } else { gap };
+        matches!(gap, " " | "\u{a0}") || (self.words[a].shape == Shape::Initial && gap.is_empty())
+    }
+
+    /// The run of capitalised words and initials starting at `i` (with name particles such as
+    /// "van der" inside), at most five words; `None` when word `i` cannot start a name.
+    fn run_at(&self, i: usize) -> Option<Range<usize>> {
+        if self.words[i].shape == Shape::Other {
+            return None;
+        }
+        let mut end = i + 1;
+        while end < self.words.len() && end - i < 5 {
+            let w = &self.words[end];
+            if w.shape != Shape::Other && self.adjacent(end - 1, end) {
+                end += 1;
+            } else if w.shape == Shape::Other
+                && is_particle(&w.lower)
+                && end + 1 < self.words.len()
+                && self.words[end + 1].shape == Shape::Capitalised
+                && self.adjacent(end - 1, end)
+                && self.adjacent(end, end + 1)
+                && end > i
+            {
+                end += 2;
+            } else {
+                break;
+            }
+            if self.words[end - 1].possessive {
+                break;
+            }
+        }
+        Some(i..end)
+    }
+
+    /// Decides what the run `run` of capitalised words is.
+    fn judge(&self, run: Range<usize>) -> Verdict {
+        let words = &self.words[run.clone()];
+        // A title: "Dr. Okafor", "Ms Amara Okafor".
+        if let Some(title) = self.title_before(run.start) {
+            let end = self.name_end(run.start, run.end, true);
+            if end > run.start {
+                return Verdict::Person(title..end);
+            }
+        }
+        if run.len() >= 2 && self.title_before(run.start + 1).is_some() {
+            let end = self.name_end(run.start + 1, run.end, true);
+            if end > run.start + 1 {
+                return Verdict::Person(run.start..end);
+            }
+        }
+        if words.iter().all(|w| w.shape == Shape::Initial) {
+            return Verdict::No;
+        }
+        // The longest stretch of name-like words; the words before it are not part of a name.
+        let mut start = run.start;
+        while start < run.end {
+            let w = &self.words[start];
+            let e = self.entry(w);
+            let namey = self.namey(w, e);
+            if namey && !(w.initial && e.word && !e.is_name() && start + 1 < run.end) {
+                break;
+            }
+            if w.shape == Shape::Initial && start + 1 < run.end {
+                break;
+            }
+            start += 1;
+        }
+        if start == run.end {
+            return Verdict::No;
+        }
+        let end = self.name_end(start, run.end, false);
+        if end == start {
+            return Verdict::No;
+        }
+        if self.is_company_or_place(start, end) {
+            return Verdict::Thing(start..end);
+        }
+        let names = &self.words[start..end];
+        let title_line = self.is_title_line(start);
+        if names.len() >= 2 {
+            return self.judge_full(start..end, title_line);
+        }
+        self.judge_single(start, title_line)
+    }
+
+    /// "Ernst & Young", "Johnson & Johnson" (a firm), or a name followed by a place or group
+    /// word ("Ho Chi Minh City", "Fancy Bear").
+    fn is_company_or_place(&self, start: usize, end: usize) -> bool {
+        let before = &self.text[..self.words[start].range.start];
+        let after = &self.text[self.words[end - 1].range.end..];
+        let ampersand_before =
+            before.ends_with(" & ") && self.prev_word(start).is_some_and(|w| w.shape == Shape::Capitalised);
+        let ampersand_after =
+            after.starts_with(" & ") && self.words.get(end).is_some_and(|w| w.shape == Shape::Capitalised);
+        let group_after = self.words.get(end).is_some_and(|w| {
+            w.shape == Shape::Capitalised && self.adjacent(end - 1, end) && self.lists.groups.contains(w.lower.as_ref())
+        });
+        ampersand_before || ampersand_after || group_after
+    }
+
+    /// Where the name starting at `start` ends: name-like words, initials and particles up to
+    /// `end` (or the first word that is a thing).
+    fn name_end(&self, start: usize, end: usize, titled: bool) -> usize {
+        let mut k = start;
+        while k < end {
+            let w = &self.words[k];
+            let e = self.entry(w);
+            let ok = match w.shape {
+                Shape::Initial => true,
+                Shape::Capitalised => {
+                    self.namey(w, e) || (titled && !self.is_thing_word(w)) || self.name_inside_a_name(k, start, end)
+                }
+                Shape::Other => is_particle(&w.lower),
+            };
+            if !ok {
+                break;
+            }
+            k += 1;
+            if w.possessive {
+                break;
+            }
+        }
+        while k > start && self.words[k - 1].shape == Shape::Other {
+            k -= 1;
+        }
+        k
+    }
+
+    /// A listed word that is also a name ("Thu" in "Phạm Thu Hà", "Sun" in "Sun Li"), inside a
+    /// run whose other words include a name that is no dictionary word and no thing.
+    fn name_inside_a_name(&self, k: usize, start: usize, end: usize) -> bool {
+        let w = &self.words[k];
+        let e = self.entry(w);
+        let listed_name = e.is_name()
+            && self.lists.not_people.contains(w.lower.as_ref())
+            && !self.lists.groups.contains(w.lower.as_ref());
+        listed_name
+            && (start..end).filter(|&j| j != k).any(|j| {
+                let other = &self.words[j];
+                let oe = self.entry(other);
+                other.shape == Shape::Capitalised && oe.is_name() && !oe.word && !self.is_thing_word(other)
+            })
+    }
+
+    /// A word that could be part of a name: a known name, or a capitalised word the dictionary
+    /// does not know; never a thing.
+    fn namey(&self, w: &Word, e: Entry) -> bool {
+        match w.shape {
+            Shape::Initial => true,
+            Shape::Capitalised => {
+                (e.is_name() || !e.word)
+                    && !self.is_thing_word(w)
+                    && w.lower.chars().count() >= 2
+                    && !is_function_word(&w.lower)
+            }
+            Shape::Other => false,
+        }
+    }
+
+    /// Two or more name-like words: "Priya Raman", "Zhang Wei", "J. Smith", "Emil C.".
+    fn judge_full(&self, span: Range<usize>, title_line: bool) -> Verdict {
+        let names: Vec<(&Word, Entry)> = self.words[span.clone()].iter().map(|w| (w, self.entry(w))).collect();
+        let capitalised: Vec<&(&Word, Entry)> = names.iter().filter(|(w, _)| w.shape == Shape::Capitalised).collect();
+        let initials = names.len() - capitalised.len();
+        let Some(first) = capitalised.first() else { return Verdict::No };
+        let strong = |(w, e): &&(&Word, Entry)| e.is_name() && !e.word && !self.is_thing_word(w);
+        let any_strong = capitalised.iter().any(strong);
+        let context = self.context_around(span.clone());
+        let person = if initials > 0 {
+            // "J. Smith", "Emil C.": the capitalised word must be a name (or unknown, with context).
+            capitalised.iter().any(|(_, e)| e.surname || e.given && !e.word)
+                || (context && capitalised.iter().all(|(_, e)| !e.word))
+        } else if title_line {
+            capitalised.iter().any(|(_, e)| e.given && !e.word) && capitalised.iter().any(|(_, e)| e.surname && !e.word)
+        } else if any_strong {
+            // A sentence-initial dictionary word before a name is not part of it: "Will Priya…",
+            // "Later Okafor…".
+            let (w, e) = first;
+            if w.initial && e.word && names[0].0.shape == Shape::Capitalised && capitalised[1..].iter().any(strong) {
+                return Verdict::Person(span.start + 1..span.end);
+            }
+            true
+        } else {
+            // Every word a dictionary word ("Mark Baker") or unknown ("Tendai Moyo"): context decides.
+            context || capitalised.iter().all(|(_, e)| e.is_name()) && capitalised.iter().any(|(_, e)| !e.word)
+        };
+        if person {
+            Verdict::Person(span)
+        } else {
+            Verdict::No
+        }
+    }
+
+    /// One capitalised word alone.
+    fn judge_single(&self, i: usize, title_line: bool) -> Verdict {
+        let w = &self.words[i];
+        let e = self.entry(w);
+        if self.is_thing_word(w) || w.shape != Shape::Capitalised {
+            return Verdict::No;
+        }
+        let after = self.next_word(i);
+        let before = self.prev_word(i);
+        let place = before.is_some_and(|b| is_locative(&b.lower) && self.gap_is_plain(b, w));
+        if place
+            || before.is_some_and(|b| is_determiner(&b.lower))
+            || after.is_some_and(|a| self.lists.things.contains(a.lower.as_ref()))
+        {
+            return Verdict::No;
+        }
+        // "Hiroshi accidentally pushed", "Agnieszka never tested": the verb after the adverbs.
+        let verb_at = (i + 1..self.words.len().min(i + 4))
+            .find(|&k| !is_adverb(&self.words[k].lower) || k + 1 == self.words.len())
+            .filter(|&k| (i + 1..k).all(|j| self.gap_is_plain(&self.words[j - 1], &self.words[j])));
+        let after = verb_at.map(|k| &self.words[k]).or(after);
+        let human_verb = after.is_some_and(|a| is_human_verb(&a.lower)) && verb_at.is_some();
+        if title_line || !self.standalone(i) {
+            return Verdict::No;
+        }
+        let speech = self.speech_around(i);
+        let age = self.age_after(i);
+        let after_person = after.is_some_and(|a| self.after_person(i, a));
+        let acts = after.is_some_and(|a| self.gap_is_plain(w, a) && is_present_tense(&a.lower));
+        let honoured = w.honorific_suffix;
+        let before_person =
+            before.is_some_and(|b| self.lists.before.contains(b.lower.as_ref()) && self.gap_is_plain(b, w));
+        let vocative = self.vocative(i);
+        let strong_before = before.is_some_and(|b| is_strong_before(&b.lower) && self.gap_is_plain(b, w));
+        let person = honoured
+            || if e.given && !e.word {
+                !w.initial || after_person || acts || speech || w.possessive || vocative || age
+            } else if e.given {
+                (!w.initial && (before_person || w.possessive))
+                    || after_person && after.is_some_and(|a| a.lower != "and")
+                    || speech
+                    || age
+            } else if e.surname && !e.word {
+                speech
+                    || age
+                    || w.possessive
+                    || before_person && before.is_some_and(|b| b.lower != "and" && b.lower != "or")
+                    || after_person && after.is_some_and(|a| a.lower != "and" && a.lower != "(")
+            } else if !e.is_name() && !e.word {
+                speech || age || strong_before || human_verb
+            } else {
+                speech && e.is_name()
+            };
+        if person {
+            Verdict::Person(i..i + 1)
+        } else {
+            Verdict::No
+        }
+    }
+
+    /// A title (Mr, Dr., Prof) just before word `i`: the byte where its span starts.
+    fn title_before(&self, i: usize) -> Option<usize> {
+        let prev = i.checked_sub(1).map(|p| &self.words[p])?;
+        let gap = &self.text[prev.range.end..self.words[i].range.start];
+        let ok_gap = matches!(gap, " " | ". " | "\u{a0}" | ".\u{a0}");
+        (ok_gap && prev.shape == Shape::Capitalised && self.lists.honorifics.contains(prev.lower.as_ref()))
+            .then_some(i - 1)
+    }
+
+    /// Context that makes a run of unknown words a person: speech, an age, a verb after it,
+    /// a person word before it.
+    fn context_around(&self, span: Range<usize>) -> bool {
+        let last = span.end - 1;
+        self.speech_around_span(span.clone())
+            || self.age_after(last)
+            || self.next_word(last).is_some_and(|a| self.after_person(last, a) && a.lower != "and")
+            || self.prev_word(span.start).is_some_and(|b| {
+                self.lists.before.contains(b.lower.as_ref()) && self.gap_is_plain(b, &self.words[span.start])
+            })
+    }
+
+    /// A verb of speech right after word `i` or right before it ("Okafor said", "said Okafor").
+    fn speech_around(&self, i: usize) -> bool {
+        self.speech_around_span(i..i + 1)
+    }
+
+    fn speech_around_span(&self, span: Range<usize>) -> bool {
+        let last = span.end - 1;
+        let after = self.next_word(last).filter(|a| self.gap_is_plain(&self.words[last], a));
+        let before = self.prev_word(span.start).filter(|b| self.gap_is_plain(b, &self.words[span.start]));
+        after.is_some_and(|a| self.lists.speech.contains(a.lower.as_ref()))
+            || before.is_some_and(|b| self.lists.speech.contains(b.lower.as_ref()) || b.lower == "according")
+            || self.prev_word(span.start).is_some_and(|b| b.lower == "to")
+                && span.start >= 2
+                && self.words[span.start - 2].lower == "according"
+    }
+
+    /// ", 34," or " (34)" after word `i`: a person's age.
+    fn age_after(&self, i: usize) -> bool {
+        let rest = &self.text[self.words[i].range.end..];
+        let rest = rest.strip_prefix("'s").unwrap_or(rest);
+        let Some(rest) = rest.strip_prefix(", ").or_else(|| rest.strip_prefix(" (")) else { return false };
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        (1..=3).contains(&digits)
+            && rest[..digits].parse::<u32>().is_ok_and(|n| (14..=110).contains(&n))
+            && (rest[digits..].starts_with(',')
+                || rest[digits..].starts_with(')')
+                || rest[digits..].starts_with(" years"))
+    }
+
+    /// A lower-case word after a lone name that makes it a person: an auxiliary, a past tense.
+    fn after_person(&self, i: usize, a: &Word) -> bool {
+        let adjacent = a.range.start == self.words.get(i + 1).map_or(0, |n| n.range.start);
+        if adjacent
+            && !self.gap_is_plain(&self.words[i], a)
+            && !matches!(&self.text[self.words[i].range.end..a.range.start], " (" | " — " | " – " | ", who ")
+        {
+            return false;
+        }
+        a.shape == Shape::Other
+            && a.lower.chars().all(|c| c.is_lowercase() || c == '\'' || c == '’' || c == '-')
+            && (self.lists.after.contains(a.lower.as_ref())
+                || self.lists.speech.contains(a.lower.as_ref())
+                || is_past_tense(&a.lower))
+    }
+
+    /// "Priya, can you…", "Thanks, Priya": a name said to someone.
+    fn vocative(&self, i: usize) -> bool {
+        let w = &self.words[i];
+        let rest = &self.text[w.range.end..];
+        w.initial
+            && (rest.starts_with(", ") || rest.starts_with(": "))
+            && self.next_word(i).is_some_and(|a| a.shape == Shape::Other)
+    }
+
+    /// Only white space (one space) between two words: the same clause.
+    fn gap_is_plain(&self, a: &Word, b: &Word) -> bool {
+        let (first, second) = if a.range.start < b.range.start { (a, b) } else { (b, a) };
+        let gap = &self.text[first.range.end..second.range.start];
+        let gap = if first.possessive {
+            gap.strip_prefix("'s").or_else(|| gap.strip_prefix("’s")).unwrap_or(gap)
+        } else {
+            gap
+        };
+        gap.chars().all(|c| c == ' ' || c == '\u{a0}') && !gap.is_empty() && gap.len() <= 2
+    }
+
+    fn next_word(&self, i: usize) -> Option<&Word<'_>> {
+        self.words.get(i + 1)
+    }
+
+    fn prev_word(&self, i: usize) -> Option<&Word<'_>> {
+        i.checked_sub(1).map(|p| &self.words[p])
+    }
+
+    /// A word that stands alone in prose: not part of a path, an identifier, a URL or code
+    /// (`Priya.yaml`, `/home/Priya`, `Priya_test`, `x.Priya`).
+    fn standalone(&self, i: usize) -> bool {
+        let w = &self.words[i];
+        let before = self.text[..w.range.start].chars().next_back();
+        let end = if w.possessive {
+            w.range.end + self.text[w.range.end..].chars().take(2).map(char::len_utf8).sum::<usize>()
+        } else {
+            w.range.end
+        };
+        let mut after = self.text[end..].chars();
+        let a1 = after.next();
+        let a2 = after.next();
+        let bad_before = before.is_some_and(|c| {
+            matches!(c, '.' | '/' | '_' | '\\' | '=' | '<' | '$' | '#' | '@' | '`' | '~' | '-' | ':' | '&')
+        });
+        let bad_after = match (a1, a2) {
+            (Some('_' | '/' | '\\' | '=' | '(' | '`' | '@' | '<' | '>' | '{'), _) => true,
+            (Some('.' | ':' | '-'), Some(c)) => c.is_alphanumeric() || c == '_',
+            _ => false,
+        };
+        !bad_before && !bad_after
+    }
+
+    /// A heading ("# …") or a line in Title Case, where capitals say nothing about names
+    /// (remembered for the last line asked about: runs of one line are judged in turn).
+    fn is_title_line(&self, i: usize) -> bool {
+        let at = self.words[i].range.start;
+        let start = start_after(self.text, at, &['\n'], 300);
+        if let Some((line, title)) = self.last_line.get() {
+            if line == start {
+                return title;
+            }
+        }
+        let title = self.title_line_at(start, at);
+        self.last_line.set(Some((start, title)));
+        title
+    }
+
+    fn title_line_at(&self, start: usize, at: usize) -> bool {
+        let end = end_before(self.text, at, &['\n'], 300);
+        let line = &self.text[start..end];
+        if line.trim_start().starts_with('#') {
+            return true;
+        }
+        let words: Vec<&str> =
+            line.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).collect();
+        let small = ["a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "vs", "from"];
+        let capitalised = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+        let counted = words.iter().filter(|w| !small.contains(w)).count();
+        counted >= 3 && capitalised == counted && !line.trim_end().ends_with(['.', '?', '!', ','])
+    }
+}
+
+/// Pronouns, prepositions, contractions and other closed-class words ("In", "We've", "Do").
+fn is_function_word(lower: &str) -> bool {
+    lower.chars().count() <= 2
+        && !matches!(
+            lower,
+            "li" | "wu"
+                | "xu"
+                | "hu"
+                | "ma"
+                | "an"
+                | "ng"
+                | "yu"
+                | "he"
+                | "ho"
+                | "lo"
+                | "le"
+                | "om"
+                | "oh"
+                | "ko"
+                | "su"
+        )
+        || lower.contains(['\'', '’']) && !lower.starts_with(['o', 'd'])
+        || matches!(
+            lower,
+            "the"
+                | "and"
+                | "but"
+                | "for"
+                | "nor"
+                | "yet"
+                | "she"
+                | "her"
+                | "him"
+                | "his"
+                | "its"
+                | "our"
+                | "you"
+                | "they"
+                | "them"
+                | "their"
+                | "this"
+                | "that"
+                | "then"
+                | "than"
+                | "when"
+                | "what"
+                | "who"
+                | "why"
+                | "how"
+                | "with"
+                | "from"
+                | "into"
+                | "onto"
+                | "over"
+                | "under"
+                | "after"
+                | "before"
+                | "during"
+                | "while"
+                | "once"
+                | "also"
+                | "only"
+                | "just"
+                | "even"
+                | "still"
+                | "some"
+                | "none"
+                | "each"
+                | "both"
+                | "all"
+                | "any"
+                | "many"
+                | "much"
+                | "more"
+                | "most"
+                | "such"
+                | "here"
+                | "there"
+                | "where"
+                | "would"
+                | "shall"
+                | "should"
+                | "can"
+                | "could"
+                | "might"
+                | "must"
+                | "does"
+                | "did"
+                | "done"
+                | "have"
+                | "has"
+                | "had"
+                | "are"
+                | "was"
+                | "were"
+                | "been"
+                | "being"
+                | "not"
+                | "yes"
+                | "per"
+                | "via"
+                | "see"
+                | "note"
+                | "notes"
+        )
+}
+
+/// Lower-case words inside names: "van der Berg", "da Silva", "bin Abdullah".
+fn is_particle(lower: &str) -> bool {
+    matches!(
+        lower,
+        "van"
+            | "von"
+            | "de"
+            | "da"
+            | "di"
+            | "del"
+            | "della"
+            | "der"
+            | "den"
+            | "du"
+            | "dos"
+            | "das"
+            | "le"
+            | "la"
+            | "bin"
+            | "binti"
+            | "ibn"
+            | "al"
+            | "el"
+            | "ter"
+            | "ten"
+            | "zu"
+            | "y"
+            | "e"
+            | "bint"
+            | "af"
+            | "av"
+            | "degli"
+    )
+}
+
+/// Prepositions of place: "in Savannah", "near Adelaide" name places, not people.
+fn is_locative(lower: &str) -> bool {
+    matches!(
+        lower,
+        "in" | "at" | "near" | "across" | "outside" | "inside" | "around" | "throughout" | "into" | "within"
+    )
+}
+
+/// Words before a thing, not a person ("the Aurora cluster", "our Jenkins").
+fn is_determiner(lower: &str) -> bool {
+    matches!(
+        lower,
+        "the"
+            | "a"
+            | "an"
+            | "our"
+            | "their"
+            | "your"
+            | "its"
+            | "this"
+            | "that"
+            | "these"
+            | "those"
+            | "each"
+            | "every"
+            | "any"
+            | "new"
+            | "old"
+    )
+}
+
+/// Words before a lone unknown word that say it is a person ("thanks Chidinma", "asked Oksana").
+fn is_strong_before(lower: &str) -> bool {
+    matches!(
+        lower,
+        "thanks"
+            | "thank"
+            | "asked"
+            | "told"
+            | "pinged"
+            | "paged"
+            | "cc"
+            | "dear"
+            | "hi"
+            | "hello"
+            | "hey"
+            | "according"
+            | "congrats"
+            | "congratulations"
+            | "kudos"
+            | "ask"
+            | "ping"
+    )
+}
+
+/// Adverbs and fillers between a subject and its verb ("then", "never", "accidentally").
+fn is_adverb(lower: &str) -> bool {
+    (lower.len() > 4 && lower.ends_with("ly"))
+        || matches!(
+            lower,
+            "then" | "never" | "also" | "just" | "still" | "again" | "later" | "once" | "even" | "soon" | "quickly"
+        )
+}
+
+/// Verbs that only people do: an unknown word before one is a person ("Siobhán overlooked").
+fn is_human_verb(lower: &str) -> bool {
+    matches!(
+        lower,
+        "forgot"
+            | "neglected"
+            | "overlooked"
+            | "misconfigured"
+            | "mistyped"
+            | "misread"
+            | "noticed"
+            | "realised"
+            | "realized"
+            | "decided"
+            | "admitted"
+            | "apologised"
+            | "apologized"
+            | "panicked"
+            | "hesitated"
+            | "wondered"
+            | "remembered"
+            | "messed"
+            | "botched"
+            | "bungled"
+            | "screwed"
+            | "fat-fingered"
+            | "said"
+            | "told"
+            | "wrote"
+            | "asked"
+            | "replied"
+            | "volunteered"
+            | "joined"
+            | "agreed"
+            | "insisted"
+    )
+}
+
+/// A regular past tense: "misconfigured", "rolled", "noticed".
+fn is_past_tense(lower: &str) -> bool {
+    lower.len() > 3 && lower.ends_with("ed") && !lower.ends_with("eed")
+}
+
+/// A present tense of the third person: "rolls", "rotates", "opens" (not "class", "status").
+fn is_present_tense(lower: &str) -> bool {
+    lower.len() > 3
+        && lower.ends_with('s')
+        && !["ss", "us", "is", "ys"].iter().any(|s| lower.ends_with(s))
+        && lower.chars().all(char::is_lowercase)
+}
+
+/// Japanese, Korean and Hindi honorifics written after a name.
+const HONORIFIC_SUFFIXES: &[&str] = &["-san", "-sama", "-kun", "-chan", "-sensei", "-senpai", "-ssi", "-nim", "-ji"];
+
+/// Every word of `text` with its shape and position in its sentence.
+fn words(text: &str) -> Vec<Word<'_>> {
+    let mut out: Vec<Word> = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut last_end = 0;
+    while i < text.len() {
+        let Some(c) = text[i..].chars().next() else { break };
+        if !c.is_alphabetic() {
+            i += c.len_utf8();
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        let mut chars = text[i..].char_indices().peekable();
+        while let Some((k, ch)) = chars.next() {
+            let joins = matches!(ch, '\'' | '’' | '-') && chars.peek().is_some_and(|&(_, n)| n.is_alphabetic());
+            if ch.is_alphabetic() || ch.is_numeric() || (joins && k > 0) {
+                end = i + k + ch.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let mut word_end = end;
+        let mut possessive = false;
+        for suffix in ["'s", "’s"] {
+            if text[start..end].ends_with(suffix) && end - start > suffix.len() + 1 {
+                word_end = end - suffix.len();
+                possessive = true;
+            }
+        }
+        let word = &text[start..word_end];
+        let (stem, honorific_suffix) =
+            match HONORIFIC_SUFFIXES.iter().find(|s| word.ends_with(*s) && word.len() > s.len() + 2) {
+                Some(suffix) => (&word[..word.len() - suffix.len()], true),
+                None => (word, false),
+            };
+        let gap = &text[last_end..start];
+        let initial = out.is_empty()
+            || gap.contains(['\n', '.', '!', '?', ':', '|', '•', '"', '“', '(', '['])
+            || gap.trim_start().starts_with(['-', '*', '+', '>']);
+        let single_upper = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+        let shape = if single_upper && bytes.get(word_end) == Some(&b'.') {
+            Shape::Initial
+        } else if is_capitalised(stem) {
+            Shape::Capitalised
+        } else {
+            Shape::Other
+        };
+        let range_end = if shape == Shape::Initial { word_end + 1 } else { word_end };
+        let lower = if stem.bytes().all(|b| b.is_ascii_lowercase()) {
+            Cow::Borrowed(stem)
+        } else {
+            Cow::Owned(stem.to_lowercase())
+        };
+        let entry = if shape == Shape::Capitalised { gazetteer::lookup(&lower) } else { Entry::default() };
+        out.push(Word { range: start..range_end, lower, entry, shape, initial, possessive, honorific_suffix });
+        last_end = if shape == Shape::Initial { range_end } else { end };
+        i = end.max(range_end);
+    }
+    out
+}
+
+/// "Priya", "O'Brien", "McDonald", "MacLeod", "DeVries", "Jean-Luc", "Nguyễn": a capital, then
+/// lower-case letters, with a capital allowed after an apostrophe, a hyphen, "Mc", "Mac" or "De".
+fn is_capitalised(word: &str) -> bool {
+    let mut chars = word.chars();
+    let Some(first) = chars.next() else { return false };
+    if !first.is_uppercase() || word.chars().any(|c| c.is_numeric()) {
+        return false;
+    }
+    let rest: Vec<char> = chars.collect();
+    if rest.is_empty() {
+        return false;
+    }
+    let mut prev = first;
+    let mut seen = String::from(first);
+    for (k, &c) in rest.iter().enumerate() {
+        if c.is_uppercase() {
+            let after_join = matches!(prev, '\'' | '’' | '-');
+            let after_prefix = matches!(seen.as_str(), "Mc" | "Mac" | "De" | "Di" | "La" | "Le" | "Van" | "O");
+            if !(after_join || after_prefix) || rest.get(k + 1).is_some_and(|n| n.is_uppercase()) {
+                return false;
+            }
+        }
+        prev = c;
+        seen.push(c);
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn people(text: &str) -> Vec<&str> {
+        find(text, &HashSet::new()).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn full_names_of_many_cultures() {
+        let text = "The change was reviewed by Priya Raman and approved by Kwame Mensah after Zhang Wei \
+                    and Oluwaseun Adeyemi looked at it with Siobhán O'Sullivan and Jean-Luc Moreau.";
+        assert_eq!(
+            people(text),
+            ["Priya Raman", "Kwame Mensah", "Zhang Wei", "Oluwaseun Adeyemi", "Siobhán O'Sullivan", "Jean-Luc Moreau"]
+        );
+    }
+
+    #[test]
+    fn a_lone_given_name_as_a_subject() {
+        assert_eq!(people("Dave misconfigured the firewall."), ["Dave"]);
+        assert_eq!(people("At 10:05 Aditi then rolled back the release."), ["Aditi"]);
+        assert_eq!(people("The pager went to Tomasz, who acknowledged it."), ["Tomasz"]);
+        assert_eq!(people("Priya's laptop was locked."), ["Priya"]);
+    }
+
+    #[test]
+    fn surnames_with_speech_titles_and_ages() {
+        assert_eq!(people("\"We caught it early,\" Okafor said."), ["Okafor"]);
+        assert_eq!(people("According to Schneider, the patch was late."), ["Schneider"]);
+        assert_eq!(people("Dr. Amara Okafor joined; Ms Lee agreed."), ["Dr. Amara Okafor", "Ms Lee"]);
+        assert_eq!(people("Jane Doe, 34, was not hurt."), ["Jane Doe"]);
+        assert_eq!(people("The fix came from J. Smith and Emil C. on Monday."), ["J. Smith", "Emil C."]);
+    }
+
+    #[test]
+    fn a_name_seen_in_full_is_a_person_alone_too() {
+        assert_eq!(people("Amara Okafor led the review. Later Okafor wrote the summary."), ["Amara Okafor", "Okafor"]);
+    }
+
+    #[test]
+    fn things_named_like_people_are_not_people() {
+        let clean = [
+            "Jenkins failed to archive the artifacts and Kafka dropped messages.",
+            "Will the job retry? Mark the ticket resolved. Grant access to the group.",
+            "We moved to Grafana and Ruby 3.2 in May; June was quiet.",
+            "Johnson & Johnson and Morgan Stanley use the same vendor.",
+            "Alice sends Bob a message and Mallory intercepts it.",
+            "The Aurora cluster in Frankfurt failed over to Phoenix.",
+            "Fancy Bear and Lazarus Group were named in the advisory.",
+            "## Root Cause Analysis",
+            "TLP:AMBER applies to this report.",
+            "The on-call engineer paged the security lead.",
+        ];
+        for text in clean {
+            assert!(people(text).is_empty(), "{text}: {:?}", people(text));
+        }
+    }
+
+    #[test]
+    fn allowed_names_are_never_found() {
+        let allowed: HashSet<String> = ["priya raman".to_string(), "dave".to_string()].into();
+        let text = "Priya Raman and Dave looked at it.";
+        assert!(find(text, &allowed).is_empty(), "{:?}", find(text, &allowed));
+    }
+
+    #[test]
+    fn shapes() {
+        for yes in ["Priya", "O'Brien", "McDonald", "MacLeod", "DeVries", "Jean-Luc", "Nguyễn", "Ödön"] {
+            assert!(is_capitalised(yes), "{yes}");
+        }
+        for no in ["AWS", "GitHub", "priya", "X", "PagerDuty", "K8s", "HTTPS"] {
+            assert!(!is_capitalised(no), "{no}");
+        }
+    }
+}
