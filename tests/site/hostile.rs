@@ -98,14 +98,14 @@ fn files_of_the_static_folder_are_copied_as_they_are_and_kept_across_builds() {
     let statics = f.root().join("static");
     fs::create_dir_all(statics.join(".well-known")).unwrap();
     fs::write(statics.join("CNAME"), "kb.example.org\n").unwrap();
-    fs::write(statics.join(".well-known/security.txt"), "Contact: https://example.org/security\n").unwrap();
+    fs::write(statics.join(".well-known/security.txt"), "Expires: 2027-12-31T23:00:00.000Z\n").unwrap();
     let logo = [0x89, b'P', b'N', b'G', 0, 1, 2, 0xff];
     fs::write(statics.join("logo.png"), logo).unwrap();
     for _ in 0..2 {
         let built = f.build();
         built.assert_success();
         assert_eq!(built.text("CNAME"), "kb.example.org\n");
-        assert_eq!(built.text(".well-known/security.txt"), "Contact: https://example.org/security\n");
+        assert_eq!(built.text(".well-known/security.txt"), "Expires: 2027-12-31T23:00:00.000Z\n");
         assert_eq!(fs::read(built.path("logo.png")).unwrap(), logo);
     }
 }
