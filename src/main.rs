@@ -267,17 +267,25 @@ fn run(command: Command) -> Result<bool, Error> {
         }
         Command::Redact { file, write, content, config } => {
             let content = ContentSource::Dir(content);
-            if write {
-                match site::redact_in_place(&file, &content, config.as_deref())? {
-                    (count, Some(backup)) => {
+            let redaction = if write {
+                let (redaction, backup) = site::redact_in_place(&file, &content, config.as_deref())?;
+                let count = redaction.replaced;
+                match backup {
+                    Some(backup) => {
                         eprintln!("redacted {count} finding{}; the original is in {}", plural(count), backup.display())
                     }
-                    (_, None) => eprintln!("nothing to redact; {} is unchanged", file.display()),
+                    None => eprintln!("nothing to redact; {} is unchanged", file.display()),
                 }
+                redaction
             } else {
-                let (text, count) = site::redact(&file, &content, config.as_deref())?;
-                print!("{text}");
-                eprintln!("redacted {count} finding{}", plural(count));
+                let redaction = site::redact(&file, &content, config.as_deref())?;
+                print!("{}", redaction.text);
+                eprintln!("redacted {} finding{}", redaction.replaced, plural(redaction.replaced));
+                redaction
+            };
+            for r in &redaction.rewordings {
+                let at = format!("{}:{}:{}", file.display(), r.span.line, r.span.col);
+                eprintln!("{}", printable(&format!("{at}: reword \"{}\": {}", r.blamed, r.suggestion)));
             }
             Ok(true)
         }

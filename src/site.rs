@@ -394,7 +394,7 @@ impl Stopwatch {
 /// `file` with every finding of the gate (but blame, and what its allowances accept) replaced
 /// by a typed placeholder such as `[EMAIL]`, and the number replaced. The gate's settings come
 /// from `config`, or from `site.yaml` in `content`.
-pub fn redact(file: &Path, content: &ContentSource, config: Option<&Path>) -> Result<(String, usize), Error> {
+pub fn redact(file: &Path, content: &ContentSource, config: Option<&Path>) -> Result<leaks::Redaction, Error> {
     let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
     if text.trim().is_empty() {
         return Err(Error::EmptyInput(file.to_path_buf()));
@@ -408,20 +408,20 @@ pub fn redact(file: &Path, content: &ContentSource, config: Option<&Path>) -> Re
 }
 
 /// Redacts `file` in place, keeping the original in a new numbered backup (`FILE.bak`, then
-/// `FILE.bak.2`, …, never one that exists): the number of findings replaced, and the backup
-/// (none when there was nothing to replace and the file is left as it is).
+/// `FILE.bak.2`, …, never one that exists): the redaction, and the backup (none when there was
+/// nothing to replace and the file is left as it is).
 pub fn redact_in_place(
     file: &Path,
     content: &ContentSource,
     config: Option<&Path>,
-) -> Result<(usize, Option<PathBuf>), Error> {
-    let (text, count) = redact(file, content, config)?;
-    if count == 0 {
-        return Ok((0, None));
+) -> Result<(leaks::Redaction, Option<PathBuf>), Error> {
+    let redaction = redact(file, content, config)?;
+    if redaction.replaced == 0 {
+        return Ok((redaction, None));
     }
     let backup = crate::output::backup(file)?;
-    crate::output::replace_file(file, text.as_bytes())?;
-    Ok((count, Some(backup)))
+    crate::output::replace_file(file, redaction.text.as_bytes())?;
+    Ok((redaction, Some(backup)))
 }
 
 /// The site configuration alone, for commands that need no content; `check` reports its problems.

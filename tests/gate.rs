@@ -330,3 +330,20 @@ fn redact_write_killed_midway_keeps_the_original_and_empty_input_is_refused() {
     assert_eq!(fs::read_to_string(f.content().join("writeups/w.md.bak")).unwrap(), text, "the backup was replaced");
     assert!(!f.content().join("writeups/w.md.bak.2").exists());
 }
+
+#[test]
+fn redact_prints_the_blameless_rewording_of_each_blaming_phrase() {
+    let text = corpus::writeup("NM-0001", "The intern forgot to renew the certificate.", corpus::Position::Prose);
+    let f = Fixture::with_pattern().file("writeups/w.md", &text);
+    let run = f.run(&["redact", "content/writeups/w.md"]);
+    run.assert_success();
+    let line = text.lines().position(|l| l.contains("The intern")).unwrap() + 1;
+    let col = text.lines().nth(line - 1).unwrap().find("The intern").unwrap() + 1;
+    run.assert_contains(&format!(
+        "content/writeups/w.md:{line}:{col}: reword \"The intern forgot to renew the certificate\": the certificate was not renewed\n"
+    ));
+    assert!(
+        run.stdout.contains("The intern forgot to renew the certificate."),
+        "blame is reworded by a person, not replaced"
+    );
+}

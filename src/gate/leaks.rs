@@ -237,14 +237,39 @@ fn splice(text: &str, replacements: Vec<(Range<usize>, String)>) -> String {
 }
 
 /// The file with each finding (but blame, and what is allowed) replaced by a typed placeholder.
-pub fn redact(text: &str, scanner: &Scanner, allow: &[Allowance]) -> (String, usize) {
+pub fn redact(text: &str, scanner: &Scanner, allow: &[Allowance]) -> Redaction {
     let allowed = allowed_ranges(text, allow);
-    let replacements: Vec<(Range<usize>, String)> = scanner
-        .scan(text)
-        .into_iter()
-        .filter(|f| !f.kind.is_blame() && !allowed.iter().any(|(_, (r, _))| contains(r, &f.range)))
-        .map(|f| (f.range.clone(), f.kind.placeholder()))
+    let found: Vec<Finding> =
+        scanner.scan(text).into_iter().filter(|f| !allowed.iter().any(|(_, (r, _))| contains(r, &f.range))).collect();
+    let rewordings = found
+        .iter()
+        .filter(|f| f.kind.is_blame())
+        .map(|f| Rewording {
+            span: Span::at_offset(text, f.range.start, text[f.range.clone()].chars().count(), 1),
+            blamed: text[f.range.clone()].split_whitespace().collect::<Vec<_>>().join(" "),
+            suggestion: f.suggestion(text).unwrap_or_else(|| f.kind.hint().to_string()),
+        })
         .collect();
-    let count = replacements.len();
-    (splice(text, replacements), count)
+    let replacements: Vec<(Range<usize>, String)> =
+        found.iter().filter(|f| !f.kind.is_blame()).map(|f| (f.range.clone(), f.kind.placeholder())).collect();
+    let replaced = replacements.len();
+    Redaction { text: splice(text, replacements), replaced, rewordings }
+}
+
+/// A file with its findings replaced, and the blameless rewordings its blaming phrases want
+/// (blame is reworded by a person, not replaced).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redaction {
+    pub text: String,
+    /// How many findings were replaced by placeholders.
+    pub replaced: usize,
+    pub rewordings: Vec<Rewording>,
+}
+
+/// A blaming phrase, where it is, and how to say it without blame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rewording {
+    pub span: Span,
+    pub blamed: String,
+    pub suggestion: String,
 }
