@@ -820,8 +820,10 @@ other places this shape of problem shows up.
     #[ignore = "timing: run in release with --nocapture"]
     fn throughput() {
         let scanner = Scanner::new(&config());
+        // NEARMISS_SCAN_MB sets the corpus size (default 10 MB), e.g. 1 for a profiler.
+        let mb: usize = std::env::var("NEARMISS_SCAN_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
         for (name, doc) in [("typical", TYPICAL), ("dense near-misses", CLEAN)] {
-            let corpus = doc.repeat((10 << 20) / doc.len());
+            let corpus = doc.repeat((mb << 20) / doc.len());
             let mut best = f64::MAX;
             let mut found = 0;
             for _ in 0..5 {

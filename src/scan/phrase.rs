@@ -1,13 +1,14 @@
 //! Whole-word, ASCII case-insensitive phrase matching that lets any white space (a wrapped
 //! line, two spaces) stand between the words of a phrase.
 //!
-//! One Aho-Corasick pass finds the first words; the rest of each phrase is checked in place.
+//! One Aho-Corasick pass (a DFA, longest first word at each place) finds the first words; the
+//! rest of each phrase is checked in place.
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::text::{char_at, char_before, is_word};
 
@@ -56,6 +57,8 @@ impl<T: Copy> PhraseSet<T> {
         }
         let firsts = AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&firsts)
             // Building fails only past 2^31 patterns or states, far beyond any word list.
             .expect("phrase list within Aho-Corasick limits");
@@ -65,7 +68,7 @@ impl<T: Copy> PhraseSet<T> {
     /// Every whole-word occurrence of a phrase in `text`, with its tag, in order of where the
     /// first word ends; where phrases share a start, only the longest that matches.
     pub(super) fn find<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (Range<usize>, T)> + 't {
-        self.firsts.find_overlapping_iter(text).filter_map(move |m| {
+        self.firsts.find_iter(text).filter_map(move |m| {
             if char_before(text, m.start()).is_some_and(is_word) {
                 return None;
             }

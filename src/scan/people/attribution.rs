@@ -6,6 +6,8 @@ use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use super::gazetteer;
 use super::lists::{ATTRIBUTION_LABELS, ROLE_WORDS, SIGN_OFFS};
 use super::names::is_thing;
@@ -136,38 +138,35 @@ fn signature(line: &str) -> Option<Range<usize>> {
 /// and after "reported by", "posted by" anywhere.
 fn values_after_labels(line: &str) -> Vec<usize> {
     let mut out: Vec<usize> = value_after_label(line, true).into_iter().collect();
-    for (i, c) in line.char_indices() {
-        if !matches!(c, '(' | '.' | ';' | '·' | ' ') {
-            continue;
+    let mut push = |v: usize| {
+        if !out.contains(&v) {
+            out.push(v);
         }
-        let next = line.as_bytes().get(i + c.len_utf8()).copied();
-        let starts_label = next.is_some_and(|n| label_initial(n) || (n == b' ' && c != ' '));
-        if starts_label {
-            let from = i + c.len_utf8();
-            let anywhere = c == ' ';
-            if let Some(v) = value_after_label(&line[from..], !anywhere).map(|v| from + v) {
-                if !out.contains(&v) && (!anywhere || line[..from].trim_end().len() + 1 == from) {
-                    out.push(v);
-                }
-            }
+    };
+    for (i, c) in line.match_indices(['(', '.', ';', '·']) {
+        let from = i + c.len();
+        if let Some(v) = value_after_label(&line[from..], true) {
+            push(from + v);
+        }
+    }
+    for m in BY_LABELS.find_iter(line) {
+        let whole_word = line[..m.start()].chars().next_back().is_none_or(char::is_whitespace);
+        if let Some(v) = value_after_label(&line[m.start()..], false).filter(|_| whole_word) {
+            push(m.start() + v);
         }
     }
     out
 }
 
-/// True when an attribution label can start with the byte `b` (one look-up per word).
-fn label_initial(b: u8) -> bool {
-    static INITIALS: LazyLock<[bool; 256]> = LazyLock::new(|| {
-        let mut set = [false; 256];
-        for label in ATTRIBUTION_LABELS {
-            let first = label.as_bytes()[0];
-            set[usize::from(first.to_ascii_lowercase())] = true;
-            set[usize::from(first.to_ascii_uppercase())] = true;
-        }
-        set
-    });
-    INITIALS[usize::from(b)]
-}
+/// The labels that need no colon ("reported by", "assigned to"), found anywhere in one pass.
+static BY_LABELS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let labels = ATTRIBUTION_LABELS.iter().filter(|l| l.ends_with(" by") || l.ends_with("-by") || l.ends_with(" to"));
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(labels)
+        .expect("a small fixed label list")
+});
 
 /// The attribution labels by their first word, so a line position is looked up, not searched.
 static LABELS_BY_FIRST_WORD: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {

@@ -893,6 +893,11 @@ fn words(text: &str) -> Vec<Word<'_>> {
     let mut i = 0;
     let mut last_end = 0;
     while i < text.len() {
+        // Most text is ASCII: skip what is not a letter, and run over letters, byte by byte.
+        if bytes[i].is_ascii() && !bytes[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
         let Some(c) = text[i..].chars().next() else { break };
         if !c.is_alphabetic() {
             i += c.len_utf8();
@@ -902,6 +907,10 @@ fn words(text: &str) -> Vec<Word<'_>> {
         let mut end = i;
         let mut chars = text[i..].char_indices().peekable();
         while let Some((k, ch)) = chars.next() {
+            if ch.is_ascii_alphanumeric() {
+                end = i + k + 1;
+                continue;
+            }
             let joins = matches!(ch, '\'' | '’' | '-') && chars.peek().is_some_and(|&(_, n)| n.is_alphabetic());
             if ch.is_alphabetic() || ch.is_numeric() || (joins && k > 0) {
                 end = i + k + ch.len_utf8();
@@ -918,8 +927,9 @@ fn words(text: &str) -> Vec<Word<'_>> {
             }
         }
         let word = &text[start..word_end];
+        let suffixed = word.as_bytes().contains(&b'-');
         let (stem, honorific_suffix) =
-            match HONORIFIC_SUFFIXES.iter().find(|s| word.ends_with(*s) && word.len() > s.len() + 2) {
+            match HONORIFIC_SUFFIXES.iter().find(|s| suffixed && word.ends_with(*s) && word.len() > s.len() + 2) {
                 Some(suffix) => (&word[..word.len() - suffix.len()], true),
                 None => (word, false),
             };
@@ -927,7 +937,7 @@ fn words(text: &str) -> Vec<Word<'_>> {
         let initial = out.is_empty()
             || gap.contains(['\n', '.', '!', '?', ':', '|', '•', '"', '“', '(', '['])
             || gap.trim_start().starts_with(['-', '*', '+', '>']);
-        let single_upper = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+        let single_upper = word.len() <= 4 && word.chars().count() == 1 && word.chars().all(char::is_uppercase);
         let shape = if single_upper && bytes.get(word_end) == Some(&b'.') {
             Shape::Initial
         } else if is_capitalised(stem) {
@@ -952,27 +962,24 @@ fn words(text: &str) -> Vec<Word<'_>> {
 /// "Priya", "O'Brien", "McDonald", "MacLeod", "DeVries", "Jean-Luc", "Nguyễn": a capital, then
 /// lower-case letters, with a capital allowed after an apostrophe, a hyphen, "Mc", "Mac" or "De".
 fn is_capitalised(word: &str) -> bool {
-    let mut chars = word.chars();
-    let Some(first) = chars.next() else { return false };
-    if !first.is_uppercase() || word.chars().any(|c| c.is_numeric()) {
-        return false;
-    }
-    let rest: Vec<char> = chars.collect();
-    if rest.is_empty() {
+    let mut chars = word.char_indices().peekable();
+    let Some((_, first)) = chars.next() else { return false };
+    if !first.is_uppercase() || chars.peek().is_none() {
         return false;
     }
     let mut prev = first;
-    let mut seen = String::from(first);
-    for (k, &c) in rest.iter().enumerate() {
+    while let Some((i, c)) = chars.next() {
+        if c.is_numeric() {
+            return false;
+        }
         if c.is_uppercase() {
             let after_join = matches!(prev, '\'' | '’' | '-');
-            let after_prefix = matches!(seen.as_str(), "Mc" | "Mac" | "De" | "Di" | "La" | "Le" | "Van" | "O");
-            if !(after_join || after_prefix) || rest.get(k + 1).is_some_and(|n| n.is_uppercase()) {
+            let after_prefix = matches!(&word[..i], "Mc" | "Mac" | "De" | "Di" | "La" | "Le" | "Van" | "O");
+            if !(after_join || after_prefix) || chars.peek().is_some_and(|&(_, n)| n.is_uppercase()) {
                 return false;
             }
         }
         prev = c;
-        seen.push(c);
     }
     true
 }
