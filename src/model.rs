@@ -210,6 +210,28 @@ pub struct Pattern {
 }
 
 impl Pattern {
+    /// The catalogue's `entry` as a pattern (`catalog/<slug>`): for writeups that name it as it
+    /// is, and for the federation, where it stands for every member's pattern that is its
+    /// `same_as`.
+    pub fn from_catalogue(entry: &'static crate::catalog::Entry) -> Pattern {
+        let body = format!(
+            "A pattern of the built-in catalogue: near misses whose patterns are the same as `{}` are shown here together.\n",
+            entry.reference()
+        );
+        Pattern {
+            source: PathBuf::from(format!("<catalog>/{}", entry.slug)),
+            slug: entry.reference(),
+            title: entry.title.clone(),
+            risk: entry.risk.clone(),
+            signals: entry.signals.clone(),
+            controls: entry.controls.clone(),
+            same_as: Some(entry),
+            allow: Vec::new(),
+            body: Body::new(body, 1),
+            origin: None,
+        }
+    }
+
     /// Whether the pattern is the site's own, not imported or the catalogue's: only its own
     /// have plain slugs (the others are `<source>/<slug>` and `catalog/<slug>`).
     pub fn is_own(&self) -> bool {

@@ -17,7 +17,7 @@ use crate::date::Date;
 use crate::diagnostic::{plural, Diagnostic, Diagnostics, Level};
 use crate::feed::format::{PatternRecord, PatternsFile, WriteupRecord, WriteupsFile};
 use crate::load::{self, Kind};
-use crate::model::{Body, Keyword, Member, Pattern, Status, Tlp, Writeup};
+use crate::model::{Keyword, Member, Pattern, Status, Tlp, Writeup};
 use crate::render::markdown;
 use crate::scan::Scanner;
 use crate::validate::{self, is_slug};
@@ -88,29 +88,9 @@ pub fn import(settings: &Settings<'_>, diags: &mut Diagnostics) -> Imported {
     }
     shared.sort_by(|a, b| a.slug.cmp(&b.slug));
     shared.dedup_by(|a, b| a.slug == b.slug);
-    imported.patterns.extend(shared.into_iter().map(catalogue_pattern));
+    shared.retain(|e| !settings.own_patterns.iter().any(|p| p.slug == e.reference()));
+    imported.patterns.extend(shared.into_iter().map(Pattern::from_catalogue));
     imported
-}
-
-/// The catalogue's `entry` as a pattern of the federation (`catalog/<slug>`), standing for
-/// every source pattern that is its `same_as` where the site has none of its own.
-fn catalogue_pattern(entry: &'static catalog::Entry) -> Pattern {
-    let body = format!(
-        "A pattern of the built-in catalogue: members' own patterns that are the same as `{}` are shown here together.\n",
-        entry.reference()
-    );
-    Pattern {
-        source: PathBuf::from(format!("<catalog>/{}", entry.slug)),
-        slug: entry.reference(),
-        title: entry.title.clone(),
-        risk: entry.risk.clone(),
-        signals: entry.signals.clone(),
-        controls: entry.controls.clone(),
-        same_as: Some(entry),
-        allow: Vec::new(),
-        body: Body::new(body, 1),
-        origin: None,
-    }
 }
 
 /// What one source gave.

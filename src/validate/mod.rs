@@ -55,7 +55,11 @@ pub fn validate(
         diags,
     );
     check_unique_slugs(&patterns, diags);
-    let slugs: Vec<&str> = patterns.iter().map(|p| p.slug.as_str()).collect();
+    // A writeup may name a catalogue pattern as it is (`catalog/<slug>`), unless the site has a
+    // pattern of its own under that name.
+    let catalogue: Vec<String> = crate::catalog::entries().iter().map(|e| e.reference()).collect();
+    let slugs: Vec<&str> =
+        patterns.iter().map(|p| p.slug.as_str()).chain(catalogue.iter().map(String::as_str)).collect();
     let context = fingerprint((&slugs, today));
     let checked = memo.get_all(
         &of_kind(Kind::Writeup),
@@ -67,6 +71,16 @@ pub fn validate(
     );
     let writeups = collect(checked, diags);
     check_unique_ids(&writeups, diags);
+    let mut patterns = patterns;
+    let mut named: Vec<&'static crate::catalog::Entry> = writeups
+        .iter()
+        .flat_map(|w| w.patterns.iter())
+        .filter_map(|(slug, _)| crate::catalog::get(slug.strip_prefix(crate::catalog::PREFIX)?))
+        .filter(|e| !patterns.iter().any(|p| p.slug == e.reference()))
+        .collect();
+    named.sort_by_key(|e| e.slug.as_str());
+    named.dedup_by_key(|e| e.slug.as_str());
+    patterns.extend(named.into_iter().map(Pattern::from_catalogue));
     Knowledge { writeups, patterns }
 }
 

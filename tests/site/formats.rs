@@ -222,3 +222,20 @@ fn the_minimal_fixture_with_withheld_writeups_passes_every_checker() {
     check("stix", &built.out, &[]);
     check("misp", &built.out, &[]);
 }
+
+#[test]
+fn a_writeup_may_name_a_catalogue_pattern_as_it_is() {
+    let f =
+        Fixture::new().file("writeups/w.md", &writeup(&front_with("patterns", "patterns: [catalog/secret-in-code]")));
+    let built = f.build();
+    built.assert_success();
+    let page = built.text("patterns/catalog/secret-in-code.html");
+    assert!(page.contains("Secret in code") && page.contains("NM-0001"), "{page}");
+    assert!(built.text("writeups/index.html").contains("catalog/secret-in-code.html"), "the writeup links its pattern");
+
+    f.write("writeups/w.md", &writeup(&front_with("patterns", "patterns: [catalog/secret-in-cod]")));
+    let run = f.check();
+    run.assert_failure();
+    assert!(run.stderr.contains("unknown pattern `catalog/secret-in-cod`"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `catalog/secret-in-code`?"), "{}", run.stderr);
+}
