@@ -409,10 +409,9 @@ impl Context<'_> {
         } else {
             w
         };
-        is_one_of(&w, DUTIES)
-            || (w.len() > 3 && w.ends_with("ed") && is_one_of(w.trim_end_matches("ed"), DUTIES))
-            || is_one_of(w.strip_suffix("ed").unwrap_or(&w), DUTIES)
-            || is_one_of(w.strip_suffix('d').unwrap_or(&w), DUTIES)
+        // The duty itself, or its past tense ("checked", "noticed").
+        let duty = |word: &str| is_one_of(word, DUTIES);
+        duty(&w) || w.strip_suffix("ed").is_some_and(duty) || w.strip_suffix('d').is_some_and(duty)
     }
 
     /// True when the sentence around byte `at` says the action was meant.
@@ -785,11 +784,8 @@ impl Check {
                 }
                 let start = sentence_start(text, range.start);
                 let subject = subject_of_sentence(text, start, range.start, ctx.name_ends);
-                let agent = sentence_at(text, range.start).contains(" by ") && {
-                    let s = sentence_at(text, range.start);
-                    let by = s.find(" by ").map(|i| start + i + 4);
-                    by.and_then(|b| ctx.person_at(b)).is_some()
-                };
+                let agent =
+                    sentence_at(text, range.start).find(" by ").and_then(|i| ctx.person_at(start + i + 4)).is_some();
                 ((subject.is_some() || agent) && !ctx.hypothetical(range.start)).then_some(range)
             }
         }

@@ -178,11 +178,7 @@ impl Context<'_> {
     /// A product, place, month, group word or documentation persona: never a person alone.
     fn is_thing_word(&self, w: &Word) -> bool {
         let l = w.lower.as_ref();
-        self.lists.not_people.contains(l)
-            || self.lists.groups.contains(l)
-            || self.lists.things.contains(l)
-            || (self.cast_met && self.lists.personas.contains(l))
-            || self.allowed.contains(l)
+        is_thing(l) || (self.cast_met && self.lists.personas.contains(l)) || self.allowed.contains(l)
     }
 
     /// The number of words of a not-people phrase ("Morgan Stanley", "Fancy Bear") starting at `i`.
