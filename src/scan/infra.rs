@@ -139,7 +139,7 @@ fn ipv6(text: &str, out: &mut Vec<Finding>) {
     let bytes = text.as_bytes();
     let is_piece = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
     let mut searched_to = 0;
-    for (colon, _) in text.match_indices(':') {
+    for colon in memchr::memchr_iter(b':', bytes) {
         if colon < searched_to {
             continue;
         }

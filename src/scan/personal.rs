@@ -69,7 +69,7 @@ const FILE_EXTENSIONS: &[&str] = &[
 fn emails(text: &str, out: &mut Vec<Finding>) {
     let bytes = text.as_bytes();
     let is_local = |b: u8| b.is_ascii_alphanumeric() || b"._%+-".contains(&b);
-    for (at, _) in text.match_indices('@') {
+    for at in memchr::memchr_iter(b'@', bytes) {
         let run_start = bytes[..at].iter().rposition(|&b| !is_local(b)).map_or(0, |i| i + 1);
         let start = run_start + bytes[run_start..at].iter().take_while(|&&b| b == b'.').count();
         let local = &text[start..at];

@@ -18,6 +18,8 @@ pub(super) fn find(text: &str) -> Vec<Range<usize>> {
     let mut offset = 0;
     let mut sign_off = 0u8;
     let mut table_columns: Vec<usize> = Vec::new();
+    // The "… by" labels of the whole text, found in one pass and taken line by line.
+    let mut by_labels = BY_LABELS.find_iter(text).map(|m| m.start()).peekable();
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         if sign_off > 0 && !body.trim().is_empty() {
@@ -28,7 +30,11 @@ pub(super) fn find(text: &str) -> Vec<Range<usize>> {
             push_item(at, first, &mut out);
         }
         table_columns = table(body, offset, std::mem::take(&mut table_columns), &mut out);
-        for value in values_after_labels(body) {
+        let mut on_line = Vec::new();
+        while let Some(at) = by_labels.next_if(|&at| at < offset + line.len()) {
+            on_line.push(at - offset);
+        }
+        for value in values_after_labels(body, &on_line) {
             for item in items(body, value) {
                 push_item(offset + item.start, &body[item], &mut out);
             }
@@ -110,7 +116,9 @@ fn table(line: &str, offset: usize, columns: Vec<usize>, out: &mut Vec<Range<usi
 /// "-- tmakinen", "— H. Strand" starting a line, or "… before matching — ayaz" ending one.
 fn signature(line: &str) -> Option<Range<usize>> {
     let trimmed = line.trim_start();
-    if !trimmed.starts_with(['-', '—', '–']) && !line.contains(['—', '–']) {
+    // Both dashes start with the byte E2: most lines have none, and memchr says so at once.
+    let dashed = memchr::memchr(0xE2, line.as_bytes()).is_some() && (line.contains('—') || line.contains('–'));
+    if !trimmed.starts_with(['-', '—', '–']) && !dashed {
         return None;
     }
     for dash in ["-- ", "— ", "– "] {
@@ -120,7 +128,7 @@ fn signature(line: &str) -> Option<Range<usize>> {
             return (!item.is_empty()).then_some(at..at + item.len());
         }
     }
-    if !line.contains(['—', '–']) {
+    if !dashed {
         return None;
     }
     let (before, last) = line.trim_end().rsplit_once(" — ").or_else(|| line.trim_end().rsplit_once(" – "))?;
@@ -135,24 +143,30 @@ fn signature(line: &str) -> Option<Range<usize>> {
 
 /// Where the values of the attribution labels on `line` start: after "Owner:",
 /// "**Authors:**", "| Owner |" at the start of the line or after "(", ". ", "; " or "· ",
-/// and after "reported by", "posted by" anywhere.
-fn values_after_labels(line: &str) -> Vec<usize> {
+/// and after the "reported by", "posted by" labels found at `by_labels`.
+fn values_after_labels(line: &str, by_labels: &[usize]) -> Vec<usize> {
     let mut out: Vec<usize> = value_after_label(line, true).into_iter().collect();
     let mut push = |v: usize| {
         if !out.contains(&v) {
             out.push(v);
         }
     };
-    for (i, c) in line.match_indices(['(', '.', ';', '·']) {
-        let from = i + c.len();
+    // Bytes, not chars: "(", ".", ";" and the two bytes of "·" (U+00B7).
+    let bytes = line.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let from = match b {
+            b'(' | b'.' | b';' => i + 1,
+            0xC2 if bytes.get(i + 1) == Some(&0xB7) => i + 2,
+            _ => continue,
+        };
         if let Some(v) = value_after_label(&line[from..], true) {
             push(from + v);
         }
     }
-    for m in BY_LABELS.find_iter(line) {
-        let whole_word = line[..m.start()].chars().next_back().is_none_or(char::is_whitespace);
-        if let Some(v) = value_after_label(&line[m.start()..], false).filter(|_| whole_word) {
-            push(m.start() + v);
+    for &at in by_labels.iter().filter(|&&at| at < line.len()) {
+        let whole_word = line[..at].chars().next_back().is_none_or(char::is_whitespace);
+        if let Some(v) = value_after_label(&line[at..], false).filter(|_| whole_word) {
+            push(at + v);
         }
     }
     out

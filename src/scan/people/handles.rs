@@ -172,7 +172,7 @@ const NOT_HANDLES: &[&str] = &[
 pub(super) fn find(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    for (at, _) in text.match_indices('@') {
+    for at in memchr::memchr_iter(b'@', bytes) {
         if at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || b"._%+-/\\:".contains(&bytes[at - 1])) {
             continue;
         }

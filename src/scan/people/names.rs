@@ -89,9 +89,13 @@ pub(super) fn is_thing(lower: &str) -> bool {
 pub(super) fn find(text: &str, allowed: &HashSet<String>) -> Vec<Range<usize>> {
     let words = words(text);
     let lists = &*LISTS;
-    let cast_met =
-        words.iter().filter(|w| lists.cast.contains(w.lower.as_ref())).map(|w| &w.lower).collect::<HashSet<_>>().len()
-            >= 2;
+    let cast_met = words
+        .iter()
+        .filter(|w| w.shape == Shape::Capitalised && lists.cast.contains(w.lower.as_ref()))
+        .map(|w| &w.lower)
+        .collect::<HashSet<_>>()
+        .len()
+        >= 2;
     let ctx = Context { text, words: &words, lists, allowed, cast_met, last_line: Cell::new(None) };
     let mut found: Vec<Range<usize>> = Vec::new();
     let mut known: HashSet<&str> = HashSet::default();
@@ -884,12 +888,13 @@ const HONORIFIC_SUFFIXES: &[&str] = &["-san", "-sama", "-kun", "-chan", "-sensei
 
 /// Every word of `text` with its shape and position in its sentence.
 fn words(text: &str) -> Vec<Word<'_>> {
-    let mut out: Vec<Word> = Vec::new();
     let bytes = text.as_bytes();
+    // Prose averages six bytes a word: reserve once rather than grow.
+    let mut out: Vec<Word> = Vec::with_capacity(text.len() / 6);
     let mut i = 0;
     let mut last_end = 0;
     while i < text.len() {
-        // Most text is ASCII: skip what is not a letter, and run over letters, byte by byte.
+        // Most text is ASCII: skip what is not a letter byte by byte.
         if bytes[i].is_ascii() && !bytes[i].is_ascii_alphabetic() {
             i += 1;
             continue;
@@ -900,30 +905,19 @@ fn words(text: &str) -> Vec<Word<'_>> {
             continue;
         }
         let start = i;
-        let mut end = i;
-        let mut chars = text[i..].char_indices().peekable();
-        while let Some((k, ch)) = chars.next() {
-            if ch.is_ascii_alphanumeric() {
-                end = i + k + 1;
-                continue;
-            }
-            let joins = matches!(ch, '\'' | '’' | '-') && chars.peek().is_some_and(|&(_, n)| n.is_alphabetic());
-            if ch.is_alphabetic() || ch.is_numeric() || (joins && k > 0) {
-                end = i + k + ch.len_utf8();
-            } else {
-                break;
-            }
-        }
+        let (end, hyphenated) = word_end(text, start);
         let mut word_end = end;
         let mut possessive = false;
-        for suffix in ["'s", "’s"] {
-            if text[start..end].ends_with(suffix) && end - start > suffix.len() + 1 {
-                word_end = end - suffix.len();
-                possessive = true;
+        if bytes[end - 1] == b's' {
+            for suffix in ["'s", "’s"] {
+                if text[start..end].ends_with(suffix) && end - start > suffix.len() + 1 {
+                    word_end = end - suffix.len();
+                    possessive = true;
+                }
             }
         }
         let word = &text[start..word_end];
-        let suffixed = word.as_bytes().contains(&b'-');
+        let suffixed = hyphenated;
         let (stem, honorific_suffix) =
             match HONORIFIC_SUFFIXES.iter().find(|s| suffixed && word.ends_with(*s) && word.len() > s.len() + 2) {
                 Some(suffix) => (&word[..word.len() - suffix.len()], true),
@@ -931,10 +925,17 @@ fn words(text: &str) -> Vec<Word<'_>> {
             };
         let gap = &text[last_end..start];
         let initial = out.is_empty()
-            || gap.contains(['\n', '.', '!', '?', ':', '|', '•', '"', '“', '(', '['])
-            || gap.trim_start().starts_with(['-', '*', '+', '>']);
-        let single_upper = word.len() <= 4 && word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-        let shape = if single_upper && bytes.get(word_end) == Some(&b'.') {
+            || (gap != " "
+                && (gap.contains(['\n', '.', '!', '?', ':', '|', '•', '"', '“', '(', '['])
+                    || gap.trim_start().starts_with(['-', '*', '+', '>'])));
+        // A word that starts with a lower-case ASCII letter is neither a name nor an initial.
+        let shape = if bytes[start].is_ascii_lowercase() {
+            Shape::Other
+        } else if word.len() <= 4
+            && word.chars().count() == 1
+            && word.chars().all(char::is_uppercase)
+            && bytes.get(word_end) == Some(&b'.')
+        {
             Shape::Initial
         } else if is_capitalised(stem) {
             Shape::Capitalised
@@ -944,6 +945,8 @@ fn words(text: &str) -> Vec<Word<'_>> {
         let range_end = if shape == Shape::Initial { word_end + 1 } else { word_end };
         let lower = if stem.bytes().all(|b| b.is_ascii_lowercase()) {
             Cow::Borrowed(stem)
+        } else if stem.is_ascii() {
+            Cow::Owned(stem.to_ascii_lowercase())
         } else {
             Cow::Owned(stem.to_lowercase())
         };
@@ -953,6 +956,32 @@ fn words(text: &str) -> Vec<Word<'_>> {
         i = end.max(range_end);
     }
     out
+}
+
+/// Where the word that starts at `start` (a letter) ends: letters and digits, joined by
+/// apostrophes and hyphens followed by a letter ("O'Brien", "Jean-Luc"); and whether a hyphen
+/// joins it. ASCII runs are read byte by byte; other characters are decoded.
+fn word_end(text: &str, start: usize) -> (usize, bool) {
+    let bytes = text.as_bytes();
+    let mut end = start;
+    let mut hyphenated = false;
+    loop {
+        while end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
+            end += 1;
+        }
+        let Some(ch) = text[end..].chars().next() else { return (end, hyphenated) };
+        if ch.is_ascii() && !matches!(ch, '\'' | '-') {
+            return (end, hyphenated);
+        }
+        let after = end + ch.len_utf8();
+        let joins = matches!(ch, '\'' | '’' | '-') && text[after..].chars().next().is_some_and(char::is_alphabetic);
+        if ch.is_alphabetic() || ch.is_numeric() || (joins && end > start) {
+            hyphenated |= ch == '-';
+            end = after;
+        } else {
+            return (end, hyphenated);
+        }
+    }
 }
 
 /// "Priya", "O'Brien", "McDonald", "MacLeod", "DeVries", "Jean-Luc", "Nguyễn": a capital, then
