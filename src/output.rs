@@ -2,9 +2,11 @@
 //! only when complete, under a lock, so that a failed, interrupted or concurrent build never
 //! leaves a half-written, mixed or missing site.
 //!
-//! The swap is one step where the platform has one (`renameat2(RENAME_EXCHANGE)` on Linux); else
-//! the old site is moved aside, the new one moved in, and a build that finds the output missing
-//! but an old site set aside (a kill between the two renames) puts the old site back first.
+//! The swap is one step where the platform has one (`renameat2(RENAME_EXCHANGE)` on Linux,
+//! `renameatx_np(RENAME_SWAP)` on macOS and iOS); else (Windows, the BSDs, or a file system
+//! without it) the old site is moved aside and the new one moved in, and a build that finds the
+//! output missing but an old site set aside (a kill between the two renames) puts the old site
+//! back first.
 //!
 //! Debug builds read `NEARMISS_ABORT_AT=<point>` and abort there, as a kill would, so that the
 //! tests can interrupt a build at each point of the swap (see [`checkpoint`]);
@@ -83,7 +85,7 @@ fn swap(staging: &Path, out: &Path, aside: &Aside<'_>) -> Result<Option<PathBuf>
 }
 
 /// Swaps the two folders in one step; `Ok(false)` where the platform or file system cannot.
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
 fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
     use rustix::fs::{renameat_with, RenameFlags, CWD};
     if cfg!(debug_assertions) && std::env::var_os("NEARMISS_NO_EXCHANGE").is_some() {
@@ -91,12 +93,15 @@ fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
     }
     match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
         Ok(()) => Ok(true),
-        Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => Ok(false),
+        // Not supported by this kernel or file system (Linux says EINVAL, macOS ENOTSUP).
+        Err(e) if [rustix::io::Errno::INVAL, rustix::io::Errno::NOSYS, rustix::io::Errno::NOTSUP].contains(&e) => {
+            Ok(false)
+        }
         Err(e) => Err(e.into()),
     }
 }
 
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
 fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
     Ok(false)
 }

@@ -8,8 +8,7 @@ use std::collections::HashMap;
 use std::io::ErrorKind;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::mpsc::{self, TrySendError};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -32,11 +31,16 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// The most connections served at once; more are answered `503` at once and closed.
-const MAX_CONNECTIONS: usize = 64;
+/// The threads that answer requests, and how many accepted connections may wait for one; more
+/// are answered `503` at once and closed.
+const WORKERS: usize = 16;
+const QUEUE: usize = 48;
+/// The most pages kept up to date over live-reload streams at once.
+const MAX_STREAMS: usize = 256;
 /// How long a client may take to send its request, and to take each part of the answer.
 const READ_TIMEOUT: Duration = Duration::from_secs(5);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+const STREAM_WRITE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// The live-reload script: on a new version it fetches the page again and swaps its body in
 /// (keeping the scroll position), or reloads it when the theme's assets changed or the page
@@ -136,30 +140,39 @@ pub fn serve(mut opts: Options, port: u16, ready: impl FnOnce(&str)) -> Result<(
     let mut cache = Cache::keeping();
     preview.rebuild(&opts, &mut cache);
     let _watcher = watch(&opts, Arc::clone(&preview), cache)?;
-    ready(&url);
 
-    let open = Arc::new(AtomicUsize::new(0));
-    for stream in listener.incoming().flatten() {
-        let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
-        let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-        if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-            open.fetch_sub(1, Ordering::SeqCst);
-            let _ = http::respond(&stream, "503 Service Unavailable", &[("Retry-After", "1")], b"busy\n", false);
-            continue;
-        }
-        let (preview, open) = (Arc::clone(&preview), Arc::clone(&open));
-        let spawned = thread::Builder::new().spawn(move || {
-            if let Err(e) = handle(&stream, &preview, port) {
-                let quiet =
-                    [ErrorKind::BrokenPipe, ErrorKind::ConnectionReset, ErrorKind::WouldBlock, ErrorKind::TimedOut];
-                if !quiet.contains(&e.kind()) {
-                    eprintln!("serve: {e}");
+    let streams = Streams::start(Arc::clone(&preview));
+    let (queue, waiting) = mpsc::sync_channel::<(TcpStream, Instant)>(QUEUE);
+    let waiting = Arc::new(Mutex::new(waiting));
+    for _ in 0..WORKERS {
+        let (preview, waiting, streams) = (Arc::clone(&preview), Arc::clone(&waiting), streams.clone());
+        thread::Builder::new()
+            .name("serve-worker".into())
+            .spawn(move || loop {
+                // One worker at a time waits on the queue; the lock is released before serving.
+                let next = waiting.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).recv();
+                let Ok((stream, accepted)) = next else { return };
+                // The read time-out counts from the accept, so idle connections queued behind
+                // others are dropped at once rather than each waiting its full time-out again.
+                let left = READ_TIMEOUT.saturating_sub(accepted.elapsed()).max(Duration::from_millis(50));
+                let _ = stream.set_read_timeout(Some(left));
+                if let Err(e) = handle(stream, &preview, port, &streams) {
+                    let quiet =
+                        [ErrorKind::BrokenPipe, ErrorKind::ConnectionReset, ErrorKind::WouldBlock, ErrorKind::TimedOut];
+                    if !quiet.contains(&e.kind()) {
+                        eprintln!("serve: {e}");
+                    }
                 }
-            }
-            open.fetch_sub(1, Ordering::SeqCst);
-        });
-        if spawned.is_err() {
-            eprintln!("serve: cannot start a thread for a connection");
+            })
+            .map_err(|e| Error::Serve(format!("cannot start a worker thread: {e}")))?;
+    }
+    ready(&url);
+    for stream in listener.incoming().flatten() {
+        let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+        if let Err(TrySendError::Full((stream, _)) | TrySendError::Disconnected((stream, _))) =
+            queue.try_send((stream, Instant::now()))
+        {
+            let _ = http::respond(&stream, "503 Service Unavailable", &[("Retry-After", "1")], b"busy\n", false);
         }
     }
     Ok(())
@@ -199,7 +212,8 @@ fn watch(opts: &Options, preview: Arc<Preview>, mut cache: Cache) -> Result<Opti
     Ok(Some(watcher))
 }
 
-fn handle(stream: &TcpStream, preview: &Preview, port: u16) -> std::io::Result<()> {
+fn handle(owned: TcpStream, preview: &Preview, port: u16, streams: &Streams) -> std::io::Result<()> {
+    let stream = &owned;
     let request = match http::read_request(stream)? {
         Ok(request) => request,
         Err(bad) => {
@@ -222,7 +236,7 @@ fn handle(stream: &TcpStream, preview: &Preview, port: u16) -> std::io::Result<(
         _ => return http::respond(stream, "405 Method Not Allowed", &[("Allow", "GET, HEAD")], b"", false),
     };
     if request.path == EVENTS {
-        return events(stream, preview);
+        return streams.add(owned, preview);
     }
     if request.path == RELOAD {
         let kind = [("Content-Type", http::content_type(RELOAD)), ("Cache-Control", "no-store")];
@@ -298,30 +312,66 @@ fn inject(page: &str, version: &str, problems: Option<&str>) -> String {
     }
 }
 
-/// Server-sent events: the current version now, then every new one (with keep-alives).
-fn events(mut stream: &TcpStream, preview: &Preview) -> std::io::Result<()> {
-    use std::io::Write;
-    stream.write_all(
-        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
-          X-Content-Type-Options: nosniff\r\n\r\n",
-    )?;
-    let mut sent = None;
-    loop {
+/// The live-reload streams (server-sent events) of the open pages, kept by one thread so that
+/// no worker waits on them: each gets the current version, then every new one, with keep-alives.
+#[derive(Clone)]
+struct Streams(Arc<Mutex<Vec<(TcpStream, Option<u64>)>>>);
+
+impl Streams {
+    /// Starts the thread that writes to the streams when the site changes, or every 15 s.
+    fn start(preview: Arc<Preview>) -> Streams {
+        let streams = Streams(Arc::default());
+        let open = streams.clone();
+        thread::spawn(move || loop {
+            let (generation, version) = {
+                let s = preview.lock();
+                let (s, _) = preview
+                    .changed
+                    .wait_timeout(s, Duration::from_secs(15))
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                (s.generation, s.version())
+            };
+            open.send(generation, &version);
+        });
+        streams
+    }
+
+    /// Answers a request for the event stream and keeps it, or refuses it when too many are open.
+    fn add(&self, stream: TcpStream, preview: &Preview) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut streams = self.lock();
+        if streams.len() >= MAX_STREAMS {
+            return http::respond(&stream, "503 Service Unavailable", &[("Retry-After", "5")], b"busy\n", false);
+        }
+        (&stream).write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+              X-Content-Type-Options: nosniff\r\n\r\n",
+        )?;
         let (generation, version) = {
             let s = preview.lock();
-            let (s, _) = preview
-                .changed
-                .wait_timeout_while(s, Duration::from_secs(15), |s| Some(s.generation) == sent)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
             (s.generation, s.version())
         };
-        if Some(generation) == sent {
-            stream.write_all(b": keep-alive\n\n")?;
-        } else {
-            stream.write_all(format!("data: {version}\n\n").as_bytes())?;
-            sent = Some(generation);
-        }
-        stream.flush()?;
+        (&stream).write_all(format!("data: {version}\n\n").as_bytes())?;
+        // A page that stops reading is dropped rather than holding up the others.
+        stream.set_write_timeout(Some(STREAM_WRITE_TIMEOUT))?;
+        streams.push((stream, Some(generation)));
+        Ok(())
+    }
+
+    /// Sends `version` to the streams that have not seen `generation` (a keep-alive to the
+    /// others), and forgets those that fail.
+    fn send(&self, generation: u64, version: &str) {
+        use std::io::Write;
+        let data = format!("data: {version}\n\n");
+        self.lock().retain_mut(|(stream, sent)| {
+            let message = if *sent == Some(generation) { &b": keep-alive\n\n"[..] } else { data.as_bytes() };
+            *sent = Some(generation);
+            stream.write_all(message).and_then(|()| stream.flush()).is_ok()
+        });
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Vec<(TcpStream, Option<u64>)>> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
