@@ -143,7 +143,7 @@ fn diagnostic(subject: &Subject<'_>, text: &str, finding: &Finding, span: Span, 
     };
     let (what, hint) = if kind.is_blame() {
         let hint = match finding.suggestion(text) {
-            Some(s) => format!("{}; e.g. \"{s}\"", kind.hint()),
+            Some(s) => format!("reword it, e.g. \"{s}\""),
             None => kind.hint().to_string(),
         };
         (format!("{}: \"{first_line}\"", kind.describe()), hint)

@@ -96,22 +96,13 @@ pub(super) fn participle(verb: &str) -> String {
     }
 }
 
-/// A blameless rewording for a finding of `rule` whose matched text is `matched`.
-pub(in crate::scan) fn suggest(rule: BlameRule, matched: &str) -> String {
+/// A blameless rewording of `matched`, a finding of `rule`: the person's failure said of the
+/// thing that failed. `None` for rules that have no rewording of their own (the rule's hint
+/// says what to write) and where the sentence has no object to make the subject.
+pub(in crate::scan) fn suggest(rule: BlameRule, matched: &str) -> Option<String> {
     match rule {
-        BlameRule::PersonAsSubject | BlameRule::ForgotTo => reword(matched).unwrap_or_else(|| {
-            if rule == BlameRule::ForgotTo {
-                "say what was not done and what would have prompted it (e.g. 'the renewal was not scheduled and no alert fired')".to_string()
-            } else {
-                "describe what happened to the system rather than who did it (e.g. 'the rule was misconfigured')".to_string()
-            }
-        }),
-        BlameRule::HumanError => "name the conditions that made the mistake possible (e.g. 'the UI allowed the change without confirmation')".to_string(),
-        BlameRule::ShouldHave => "describe what was known at the time and what would have made the safe action easy (e.g. 'the dashboard did not show the expiry date')".to_string(),
-        BlameRule::Careless => "describe the action and its conditions (time pressure, missing safeguards) instead of judging the person".to_string(),
-        BlameRule::WhyDidnt => "ask what made the action hard or unlikely (e.g. 'what made the alert easy to miss?')".to_string(),
-        BlameRule::Obviously => "drop 'obviously': it was not obvious at the time, or it would not have happened".to_string(),
-        BlameRule::Fault => "describe the contributing factors instead of assigning fault or blame".to_string(),
+        BlameRule::PersonAsSubject | BlameRule::ForgotTo => reword(matched),
+        _ => None,
     }
 }
 
