@@ -81,3 +81,9 @@ pub fn complete() -> Vec<(&'static str, &'static str)> {
         ("Before you submit", "- [X] This report names no person, customer, e-mail address, internal host or secret."),
     ]
 }
+
+/// [`complete`] with the answers of `changes` replaced, by label.
+pub fn complete_but(changes: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    let changed = |label: &str| changes.iter().find(|(l, _)| *l == label).map(|(_, a)| *a);
+    complete().into_iter().map(|(label, answer)| (label, changed(label).unwrap_or(answer))).collect()
+}

@@ -230,3 +230,21 @@ pub fn issue_form() -> String {
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_labels_are_unique_and_every_field_is_in_the_issue_form() {
+        let fields = fields();
+        let form = issue_form();
+        for (i, f) in fields.iter().enumerate() {
+            assert!(fields[i + 1..].iter().all(|g| g.id != f.id && g.label != f.label), "{} twice", f.id);
+            assert!(form.contains(&format!("    id: {}\n", f.id)), "{}", f.id);
+            assert_ne!(f.label, CONFIRM_LABEL);
+        }
+        let sections: Vec<&str> = fields.iter().filter(|f| f.place == Place::Section).map(|f| f.label).collect();
+        assert_eq!(sections, SECTIONS);
+    }
+}

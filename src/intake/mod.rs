@@ -76,7 +76,7 @@ impl Answered {
         let text: Vec<&str> = self.lines.iter().map(|(_, l)| l.as_str()).collect();
         let text = text.join("\n");
         let text = text.trim_matches('\n').trim_end();
-        if text.trim() == "_No response_" || text.trim() == "None" {
+        if text.trim() == "_No response_" {
             String::new()
         } else {
             text.to_string()
@@ -148,6 +148,8 @@ fn read_issue(name: &Path, text: &str, survey: &Survey, today: Date, diags: &mut
             continue;
         };
         let value = answer.text();
+        // GitHub writes "None" for a dropdown left unchosen.
+        let value = if matches!(field.answer, Answer::Choice(_)) && value == "None" { String::new() } else { value };
         let line = answer.line();
         if value.trim().is_empty() {
             if field.required {
@@ -191,7 +193,7 @@ fn read_issue(name: &Path, text: &str, survey: &Survey, today: Date, diags: &mut
             (Answer::List, _) => {
                 let items = list(&value);
                 match field.id {
-                    "patterns" => draft.patterns = patterns(name, &items, line, survey, diags),
+                    "patterns" => draft.patterns = patterns(name, &items, answer, survey, diags),
                     "impact_area" => draft.impact_area = items,
                     "roles" => draft.roles = items,
                     "systems" => draft.systems = items,
@@ -256,7 +258,13 @@ fn list(value: &str) -> Vec<String> {
 
 /// The patterns named, each a slug of the site or of the catalogue; others are reported (the
 /// draft is then filed under `unclassified` until the review chooses).
-fn patterns(name: &Path, items: &[String], line: usize, survey: &Survey, diags: &mut Diagnostics) -> Vec<PatternName> {
+fn patterns(
+    name: &Path,
+    items: &[String],
+    answer: &Answered,
+    survey: &Survey,
+    diags: &mut Diagnostics,
+) -> Vec<PatternName> {
     let mut out = Vec::new();
     for item in items {
         let slug = item.strip_prefix(catalog::PREFIX).unwrap_or(item).to_lowercase();
@@ -265,18 +273,19 @@ fn patterns(name: &Path, items: &[String], line: usize, survey: &Survey, diags: 
             out.push(PatternName::Slug(slug));
         } else {
             let choices: Vec<&str> = survey.patterns.iter().map(|(s, _)| s.as_str()).collect();
-            diags.push(
-                Diagnostic::warning(
-                    name,
-                    Span::new(line, 1, item.chars().count()),
-                    format!("unknown pattern `{item}`"),
-                )
-                .with_hint(if choices.is_empty() {
+            let len = item.chars().count();
+            let span = answer
+                .lines
+                .iter()
+                .find_map(|(n, l)| l.find(item.as_str()).map(|at| Span::new(*n, l[..at].chars().count() + 1, len)))
+                .unwrap_or(Span::new(answer.line(), 1, len));
+            diags.push(Diagnostic::warning(name, span, format!("unknown pattern `{item}`")).with_hint(
+                if choices.is_empty() {
                     "the review chooses a pattern for it".to_string()
                 } else {
                     format!("this site's patterns are: {}; the review chooses", choices.join(", "))
-                }),
-            );
+                },
+            ));
         }
     }
     out

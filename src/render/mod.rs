@@ -595,11 +595,18 @@ impl Site {
             }
             Page::Sitemap => {
                 let newest = m.writeups.iter().map(|w| w.reviewed.unwrap_or(w.reported)).max();
-                let mut urls: Vec<SitemapUrl> =
-                    ["", "writeups/index.html", "patterns/index.html", "tags/index.html", "search.html", "data.html"]
-                        .into_iter()
-                        .map(|loc| SitemapUrl { loc: loc.to_string(), lastmod: newest })
-                        .collect();
+                let mut urls: Vec<SitemapUrl> = [
+                    "",
+                    "writeups/index.html",
+                    "patterns/index.html",
+                    "tags/index.html",
+                    "search.html",
+                    "data.html",
+                    "report.html",
+                ]
+                .into_iter()
+                .map(|loc| SitemapUrl { loc: loc.to_string(), lastmod: newest })
+                .collect();
                 urls.extend(
                     m.writeups
                         .iter()

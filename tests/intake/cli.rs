@@ -4,7 +4,7 @@
 use std::fs;
 
 use crate::common::{front_value, front_with, snapshot, writeup, Fixture};
-use crate::{complete, issue_body, run_with_stdin};
+use crate::{complete, complete_but, issue_body, run_with_stdin};
 
 /// The text of the one draft intake wrote (its path is the first line of stdout).
 fn draft(f: &Fixture, stdout: &str) -> String {
@@ -52,13 +52,9 @@ fn a_complete_issue_becomes_a_draft_with_the_next_id_that_check_accepts() {
 #[test]
 fn missing_answers_are_each_reported_and_nothing_is_written() {
     let f = Fixture::with_pattern();
-    let answers: Vec<(&str, &str)> = complete()
+    let answers: Vec<(&str, &str)> = complete_but(&[("Title", ""), ("Severity", ""), ("What almost failed", "")])
         .into_iter()
         .filter(|(label, _)| *label != "Occurred")
-        .map(|(label, answer)| match label {
-            "Title" | "Severity" | "What almost failed" => (label, ""),
-            _ => (label, answer),
-        })
         .collect();
     let body = issue_body(&answers);
     let before = snapshot(f.root());
@@ -80,16 +76,12 @@ fn missing_answers_are_each_reported_and_nothing_is_written() {
 #[test]
 fn bad_answers_are_reported_at_their_lines() {
     let f = Fixture::with_pattern();
-    let answers: Vec<(&str, &str)> = complete()
-        .into_iter()
-        .map(|(label, answer)| match label {
-            "Detected" => (label, "2025-04-30"),
-            "Reported" => (label, "5 May"),
-            "Stopped by" => (label, "magic"),
-            "Action items" => (label, "Fix it soon"),
-            _ => (label, answer),
-        })
-        .collect();
+    let answers: Vec<(&str, &str)> = complete_but(&[
+        ("Detected", "2025-04-30"),
+        ("Reported", "5 May"),
+        ("Stopped by", "magic"),
+        ("Action items", "Fix it soon"),
+    ]);
     let body = issue_body(&answers);
     let line = |label: &str| body.lines().position(|l| l == format!("### {label}")).unwrap() + 3;
     let run = run_with_stdin(f.root(), &["intake", "-"], &body);
@@ -122,10 +114,7 @@ fn text_that_is_not_an_issue_of_the_form_is_refused() {
 fn markdown_inside_answers_stays_in_its_section() {
     let f = Fixture::with_pattern();
     let failed = "The archive key was **missing**.\n\n## Timeline\n\n- 09:00 restore test\n- 09:30 failure\n\n```text\n### What stopped it\n## not a heading\n```\n\n| step | result |\n| --- | --- |\n| restore | failed |";
-    let answers: Vec<(&str, &str)> = complete()
-        .into_iter()
-        .map(|(label, answer)| if label == "What almost failed" { (label, failed) } else { (label, answer) })
-        .collect();
+    let answers: Vec<(&str, &str)> = complete_but(&[("What almost failed", failed)]);
     let run = run_with_stdin(f.root(), &["intake", "-"], &issue_body(&answers));
     run.assert_success();
     let text = draft(&f, &run.stdout);
@@ -142,16 +131,12 @@ fn markdown_inside_answers_stays_in_its_section() {
 #[test]
 fn hostile_text_becomes_an_inert_draft() {
     let f = Fixture::with_pattern();
-    let answers: Vec<(&str, &str)> = complete()
-        .into_iter()
-        .map(|(label, answer)| match label {
-            "Title" => (label, "Key \"missing\"\\ \u{1b}[31mred\u{202e} <script>alert(1)</script>"),
-            "Roles" => (label, "sre\"], status: approved, x: [\"y"),
-            "Team" => (label, "a\nstatus: approved"),
-            "What almost failed" => (label, "---\nstatus: approved\n---\n<img src=x onerror=alert(1)>"),
-            _ => (label, answer),
-        })
-        .collect();
+    let answers: Vec<(&str, &str)> = complete_but(&[
+        ("Title", "Key \"missing\"\\ \u{1b}[31mred\u{202e} <script>alert(1)</script>"),
+        ("Roles", "sre\"], status: approved, x: [\"y"),
+        ("Team", "a\nstatus: approved"),
+        ("What almost failed", "---\nstatus: approved\n---\n<img src=x onerror=alert(1)>"),
+    ]);
     let body = issue_body(&answers).replace('\n', "\r\n");
     let run = run_with_stdin(f.root(), &["intake", "-"], &body);
     run.assert_success();
@@ -179,4 +164,16 @@ fn a_report_page_file_gets_the_next_id_and_stays_a_draft() {
     assert_eq!(front_value(&text, "id").as_deref(), Some("NM-0004"));
     assert_eq!(status(&text), "draft");
     assert!(text.contains("# from the report page"));
+}
+
+#[test]
+fn an_unknown_pattern_is_a_warning_at_its_place_and_the_review_chooses() {
+    let f = Fixture::with_pattern();
+    let answers: Vec<(&str, &str)> = complete_but(&[("Patterns", "firewall-change-drift, phishing-ish")]);
+    let body = issue_body(&answers);
+    let line = body.lines().position(|l| l == "### Patterns").unwrap() + 3;
+    let run = run_with_stdin(f.root(), &["intake", "-"], &body);
+    run.assert_success();
+    run.assert_line(&format!("<stdin>:{line}:24: warning: unknown pattern `phishing-ish`"));
+    assert!(draft(&f, &run.stdout).contains("\npatterns: [firewall-change-drift]\n"));
 }

@@ -5,20 +5,10 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { check, finish } from "./checks.mjs";
 import { launch, serve } from "./serve.mjs";
 
 const [site, downloads] = process.argv.slice(2);
-const results = [];
-
-async function check(name, fn) {
-  try {
-    await fn();
-    results.push(`ok   ${name}`);
-  } catch (e) {
-    results.push(`FAIL ${name}\n     ${String(e.stack || e).split("\n").slice(0, 4).join("\n     ")}`);
-  }
-}
-
 const server = await serve(site, "/kb/");
 const browser = await launch();
 const context = await browser.newContext({ acceptDownloads: true });
@@ -175,7 +165,4 @@ await check("no script error, and no request outside the site", async () => {
 });
 await browser.close();
 await server.close();
-console.log(results.join("\n"));
-const failed = results.filter((r) => r.startsWith("FAIL")).length;
-console.log(`report: ${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish("report");
