@@ -392,8 +392,7 @@ impl Built {
 
     /// How many pages the sitemap lists: the home page, the writeup, pattern and tag indexes,
     /// search, the data page, the report page, the KRI dashboard, the summary and the action
-    /// tracker, and every
-    /// writeup, pattern, tag and KRI page.
+    /// tracker, and every writeup, pattern, tag and KRI page.
     pub fn sitemap_size(&self) -> usize {
         10 + self.writeup_pages().len() + self.pattern_pages().len() + self.tag_pages().len() + self.kri_pages().len()
     }
