@@ -3,21 +3,16 @@
 // keyboard, share a URL, and fall back to links without JavaScript.
 // Usage: node browser.mjs <site dir>; prints "browser: N passed, M failed".
 import assert from "node:assert/strict";
-import { check, finish } from "./checks.mjs";
+import { check, finish, watch } from "./checks.mjs";
 import { launch, serve } from "./serve.mjs";
 
 const site = process.argv[2];
 const sub = await serve(site, "/kb/");
 const root = await serve(site, "/");
 const browser = await launch();
-const errors = [];
 const context = await browser.newContext();
-context.on("weberror", (e) => errors.push(String(e.error())));
 const page = await context.newPage();
-page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(m.text()));
-page.on("response", (r) => r.status() >= 400 && !r.url().endsWith("/favicon.ico") && errors.push(`${r.status()} ${r.url()}`));
-const requested = [];
-page.on("request", (r) => requested.push(r.url()));
+const { errors, requested } = watch(context, page);
 
 const done = (p) => p.evaluate(() => new Promise((r) => document.addEventListener("nm-search-done", r, { once: true })));
 

@@ -20,3 +20,15 @@ export function finish(label) {
   console.log(`${label}: ${results.length - failed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }
+
+/** What a page did that a check looks at: its script errors and failed loads (`errors`), and
+ * every URL it requested (`requested`). */
+export function watch(context, page) {
+  const errors = [];
+  const requested = [];
+  context.on("weberror", (e) => errors.push(String(e.error())));
+  page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(m.text()));
+  page.on("response", (r) => r.status() >= 400 && !r.url().endsWith("/favicon.ico") && errors.push(`${r.status()} ${r.url()}`));
+  page.on("request", (r) => requested.push(r.url()));
+  return { errors, requested };
+}

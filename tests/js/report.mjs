@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { check, finish } from "./checks.mjs";
+import { check, finish, watch } from "./checks.mjs";
 import { launch, serve } from "./serve.mjs";
 
 const [site, downloads] = process.argv.slice(2);
@@ -13,13 +13,8 @@ const server = await serve(site, "/kb/");
 const browser = await launch();
 const context = await browser.newContext({ acceptDownloads: true });
 await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(server.url).origin });
-const errors = [];
-context.on("weberror", (e) => errors.push(String(e.error())));
 const page = await context.newPage();
-page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(m.text()));
-page.on("response", (r) => r.status() >= 400 && !r.url().endsWith("/favicon.ico") && errors.push(`${r.status()} ${r.url()}`));
-const requested = [];
-page.on("request", (r) => requested.push(r.url()));
+const { errors, requested } = watch(context, page);
 
 /** The problems listed under a field, as text. */
 const problemsOf = (id) => page.$$eval(`#nm-f-${id}-problems li`, (els) => els.map((e) => e.textContent));
