@@ -43,6 +43,11 @@ pub struct Config {
     pub misp_distribution: Distribution,
     /// The largest content file read, in bytes (`max_file_mb`); larger ones are an error.
     pub max_file_size: u64,
+    /// The GitHub repository of the knowledge base (`repository:`), as `https://host/owner/name`:
+    /// the report page opens its near-miss issue form.
+    pub repository: Option<String>,
+    /// How to report without a name (`anonymous_channel:`): a URL or a sentence.
+    pub anonymous_channel: Option<String>,
 }
 
 /// The stable pseudonymous identity a site publishes under, e.g. `member-7f3a` labelled
@@ -141,6 +146,8 @@ impl Default for Config {
             org: Org::anonymous(),
             misp_distribution: Distribution::default(),
             max_file_size: DEFAULT_MAX_FILE_MB * 1_000_000,
+            repository: None,
+            anonymous_channel: None,
         }
     }
 }
@@ -208,6 +215,19 @@ impl Config {
         if let Some(distribution) = f.keyword::<Distribution>("misp_distribution", Need::Optional) {
             config.misp_distribution = distribution;
         }
+        if let Some((repository, span)) = f.text("repository", Need::Optional, "") {
+            match normalise_repository(&repository) {
+                Some(url) => config.repository = Some(url),
+                None => f
+                    .diags()
+                    .push(Diagnostic::error(file, span, format!("`{repository}` is not a repository")).with_hint(
+                    "write `owner/name` of a GitHub repository, or its URL, e.g. https://github.com/org/near-misses",
+                )),
+            }
+        }
+        if let Some((channel, _)) = f.text("anonymous_channel", Need::Optional, "") {
+            config.anonymous_channel = Some(channel.trim().to_string()).filter(|c| !c.is_empty());
+        }
         f.finish();
         config
     }
@@ -227,6 +247,25 @@ impl Config {
     pub fn has_absolute_base_url(&self) -> bool {
         self.base_url.starts_with("https://") || self.base_url.starts_with("http://")
     }
+}
+
+/// `owner/name` (on github.com) or `https://host/owner/name[.git]`, as `https://host/owner/name`.
+pub fn normalise_repository(text: &str) -> Option<String> {
+    let text = text.trim().trim_end_matches('/');
+    let text = text.strip_suffix(".git").unwrap_or(text);
+    let (host, path) = match text.strip_prefix("https://") {
+        Some(rest) => rest.split_once('/')?,
+        None => ("github.com", text),
+    };
+    let part = |p: &str| {
+        !p.is_empty()
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && p != ".."
+            && p != "."
+    };
+    let (owner, name) = path.split_once('/')?;
+    let host_ok = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | ':'));
+    (host_ok && part(owner) && part(name)).then(|| format!("https://{host}/{owner}/{name}"))
 }
 
 /// An http(s) URL or a root-relative path, with a trailing slash.
@@ -328,6 +367,23 @@ mod tests {
         assert_eq!(c.misp_distribution.level(), 0);
         let (_, d) = read("misp_distribution: all\n");
         assert_eq!(d[0].message, "`all` is not a valid `misp_distribution`");
+    }
+
+    #[test]
+    fn repository_and_anonymous_channel() {
+        let (c, d) = read("repository: org/near-misses\nanonymous_channel: Tell the security lead in person.\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.repository.as_deref(), Some("https://github.com/org/near-misses"));
+        assert_eq!(c.anonymous_channel.as_deref(), Some("Tell the security lead in person."));
+        assert_eq!(
+            normalise_repository("https://git.example.org/a/b.git/"),
+            Some("https://git.example.org/a/b".into())
+        );
+        for bad in ["org", "a/b/c", "a/../b", "http://github.com/a/b", "a b/c"] {
+            assert_eq!(normalise_repository(bad), None, "{bad}");
+        }
+        let (_, d) = read("repository: not a repo\n");
+        assert_eq!(d[0].message, "`not a repo` is not a repository");
     }
 
     #[test]

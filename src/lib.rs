@@ -15,6 +15,7 @@ pub mod federate;
 pub mod feed;
 pub mod gate;
 pub mod import;
+pub mod intake;
 pub mod kri;
 pub mod load;
 pub mod memo;

@@ -19,7 +19,7 @@ use nearmiss::search::{self, Results};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use nearmiss::model::Keyword;
 use nearmiss::site::{self, Options, Outcome};
-use nearmiss::{import, scaffold, serve, Error};
+use nearmiss::{import, intake, scaffold, serve, Error};
 
 #[derive(Parser)]
 #[command(name = "nearmiss", version, about = "Builds a blameless near-miss knowledge base into a static site")]
@@ -126,6 +126,17 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// The content folder to write the drafts into
+        #[arg(short, long, value_name = "DIR", default_value = "content")]
+        content: PathBuf,
+    },
+    /// Turn a near-miss report (an issue made with the near-miss issue form, or a file from the report page) into a draft writeup
+    #[command(
+        after_help = "Examples:\n  nearmiss intake issue.md\n  gh issue view 12 --json body --jq .body | nearmiss intake -\n\nThe draft gets the next free id and `status: draft`; every problem of the report is listed\nat its line and nothing is written while one remains. Then the knowledge base is checked."
+    )]
+    Intake {
+        /// The report: a file, or `-` for standard input
+        file: PathBuf,
+        /// The content folder to write the draft into
         #[arg(short, long, value_name = "DIR", default_value = "content")]
         content: PathBuf,
     },
@@ -304,6 +315,34 @@ fn run(command: Command) -> Result<bool, Error> {
             let outcome = site::check(&Options::new(ContentSource::Dir(content), today))?;
             report(&outcome);
             Ok(outcome.errors() == 0 && imported.skipped.is_empty())
+        }
+        Command::Intake { file, content } => {
+            let (name, text) = if file.as_os_str() == "-" {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                    .map_err(|e| Error::io(Path::new("<stdin>"), e))?;
+                (PathBuf::from("<stdin>"), text)
+            } else {
+                (file.clone(), std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?)
+            };
+            let today = Date::today();
+            let intake = intake::intake(&content, &name, &text, today)?;
+            let lines: Vec<&str> = text.lines().collect();
+            for d in &intake.diagnostics {
+                eprint!("{}", printable(&d.render(d.span.line.checked_sub(1).and_then(|i| lines.get(i)).copied())));
+            }
+            let Some(writeup) = &intake.writeup else {
+                let n = intake.diagnostics.iter().filter(|d| d.level == nearmiss::diagnostic::Level::Error).count();
+                eprintln!("nothing written: the report has {n} error{}", plural(n));
+                return Ok(false);
+            };
+            for path in std::iter::once(writeup).chain(&intake.patterns) {
+                println!("{}", path.display());
+            }
+            eprintln!("wrote the draft {}; checking the knowledge base", writeup.display());
+            let outcome = site::check(&Options::new(ContentSource::Dir(content), today))?;
+            report(&outcome);
+            Ok(outcome.errors() == 0)
         }
         Command::Keygen { dir } => {
             let (secret, public) = feed::keygen().map_err(|e| Error::Feed(e.to_string()))?;

@@ -62,6 +62,9 @@ pub struct Draft {
     pub stopped_by: Option<StoppedBy>,
     pub detection: Option<String>,
     pub impact_area: Vec<String>,
+    pub roles: Vec<String>,
+    pub systems: Vec<String>,
+    pub team: Option<String>,
     pub tags: Vec<String>,
     pub actions: Vec<Action>,
     /// The body: `##` sections by heading (an empty heading is text with no section yet).
@@ -115,8 +118,21 @@ pub fn import(content: &Path, format: Format, files: &[PathBuf], today: Date) ->
         }
     }
     let mut survey = Survey::of(content)?;
+    write_drafts(content, drafts, &mut survey, today, &mut imported)?;
+    Ok(imported)
+}
+
+/// Writes each draft into `content` with its own id when it is free, else the next free one,
+/// taking the patterns it names from the site or the catalogue; `survey` learns what is written.
+pub(crate) fn write_drafts(
+    content: &Path,
+    drafts: Vec<Draft>,
+    survey: &mut Survey,
+    today: Date,
+    imported: &mut Imported,
+) -> Result<(), Error> {
     for draft in drafts {
-        let patterns = pattern_slugs(content, &draft, &mut survey, &mut imported.patterns)?;
+        let patterns = pattern_slugs(content, &draft, survey, &mut imported.patterns)?;
         let id = match &draft.id {
             Some(id) if is_id(id) && !survey.ids.iter().any(|t| t.eq_ignore_ascii_case(id)) => id.clone(),
             _ => next_id(&survey.config.id_prefix, &survey.ids),
@@ -129,7 +145,7 @@ pub fn import(content: &Path, format: Format, files: &[PathBuf], today: Date) ->
         fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
         imported.writeups.push(path);
     }
-    Ok(imported)
+    Ok(())
 }
 
 /// Whether `id` can be a writeup id (and a file name part).
@@ -140,7 +156,7 @@ fn is_id(id: &str) -> bool {
 }
 
 /// `dir/<stem>.md`, or `<stem>-2.md`…, whichever does not exist yet; the folder is created.
-fn free_path(dir: &Path, stem: &str) -> Result<PathBuf, Error> {
+pub(crate) fn free_path(dir: &Path, stem: &str) -> Result<PathBuf, Error> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let stem: String = stem.chars().take(60).collect::<String>().trim_end_matches('-').to_string();
     let stem = if stem.is_empty() { "imported".to_string() } else { stem };
@@ -238,7 +254,7 @@ fn write_pattern(content: &Path, slug: &str, text: &str) -> Result<PathBuf, Erro
 }
 
 /// The draft as a writeup file: front matter, then the six sections (and any others).
-fn writeup_text(d: &Draft, id: &str, patterns: &[String], today: Date) -> String {
+pub(crate) fn writeup_text(d: &Draft, id: &str, patterns: &[String], today: Date) -> String {
     let occurred = d.occurred.unwrap_or(today);
     let detected = d.detected.filter(|&x| x >= occurred);
     let reported = d.reported.filter(|&r| r >= detected.unwrap_or(occurred)).unwrap_or(today.max(occurred));
@@ -262,6 +278,14 @@ fn writeup_text(d: &Draft, id: &str, patterns: &[String], today: Date) -> String
     let list = |items: &[String]| items.iter().map(|i| quote(i)).collect::<Vec<_>>().join(", ");
     if !d.impact_area.is_empty() {
         out.push_str(&format!("impact_area: [{}]\n", list(&d.impact_area)));
+    }
+    for (key, items) in [("roles", &d.roles), ("systems", &d.systems)] {
+        if !items.is_empty() {
+            out.push_str(&format!("{key}: [{}]\n", list(items)));
+        }
+    }
+    if let Some(team) = &d.team {
+        out.push_str(&format!("team: {}\n", quote(&one_line(team))));
     }
     if !d.tags.is_empty() {
         out.push_str(&format!("tags: [{}]\n", list(&d.tags)));

@@ -5,6 +5,7 @@ mod export;
 mod indicators;
 mod links;
 pub mod markdown;
+mod report;
 mod view;
 
 use std::collections::{BTreeMap, HashMap};
@@ -320,6 +321,7 @@ impl Model {
         pages.extend(self.tags.iter().enumerate().map(|(i, (t, _))| (t.url.clone(), Page::Tag(i))));
         pages.insert("search.html".to_string(), Page::Search);
         pages.insert("data.html".to_string(), Page::Data);
+        pages.insert("report.html".to_string(), Page::Report);
         pages.insert("404.html".to_string(), Page::NotFound);
         if config.has_absolute_base_url() {
             pages.insert("atom.xml".to_string(), Page::Feed);
@@ -359,6 +361,8 @@ enum Page {
     Data,
     /// A file of the feed other knowledge bases import.
     Share,
+    /// The page that writes a near-miss report in the browser.
+    Report,
     /// A file as it is: an asset.
     Bytes(Vec<u8>),
 }
@@ -591,11 +595,18 @@ impl Site {
             }
             Page::Sitemap => {
                 let newest = m.writeups.iter().map(|w| w.reviewed.unwrap_or(w.reported)).max();
-                let mut urls: Vec<SitemapUrl> =
-                    ["", "writeups/index.html", "patterns/index.html", "tags/index.html", "search.html", "data.html"]
-                        .into_iter()
-                        .map(|loc| SitemapUrl { loc: loc.to_string(), lastmod: newest })
-                        .collect();
+                let mut urls: Vec<SitemapUrl> = [
+                    "",
+                    "writeups/index.html",
+                    "patterns/index.html",
+                    "tags/index.html",
+                    "search.html",
+                    "data.html",
+                    "report.html",
+                ]
+                .into_iter()
+                .map(|loc| SitemapUrl { loc: loc.to_string(), lastmod: newest })
+                .collect();
                 urls.extend(
                     m.writeups
                         .iter()
@@ -633,6 +644,11 @@ impl Site {
                 self.page(path, "data", "Data and feeds", description, "data.html", ctx)
             }
             Page::Share => Ok(self.feed()?.get(path).cloned().unwrap_or_default()),
+            Page::Report => {
+                let ctx = report::context(config, &self.brief_patterns());
+                let description = "Report a near miss: the questions, checks as you type, and a file to share.";
+                self.page(path, "report", "Report a near miss", description, "report.html", ctx)
+            }
             Page::Bytes(bytes) => Ok(bytes.clone()),
         }
     }

@@ -122,19 +122,21 @@ fn writeup_text(id: &str, title: &str, today: Date, slugs: &[String]) -> String 
         severity = Severity::choices(),
         stopped_by = StoppedBy::choices(),
     );
-    let prompts = [
-        "What nearly went wrong, described as a system state: \"the firewall rule was misconfigured\", not who did it.",
-        "What stopped it: a person's action, monitoring, automation, a process, or luck.",
-        "The business impact had nothing stopped it.",
-        "The contributing factors: conditions, pressures and gaps, not people.",
-        "What the team learned, including what went well.",
-        "The changes that make the outcome depend on a control rather than on luck.",
-    ];
-    for (section, prompt) in SECTIONS.iter().zip(prompts) {
+    for (section, prompt) in SECTIONS.iter().zip(PROMPTS) {
         text.push_str(&format!("\n## {section}\n\n{prompt}\n"));
     }
     text
 }
+
+/// What each of the six sections asks, in [`SECTIONS`] order.
+pub(crate) const PROMPTS: [&str; 6] = [
+    "What nearly went wrong, described as a system state: \"the firewall rule was misconfigured\", not who did it.",
+    "What stopped it: a person's action, monitoring, automation, a process, or luck.",
+    "The business impact had nothing stopped it.",
+    "The contributing factors: conditions, pressures and gaps, not people.",
+    "What the team learned, including what went well.",
+    "The changes that make the outcome depend on a control rather than on luck.",
+];
 
 /// A YAML double-quoted string.
 pub(crate) fn quote(text: &str) -> String {
@@ -151,7 +153,20 @@ pub(crate) fn quote(text: &str) -> String {
     out
 }
 
-/// Creates a knowledge base in `dir`: config, an example writeup and pattern, a GitHub Pages workflow.
+/// The git repository nearmiss is installed from in the workflows `init` writes.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// A workflow template with the steps that install (and cache) this version of nearmiss.
+fn workflow(template: &str) -> String {
+    let install = include_str!("install.yml").trim_end();
+    template
+        .replace("{install}", install)
+        .replace("{version}", env!("CARGO_PKG_VERSION"))
+        .replace("{repository}", REPOSITORY)
+}
+
+/// Creates a knowledge base in `dir`: config, an example writeup and pattern, the GitHub Pages
+/// and intake workflows, and the near-miss issue form.
 pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Error> {
     if dir.exists() && fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_some() {
         return Err(Error::Scaffold(format!("{} is not empty; choose a new folder", dir.display())));
@@ -174,7 +189,9 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, Error> {
         (format!("content/{CONFIG_FILE}"), config),
         ("content/patterns/certificate-expiry.md".to_string(), include_str!("pattern.md").to_string()),
         (format!("content/writeups/{}/expiring-api-certificate.md", today.year()), writeup),
-        (".github/workflows/nearmiss.yml".to_string(), include_str!("workflow.yml").to_string()),
+        (".github/workflows/nearmiss.yml".to_string(), workflow(include_str!("workflow.yml"))),
+        (".github/workflows/near-miss-intake.yml".to_string(), workflow(include_str!("intake.yml"))),
+        (".github/ISSUE_TEMPLATE/near-miss.yml".to_string(), crate::intake::form::issue_form()),
         (".gitignore".to_string(), include_str!("gitignore").to_string()),
     ];
     let mut written = Vec::new();

@@ -224,7 +224,7 @@ pub fn build_example(extra: &[&str]) -> (Fixture, Built) {
     (f, built)
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
         let entry = entry.unwrap();
@@ -391,10 +391,10 @@ impl Built {
     }
 
     /// How many pages the sitemap lists: the home page, the writeup, pattern and tag indexes,
-    /// search, the data page, the KRI dashboard, the summary and the action tracker, and every
-    /// writeup, pattern, tag and KRI page.
+    /// search, the data page, the report page, the KRI dashboard, the summary and the action
+    /// tracker, and every writeup, pattern, tag and KRI page.
     pub fn sitemap_size(&self) -> usize {
-        9 + self.writeup_pages().len() + self.pattern_pages().len() + self.tag_pages().len() + self.kri_pages().len()
+        10 + self.writeup_pages().len() + self.pattern_pages().len() + self.tag_pages().len() + self.kri_pages().len()
     }
 
     fn pages_in(&self, dir: &str) -> Vec<String> {

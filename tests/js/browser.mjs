@@ -3,31 +3,16 @@
 // keyboard, share a URL, and fall back to links without JavaScript.
 // Usage: node browser.mjs <site dir>; prints "browser: N passed, M failed".
 import assert from "node:assert/strict";
+import { check, finish, watch } from "./checks.mjs";
 import { launch, serve } from "./serve.mjs";
 
 const site = process.argv[2];
-const results = [];
-
-async function check(name, fn) {
-  try {
-    await fn();
-    results.push(`ok   ${name}`);
-  } catch (e) {
-    results.push(`FAIL ${name}\n     ${String(e.stack || e).split("\n").slice(0, 4).join("\n     ")}`);
-  }
-}
-
 const sub = await serve(site, "/kb/");
 const root = await serve(site, "/");
 const browser = await launch();
-const errors = [];
 const context = await browser.newContext();
-context.on("weberror", (e) => errors.push(String(e.error())));
 const page = await context.newPage();
-page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(m.text()));
-page.on("response", (r) => r.status() >= 400 && !r.url().endsWith("/favicon.ico") && errors.push(`${r.status()} ${r.url()}`));
-const requested = [];
-page.on("request", (r) => requested.push(r.url()));
+const { errors, requested } = watch(context, page);
 
 const done = (p) => p.evaluate(() => new Promise((r) => document.addEventListener("nm-search-done", r, { once: true })));
 
@@ -116,7 +101,4 @@ await check("no script errors", async () => assert.deepEqual(errors, [], errors.
 await browser.close();
 await sub.close();
 await root.close();
-const failed = results.filter((r) => r.startsWith("FAIL")).length;
-console.log(results.join("\n"));
-console.log(`browser: ${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish("browser");

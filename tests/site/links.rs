@@ -10,8 +10,9 @@ const EXAMPLE_BASE: &str = "https://example.org/near-misses/";
 const MINIMAL_BASE: &str = "https://example.org/minimal/";
 
 /// The files every site has, whatever its content.
-const LAYOUT: [&str; 33] = [
+const LAYOUT: [&str; 34] = [
     "index.html",
+    "report.html",
     "kri/index.html",
     "summary.html",
     "actions/index.html",
