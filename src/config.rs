@@ -43,6 +43,10 @@ pub struct Config {
     pub misp_distribution: Distribution,
     /// The largest content file read, in bytes (`max_file_mb`); larger ones are an error.
     pub max_file_size: u64,
+    /// The role catalogue (`roles:`), or the default one.
+    pub roles: Vec<crate::roles::Role>,
+    /// How long each digest covers (`digest: quarter`, or `month`).
+    pub digest: crate::kri::period::PeriodKind,
 }
 
 /// The stable pseudonymous identity a site publishes under, e.g. `member-7f3a` labelled
@@ -141,6 +145,8 @@ impl Default for Config {
             org: Org::anonymous(),
             misp_distribution: Distribution::default(),
             max_file_size: DEFAULT_MAX_FILE_MB * 1_000_000,
+            roles: crate::roles::defaults(),
+            digest: crate::kri::period::PeriodKind::Quarter,
         }
     }
 }
@@ -207,6 +213,10 @@ impl Config {
         }
         if let Some(distribution) = f.keyword::<Distribution>("misp_distribution", Need::Optional) {
             config.misp_distribution = distribution;
+        }
+        config.roles = crate::roles::read(&mut f);
+        if let Some(period) = f.keyword::<crate::kri::period::PeriodKind>("digest", Need::Optional) {
+            config.digest = period;
         }
         f.finish();
         config

@@ -90,9 +90,14 @@ pub struct ActionView {
     pub what: String,
     pub owner_role: String,
     pub due: Date,
+    /// `open`, `in-progress`, `done` or `wont-do`, as written.
     pub status: &'static str,
     pub closed: Option<Date>,
+    /// Why a `wont-do` item will not be done.
+    pub reason: Option<String>,
     pub overdue: bool,
+    /// Done after its due date.
+    pub late: bool,
 }
 
 /// A writeup as lists show it: what a card, a feed entry or a link needs.
@@ -175,15 +180,11 @@ impl<'a> WriteupView<'a> {
                     what: a.what.clone(),
                     owner_role: a.owner_role.clone(),
                     due: a.due,
-                    status: match a.state {
-                        ActionState::Open => "open",
-                        ActionState::Done { .. } => "done",
-                    },
-                    closed: match a.state {
-                        ActionState::Open => None,
-                        ActionState::Done { closed } => Some(closed),
-                    },
+                    status: a.state.word(),
+                    closed: a.state.closed(),
+                    reason: a.state.reason().map(String::from),
                     overdue: a.is_overdue(as_of),
+                    late: a.is_late(),
                 })
                 .collect(),
             html: body.html,
@@ -536,42 +537,57 @@ fn kri_chart(series: &Series, id: &str) -> String {
     chart::line_chart(&format!("{id}-chart"), &title, unit.axis(), &capitalise(def.period.as_str()), &points, bands)
 }
 
-/// An action item in the tracker, with the writeup it came from.
+/// An action item in the tracker, with the writeup it came from and what the filters match.
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionRow {
     pub what: String,
     pub owner_role: String,
     pub due: Date,
     pub closed: Option<Date>,
-    /// `open`, `overdue` or `done`, on the as-of date.
+    /// `open`, `in-progress`, `overdue`, `done` or `wont-do`, on the as-of date.
     pub status: &'static str,
-    /// Days past due on the as-of date, for overdue items.
+    /// For an overdue item, whether it is `open` or `in-progress`; otherwise its status.
+    pub state: &'static str,
+    /// Why a `wont-do` item will not be done.
+    pub reason: Option<String>,
+    /// Done after its due date.
+    pub late: bool,
+    /// Days past due on the as-of date, for overdue items; days late, for late completions.
     pub days_overdue: Option<i64>,
+    pub days_late: Option<i64>,
     pub writeup_id: String,
     pub writeup_title: String,
     pub writeup_url: String,
+    /// The writeup's severity and pattern slugs, which the filters match.
+    pub severity: &'static str,
+    pub patterns: Vec<String>,
 }
 
 impl ActionRow {
     pub fn new(w: &Writeup, a: &Action, as_of: Date) -> ActionRow {
         let status = ActionStatus::on(a, as_of);
+        let closed = status.closed();
+        let late = matches!(status, ActionStatus::Done { closed } if closed > a.due);
         ActionRow {
             what: a.what.clone(),
             owner_role: a.owner_role.clone(),
             due: a.due,
-            closed: match status {
-                ActionStatus::Done { closed } => Some(closed),
-                _ => None,
+            closed,
+            status: status.word(),
+            state: match (status, &a.state) {
+                (ActionStatus::Overdue, ActionState::InProgress) => "in-progress",
+                (ActionStatus::Overdue, _) => "open",
+                (status, _) => status.word(),
             },
-            status: match status {
-                ActionStatus::Open => "open",
-                ActionStatus::Overdue => "overdue",
-                ActionStatus::Done { .. } => "done",
-            },
+            reason: closed.and(a.state.reason()).map(String::from),
+            late,
             days_overdue: (status == ActionStatus::Overdue).then(|| a.due.days_until(as_of)),
+            days_late: closed.filter(|_| late).map(|c| a.due.days_until(c)),
             writeup_id: w.id.to_string(),
             writeup_title: w.title.clone(),
             writeup_url: w.url(),
+            severity: w.severity.as_str(),
+            patterns: w.patterns.iter().map(|(p, _)| p.clone()).collect(),
         }
     }
 }

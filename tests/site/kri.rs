@@ -119,6 +119,9 @@ kris:
     period: quarter
     filter: {pattern: beta}
     thresholds: {direction: higher_is_worse, amber: 50, red: 100}
+roles:
+  - slug: sre
+    description: Keeps services running.
 ";
 
 fn pattern(title: &str) -> String {

@@ -90,9 +90,14 @@ A sanitiser with an allow-list.
 
 fn fixture() -> Fixture {
     let site = format!(
-        "title: {}\ndescription: {}\nbase_url: https://example.org/kb/\n",
+        "title: {}\ndescription: {}\nbase_url: https://example.org/kb/\nroles:\n  - slug: evil-role\n    name: {}\n    \
+         description: {}\n  - slug: evil-owner\n    name: {}\n    description: {}\n",
         yaml(&payload("site-title")),
-        yaml(&payload("site-description"))
+        yaml(&payload("site-description")),
+        yaml(&payload("role")),
+        yaml(&payload("role-description")),
+        yaml(&payload("action-owner")),
+        yaml(&payload("owner-description"))
     );
     let pattern = format!(
         "---\ntitle: {}\nrisk: {}\nsignals: [{}]\ncontrols: [{}]\n---\n\nPattern body <script>alert('pattern')</script> [x](javascript:alert(1)).\n",
@@ -109,13 +114,13 @@ fn fixture() -> Fixture {
         title = yaml(&payload("writeup-title")),
         detection = yaml(&payload("detection")),
         impact = yaml(&payload("impact")),
-        role = yaml(&payload("role")),
+        role = "evil-role",
         system = yaml(&payload("system")),
         team = yaml(&payload("team")),
         tag1 = yaml(TAG),
         tag2 = yaml(ATTR),
         what = yaml(&payload("action-what")),
-        owner = yaml(&payload("action-owner")),
+        owner = "evil-owner",
     );
     Fixture::new()
         .file("site.yaml", &site)
