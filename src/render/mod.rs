@@ -3,6 +3,8 @@
 pub mod chart;
 mod export;
 mod indicators;
+mod learning;
+mod alike;
 mod links;
 pub mod markdown;
 mod view;
@@ -30,7 +32,6 @@ use links::Links;
 use markdown::Html;
 use view::{
     PageView, PatternRef, PatternView, Row, SiteView, SitemapUrl, Stats, TagView, Timeline, WriteupCard, WriteupView,
-    YearView,
 };
 
 /// The site's files by path from the output root.
@@ -82,6 +83,19 @@ pub fn prepare(
     let records = model.interchange.record_paths(&model.own);
     pages.extend(records.into_iter().map(|path| (path, Page::Record)));
     pages.extend(feed::paths(facts.signing.is_some()).into_iter().map(|path| (path, Page::Share)));
+    let assets = fingerprint(&theme.assets);
+    let mut site = Site {
+        tera,
+        base,
+        model,
+        pages: BTreeMap::new(),
+        facts,
+        assets,
+        bundle: OnceLock::new(),
+        feed: OnceLock::new(),
+        similar: OnceLock::new(),
+    };
+    pages.extend(site.learning_paths());
     for file in statics {
         if pages.contains_key(&file.rel) || file.rel == crate::output::MARKER {
             diags.push(
@@ -96,8 +110,8 @@ pub fn prepare(
             pages.insert(file.rel, Page::Bytes(file.bytes));
         }
     }
-    let assets = fingerprint(&theme.assets);
-    Ok(Site { tera, base, model, pages, facts, assets, bundle: OnceLock::new(), feed: OnceLock::new() })
+    site.pages = pages;
+    Ok(site)
 }
 
 /// What preparing a site keeps for the next run (for `serve`): each body's summary and link
@@ -361,6 +375,8 @@ enum Page {
     Share,
     /// A file as it is: an asset.
     Bytes(Vec<u8>),
+    /// A role page, a digest, the digest feed, or a page or chunk of the long lists.
+    Learning(learning::Learning),
 }
 
 /// What pages are made from, owned by the prepared site: the settings, the patterns, the
@@ -401,6 +417,8 @@ pub struct Site {
     bundle: OnceLock<Result<search::Bundle, String>>,
     /// The feed's files, once asked for.
     feed: OnceLock<Result<feed::Files, String>>,
+    /// Each writeup's similar near misses (ids, most similar first), once asked for.
+    similar: OnceLock<Result<HashMap<String, Vec<String>>, String>>,
 }
 
 impl std::fmt::Debug for Site {
@@ -511,6 +529,7 @@ impl Site {
             Page::Home => {
                 ctx.insert("recent", &m.writeups.iter().take(RECENT).collect::<Vec<_>>());
                 ctx.insert("patterns", &self.brief_patterns());
+                ctx.insert("headline", &self.headline());
                 ctx.insert(
                     "stopped_by",
                     &view::stopped_by_shares(
@@ -519,24 +538,16 @@ impl Site {
                 );
                 self.page(path, "home", &config.title, &config.description, "index.html", ctx)
             }
-            Page::Writeups => {
-                let mut years: Vec<YearView> = Vec::new();
-                for w in &m.writeups {
-                    match years.last_mut() {
-                        Some(y) if y.year == w.year => y.writeups.push(w),
-                        _ => years.push(YearView { year: w.year, writeups: vec![w] }),
-                    }
-                }
-                ctx.insert("years", &years);
-                let description = format!("All {} published near-miss writeups, newest first.", m.writeups.len());
-                self.page(path, "writeups", "Writeups", &description, "writeups.html", ctx)
-            }
+            Page::Writeups => self.writeups_page(path, 1),
+            Page::Learning(which) => self.learning_page(path, which),
             Page::Writeup(i) => {
                 let (card, w) = (&m.writeups[*i], &self.facts.publication.published[m.published[*i]]);
-                let full = WriteupView::new(w, card, m.body(&w.source, &w.body, path), self.facts.as_of);
+                let full =
+                    WriteupView::new(w, card, m.body(&w.source, &w.body, path), self.facts.as_of, &config.roles);
                 ctx.insert("writeup", &full);
                 ctx.insert("as_of", &self.facts.as_of);
                 ctx.insert("similar", &m.similar(*i, &self.facts.publication));
+                ctx.insert("alike", &self.alike(*i)?);
                 self.page(path, "writeup", &card.title, &card.summary, "writeup.html", ctx)
                     .map_err(|e| e.about(&w.source))
             }
@@ -606,6 +617,7 @@ impl Site {
                 urls.extend(
                     indicators::paths(&self.facts.indicators).into_iter().map(|loc| SitemapUrl { loc, lastmod: None }),
                 );
+                urls.extend(self.learning_sitemap().into_iter().map(|loc| SitemapUrl { loc, lastmod: None }));
                 ctx.insert("urls", &urls);
                 self.page(path, "sitemap", "Sitemap", "", "sitemap.xml", ctx)
             }

@@ -85,10 +85,29 @@ impl TagView {
     }
 }
 
+/// A role as pages name it: the catalogue's name and page, or the word as written for a role
+/// the catalogue does not have (an imported writeup's).
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleRef {
+    pub slug: String,
+    pub name: String,
+    pub url: Option<String>,
+}
+
+impl RoleRef {
+    pub fn new(slug: &str, catalogue: &[crate::roles::Role]) -> RoleRef {
+        match catalogue.iter().find(|r| r.slug == slug) {
+            Some(r) => RoleRef { slug: r.slug.clone(), name: r.name.clone(), url: Some(r.url()) },
+            None => RoleRef { slug: slug.to_string(), name: slug.to_string(), url: None },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionView {
     pub what: String,
     pub owner_role: String,
+    pub owner: RoleRef,
     pub due: Date,
     /// `open`, `in-progress`, `done` or `wont-do`, as written.
     pub status: &'static str,
@@ -155,6 +174,9 @@ pub struct WriteupView<'a> {
     pub detection: Option<&'a str>,
     pub impact_area: &'a [String],
     pub roles: &'a [String],
+    /// The roles with their names and pages.
+    pub role_refs: Vec<RoleRef>,
+    pub retrospective: Option<Date>,
     pub systems: &'a [String],
     pub actions: Vec<ActionView>,
     /// SAFE: sanitised HTML.
@@ -164,7 +186,13 @@ pub struct WriteupView<'a> {
 }
 
 impl<'a> WriteupView<'a> {
-    pub fn new(w: &'a Writeup, card: &'a WriteupCard, body: Html, as_of: Date) -> WriteupView<'a> {
+    pub fn new(
+        w: &'a Writeup,
+        card: &'a WriteupCard,
+        body: Html,
+        as_of: Date,
+        catalogue: &[crate::roles::Role],
+    ) -> WriteupView<'a> {
         WriteupView {
             card,
             detected: w.detected,
@@ -172,6 +200,8 @@ impl<'a> WriteupView<'a> {
             detection: w.detection.as_deref(),
             impact_area: &w.impact_area,
             roles: &w.roles,
+            role_refs: w.roles.iter().map(|r| RoleRef::new(r, catalogue)).collect(),
+            retrospective: w.retrospective,
             systems: &w.systems,
             actions: w
                 .actions
@@ -179,6 +209,7 @@ impl<'a> WriteupView<'a> {
                 .map(|a| ActionView {
                     what: a.what.clone(),
                     owner_role: a.owner_role.clone(),
+                    owner: RoleRef::new(&a.owner_role, catalogue),
                     due: a.due,
                     status: a.state.word(),
                     closed: a.state.closed(),
@@ -542,6 +573,7 @@ fn kri_chart(series: &Series, id: &str) -> String {
 pub struct ActionRow {
     pub what: String,
     pub owner_role: String,
+    pub owner: RoleRef,
     pub due: Date,
     pub closed: Option<Date>,
     /// `open`, `in-progress`, `overdue`, `done` or `wont-do`, on the as-of date.
@@ -564,13 +596,14 @@ pub struct ActionRow {
 }
 
 impl ActionRow {
-    pub fn new(w: &Writeup, a: &Action, as_of: Date) -> ActionRow {
+    pub fn new(w: &Writeup, a: &Action, as_of: Date, catalogue: &[crate::roles::Role]) -> ActionRow {
         let status = ActionStatus::on(a, as_of);
         let closed = status.closed();
         let late = matches!(status, ActionStatus::Done { closed } if closed > a.due);
         ActionRow {
             what: a.what.clone(),
             owner_role: a.owner_role.clone(),
+            owner: RoleRef::new(&a.owner_role, catalogue),
             due: a.due,
             closed,
             status: status.word(),
