@@ -637,7 +637,7 @@ fn an_empty_knowledge_base_shows_no_data_and_zero_counts() {
     let f = Fixture::with_pattern();
     let built = build(&f);
     let doc = json(&built, "kri.json");
-    assert_eq!(doc["kris"].as_array().unwrap().len(), 10, "the default set");
+    assert_eq!(doc["kris"].as_array().unwrap().len(), 14, "the default set");
     for k in doc["kris"].as_array().unwrap() {
         let series = k["series"].as_array().unwrap();
         assert_eq!(series.len(), 1, "only the period in progress: {}", k["slug"]);
@@ -648,10 +648,10 @@ fn an_empty_knowledge_base_shows_no_data_and_zero_counts() {
         assert_eq!(series[0]["value"], expected, "{}", k["slug"]);
     }
     let page = built.page("kri/index.html");
-    // Medians, percentiles, shares and means: 7 of the 10 defaults.
-    assert_eq!(texts(&page, ".kri-number").iter().filter(|t| *t == "no data").count(), 7);
+    // Medians, percentiles, shares and means: 10 of the 14 defaults.
+    assert_eq!(texts(&page, ".kri-number").iter().filter(|t| *t == "no data").count(), 10);
     let actions = built.page("actions/index.html");
-    assert_eq!(texts(&actions, "section .empty"), ["None.", "None.", "None."]);
+    assert_eq!(texts(&actions, "section .empty"), ["None."; 5]);
 }
 
 #[test]
@@ -684,7 +684,7 @@ fn keys_at(text: &str, indent: usize) -> Vec<String> {
         .collect()
 }
 
-fn validate(schema: &Value, value: &Value) -> Vec<String> {
+pub(crate) fn validate(schema: &Value, value: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     check(schema, schema, value, "$", &mut problems);
     problems
