@@ -450,3 +450,12 @@ fn withheld_writeups_change_nothing_in_the_new_pages_and_feeds() {
     assert_ne!(c.text("digest/2025-Q2.html"), without.text("digest/2025-Q2.html"));
     assert_ne!(c.text("roles/sysadmin.html"), without.text("roles/sysadmin.html"));
 }
+
+#[test]
+#[ignore = "needs node, Chromium and `npm ci --prefix tests/js`"]
+fn the_filters_work_in_chromium() {
+    assert!(js("node_modules/playwright-core").is_dir(), "playwright-core is missing: run `npm ci --prefix tests/js`");
+    let (_f, built) = learning();
+    let out = node(&[js("filters.mjs").as_os_str(), built.out.as_os_str()]);
+    println!("{out}");
+}
