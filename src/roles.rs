@@ -89,8 +89,12 @@ pub fn read(f: &mut Fields<'_>) -> Vec<Role> {
             && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !valid {
             f.diags().push(
-                Diagnostic::error(file, span, format!("role `{slug}` may only contain lowercase letters, digits and `-`"))
-                    .with_hint("e.g. `slug: security-lead`; it names the page roles/<slug>.html"),
+                Diagnostic::error(
+                    file,
+                    span,
+                    format!("role `{slug}` may only contain lowercase letters, digits and `-`"),
+                )
+                .with_hint("e.g. `slug: security-lead`; it names the page roles/<slug>.html"),
             );
             continue;
         }
@@ -108,7 +112,8 @@ pub fn read(f: &mut Fields<'_>) -> Vec<Role> {
 }
 
 /// Reports every role a writeup names (in `roles` or as an action's `owner_role`) that the
-/// catalogue does not have, with the closest one.
+/// catalogue does not have, with the closest one: an error, but a warning in a draft (an
+/// imported record's roles are for the author to map before it goes to review).
 pub fn check(documents: &[std::sync::Arc<Document>], roles: &[Role], diags: &mut Diagnostics) {
     let known: Vec<&str> = roles.iter().map(|r| r.slug.as_str()).collect();
     for doc in documents.iter().filter(|d| d.kind == Kind::Writeup) {
@@ -118,22 +123,32 @@ pub fn check(documents: &[std::sync::Arc<Document>], roles: &[Role], diags: &mut
                     Some(close) => format!("did you mean `{close}`?"),
                     None => format!("known roles: {}; add it under `roles:` in site.yaml", known.join(", ")),
                 };
-                diags.push(
-                    Diagnostic::error(&doc.path, span, format!("unknown role `{role}`")).with_hint(hint),
-                );
+                let message = format!("unknown role `{role}`");
+                let d = if is_draft(&doc.front) {
+                    Diagnostic::warning(&doc.path, span, message)
+                } else {
+                    Diagnostic::error(&doc.path, span, message)
+                };
+                diags.push(d.with_hint(hint));
             }
         }
     }
 }
 
+/// The value of `key` in a mapping.
+fn entry<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
+    match &node.kind {
+        NodeKind::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| &e.value),
+        _ => None,
+    }
+}
+
+fn is_draft(front: &Node) -> bool {
+    entry(front, "status").and_then(Node::as_scalar).is_some_and(|s| s == "draft")
+}
+
 /// The roles a writeup's front matter names, where they are written.
 fn named_roles(front: &Node) -> Vec<(String, Span)> {
-    let entry = |node: &Node, key: &str| -> Option<Node> {
-        match &node.kind {
-            NodeKind::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| e.value.clone()),
-            _ => None,
-        }
-    };
     let mut out = Vec::new();
     if let Some(Node { kind: NodeKind::Seq(items), .. }) = entry(front, "roles") {
         out.extend(items.iter().filter_map(|n| Some((n.as_scalar()?, n.span))));
@@ -184,7 +199,8 @@ mod tests {
 
     #[test]
     fn roles_and_owners_are_found_with_their_spans() {
-        let front = yaml::parse("roles: [devops, sysadmn]\nactions:\n  - what: x\n    owner_role: securty-lead\n", 2).unwrap();
+        let front =
+            yaml::parse("roles: [devops, sysadmn]\nactions:\n  - what: x\n    owner_role: securty-lead\n", 2).unwrap();
         let named = named_roles(&front);
         let words: Vec<&str> = named.iter().map(|(r, _)| r.as_str()).collect();
         assert_eq!(words, ["devops", "sysadmn", "securty-lead"]);

@@ -176,15 +176,13 @@ impl WriteupFields {
             actions: w
                 .actions
                 .iter()
-                .map(|a| {
-                    ActionRecord {
+                .map(|a| ActionRecord {
                     what: a.what.clone(),
                     owner_role: a.owner_role.clone(),
                     due: a.due.to_string(),
                     status: a.state.word().into(),
                     closed: a.state.closed().map(|d| d.to_string()),
                     reason: a.state.reason().map(String::from),
-                }
                 })
                 .collect(),
         }

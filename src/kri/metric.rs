@@ -229,12 +229,18 @@ impl Metric {
             Metric::TimeToDetect => {
                 let days: Vec<i64> = occurred.iter().filter_map(|w| Some(w.occurred.days_until(w.detected?))).collect();
                 let with = occurred.iter().copied().filter(|w| w.detected.is_some()).collect::<Vec<_>>();
-                return Measure { value: Tenths::median(&days), numerator: None, records: with.len(), writeups: ids(&with) };
+                return Measure {
+                    value: Tenths::median(&days),
+                    numerator: None,
+                    records: with.len(),
+                    writeups: ids(&with),
+                };
             }
             Metric::HighSeverityShare => share(&|w| matches!(w.severity, Severity::High | Severity::Critical)),
-            Metric::ActionClosureRate | Metric::OverdueActions | Metric::MeanDaysToClose | Metric::OldestOverdueAction => {
-                return self.measure_actions(selected, period, as_of)
-            }
+            Metric::ActionClosureRate
+            | Metric::OverdueActions
+            | Metric::MeanDaysToClose
+            | Metric::OldestOverdueAction => return self.measure_actions(selected, period, as_of),
         };
         Measure { value, numerator, records: occurred.len(), writeups: ids(occurred) }
     }
@@ -251,9 +257,9 @@ impl Metric {
                 all.filter(|(w, a)| w.reported <= end && closed_by(a, end).is_none() && a.due < end).collect()
             }
             // Mean days to close: the items done in the period.
-            _ => all
-                .filter(|(_, a)| !is_wont_do(a) && closed_by(a, as_of).is_some_and(|c| period.contains(c)))
-                .collect(),
+            _ => {
+                all.filter(|(_, a)| !is_wont_do(a) && closed_by(a, as_of).is_some_and(|c| period.contains(c))).collect()
+            }
         };
         let (value, numerator) = match self {
             Metric::ActionClosureRate => {

@@ -25,20 +25,28 @@ impl Site {
     /// The similar near misses of card `i`, most similar first.
     pub(super) fn alike(&self, i: usize) -> Result<Vec<Alike>, Error> {
         let all = self.similar.get_or_init(|| {
-            let by_id: HashMap<&str, usize> =
-                self.model.writeups.iter().enumerate().map(|(i, w)| (w.id.as_str(), i)).collect();
+            let cards = &self.model.writeups;
+            let by_id: HashMap<&str, usize> = cards.iter().enumerate().map(|(i, w)| (w.id.as_str(), i)).collect();
             let shared = |a: &str, b: &str| match (by_id.get(a), by_id.get(b)) {
-                (Some(&a), Some(&b)) => shared_patterns(&self.model.writeups[a], &self.model.writeups[b]).len(),
+                (Some(&a), Some(&b)) => shared_patterns(&cards[a], &cards[b]).len(),
                 _ => 0,
             };
-            self.search_index().and_then(|index| Ok(index.similar_writeups(ALIKE, shared)?)).map_err(|e| e.to_string())
+            let found = self.search_index().and_then(|index| Ok(index.similar_writeups(ALIKE, shared)?));
+            found.map_err(|e| e.to_string()).map(|by_key| {
+                cards
+                    .iter()
+                    .map(|c| {
+                        let ids = by_key.get(&c.id).map_or(&[][..], Vec::as_slice);
+                        ids.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect()
+                    })
+                    .collect()
+            })
         });
         let all = all.as_ref().map_err(|e| Error::SearchBundle(e.clone()))?;
         let card = &self.model.writeups[i];
-        let Some(ids) = all.get(&card.id) else { return Ok(Vec::new()) };
-        Ok(ids
+        Ok(all[i]
             .iter()
-            .filter_map(|id| self.model.writeups.iter().find(|w| &w.id == id))
+            .map(|&j| &self.model.writeups[j])
             .map(|other| Alike { card: Arc::clone(other), shares: shares(card, other) })
             .collect())
     }

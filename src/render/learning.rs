@@ -146,8 +146,6 @@ impl Site {
             label: p.to_string(),
             url: digest_path(p),
             complete: p.end() <= self.facts.as_of,
-            start: p.start(),
-            end: p.end(),
         }
     }
 
@@ -156,8 +154,7 @@ impl Site {
         ctx.insert("as_of", &self.facts.as_of);
         match which {
             Learning::Roles => {
-                let roles: Vec<RoleSummary> =
-                    self.facts.config.roles.iter().map(|r| self.role_summary(r)).collect();
+                let roles: Vec<RoleSummary> = self.facts.config.roles.iter().map(|r| self.role_summary(r)).collect();
                 ctx.insert("roles", &roles);
                 let description = "The roles people take in a near miss, what each does, and what each owns.";
                 self.page(path, "roles", "Roles", description, "roles.html", ctx)
@@ -224,10 +221,10 @@ impl Site {
             Learning::ActionsChunk(n) => {
                 let rows: Vec<ActionFilterRow> = self
                     .tracker_rows()
-                    .into_iter()
+                    .iter()
                     .skip((n - 1) * CHUNK_SIZE)
                     .take(CHUNK_SIZE)
-                    .map(|a| ActionFilterRow::new(&a))
+                    .map(ActionFilterRow::new)
                     .collect();
                 json(&rows)
             }
@@ -260,11 +257,11 @@ impl Site {
         let rows = self.tracker_rows();
         let total = rows.len();
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for r in &rows {
+        for r in rows {
             *counts.entry(r.status).or_default() += 1;
         }
         let late = rows.iter().filter(|r| r.late).count();
-        let slice: Vec<ActionRow> = rows.into_iter().skip((n - 1) * PAGE_SIZE).take(PAGE_SIZE).collect();
+        let slice: Vec<&ActionRow> = rows.iter().skip((n - 1) * PAGE_SIZE).take(PAGE_SIZE).collect();
         let groups: Vec<ActionGroup> = TRACKER_GROUPS
             .iter()
             .map(|(status, label, folded)| ActionGroup {
@@ -272,7 +269,7 @@ impl Site {
                 label,
                 folded: *folded,
                 total: counts.get(status).copied().unwrap_or(0),
-                rows: slice.iter().filter(|r| r.status == *status).cloned().collect(),
+                rows: slice.iter().filter(|r| r.status == *status).copied().collect(),
             })
             .collect();
         let mut ctx = Context::new();
@@ -309,8 +306,13 @@ impl Site {
             roles: self.facts.config.roles.iter().map(|r| (r.slug.clone(), r.name.clone())).collect(),
             statuses: TRACKER_GROUPS.iter().map(|(s, l, _)| (s.to_string(), l.to_string())).collect(),
             patterns: {
-                let mut p: Vec<(String, String)> =
-                    self.model.patterns.iter().filter(|p| p.count > 0).map(|p| (p.slug.clone(), p.title.clone())).collect();
+                let mut p: Vec<(String, String)> = self
+                    .model
+                    .patterns
+                    .iter()
+                    .filter(|p| p.count > 0)
+                    .map(|p| (p.slug.clone(), p.title.clone()))
+                    .collect();
                 p.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
                 p
             },
@@ -319,13 +321,19 @@ impl Site {
     }
 
     /// Every action item with its status on the as-of date, in tracker order.
-    pub(super) fn tracker_rows(&self) -> Vec<ActionRow> {
+    fn tracker_rows(&self) -> &[ActionRow] {
+        self.tracker.get_or_init(|| self.sorted_tracker_rows())
+    }
+
+    fn sorted_tracker_rows(&self) -> Vec<ActionRow> {
         let mut rows = self.action_rows();
         let rank = |s: &str| TRACKER_GROUPS.iter().position(|(g, _, _)| *g == s).unwrap_or(TRACKER_GROUPS.len());
         rows.sort_by(|a, b| {
             rank(a.status).cmp(&rank(b.status)).then_with(|| match (a.closed, b.closed) {
                 // Closed items: most recently closed first; the others: soonest due first.
-                (Some(x), Some(y)) => y.cmp(&x).then_with(|| (a.due, &a.writeup_id, &a.what).cmp(&(b.due, &b.writeup_id, &b.what))),
+                (Some(x), Some(y)) => {
+                    y.cmp(&x).then_with(|| (a.due, &a.writeup_id, &a.what).cmp(&(b.due, &b.writeup_id, &b.what)))
+                }
                 _ => (a.due, &a.writeup_id, &a.what).cmp(&(b.due, &b.writeup_id, &b.what)),
             })
         });
@@ -362,7 +370,8 @@ impl Site {
         let mut patterns: Vec<(&str, usize)> = per_pattern.into_iter().collect();
         patterns.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         let as_of = self.facts.as_of;
-        let owned = self.facts.publication.published.iter().flat_map(|w| &w.actions).filter(|a| a.owner_role == role.slug);
+        let owned =
+            self.facts.publication.published.iter().flat_map(|w| &w.actions).filter(|a| a.owner_role == role.slug);
         let (mut open, mut overdue) = (0, 0);
         for a in owned.filter(|a| closed_by(a, as_of).is_none()) {
             if a.due < as_of {
@@ -399,11 +408,11 @@ impl Site {
     fn writeup_filter_row(&self, i: usize, card: &WriteupCard) -> WriteupFilterRow {
         let w = self.writeup(i);
         let as_of = self.facts.as_of;
-        let mut roles: Vec<&str> = w.roles.iter().chain(w.actions.iter().map(|a| &a.owner_role)).map(String::as_str).collect();
+        let mut roles: Vec<&str> =
+            w.roles.iter().chain(w.actions.iter().map(|a| &a.owner_role)).map(String::as_str).collect();
         roles.sort_unstable();
         roles.dedup();
-        let mut statuses: Vec<&str> =
-            w.actions.iter().map(|a| crate::kri::ActionStatus::on(a, as_of).word()).collect();
+        let mut statuses: Vec<&str> = w.actions.iter().map(|a| crate::kri::ActionStatus::on(a, as_of).word()).collect();
         statuses.sort_unstable();
         statuses.dedup();
         WriteupFilterRow(
@@ -444,7 +453,10 @@ impl Site {
             .collect();
         let previous = Period::containing(p.kind(), Date::from_days_since_epoch(p.start().days_since_epoch() - 1));
         let count = |period: Period, slug: &str| {
-            m.writeups.iter().filter(|w| period.contains(w.occurred) && w.patterns.iter().any(|r| r.slug == slug)).count()
+            m.writeups
+                .iter()
+                .filter(|w| period.contains(w.occurred) && w.patterns.iter().any(|r| r.slug == slug))
+                .count()
         };
         let mut patterns: Vec<PatternTrend> = m
             .patterns
@@ -475,7 +487,7 @@ impl Site {
             .iter()
             .filter_map(|s| {
                 // The status of the last complete KRI period ending by `day`.
-                let status_at = |day: Date| s.points().iter().filter(|pt| pt.complete && pt.period.end() <= day).last();
+                let status_at = |day: Date| s.points().iter().rev().find(|pt| pt.complete && pt.period.end() <= day);
                 let now = status_at(p.end()).filter(|pt| p.contains(pt.period.end()))?.status?;
                 let before = status_at(previous.end())?.status?;
                 (now != before).then(|| KriChange {
@@ -491,7 +503,8 @@ impl Site {
             .collect();
         let rows = self.action_rows();
         let closed: Vec<ActionRow> = {
-            let mut c: Vec<ActionRow> = rows.iter().filter(|a| a.closed.is_some_and(|d| p.contains(d))).cloned().collect();
+            let mut c: Vec<ActionRow> =
+                rows.iter().filter(|a| a.closed.is_some_and(|d| p.contains(d))).cloned().collect();
             c.sort_by(|a, b| (a.closed, &a.writeup_id, &a.what).cmp(&(b.closed, &b.writeup_id, &b.what)));
             c
         };
@@ -507,7 +520,9 @@ impl Site {
                 in_progress: a.state == ActionState::InProgress,
             })
             .collect();
-        overdue.sort_by(|a, b| (a.row.due, &a.row.writeup_id, &a.row.what).cmp(&(b.row.due, &b.row.writeup_id, &b.row.what)));
+        overdue.sort_by(|a, b| {
+            (a.row.due, &a.row.writeup_id, &a.row.what).cmp(&(b.row.due, &b.row.writeup_id, &b.row.what))
+        });
         let link = self.digest_link(p);
         let headline = format!(
             "{}: {} near miss{}, {} action item{} closed, {} still overdue.",
@@ -614,8 +629,6 @@ pub(super) struct DigestLink {
     label: String,
     url: String,
     complete: bool,
-    start: Date,
-    end: Date,
 }
 
 #[derive(Debug, Serialize)]
@@ -688,13 +701,13 @@ struct PatternCount {
 }
 
 #[derive(Debug, Serialize)]
-struct ActionGroup {
+struct ActionGroup<'a> {
     status: &'static str,
     label: &'static str,
     folded: bool,
     /// Rows of this status in the whole tracker (not only this page).
     total: usize,
-    rows: Vec<ActionRow>,
+    rows: Vec<&'a ActionRow>,
 }
 
 #[derive(Debug, Serialize)]

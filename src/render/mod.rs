@@ -1,10 +1,10 @@
 //! Renders the published knowledge base into pages: markdown to safe HTML, then the theme.
 
+mod alike;
 pub mod chart;
 mod export;
 mod indicators;
 mod learning;
-mod alike;
 mod links;
 pub mod markdown;
 mod view;
@@ -94,6 +94,7 @@ pub fn prepare(
         bundle: OnceLock::new(),
         feed: OnceLock::new(),
         similar: OnceLock::new(),
+        tracker: OnceLock::new(),
     };
     pages.extend(site.learning_paths());
     for file in statics {
@@ -417,8 +418,10 @@ pub struct Site {
     bundle: OnceLock<Result<search::Bundle, String>>,
     /// The feed's files, once asked for.
     feed: OnceLock<Result<feed::Files, String>>,
-    /// Each writeup's similar near misses (ids, most similar first), once asked for.
-    similar: OnceLock<Result<HashMap<String, Vec<String>>, String>>,
+    /// Each card's similar near misses (card indexes, most similar first), once asked for.
+    similar: OnceLock<Result<Vec<Vec<usize>>, String>>,
+    /// The action tracker's rows in tracker order, made once for all its pages and chunks.
+    tracker: OnceLock<Vec<view::ActionRow>>,
 }
 
 impl std::fmt::Debug for Site {
@@ -542,8 +545,7 @@ impl Site {
             Page::Learning(which) => self.learning_page(path, which),
             Page::Writeup(i) => {
                 let (card, w) = (&m.writeups[*i], &self.facts.publication.published[m.published[*i]]);
-                let full =
-                    WriteupView::new(w, card, m.body(&w.source, &w.body, path), self.facts.as_of, &config.roles);
+                let full = WriteupView::new(w, card, m.body(&w.source, &w.body, path), self.facts.as_of, &config.roles);
                 ctx.insert("writeup", &full);
                 ctx.insert("as_of", &self.facts.as_of);
                 ctx.insert("similar", &m.similar(*i, &self.facts.publication));

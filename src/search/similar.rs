@@ -86,8 +86,9 @@ impl Index {
         for ((field, word), count) in tf {
             let term = Term::from_field_text(self.scored[field as usize], word);
             let df = self.searcher.doc_freq(&term)?;
-            // A word only this writeup has says nothing about what it is like.
-            if df < 2 {
+            // A word only this writeup has says nothing about what it is like, and one that a
+            // tenth of a large site has says little while costing the most to look up.
+            if df < 2 || (total > 100.0 && df as f32 > total / 10.0) {
                 continue;
             }
             let idf = (total / df as f32).ln() + 1.0;

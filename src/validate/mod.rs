@@ -274,10 +274,10 @@ fn actions(f: &mut Fields<'_>) -> Option<Vec<Action>> {
                 }
             },
             (Some(word @ (Word::Done | Word::WontDo)), None) => {
-                let name = if word == Word::Done { "done" } else { "wont-do" };
+                let (name, what) = if word == Word::Done { ("done", "done") } else { ("wont-do", "decided against") };
                 f.diags().push(
                     Diagnostic::error(file, item.span, format!("a {name} action item needs a `closed` date"))
-                        .with_hint("add `closed: YYYY-MM-DD`, the day it was closed"),
+                        .with_hint(format!("add `closed: YYYY-MM-DD`, the day it was {what}")),
                 );
                 None
             }

@@ -202,7 +202,7 @@ fn action_with_a_bad_status_and_an_unknown_key() {
     assert_error(
         &run,
         &format!("{W}:17:13: error: `finished` is not a valid `status`"),
-        Some("use one of: open or done"),
+        Some("use one of: open, in-progress, done or wont-do"),
     );
 }
 

@@ -83,7 +83,8 @@ fn the_new_kris_are_in_the_default_set_with_hand_worked_values() {
     // Each has its definition written out, on its page and in the export.
     let kris = doc["kris"].as_array().unwrap();
     assert_eq!(kris.len(), 14, "the default set");
-    let definition = |slug: &str| kris.iter().find(|k| k["slug"] == slug).unwrap()["definition"].as_str().unwrap().to_string();
+    let definition =
+        |slug: &str| kris.iter().find(|k| k["slug"] == slug).unwrap()["definition"].as_str().unwrap().to_string();
     assert!(definition("retrospective-within-48h").contains("without a retrospective date counts as not held"));
     assert!(definition("action-closure-rate").contains("wont-do items are left out"));
     assert!(definition("overdue-actions").contains("in-progress are still to do"));
@@ -95,7 +96,11 @@ fn the_new_kris_are_in_the_default_set_with_hand_worked_values() {
         assert!(problems.is_empty(), "{file}:\n{}", problems.join("\n"));
     }
     let csv = built.text("kri.csv");
-    assert!(csv.lines().any(|l| l.starts_with("retrospective-within-48h,") && l.contains("2025-Q2") && l.contains(",33.3,")), "{csv}");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("retrospective-within-48h,") && l.contains("2025-Q2") && l.contains(",33.3,")),
+        "{csv}"
+    );
 }
 
 #[test]
@@ -110,7 +115,10 @@ fn action_statuses_reach_the_exports_and_the_feed() {
     let feed = built.text("feed/writeups.json");
     assert!(feed.contains("\"in-progress\"") && feed.contains("\"wont-do\""), "the federation feed carries them");
     let stix = built.text("stix/bundle.json");
-    assert!(stix.contains("\"outcome\": \"cancelled\"") && stix.contains("\"outcome\": \"ongoing\""), "STIX task outcomes");
+    assert!(
+        stix.contains("\"outcome\": \"cancelled\"") && stix.contains("\"outcome\": \"ongoing\""),
+        "STIX task outcomes"
+    );
 }
 
 /// The rows of the tracker's group `status`: (what, status cell text).
@@ -118,7 +126,8 @@ fn group(page: &Html, status: &str) -> Vec<(String, String)> {
     page.select(&sel(&format!("#nm-static-list .group-{status} tbody tr")))
         .map(|tr| {
             let what = tr.select(&sel("th")).next().unwrap().text().collect::<String>();
-            let cells: Vec<String> = tr.select(&sel("td")).map(|td| normalise_ws(&td.text().collect::<String>())).collect();
+            let cells: Vec<String> =
+                tr.select(&sel("td")).map(|td| normalise_ws(&td.text().collect::<String>())).collect();
             (normalise_ws(&what), cells[3].clone())
         })
         .collect()
@@ -142,7 +151,10 @@ fn the_tracker_groups_by_status_flags_late_completions_and_folds_closed_items() 
         group(&page, "done"),
         [
             ("Alert thirty days before any certificate expires".into(), "✓Done 2025-05-10".into()),
-            ("Store the backup encryption key beside the restore runbook".into(), "✓Done 2025-04-25 Late by 5 days".into()),
+            (
+                "Store the backup encryption key beside the restore runbook".into(),
+                "✓Done 2025-04-25 Late by 5 days".into()
+            ),
         ]
     );
     assert_eq!(
@@ -160,7 +172,10 @@ fn the_tracker_groups_by_status_flags_late_completions_and_folds_closed_items() 
     // Every row carries what the filters match, and the form names the row chunks.
     let first = page.select(&sel(".group-overdue tbody tr")).next().unwrap();
     let attr = |name: &str| first.value().attr(name).unwrap().to_string();
-    assert_eq!((attr("data-role"), attr("data-status"), attr("data-severity")), ("security-lead".into(), "overdue".into(), "critical".into()));
+    assert_eq!(
+        (attr("data-role"), attr("data-status"), attr("data-severity")),
+        ("security-lead".into(), "overdue".into(), "critical".into())
+    );
     assert_eq!(attr("data-patterns"), "backups certs");
     let form = page.select(&sel("form#nm-filters")).next().expect("the filter form");
     assert_eq!(form.value().attr("data-chunks"), Some("actions/rows-1.json"));
@@ -199,7 +214,7 @@ fn role_typos_are_errors_with_a_suggestion() {
     let f = Fixture::from_fixture("learning").file(
         "writeups/x.md",
         &writeup(
-            "id: X-1\ntitle: A near miss\nstatus: draft\ntlp: clear\noccurred: 2025-03-01\nreported: 2025-03-02\n\
+            "id: X-1\ntitle: A near miss\nstatus: review\ntlp: clear\noccurred: 2025-03-01\nreported: 2025-03-02\n\
              patterns: [backups]\nseverity: low\nstopped_by: human\nroles: [sysadmn, devops]\nactions:\n  - what: a\n    \
              owner_role: securty-lead\n    due: 2025-04-01\n    status: open\n",
         ),
@@ -220,8 +235,14 @@ fn role_typos_are_errors_with_a_suggestion() {
         "{}",
         run.stderr
     );
+    // In a draft (an imported record, say) it is a warning until the draft goes to review.
+    let draft = FRONT_X.replace("status: review", "status: draft");
+    let run = Fixture::from_fixture("learning").file("writeups/x.md", &writeup(&format!("{draft}roles: [sysadmn]\n"))).check();
+    run.assert_success();
+    assert!(run.warnings().contains(&"content/writeups/x.md:11:9: warning: unknown role `sysadmn`"), "{}", run.stderr);
     // Without `roles:` in site.yaml, the default catalogue applies.
-    let f = Fixture::with_pattern().file("writeups/x.md", &writeup(&format!("{FRONT}roles: [business-continuity, sre]\n")));
+    let f =
+        Fixture::with_pattern().file("writeups/x.md", &writeup(&format!("{FRONT}roles: [business-continuity, sre]\n")));
     let run = f.check();
     let sre = run.errors().into_iter().find(|l| l.ends_with("error: unknown role `sre`")).expect("sre is unknown");
     let hint = run.hint_of(sre).unwrap_or_default();
@@ -229,7 +250,8 @@ fn role_typos_are_errors_with_a_suggestion() {
     assert!(!run.stderr.contains("unknown role `business-continuity`"), "{}", run.stderr);
 }
 
-const FRONT_X: &str = "id: X-1\ntitle: A near miss\nstatus: draft\ntlp: clear\noccurred: 2025-03-01\nreported: 2025-03-02\n\
+const FRONT_X: &str =
+    "id: X-1\ntitle: A near miss\nstatus: review\ntlp: clear\noccurred: 2025-03-01\nreported: 2025-03-02\n\
                        patterns: [backups]\nseverity: low\nstopped_by: human\n";
 
 #[test]
@@ -239,11 +261,29 @@ fn retrospective_dates_run_in_order() {
         f.check()
     };
     let run = check("detected: 2025-03-02\nretrospective: 2025-03-01\n");
-    assert!(run.errors().contains(&"content/writeups/x.md:12:16: error: `retrospective` (2025-03-01) is before `detected` (2025-03-02)"), "{}", run.stderr);
+    assert!(
+        run.errors().contains(
+            &"content/writeups/x.md:12:16: error: `retrospective` (2025-03-01) is before `detected` (2025-03-02)"
+        ),
+        "{}",
+        run.stderr
+    );
     let run = check("retrospective: 2025-02-27\n");
-    assert!(run.errors().contains(&"content/writeups/x.md:11:16: error: `retrospective` (2025-02-27) is before `occurred` (2025-03-01)"), "{}", run.stderr);
+    assert!(
+        run.errors().contains(
+            &"content/writeups/x.md:11:16: error: `retrospective` (2025-02-27) is before `occurred` (2025-03-01)"
+        ),
+        "{}",
+        run.stderr
+    );
     let run = check("reviewed: 2025-03-03\nretrospective: 2025-03-05\n");
-    assert!(run.errors().contains(&"content/writeups/x.md:12:16: error: `retrospective` (2025-03-05) is after `reviewed` (2025-03-03)"), "{}", run.stderr);
+    assert!(
+        run.errors().contains(
+            &"content/writeups/x.md:12:16: error: `retrospective` (2025-03-05) is after `reviewed` (2025-03-03)"
+        ),
+        "{}",
+        run.stderr
+    );
     let run = check("retrospective: 2025-03-02\n");
     assert!(run.errors().is_empty(), "{}", run.stderr);
 }
@@ -258,21 +298,29 @@ fn role_pages_say_what_the_role_is_for_and_what_it_owns() {
     let items = |page: &Html, css: &str| -> Vec<String> {
         page.select(&sel(css)).map(|a| a.value().attr("href").unwrap().to_string()).collect()
     };
-    assert_eq!(items(&sysadmin, ".role-writeups .writeup-item-title a"), ["../writeups/l-3.html", "../writeups/l-1.html"]);
-    assert_eq!(texts(&sysadmin, ".role-overdue-actions tbody th"), ["Add the status page to the certificate inventory"]);
+    assert_eq!(
+        items(&sysadmin, ".role-writeups .writeup-item-title a"),
+        ["../writeups/l-3.html", "../writeups/l-1.html"]
+    );
+    assert_eq!(
+        texts(&sysadmin, ".role-overdue-actions tbody th"),
+        ["Add the status page to the certificate inventory"]
+    );
     assert_eq!(texts(&sysadmin, ".role-open-actions tbody th"), ["Document who renews the status page certificate"]);
     assert_eq!(texts(&sysadmin, ".stats .stat-number"), ["2", "1", "1"]);
     // devops: L-0 and L-2 by roles, L-1 by owning its wont-do item; backups in all three.
     let devops = built.page("roles/devops.html");
-    assert_eq!(items(&devops, ".role-writeups .writeup-item-title a"), ["../writeups/l-2.html", "../writeups/l-1.html", "../writeups/l-0.html"]);
+    assert_eq!(
+        items(&devops, ".role-writeups .writeup-item-title a"),
+        ["../writeups/l-2.html", "../writeups/l-1.html", "../writeups/l-0.html"]
+    );
     assert_eq!(texts(&devops, ".role-patterns li"), ["Backup gaps 3 near misses", "Certificate expiry 1 near miss"]);
     assert_eq!(texts(&devops, ".role-overdue-actions .empty"), ["None."]);
     let index = built.page("roles/index.html");
     assert_eq!(texts(&index, ".role-card .card-title"), ["System administrator", "DevOps engineer", "Security lead"]);
     // A writeup links the roles it names to their pages.
     let l2 = built.page("writeups/l-2.html");
-    let roles: Vec<String> =
-        items(&l2, ".facts-list a").into_iter().filter(|h| h.starts_with("../roles/")).collect();
+    let roles: Vec<String> = items(&l2, ".facts-list a").into_iter().filter(|h| h.starts_with("../roles/")).collect();
     assert_eq!(roles, ["../roles/devops.html", "../roles/security-lead.html"]);
     assert_eq!(texts(&l2, ".actions-table tbody td[data-label=\"Owner role\"]"), ["Security lead", "DevOps engineer"]);
 }
@@ -292,13 +340,21 @@ fn a_digest_covers_its_period_in_one_printable_page() {
             "The lesson: Every certificate needs an owner role and an entry in the inventory.",
         ]
     );
-    assert_eq!(texts(&page, ".digest-stopped")[0], "What stopped it: Monitoring: The restore monitor flagged a decryption error.");
+    assert_eq!(
+        texts(&page, ".digest-stopped")[0],
+        "What stopped it: Monitoring: The restore monitor flagged a decryption error."
+    );
     // Backups: 1 in Q1, 2 in Q2, growing; certificates: first seen in Q2.
-    assert_eq!(texts(&page, ".digest-patterns li"), ["Backup gaps: 2 near misses, up from 1", "Certificate expiry: new, 2 near misses"]);
+    assert_eq!(
+        texts(&page, ".digest-patterns li"),
+        ["Backup gaps: 2 near misses, up from 1", "Certificate expiry: new, 2 near misses"]
+    );
     // Q1 → Q2 status changes (month KRIs: March → June); eight of the fourteen changed.
     let changes = texts(&page, ".digest-kris li");
     assert_eq!(changes.len(), 8, "{changes:#?}");
-    assert!(changes.contains(&"Retrospectives held within 48 hours: Green: within appetite → Red: escalate".to_string()));
+    assert!(
+        changes.contains(&"Retrospectives held within 48 hours: Green: within appetite → Red: escalate".to_string())
+    );
     assert!(changes.contains(&"Share of high or critical severity: Green: within appetite → Red: escalate".to_string()));
     assert!(changes.contains(&"Overdue action items: Green: within appetite → Amber: watch".to_string()));
     assert!(!changes.iter().any(|c| c.starts_with("Median days to detect")), "1.5 days stays green");
@@ -324,7 +380,9 @@ fn a_digest_covers_its_period_in_one_printable_page() {
     let first = atom.find("digest/2025-Q3.html").unwrap();
     assert!(first < atom.find("digest/2025-Q2.html").unwrap());
     assert!(atom.contains("<updated>2025-07-15T00:00:00Z</updated>"));
-    assert!(atom.contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://example.org/learning/digest.xml\"/>"));
+    assert!(atom.contains(
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"https://example.org/learning/digest.xml\"/>"
+    ));
 }
 
 #[test]
@@ -334,7 +392,17 @@ fn monthly_digests_are_an_option() {
     f.write("site.yaml", &format!("{site}digest: month\n"));
     let built = build(&f);
     let pages: Vec<String> = built.html_files().into_iter().filter(|p| p.starts_with("digest/2025")).collect();
-    assert_eq!(pages, ["digest/2025-02.html", "digest/2025-03.html", "digest/2025-04.html", "digest/2025-05.html", "digest/2025-06.html", "digest/2025-07.html"]);
+    assert_eq!(
+        pages,
+        [
+            "digest/2025-02.html",
+            "digest/2025-03.html",
+            "digest/2025-04.html",
+            "digest/2025-05.html",
+            "digest/2025-06.html",
+            "digest/2025-07.html"
+        ]
+    );
     let april = built.page("digest/2025-04.html");
     assert_eq!(texts(&april, ".digest-item h3 .id"), ["L-1", "L-2"]);
 }
@@ -376,7 +444,8 @@ fn the_home_page_has_the_headline_strip_a_search_box_and_the_summary_in_the_navi
     let form = home.select(&sel("form.home-search")).next().expect("a search box");
     assert_eq!(form.value().attr("action"), Some("search.html"));
     assert_eq!(home.select(&sel("form.home-search input[name=q]")).count(), 1);
-    let nav: Vec<String> = home.select(&sel(".site-nav a")).map(|a| a.value().attr("href").unwrap().to_string()).collect();
+    let nav: Vec<String> =
+        home.select(&sel(".site-nav a")).map(|a| a.value().attr("href").unwrap().to_string()).collect();
     assert!(nav.contains(&"summary.html".to_string()) && nav.contains(&"digest/index.html".to_string()), "{nav:?}");
 }
 
