@@ -141,12 +141,7 @@ impl Site {
     }
 
     fn digest_link(&self, p: Period) -> DigestLink {
-        DigestLink {
-            id: p.id(),
-            label: p.to_string(),
-            url: digest_path(p),
-            complete: p.end() <= self.facts.as_of,
-        }
+        DigestLink { id: p.id(), label: p.to_string(), url: digest_path(p), complete: p.end() <= self.facts.as_of }
     }
 
     pub(super) fn learning_page(&self, path: &str, which: &Learning) -> Result<Vec<u8>, Error> {

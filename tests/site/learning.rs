@@ -237,7 +237,9 @@ fn role_typos_are_errors_with_a_suggestion() {
     );
     // In a draft (an imported record, say) it is a warning until the draft goes to review.
     let draft = FRONT_X.replace("status: review", "status: draft");
-    let run = Fixture::from_fixture("learning").file("writeups/x.md", &writeup(&format!("{draft}roles: [sysadmn]\n"))).check();
+    let run = Fixture::from_fixture("learning")
+        .file("writeups/x.md", &writeup(&format!("{draft}roles: [sysadmn]\n")))
+        .check();
     run.assert_success();
     assert!(run.warnings().contains(&"content/writeups/x.md:11:9: warning: unknown role `sysadmn`"), "{}", run.stderr);
     // Without `roles:` in site.yaml, the default catalogue applies.

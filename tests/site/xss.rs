@@ -170,8 +170,9 @@ fn dangers(page: &str, html: &Html) -> Vec<String> {
             "form" if el.value().id() == Some("nm-search") && el.value().attr("action") == Some("search.html") => {}
             // The theme's own list filters (no action: the script reads them) and home search box.
             "form" if el.value().id() == Some("nm-filters") && el.value().attr("action").is_none() => {}
-            "form" if el.value().classes().any(|c| c == "home-search")
-                && el.value().attr("action").is_some_and(|a| a.ends_with("search.html") && !has_scheme(a)) => {}
+            "form"
+                if el.value().classes().any(|c| c == "home-search")
+                    && el.value().attr("action").is_some_and(|a| a.ends_with("search.html") && !has_scheme(a)) => {}
             "iframe" | "frame" | "frameset" | "object" | "embed" | "form" | "base" | "applet" | "style" => {
                 found.push(format!("{page}: <{name}>"))
             }
