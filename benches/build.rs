@@ -83,10 +83,32 @@ fn bench(root: &Path, n: usize) {
         bytes as f64 / 1e6 / scan.as_secs_f64()
     );
     println!("output: {files} files, {:.1} MB", size as f64 / 1e6);
+    long_lists(&out);
     if let Some(peak) = peak {
         println!("peak memory of the build: {:.0} MB ({:.0} MiB)", peak as f64 / 1e3, peak as f64 / 1024.0);
     }
     baselines(root, &content, n, total);
+}
+
+/// What a phone loads for the long lists: the first page of each, and the rows the filters read.
+fn long_lists(out: &Path) {
+    for dir in ["writeups", "actions"] {
+        let first = fs::metadata(out.join(dir).join("index.html")).map_or(0, |m| m.len());
+        let pages = fs::read_dir(out.join(dir).join("page")).map_or(0, |d| d.count()) + 1;
+        let chunks: Vec<u64> = fs::read_dir(out.join(dir))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("rows-"))
+            .map(|e| e.metadata().map_or(0, |m| m.len()))
+            .collect();
+        println!(
+            "{dir}: {pages} pages, the first {:.0} kB; filter rows {:.1} MB in {} chunks",
+            first as f64 / 1e3,
+            chunks.iter().sum::<u64>() as f64 / 1e6,
+            chunks.len()
+        );
+    }
 }
 
 /// Hugo's pages-only build of the same corpus, then Pagefind's index of it, where installed.

@@ -48,6 +48,10 @@ pub struct Config {
     pub repository: Option<String>,
     /// How to report without a name (`anonymous_channel:`): a URL or a sentence.
     pub anonymous_channel: Option<String>,
+    /// The role catalogue (`roles:`), or the default one.
+    pub roles: Vec<crate::roles::Role>,
+    /// How long each digest covers (`digest: quarter`, or `month`).
+    pub digest: crate::kri::period::PeriodKind,
 }
 
 /// The stable pseudonymous identity a site publishes under, e.g. `member-7f3a` labelled
@@ -148,6 +152,8 @@ impl Default for Config {
             max_file_size: DEFAULT_MAX_FILE_MB * 1_000_000,
             repository: None,
             anonymous_channel: None,
+            roles: crate::roles::defaults(),
+            digest: crate::kri::period::PeriodKind::Quarter,
         }
     }
 }
@@ -227,6 +233,10 @@ impl Config {
         }
         if let Some((channel, _)) = f.text("anonymous_channel", Need::Optional, "") {
             config.anonymous_channel = Some(channel.trim().to_string()).filter(|c| !c.is_empty());
+        }
+        config.roles = crate::roles::read(&mut f);
+        if let Some(period) = f.keyword::<crate::kri::period::PeriodKind>("digest", Need::Optional) {
+            config.digest = period;
         }
         f.finish();
         config

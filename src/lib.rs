@@ -22,6 +22,7 @@ pub mod memo;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod roles;
 pub mod scaffold;
 pub mod scan;
 pub mod search;

@@ -90,11 +90,70 @@ impl StoppedBy {
     }
 }
 
-/// Whether an action item is still to do; a done item always knows when it was closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where an action item stands: still to do (open, in progress) or closed, either done or
+/// decided against; a closed item always knows when it was closed, and a dropped one why.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ActionState {
     Open,
+    InProgress,
     Done { closed: Date },
+    WontDo { closed: Date, reason: String },
+}
+
+impl ActionState {
+    /// Every status word as front matter writes it, in display order.
+    pub const WORDS: [&'static str; 4] = ["open", "in-progress", "done", "wont-do"];
+
+    /// The status word as front matter writes it.
+    pub fn word(&self) -> &'static str {
+        match self {
+            ActionState::Open => "open",
+            ActionState::InProgress => "in-progress",
+            ActionState::Done { .. } => "done",
+            ActionState::WontDo { .. } => "wont-do",
+        }
+    }
+
+    /// The day it was closed (done or decided against); `None` while it is still to do.
+    pub fn closed(&self) -> Option<Date> {
+        match self {
+            ActionState::Open | ActionState::InProgress => None,
+            ActionState::Done { closed } | ActionState::WontDo { closed, .. } => Some(*closed),
+        }
+    }
+
+    /// `status: s[; closed: c][; reason: r]`, as the MISP and VERIS exports write it (a `;` in
+    /// the reason becomes `,`, so the fields stay apart).
+    pub fn fields(&self) -> String {
+        let mut out = format!("status: {}", self.word());
+        if let Some(closed) = self.closed() {
+            out.push_str(&format!("; closed: {closed}"));
+        }
+        if let Some(reason) = self.reason() {
+            out.push_str(&format!("; reason: {}", reason.replace(';', ",")));
+        }
+        out
+    }
+
+    /// The state from its word, closing date and reason; `None` unless they fit together.
+    pub fn from_fields(word: &str, closed: Option<Date>, reason: Option<&str>) -> Option<ActionState> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        match (word, closed, reason) {
+            ("open", None, None) => Some(ActionState::Open),
+            ("in-progress", None, None) => Some(ActionState::InProgress),
+            ("done", Some(closed), None) => Some(ActionState::Done { closed }),
+            ("wont-do", Some(closed), Some(reason)) => Some(ActionState::WontDo { closed, reason: reason.into() }),
+            _ => None,
+        }
+    }
+
+    /// Why it will not be done, for `wont-do`.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            ActionState::WontDo { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
 }
 
 /// A follow-up owned by a role (never a person) with a due date.
@@ -107,9 +166,14 @@ pub struct Action {
 }
 
 impl Action {
-    /// Open and past its due date on `as_of`.
+    /// Still to do (open or in progress) and past its due date on `as_of`.
     pub fn is_overdue(&self, as_of: Date) -> bool {
-        self.state == ActionState::Open && self.due < as_of
+        self.state.closed().is_none() && self.due < as_of
+    }
+
+    /// Done after its due date: a late completion.
+    pub fn is_late(&self) -> bool {
+        matches!(self.state, ActionState::Done { closed } if closed > self.due)
     }
 }
 
@@ -153,6 +217,8 @@ pub struct Writeup {
     pub detected: Option<Date>,
     pub reported: Date,
     pub reviewed: Option<Date>,
+    /// The day the retrospective was held.
+    pub retrospective: Option<Date>,
     pub patterns: Vec<(String, Span)>,
     pub severity: Severity,
     pub stopped_by: StoppedBy,
@@ -279,8 +345,14 @@ mod tests {
             Action { what: "x".into(), owner_role: "sre".into(), due: d("2025-01-10"), state: ActionState::Open };
         assert!(!a.is_overdue(d("2025-01-10")));
         assert!(a.is_overdue(d("2025-01-11")));
+        a.state = ActionState::InProgress;
+        assert!(a.is_overdue(d("2025-01-11")));
         a.state = ActionState::Done { closed: d("2025-02-01") };
         assert!(!a.is_overdue(d("2025-03-01")));
+        assert!(a.is_late());
+        a.state = ActionState::WontDo { closed: d("2025-01-05"), reason: "superseded".into() };
+        assert!(!a.is_overdue(d("2025-03-01")) && !a.is_late());
+        assert_eq!(a.state.closed(), Some(d("2025-01-05")));
     }
 
     #[test]

@@ -180,6 +180,7 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
         config.base_url = normalise_base_url(url).ok_or_else(|| Error::BadBaseUrl(url.clone()))?;
     }
     let mut knowledge = validate::validate(&loaded.documents, opts.as_of, &mut cache.checked, &mut diags);
+    crate::roles::check(&loaded.documents, &config.roles, &mut diags);
     clock.lap("validate");
     let mut publication = gate::decide(knowledge.writeups, config.max_tlp);
     let summary = publication.summary(config.max_tlp);

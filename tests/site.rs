@@ -21,6 +21,8 @@ mod hostile;
 mod import;
 #[path = "site/kri.rs"]
 mod kri;
+#[path = "site/learning.rs"]
+mod learning;
 #[path = "site/links.rs"]
 mod links;
 #[path = "site/pages.rs"]

@@ -191,13 +191,22 @@ const TAGS: &[&str] = &[
 const SEVERITIES: &[&str] = &["low", "medium", "high", "critical"];
 const STOPPED_BY: &[&str] = &["human", "monitoring", "automation", "process", "luck"];
 
+/// `roles:` for site.yaml, naming every role the generated writeups use.
+fn role_catalogue() -> String {
+    let mut out = String::from("roles:\n");
+    for role in ROLES {
+        out.push_str(&format!("  - slug: {role}\n    description: The {role} role in a near miss.\n"));
+    }
+    out
+}
+
 /// Writes a knowledge base of `writeups` writeups into `dir` (replacing it).
 pub fn generate(dir: &Path, writeups: usize) -> std::io::Result<()> {
     let _ = fs::remove_dir_all(dir);
     fs::create_dir_all(dir.join("patterns"))?;
     fs::write(
         dir.join("site.yaml"),
-        "title: Benchmark knowledge base\nbase_url: https://org.example/kb/\nmax_tlp: green\ninternal_domains: [corp.example.net]\n",
+        format!("title: Benchmark knowledge base\nbase_url: https://org.example/kb/\nmax_tlp: green\ninternal_domains: [corp.example.net]\n{}", role_catalogue()),
     )?;
     for (slug, title) in PATTERNS {
         fs::write(

@@ -10,7 +10,7 @@ use md5::{Digest, Md5};
 use serde_json::{json, Value};
 
 use super::{epoch_seconds, json_bytes, Record, Site, StreamMap};
-use crate::model::{Action, ActionState, Keyword, Severity, Writeup};
+use crate::model::{Action, Keyword, Severity, Writeup};
 use crate::Error;
 
 pub const MANIFEST: &str = "misp/manifest.json";
@@ -77,16 +77,9 @@ pub fn machine_tag(namespace: &str, predicate: &str, value: &str) -> String {
     format!("{namespace}:{predicate}=\"{}\"", value.replace('"', "'"))
 }
 
-/// The comment of an action item's attribute: `action item; owner_role: r; due: d; status: s[; closed: c]`.
+/// The comment of an action item's attribute: `action item; owner_role: r; due: d; status: s[; closed: c][; reason: r]`.
 pub fn action_comment(a: &Action) -> String {
-    let mut out = format!("action item; owner_role: {}; due: {}", a.owner_role, a.due);
-    match a.state {
-        ActionState::Open => out.push_str("; status: open"),
-        ActionState::Done { closed } => {
-            let _ = write!(out, "; status: done; closed: {closed}");
-        }
-    }
-    out
+    format!("action item; owner_role: {}; due: {}; {}", a.owner_role, a.due, a.state.fields())
 }
 
 /// The comment of the attribute that holds the writeup's id.
@@ -222,6 +215,7 @@ pub(super) fn hashes(site: &Site<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ActionState;
 
     #[test]
     fn tags_and_levels() {

@@ -131,13 +131,21 @@ fn incident(site: &Site<'_>, r: &Record) -> Vec<Value> {
                 "created": created,
                 "modified": modified,
                 "name": a.what,
-                "description": format!("Owned by the {} role; due {}.", a.owner_role, a.due),
+                "description": match a.state.reason() {
+                    Some(reason) => format!("Owned by the {} role; due {}. Won't do: {reason}", a.owner_role, a.due),
+                    None => format!("Owned by the {} role; due {}.", a.owner_role, a.due),
+                },
                 "task_types": ["corrective-action"],
-                "outcome": match a.state { ActionState::Open => "pending", ActionState::Done { .. } => "successful" },
+                "outcome": match a.state {
+                    ActionState::Open => "pending",
+                    ActionState::InProgress => "ongoing",
+                    ActionState::Done { .. } => "successful",
+                    ActionState::WontDo { .. } => "cancelled",
+                },
                 "object_marking_refs": marking,
                 "extensions": { TASK_EXTENSION: { "extension_type": "new-sdo" } },
             });
-            if let ActionState::Done { closed } = a.state {
+            if let Some(closed) = a.state.closed() {
                 task["end_time"] = json!(timestamp(closed));
                 task["end_time_fidelity"] = json!("day");
             }

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::{json_bytes, summary_and_rest, Record, Site, Stream};
 use crate::catalog::{ActorKind, AttributeKind, Entry};
-use crate::model::{ActionState, Keyword, Severity, StoppedBy, Writeup};
+use crate::model::{Keyword, Severity, StoppedBy, Writeup};
 use crate::Error;
 
 /// The file with every record.
@@ -58,11 +58,7 @@ fn lookup<K: PartialEq + Copy, V: Copy>(table: &[(K, V)], key: K) -> V {
 
 /// One action item as a line of `corrective_action`: `what (owner role: r; due: d; status: s[; closed: c])`.
 pub fn action_line(a: &crate::model::Action) -> String {
-    let state = match a.state {
-        ActionState::Open => "status: open".to_string(),
-        ActionState::Done { closed } => format!("status: done; closed: {closed}"),
-    };
-    format!("{} (owner role: {}; due: {}; {state})", a.what, a.owner_role, a.due)
+    format!("{} (owner role: {}; due: {}; {})", a.what, a.owner_role, a.due, a.state.fields())
 }
 
 fn record(site: &Site<'_>, r: &Record) -> Value {

@@ -477,6 +477,7 @@ mod tests {
                 detected: None,
                 reported: "2025-03-06".into(),
                 reviewed: Some("2025-03-12".into()),
+                retrospective: None,
                 patterns: vec!["backups".into()],
                 severity: "high".into(),
                 stopped_by: "process".into(),

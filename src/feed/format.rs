@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ActionState, Keyword, Pattern, Writeup};
+use crate::model::{Keyword, Pattern, Writeup};
 
 /// The version of the feed format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -98,6 +98,9 @@ pub struct WriteupFields {
     pub reported: String,
     #[serde(default)]
     pub reviewed: Option<String>,
+    /// The day the retrospective was held; left out when it was not recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retrospective: Option<String>,
     pub patterns: Vec<String>,
     pub severity: String,
     pub stopped_by: String,
@@ -127,6 +130,9 @@ pub struct ActionRecord {
     pub status: String,
     #[serde(default)]
     pub closed: Option<String>,
+    /// Why a `wont-do` item will not be done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// A pattern: its slug, title, risk, early signals, controls and markdown body.
@@ -157,6 +163,7 @@ impl WriteupFields {
             detected: w.detected.map(|d| d.to_string()),
             reported: w.reported.to_string(),
             reviewed: w.reviewed.map(|d| d.to_string()),
+            retrospective: w.retrospective.map(|d| d.to_string()),
             patterns: w.patterns.iter().map(|(p, _)| p.clone()).collect(),
             severity: w.severity.as_str().into(),
             stopped_by: w.stopped_by.as_str().into(),
@@ -169,18 +176,13 @@ impl WriteupFields {
             actions: w
                 .actions
                 .iter()
-                .map(|a| {
-                    let (status, closed) = match a.state {
-                        ActionState::Open => ("open", None),
-                        ActionState::Done { closed } => ("done", Some(closed.to_string())),
-                    };
-                    ActionRecord {
-                        what: a.what.clone(),
-                        owner_role: a.owner_role.clone(),
-                        due: a.due.to_string(),
-                        status: status.into(),
-                        closed,
-                    }
+                .map(|a| ActionRecord {
+                    what: a.what.clone(),
+                    owner_role: a.owner_role.clone(),
+                    due: a.due.to_string(),
+                    status: a.state.word().into(),
+                    closed: a.state.closed().map(|d| d.to_string()),
+                    reason: a.state.reason().map(String::from),
                 })
                 .collect(),
         }

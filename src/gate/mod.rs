@@ -100,6 +100,7 @@ mod tests {
             detected: None,
             reported: d,
             reviewed: Some(d),
+            retrospective: None,
             patterns: vec![("p".into(), Default::default())],
             severity: Severity::Low,
             stopped_by: StoppedBy::Luck,

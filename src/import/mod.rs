@@ -299,9 +299,12 @@ pub(crate) fn writeup_text(d: &Draft, id: &str, patterns: &[String], today: Date
                 quote(&a.owner_role),
                 a.due
             ));
-            match a.state {
-                ActionState::Open => out.push_str("    status: open\n"),
-                ActionState::Done { closed } => out.push_str(&format!("    status: done\n    closed: {closed}\n")),
+            out.push_str(&format!("    status: {}\n", a.state.word()));
+            if let Some(closed) = a.state.closed() {
+                out.push_str(&format!("    closed: {closed}\n"));
+            }
+            if let Some(reason) = a.state.reason() {
+                out.push_str(&format!("    reason: {}\n", quote(reason)));
             }
         }
     }
@@ -377,11 +380,11 @@ fn action_lines(text: &str) -> (Vec<Action>, Vec<String>) {
 fn action(what: &str, owner: &str, fields: Vec<(&str, &str)>) -> Option<Action> {
     let get = |k: &str| fields.iter().find(|(key, _)| *key == k).map(|(_, v)| *v);
     let due: Date = get("due")?.parse().ok()?;
-    let state = match (get("status")?, get("closed")) {
-        ("open", None) => ActionState::Open,
-        ("done", Some(closed)) => ActionState::Done { closed: closed.parse().ok()? },
-        _ => return None,
+    let closed = match get("closed") {
+        Some(closed) => Some(closed.parse().ok()?),
+        None => None,
     };
+    let state = ActionState::from_fields(get("status")?, closed, get("reason"))?;
     let what = what.trim();
     (!what.is_empty() && !owner.trim().is_empty()).then(|| Action {
         what: what.to_string(),

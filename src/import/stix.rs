@@ -102,10 +102,16 @@ fn incident<'a>(o: &Value, by_id: &impl Fn(&str) -> Option<&'a Value>, origin: S
 fn task_action(task: &Value) -> Option<Action> {
     let what = text(task, "name")?;
     let description = text(task, "description")?;
-    let (role, due) = description.strip_prefix("Owned by the ")?.strip_suffix('.')?.split_once(" role; due ")?;
+    let (owned, reason) = match description.split_once(". Won't do: ") {
+        Some((owned, reason)) => (owned, Some(reason)),
+        None => (description.strip_suffix('.')?, None),
+    };
+    let (role, due) = owned.strip_prefix("Owned by the ")?.split_once(" role; due ")?;
     let due: Date = due.parse().ok()?;
     let state = match task["outcome"].as_str()? {
         "successful" => ActionState::Done { closed: date(task, "end_time")? },
+        "cancelled" => ActionState::WontDo { closed: date(task, "end_time")?, reason: reason?.trim().to_string() },
+        "ongoing" => ActionState::InProgress,
         _ => ActionState::Open,
     };
     Some(Action { what, owner_role: role.to_string(), due, state })

@@ -434,7 +434,7 @@ kris:
         let mut diags = Diagnostics::default();
         let defs = read_list(Path::new("defaults.yaml"), &node, &mut diags);
         assert!(diags.is_empty(), "{:?}", diags.sorted());
-        assert_eq!(defs.len(), 10);
+        assert_eq!(defs.len(), 14);
         let (absent, _) = read_yaml("title: x\n");
         assert_eq!(absent, defs);
         let (none, d) = read_yaml("kris: []\n");
@@ -454,7 +454,7 @@ kris:
         let (defs, d) = read_yaml(&text);
         assert!(defs.is_empty());
         let lines: Vec<String> = d.iter().map(|d| format!("{d} [{}]", d.hint.as_deref().unwrap_or(""))).collect();
-        assert!(lines.contains(&"site.yaml:4:13: error: `luck_shar` is not a valid `metric` [did you mean `luck_share`? use one of: reported, reporting_lag_median, reporting_lag_p90, luck_share, control_share, repeat_rate, action_closure_rate, overdue_actions, mean_days_to_close or exposure]".to_string()), "{lines:#?}");
+        assert!(lines.contains(&"site.yaml:4:13: error: `luck_shar` is not a valid `metric` [did you mean `luck_share`? use one of: reported, reporting_lag_median, reporting_lag_p90, luck_share, control_share, repeat_rate, action_closure_rate, overdue_actions, mean_days_to_close, exposure, retrospective_within_48h, time_to_detect, oldest_overdue_action or high_severity_share]".to_string()), "{lines:#?}");
         assert!(
             lines.iter().any(|l| l.starts_with("site.yaml:6:13: error: `week` is not a valid `period`")),
             "{lines:#?}"

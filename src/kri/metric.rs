@@ -32,7 +32,19 @@ pub enum Metric {
     MeanDaysToClose,
     /// Sum of severity weights.
     Exposure,
+    /// Share whose retrospective was held within two days of detection.
+    RetrospectiveWithin48h,
+    /// Median days from `occurred` to `detected`.
+    TimeToDetect,
+    /// Days the oldest overdue action item is past its due date at the end of the period.
+    OldestOverdueAction,
+    /// Share of high or critical severity.
+    HighSeverityShare,
 }
+
+/// How many days after detection a retrospective still counts as held within 48 hours: dates
+/// are days, so detected on the 1st and held on the 3rd is within 48 hours, on the 4th is not.
+pub const RETROSPECTIVE_DAYS: i64 = 2;
 
 /// The look-back of `repeat_rate` when a KRI does not set `window_days`.
 pub const DEFAULT_REPEAT_WINDOW: u32 = 90;
@@ -49,6 +61,10 @@ impl Keyword for Metric {
         ("overdue_actions", Metric::OverdueActions),
         ("mean_days_to_close", Metric::MeanDaysToClose),
         ("exposure", Metric::Exposure),
+        ("retrospective_within_48h", Metric::RetrospectiveWithin48h),
+        ("time_to_detect", Metric::TimeToDetect),
+        ("oldest_overdue_action", Metric::OldestOverdueAction),
+        ("high_severity_share", Metric::HighSeverityShare),
     ];
 }
 
@@ -88,10 +104,17 @@ impl Metric {
     pub fn unit(self) -> Unit {
         match self {
             Metric::Reported | Metric::OverdueActions => Unit::Count,
-            Metric::ReportingLagMedian | Metric::ReportingLagP90 | Metric::MeanDaysToClose => Unit::Days,
-            Metric::LuckShare | Metric::ControlShare | Metric::RepeatRate { .. } | Metric::ActionClosureRate => {
-                Unit::Percent
-            }
+            Metric::ReportingLagMedian
+            | Metric::ReportingLagP90
+            | Metric::MeanDaysToClose
+            | Metric::TimeToDetect
+            | Metric::OldestOverdueAction => Unit::Days,
+            Metric::LuckShare
+            | Metric::ControlShare
+            | Metric::RepeatRate { .. }
+            | Metric::ActionClosureRate
+            | Metric::RetrospectiveWithin48h
+            | Metric::HighSeverityShare => Unit::Percent,
             Metric::Exposure => Unit::Score,
         }
     }
@@ -99,7 +122,10 @@ impl Metric {
     /// What the records behind a figure are.
     pub fn records_noun(self) -> &'static str {
         match self {
-            Metric::ActionClosureRate | Metric::OverdueActions | Metric::MeanDaysToClose => "action items",
+            Metric::ActionClosureRate
+            | Metric::OverdueActions
+            | Metric::MeanDaysToClose
+            | Metric::OldestOverdueAction => "action items",
             _ => "near misses",
         }
     }
@@ -109,6 +135,8 @@ impl Metric {
         const EVENT: &str = "A near miss belongs to the period its occurred date falls in; only near misses \
                              reported on or before the as-of date count.";
         const SHARE: &str = "as a percentage to one decimal (half up); no data when none occurred in the period.";
+        const STATUSES: &str = "Items open or in-progress are still to do; done and wont-do items are closed on \
+                                their closed date.";
         match self {
             Metric::Reported => format!(
                 "The number of near misses that occurred in the period. {EVENT} A period without any counts 0: \
@@ -134,19 +162,42 @@ impl Metric {
                  most {window_days} days before (on the same day, the one with the smaller id is earlier), divided \
                  by all near misses of the period, {SHARE} {EVENT}"
             ),
-            Metric::ActionClosureRate => "Of the action items due in the period whose outcome is known on the \
-                 as-of date (closed by then, or still open after their due date), the share closed on or before \
-                 their due date, as a percentage to one decimal (half up). An item due on the as-of date and still \
-                 open is not yet late and is left out. No data when no item qualifies."
-                .to_string(),
-            Metric::OverdueActions => "The number of action items open at the end of the period (not closed on \
-                 or before it) whose due date is before it. The end of the period in progress is the as-of date. \
+            Metric::ActionClosureRate => format!(
+                "Of the action items due in the period whose outcome is known on the as-of date (done by then, \
+                 or still to do after their due date), the share done on or before their due date, as a \
+                 percentage to one decimal (half up). An item due on the as-of date and still to do is not yet \
+                 late and is left out. {STATUSES} wont-do items are left out: a decision not to do it is neither \
+                 on time nor late. No data when no item qualifies."
+            ),
+            Metric::OverdueActions => format!(
+                "The number of action items still to do at the end of the period (not closed on or before it) \
+                 whose due date is before it. {STATUSES} The end of the period in progress is the as-of date. \
                  Only items of near misses reported by then count. A period without any counts 0."
-                .to_string(),
-            Metric::MeanDaysToClose => "The mean of closed − reported in days (the near miss's report date; an \
-                 item closed before the report counts 0) over the action items closed in the period, on or \
-                 before the as-of date, to one decimal (half up). No data when none was closed."
-                .to_string(),
+            ),
+            Metric::MeanDaysToClose => format!(
+                "The mean of closed − reported in days (the near miss's report date; an item closed before the \
+                 report counts 0) over the done action items closed in the period, on or before the as-of date, \
+                 to one decimal (half up). {STATUSES} wont-do items are left out. No data when none was done."
+            ),
+            Metric::OldestOverdueAction => format!(
+                "The age in days of the oldest overdue action item at the end of the period: end − due over the \
+                 items still to do then whose due date is before it, the largest. {STATUSES} The end of the period \
+                 in progress is the as-of date; only items of near misses reported by then count. 0 when none is \
+                 overdue."
+            ),
+            Metric::RetrospectiveWithin48h => format!(
+                "Near misses whose retrospective date is at most {RETROSPECTIVE_DAYS} days after their detected \
+                 date (their occurred date when detected is not given), divided by all near misses of the \
+                 period; a near miss without a retrospective date counts as not held. {SHARE} {EVENT}"
+            ),
+            Metric::TimeToDetect => format!(
+                "The median of detected − occurred in days over the near misses that occurred in the period and \
+                 have a detected date; for an even count, the mean of the two middle values. {EVENT} No data when \
+                 none has a detected date."
+            ),
+            Metric::HighSeverityShare => {
+                format!("Near misses with severity high or critical, divided by all near misses of the period, {SHARE} {EVENT}")
+            }
             Metric::Exposure => format!(
                 "The sum of severity weights of the near misses that occurred in the period: low 1, medium 2, \
                  high 4, critical 8. {EVENT} A period without any scores 0."
@@ -174,9 +225,22 @@ impl Metric {
             Metric::ControlShare => share(&|w| matches!(w.stopped_by, StoppedBy::Monitoring | StoppedBy::Automation)),
             Metric::RepeatRate { window_days } => share(&|w| is_repeat(w, selected, window_days)),
             Metric::Exposure => (Some(Tenths::whole(occurred.iter().map(|w| severity_weight(w.severity)).sum())), None),
-            Metric::ActionClosureRate | Metric::OverdueActions | Metric::MeanDaysToClose => {
-                return self.measure_actions(selected, period, as_of)
+            Metric::RetrospectiveWithin48h => share(&retrospective_within_48h),
+            Metric::TimeToDetect => {
+                let days: Vec<i64> = occurred.iter().filter_map(|w| Some(w.occurred.days_until(w.detected?))).collect();
+                let with = occurred.iter().copied().filter(|w| w.detected.is_some()).collect::<Vec<_>>();
+                return Measure {
+                    value: Tenths::median(&days),
+                    numerator: None,
+                    records: with.len(),
+                    writeups: ids(&with),
+                };
             }
+            Metric::HighSeverityShare => share(&|w| matches!(w.severity, Severity::High | Severity::Critical)),
+            Metric::ActionClosureRate
+            | Metric::OverdueActions
+            | Metric::MeanDaysToClose
+            | Metric::OldestOverdueAction => return self.measure_actions(selected, period, as_of),
         };
         Measure { value, numerator, records: occurred.len(), writeups: ids(occurred) }
     }
@@ -186,13 +250,16 @@ impl Metric {
         let all = selected.iter().flat_map(|w| w.actions.iter().map(move |a| (*w, a)));
         let counted: Vec<(&Writeup, &Action)> = match self {
             Metric::ActionClosureRate => all
+                .filter(|(_, a)| !is_wont_do(a))
                 .filter(|(_, a)| period.contains(a.due) && (closed_by(a, as_of).is_some() || a.due < as_of))
                 .collect(),
-            Metric::OverdueActions => {
+            Metric::OverdueActions | Metric::OldestOverdueAction => {
                 all.filter(|(w, a)| w.reported <= end && closed_by(a, end).is_none() && a.due < end).collect()
             }
-            // Mean days to close: the items closed in the period.
-            _ => all.filter(|(_, a)| closed_by(a, as_of).is_some_and(|c| period.contains(c))).collect(),
+            // Mean days to close: the items done in the period.
+            _ => {
+                all.filter(|(_, a)| !is_wont_do(a) && closed_by(a, as_of).is_some_and(|c| period.contains(c))).collect()
+            }
         };
         let (value, numerator) = match self {
             Metric::ActionClosureRate => {
@@ -200,6 +267,9 @@ impl Metric {
                 (Tenths::percent(on_time, counted.len()), Some(on_time))
             }
             Metric::OverdueActions => (Some(Tenths::whole(counted.len() as i64)), None),
+            Metric::OldestOverdueAction => {
+                (Some(Tenths::whole(counted.iter().map(|(_, a)| a.due.days_until(end)).max().unwrap_or(0))), None)
+            }
             _ => {
                 let days: Vec<i64> = counted
                     .iter()
@@ -213,12 +283,19 @@ impl Metric {
     }
 }
 
-/// The day `action` was closed, if that is on or before `date`.
+/// The day `action` was closed (done, or decided against), if that is on or before `date`.
 pub fn closed_by(action: &Action, date: Date) -> Option<Date> {
-    match action.state {
-        ActionState::Done { closed } if closed <= date => Some(closed),
-        _ => None,
-    }
+    action.state.closed().filter(|closed| *closed <= date)
+}
+
+fn is_wont_do(action: &Action) -> bool {
+    matches!(action.state, ActionState::WontDo { .. })
+}
+
+/// Whether the retrospective of `w` was held within [`RETROSPECTIVE_DAYS`] of its detection
+/// (of its occurrence when the detection date is not given); without a date it was not held.
+pub fn retrospective_within_48h(w: &Writeup) -> bool {
+    w.retrospective.is_some_and(|r| w.detected.unwrap_or(w.occurred).days_until(r) <= RETROSPECTIVE_DAYS)
 }
 
 /// Whether an earlier near miss among `selected` (sorted by `occurred`) shares a pattern with `w`

@@ -132,11 +132,7 @@ pub fn series(def: &KriDef, published: &[Arc<Writeup>], as_of: Date, rated: bool
 
 /// An action item's due date and, when done, its closing date.
 fn action_dates(a: &Action) -> impl Iterator<Item = Date> {
-    let closed = match a.state {
-        ActionState::Done { closed } => Some(closed),
-        ActionState::Open => None,
-    };
-    std::iter::once(a.due).chain(closed)
+    std::iter::once(a.due).chain(a.state.closed())
 }
 
 /// Where an action item stands on a date.
@@ -144,19 +140,44 @@ fn action_dates(a: &Action) -> impl Iterator<Item = Date> {
 pub enum ActionStatus {
     /// Open and not yet past its due date.
     Open,
-    /// Open after its due date.
+    /// In progress and not yet past its due date.
+    InProgress,
+    /// Still to do (open or in progress) after its due date.
     Overdue,
-    /// Closed on or before the date.
+    /// Done on or before the date.
     Done { closed: Date },
+    /// Decided against on or before the date.
+    WontDo { closed: Date },
 }
 
 impl ActionStatus {
-    /// The status of `action` on `date`: an item closed after `date` was still open then.
+    /// The status of `action` on `date`: an item closed after `date` was still to do then.
     pub fn on(action: &Action, date: Date) -> ActionStatus {
-        match metric::closed_by(action, date) {
-            Some(closed) => ActionStatus::Done { closed },
-            None if action.due < date => ActionStatus::Overdue,
-            None => ActionStatus::Open,
+        match (metric::closed_by(action, date), &action.state) {
+            (Some(closed), ActionState::WontDo { .. }) => ActionStatus::WontDo { closed },
+            (Some(closed), _) => ActionStatus::Done { closed },
+            (None, _) if action.due < date => ActionStatus::Overdue,
+            (None, ActionState::InProgress) => ActionStatus::InProgress,
+            (None, _) => ActionStatus::Open,
+        }
+    }
+
+    /// `open`, `in-progress`, `overdue`, `done` or `wont-do`.
+    pub fn word(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::InProgress => "in-progress",
+            ActionStatus::Overdue => "overdue",
+            ActionStatus::Done { .. } => "done",
+            ActionStatus::WontDo { .. } => "wont-do",
+        }
+    }
+
+    /// The day it was closed, when it was by then.
+    pub fn closed(self) -> Option<Date> {
+        match self {
+            ActionStatus::Done { closed } | ActionStatus::WontDo { closed } => Some(closed),
+            _ => None,
         }
     }
 }

@@ -55,6 +55,7 @@ fn w(
         detected: None,
         reported: d(reported),
         reviewed: Some(d(reported)),
+        retrospective: None,
         patterns: patterns.iter().map(|p| (p.to_string(), Default::default())).collect(),
         severity,
         stopped_by,

@@ -65,14 +65,6 @@ pub(super) fn page(
                 "Key Risk Indicators computed from the published near misses, with their status and trend.";
             Some(("kris.html", "kris", "Key Risk Indicators".into(), description.into(), ctx))
         }
-        "actions/index.html" => {
-            let (overdue, open, done) = actions_by_status(input);
-            ctx.insert("overdue", &overdue);
-            ctx.insert("open", &open);
-            ctx.insert("done", &done);
-            let description = "Every action item of the published near misses: overdue, open and done.";
-            Some(("actions.html", "actions", "Action items".into(), description.into(), ctx))
-        }
         "summary.html" => {
             let since = Date::from_days_since_epoch(input.as_of.days_since_epoch() - NOTABLE_DAYS);
             let notable: Vec<&Arc<WriteupCard>> = writeups
@@ -81,7 +73,7 @@ pub(super) fn page(
                 .filter(|w| matches!(w.severity, "high" | "critical") || w.stopped_by == "luck")
                 .take(SUMMARY_NOTABLE)
                 .collect();
-            let (overdue, _, _) = actions_by_status(input);
+            let overdue = overdue_rows(input);
             ctx.insert("kris", &kris());
             ctx.insert("patterns", &patterns.iter().filter(|p| p.count > 0).take(SUMMARY_PATTERNS).collect::<Vec<_>>());
             ctx.insert("notable", &notable);
@@ -102,13 +94,9 @@ pub(super) fn page(
     }
 }
 
-/// The action items split into overdue, open and done (most recently closed first).
-fn actions_by_status(input: &Input<'_>) -> (Vec<ActionRow>, Vec<ActionRow>, Vec<ActionRow>) {
-    let actions = action_rows(input);
-    let in_status = |status: &str| actions.iter().filter(|a| a.status == status).cloned().collect::<Vec<_>>();
-    let (overdue, open, mut done) = (in_status("overdue"), in_status("open"), in_status("done"));
-    done.sort_by(|a, b| b.closed.cmp(&a.closed).then_with(|| a.writeup_id.cmp(&b.writeup_id)));
-    (overdue, open, done)
+/// The overdue action items, oldest due date first (the tracker, `actions/`, lists them all).
+fn overdue_rows(input: &Input<'_>) -> Vec<ActionRow> {
+    action_rows(input).into_iter().filter(|a| a.status == "overdue").collect()
 }
 
 /// Every action item of every published writeup, oldest due date first.
@@ -117,7 +105,7 @@ fn action_rows(input: &Input<'_>) -> Vec<ActionRow> {
         .publication
         .published
         .iter()
-        .flat_map(|w| w.actions.iter().map(move |a| ActionRow::new(w, a, input.as_of)))
+        .flat_map(|w| w.actions.iter().map(move |a| ActionRow::new(w, a, input.as_of, &input.config.roles)))
         .collect();
     rows.sort_by(|a, b| (a.due, &a.writeup_id, &a.what).cmp(&(b.due, &b.writeup_id, &b.what)));
     rows

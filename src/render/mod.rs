@@ -1,8 +1,10 @@
 //! Renders the published knowledge base into pages: markdown to safe HTML, then the theme.
 
+mod alike;
 pub mod chart;
 mod export;
 mod indicators;
+mod learning;
 mod links;
 pub mod markdown;
 mod report;
@@ -31,7 +33,6 @@ use links::Links;
 use markdown::Html;
 use view::{
     PageView, PatternRef, PatternView, Row, SiteView, SitemapUrl, Stats, TagView, Timeline, WriteupCard, WriteupView,
-    YearView,
 };
 
 /// The site's files by path from the output root.
@@ -83,6 +84,20 @@ pub fn prepare(
     let records = model.interchange.record_paths(&model.own);
     pages.extend(records.into_iter().map(|path| (path, Page::Record)));
     pages.extend(feed::paths(facts.signing.is_some()).into_iter().map(|path| (path, Page::Share)));
+    let assets = fingerprint(&theme.assets);
+    let mut site = Site {
+        tera,
+        base,
+        model,
+        pages: BTreeMap::new(),
+        facts,
+        assets,
+        bundle: OnceLock::new(),
+        feed: OnceLock::new(),
+        similar: OnceLock::new(),
+        tracker: OnceLock::new(),
+    };
+    pages.extend(site.learning_paths());
     for file in statics {
         if pages.contains_key(&file.rel) || file.rel == crate::output::MARKER {
             diags.push(
@@ -97,8 +112,8 @@ pub fn prepare(
             pages.insert(file.rel, Page::Bytes(file.bytes));
         }
     }
-    let assets = fingerprint(&theme.assets);
-    Ok(Site { tera, base, model, pages, facts, assets, bundle: OnceLock::new(), feed: OnceLock::new() })
+    site.pages = pages;
+    Ok(site)
 }
 
 /// What preparing a site keeps for the next run (for `serve`): each body's summary and link
@@ -365,6 +380,8 @@ enum Page {
     Report,
     /// A file as it is: an asset.
     Bytes(Vec<u8>),
+    /// A role page, a digest, the digest feed, or a page or chunk of the long lists.
+    Learning(learning::Learning),
 }
 
 /// What pages are made from, owned by the prepared site: the settings, the patterns, the
@@ -405,6 +422,10 @@ pub struct Site {
     bundle: OnceLock<Result<search::Bundle, String>>,
     /// The feed's files, once asked for.
     feed: OnceLock<Result<feed::Files, String>>,
+    /// Each card's similar near misses (card indexes, most similar first), once asked for.
+    similar: OnceLock<Result<Vec<Vec<usize>>, String>>,
+    /// The action tracker's rows in tracker order, made once for all its pages and chunks.
+    tracker: OnceLock<Vec<view::ActionRow>>,
 }
 
 impl std::fmt::Debug for Site {
@@ -515,6 +536,7 @@ impl Site {
             Page::Home => {
                 ctx.insert("recent", &m.writeups.iter().take(RECENT).collect::<Vec<_>>());
                 ctx.insert("patterns", &self.brief_patterns());
+                ctx.insert("headline", &self.headline());
                 ctx.insert(
                     "stopped_by",
                     &view::stopped_by_shares(
@@ -523,24 +545,15 @@ impl Site {
                 );
                 self.page(path, "home", &config.title, &config.description, "index.html", ctx)
             }
-            Page::Writeups => {
-                let mut years: Vec<YearView> = Vec::new();
-                for w in &m.writeups {
-                    match years.last_mut() {
-                        Some(y) if y.year == w.year => y.writeups.push(w),
-                        _ => years.push(YearView { year: w.year, writeups: vec![w] }),
-                    }
-                }
-                ctx.insert("years", &years);
-                let description = format!("All {} published near-miss writeups, newest first.", m.writeups.len());
-                self.page(path, "writeups", "Writeups", &description, "writeups.html", ctx)
-            }
+            Page::Writeups => self.writeups_page(path, 1),
+            Page::Learning(which) => self.learning_page(path, which),
             Page::Writeup(i) => {
                 let (card, w) = (&m.writeups[*i], &self.facts.publication.published[m.published[*i]]);
-                let full = WriteupView::new(w, card, m.body(&w.source, &w.body, path), self.facts.as_of);
+                let full = WriteupView::new(w, card, m.body(&w.source, &w.body, path), self.facts.as_of, &config.roles);
                 ctx.insert("writeup", &full);
                 ctx.insert("as_of", &self.facts.as_of);
                 ctx.insert("similar", &m.similar(*i, &self.facts.publication));
+                ctx.insert("alike", &self.alike(*i)?);
                 self.page(path, "writeup", &card.title, &card.summary, "writeup.html", ctx)
                     .map_err(|e| e.about(&w.source))
             }
@@ -617,6 +630,7 @@ impl Site {
                 urls.extend(
                     indicators::paths(&self.facts.indicators).into_iter().map(|loc| SitemapUrl { loc, lastmod: None }),
                 );
+                urls.extend(self.learning_sitemap().into_iter().map(|loc| SitemapUrl { loc, lastmod: None }));
                 ctx.insert("urls", &urls);
                 self.page(path, "sitemap", "Sitemap", "", "sitemap.xml", ctx)
             }

@@ -85,14 +85,38 @@ impl TagView {
     }
 }
 
+/// A role as pages name it: the catalogue's name and page, or the word as written for a role
+/// the catalogue does not have (an imported writeup's).
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleRef {
+    pub slug: String,
+    pub name: String,
+    pub url: Option<String>,
+}
+
+impl RoleRef {
+    pub fn new(slug: &str, catalogue: &[crate::roles::Role]) -> RoleRef {
+        match catalogue.iter().find(|r| r.slug == slug) {
+            Some(r) => RoleRef { slug: r.slug.clone(), name: r.name.clone(), url: Some(r.url()) },
+            None => RoleRef { slug: slug.to_string(), name: slug.to_string(), url: None },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionView {
     pub what: String,
     pub owner_role: String,
+    pub owner: RoleRef,
     pub due: Date,
+    /// `open`, `in-progress`, `done` or `wont-do`, as written.
     pub status: &'static str,
     pub closed: Option<Date>,
+    /// Why a `wont-do` item will not be done.
+    pub reason: Option<String>,
     pub overdue: bool,
+    /// Done after its due date.
+    pub late: bool,
 }
 
 /// A writeup as lists show it: what a card, a feed entry or a link needs.
@@ -150,6 +174,9 @@ pub struct WriteupView<'a> {
     pub detection: Option<&'a str>,
     pub impact_area: &'a [String],
     pub roles: &'a [String],
+    /// The roles with their names and pages.
+    pub role_refs: Vec<RoleRef>,
+    pub retrospective: Option<Date>,
     pub systems: &'a [String],
     pub actions: Vec<ActionView>,
     /// SAFE: sanitised HTML.
@@ -159,7 +186,13 @@ pub struct WriteupView<'a> {
 }
 
 impl<'a> WriteupView<'a> {
-    pub fn new(w: &'a Writeup, card: &'a WriteupCard, body: Html, as_of: Date) -> WriteupView<'a> {
+    pub fn new(
+        w: &'a Writeup,
+        card: &'a WriteupCard,
+        body: Html,
+        as_of: Date,
+        catalogue: &[crate::roles::Role],
+    ) -> WriteupView<'a> {
         WriteupView {
             card,
             detected: w.detected,
@@ -167,6 +200,8 @@ impl<'a> WriteupView<'a> {
             detection: w.detection.as_deref(),
             impact_area: &w.impact_area,
             roles: &w.roles,
+            role_refs: w.roles.iter().map(|r| RoleRef::new(r, catalogue)).collect(),
+            retrospective: w.retrospective,
             systems: &w.systems,
             actions: w
                 .actions
@@ -174,16 +209,13 @@ impl<'a> WriteupView<'a> {
                 .map(|a| ActionView {
                     what: a.what.clone(),
                     owner_role: a.owner_role.clone(),
+                    owner: RoleRef::new(&a.owner_role, catalogue),
                     due: a.due,
-                    status: match a.state {
-                        ActionState::Open => "open",
-                        ActionState::Done { .. } => "done",
-                    },
-                    closed: match a.state {
-                        ActionState::Open => None,
-                        ActionState::Done { closed } => Some(closed),
-                    },
+                    status: a.state.word(),
+                    closed: a.state.closed(),
+                    reason: a.state.reason().map(String::from),
                     overdue: a.is_overdue(as_of),
+                    late: a.is_late(),
                 })
                 .collect(),
             html: body.html,
@@ -536,42 +568,59 @@ fn kri_chart(series: &Series, id: &str) -> String {
     chart::line_chart(&format!("{id}-chart"), &title, unit.axis(), &capitalise(def.period.as_str()), &points, bands)
 }
 
-/// An action item in the tracker, with the writeup it came from.
+/// An action item in the tracker, with the writeup it came from and what the filters match.
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionRow {
     pub what: String,
     pub owner_role: String,
+    pub owner: RoleRef,
     pub due: Date,
     pub closed: Option<Date>,
-    /// `open`, `overdue` or `done`, on the as-of date.
+    /// `open`, `in-progress`, `overdue`, `done` or `wont-do`, on the as-of date.
     pub status: &'static str,
-    /// Days past due on the as-of date, for overdue items.
+    /// For an overdue item, whether it is `open` or `in-progress`; otherwise its status.
+    pub state: &'static str,
+    /// Why a `wont-do` item will not be done.
+    pub reason: Option<String>,
+    /// Done after its due date.
+    pub late: bool,
+    /// Days past due on the as-of date, for overdue items; days late, for late completions.
     pub days_overdue: Option<i64>,
+    pub days_late: Option<i64>,
     pub writeup_id: String,
     pub writeup_title: String,
     pub writeup_url: String,
+    /// The writeup's severity and pattern slugs, which the filters match.
+    pub severity: &'static str,
+    pub patterns: Vec<String>,
 }
 
 impl ActionRow {
-    pub fn new(w: &Writeup, a: &Action, as_of: Date) -> ActionRow {
+    pub fn new(w: &Writeup, a: &Action, as_of: Date, catalogue: &[crate::roles::Role]) -> ActionRow {
         let status = ActionStatus::on(a, as_of);
+        let closed = status.closed();
+        let late = matches!(status, ActionStatus::Done { closed } if closed > a.due);
         ActionRow {
             what: a.what.clone(),
             owner_role: a.owner_role.clone(),
+            owner: RoleRef::new(&a.owner_role, catalogue),
             due: a.due,
-            closed: match status {
-                ActionStatus::Done { closed } => Some(closed),
-                _ => None,
+            closed,
+            status: status.word(),
+            state: match (status, &a.state) {
+                (ActionStatus::Overdue, ActionState::InProgress) => "in-progress",
+                (ActionStatus::Overdue, _) => "open",
+                (status, _) => status.word(),
             },
-            status: match status {
-                ActionStatus::Open => "open",
-                ActionStatus::Overdue => "overdue",
-                ActionStatus::Done { .. } => "done",
-            },
+            reason: closed.and(a.state.reason()).map(String::from),
+            late,
             days_overdue: (status == ActionStatus::Overdue).then(|| a.due.days_until(as_of)),
+            days_late: closed.filter(|_| late).map(|c| a.due.days_until(c)),
             writeup_id: w.id.to_string(),
             writeup_title: w.title.clone(),
             writeup_url: w.url(),
+            severity: w.severity.as_str(),
+            patterns: w.patterns.iter().map(|(p, _)| p.clone()).collect(),
         }
     }
 }

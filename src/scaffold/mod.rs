@@ -101,12 +101,13 @@ fn writeup_text(id: &str, title: &str, today: Date, slugs: &[String]) -> String 
          detected: {today}      # when it was noticed\n\
          reported: {today}      # when it was reported\n\
          # reviewed: YYYY-MM-DD   # when the review approved it (needed for status: approved)\n\
+         # retrospective: YYYY-MM-DD   # when the retrospective was held (within 48 hours of detection is the aim)\n\
          patterns: [{pattern}]  # {pattern_note}\n\
          severity: medium       # impact had it not been stopped: {severity}\n\
          stopped_by: human      # {stopped_by}\n\
          # detection: How it was noticed, in one sentence.\n\
          # impact_area: [availability, confidentiality]\n\
-         # roles: [sysadmin, security-lead]\n\
+         # roles: [sysadmin, security-lead]   # from `roles:` in site.yaml\n\
          # systems: [edge firewall]\n\
          # team: team-name\n\
          # tags: [firewall]\n\
@@ -114,7 +115,7 @@ fn writeup_text(id: &str, title: &str, today: Date, slugs: &[String]) -> String 
          #   - what: What will be done, so that luck is not needed next time\n\
          #     owner_role: security-lead   # a role, never a person\n\
          #     due: YYYY-MM-DD\n\
-         #     status: open                # open | done (done needs `closed: YYYY-MM-DD`)\n\
+         #     status: open                # open | in-progress | done | wont-do (done and wont-do need `closed: YYYY-MM-DD`; wont-do a `reason`)\n\
          ---\n",
         title = quote(title),
         status = Status::choices(),

@@ -7,6 +7,7 @@ mod document;
 mod encode;
 mod index;
 mod query;
+mod similar;
 
 pub use bundle::{export, Bundle};
 pub use document::{Facet, FacetValue, SearchDoc};

@@ -112,6 +112,7 @@ pub fn writeup(doc: &Document, today: Date, slugs: &[&str], diags: &mut Diagnost
     let detected = f.date("detected", Need::Optional);
     let reported = f.date("reported", Need::Required);
     let reviewed = f.date("reviewed", Need::Optional);
+    let retrospective = f.date("retrospective", Need::Optional);
     let patterns =
         f.list("patterns", Need::Required, "list at least one pattern slug, e.g. `patterns: [firewall-change-drift]`");
     let severity = f.keyword::<Severity>("severity", Need::Required);
@@ -155,6 +156,7 @@ pub fn writeup(doc: &Document, today: Date, slugs: &[&str], diags: &mut Diagnost
         }
     }
     check_dates(file, occurred, detected, reported, reviewed, today, diags);
+    check_retrospective(file, retrospective, [("detected", detected), ("occurred", occurred)], reviewed, today, diags);
     if let (Some(Status::Approved), None) = (status, reviewed) {
         let span = doc.front.span;
         diags.push(
@@ -180,6 +182,7 @@ pub fn writeup(doc: &Document, today: Date, slugs: &[&str], diags: &mut Diagnost
         detected: detected.map(|d| d.0),
         reported: reported?.0,
         reviewed: reviewed.map(|d| d.0),
+        retrospective: retrospective.map(|d| d.0),
         patterns: patterns.filter(|p| !p.is_empty())?,
         severity: severity?,
         stopped_by: stopped_by?,
@@ -223,33 +226,64 @@ fn actions(f: &mut Fields<'_>) -> Option<Vec<Action>> {
         #[derive(Clone, Copy, PartialEq)]
         enum Word {
             Open,
+            InProgress,
             Done,
+            WontDo,
         }
         impl Keyword for Word {
-            const ALL: &'static [(&'static str, Self)] = &[("open", Word::Open), ("done", Word::Done)];
+            const ALL: &'static [(&'static str, Self)] = &[
+                ("open", Word::Open),
+                ("in-progress", Word::InProgress),
+                ("done", Word::Done),
+                ("wont-do", Word::WontDo),
+            ];
         }
         let status = a.keyword::<Word>("status", Need::Required);
         let closed = a.date("closed", Need::Optional);
+        let reason = a.text("reason", Need::Optional, "");
         a.finish();
+        let misplaced = status.is_some_and(|w| w != Word::WontDo);
+        if let (true, Some((_, span))) = (misplaced, &reason) {
+            f.diags().push(
+                Diagnostic::error(file, *span, "only a `wont-do` action item has a `reason`")
+                    .with_hint("set `status: wont-do`, or remove `reason`"),
+            );
+        }
         let state = match (status, closed) {
-            (Some(Word::Open), None) => Some(ActionState::Open),
-            (Some(Word::Done), Some((closed, _))) => Some(ActionState::Done { closed }),
-            (Some(Word::Open), Some((_, span))) => {
+            (Some(word @ (Word::Open | Word::InProgress)), Some((_, span))) => {
+                let name = if word == Word::Open { "an open" } else { "an in-progress" };
                 f.diags().push(
-                    Diagnostic::error(file, span, "an open action item has a `closed` date")
-                        .with_hint("set `status: done`, or remove `closed`"),
+                    Diagnostic::error(file, span, format!("{name} action item has a `closed` date"))
+                        .with_hint("set `status: done` (or `wont-do`), or remove `closed`"),
                 );
                 None
             }
-            (Some(Word::Done), None) => {
+            (Some(Word::Open), None) => Some(ActionState::Open),
+            (Some(Word::InProgress), None) => Some(ActionState::InProgress),
+            (Some(Word::Done), Some((closed, _))) => Some(ActionState::Done { closed }),
+            (Some(Word::WontDo), Some((closed, _))) => match &reason {
+                Some((reason, _)) if !reason.trim().is_empty() => {
+                    Some(ActionState::WontDo { closed, reason: reason.trim().to_string() })
+                }
+                _ => {
+                    f.diags().push(
+                        Diagnostic::error(file, item.span, "a wont-do action item needs a `reason`")
+                            .with_hint("say why it will not be done, e.g. `reason: the service was retired`"),
+                    );
+                    None
+                }
+            },
+            (Some(word @ (Word::Done | Word::WontDo)), None) => {
+                let (name, what) = if word == Word::Done { ("done", "done") } else { ("wont-do", "decided against") };
                 f.diags().push(
-                    Diagnostic::error(file, item.span, "a done action item needs a `closed` date")
-                        .with_hint("add `closed: YYYY-MM-DD`, the day it was done"),
+                    Diagnostic::error(file, item.span, format!("a {name} action item needs a `closed` date"))
+                        .with_hint(format!("add `closed: YYYY-MM-DD`, the day it was {what}")),
                 );
                 None
             }
             (None, _) => None,
-        };
+        }
+        .filter(|_| !(misplaced && reason.is_some()));
         match (what, owner, due, state) {
             (Some(what), Some(owner), Some(due), Some(state)) => {
                 out.push(Action { what: what.0, owner_role: owner.0, due: due.0, state })
@@ -325,6 +359,40 @@ fn check_dates(
             );
         }
         previous = Some((name, date));
+    }
+}
+
+/// The retrospective is held once the near miss is known (on or after `detected`, else
+/// `occurred`) and before the writeup is reviewed; never in the future.
+fn check_retrospective(
+    file: &Path,
+    retrospective: Option<(Date, Span)>,
+    known: [(&str, Option<(Date, Span)>); 2],
+    reviewed: Option<(Date, Span)>,
+    today: Date,
+    diags: &mut Diagnostics,
+) {
+    let Some((date, span)) = retrospective else { return };
+    let hint = "the retrospective is held after the near miss is detected and before the writeup is reviewed";
+    if let Some((name, (earlier, _))) = known.iter().find_map(|(n, d)| Some((*n, (*d)?))) {
+        if date < earlier {
+            diags.push(
+                Diagnostic::error(file, span, format!("`retrospective` ({date}) is before `{name}` ({earlier})"))
+                    .with_hint(hint),
+            );
+        }
+    }
+    if let Some((later, _)) = reviewed.filter(|(r, _)| *r < date) {
+        diags.push(
+            Diagnostic::error(file, span, format!("`retrospective` ({date}) is after `reviewed` ({later})"))
+                .with_hint(hint),
+        );
+    }
+    if date > today {
+        diags.push(
+            Diagnostic::warning(file, span, format!("`retrospective` ({date}) is in the future"))
+                .with_hint(format!("today is {today}; check the year")),
+        );
     }
 }
 

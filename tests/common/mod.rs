@@ -391,10 +391,16 @@ impl Built {
     }
 
     /// How many pages the sitemap lists: the home page, the writeup, pattern and tag indexes,
-    /// search, the data page, the report page, the KRI dashboard, the summary and the action
-    /// tracker, and every writeup, pattern, tag and KRI page.
+    /// search, the data page, the report page, the KRI dashboard, the summary, the action
+    /// tracker, the role and digest indexes, and every writeup, pattern, tag, KRI, role and
+    /// digest page.
     pub fn sitemap_size(&self) -> usize {
-        10 + self.writeup_pages().len() + self.pattern_pages().len() + self.tag_pages().len() + self.kri_pages().len()
+        12 + self.writeup_pages().len()
+            + self.pattern_pages().len()
+            + self.tag_pages().len()
+            + self.kri_pages().len()
+            + self.pages_in("roles/").len()
+            + self.pages_in("digest/").len()
     }
 
     fn pages_in(&self, dir: &str) -> Vec<String> {

@@ -242,7 +242,11 @@ fn a_missing_content_folder_is_an_error() {
 fn config_flag_replaces_site_yaml() {
     let f = Fixture::minimal();
     let config = f.root().join("amber.yaml");
-    fs::write(&config, "title: Amber edition\nmax_tlp: amber\nbase_url: https://example.org/amber/\n").unwrap();
+    // The same role catalogue: only the title, the TLP limit and the URL change.
+    let site = fs::read_to_string(f.content().join("site.yaml")).unwrap();
+    let roles = &site[site.find("roles:").unwrap()..];
+    fs::write(&config, format!("title: Amber edition\nmax_tlp: amber\nbase_url: https://example.org/amber/\n{roles}"))
+        .unwrap();
     let built = f.build_to("out", &["--config", "amber.yaml"]);
     built.assert_success();
     assert!(built.exists("writeups/nm-0106.html"), "max_tlp from --config was not used");

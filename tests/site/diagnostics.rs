@@ -173,7 +173,7 @@ fn an_id_that_cannot_be_a_url() {
 fn done_action_without_closed() {
     // `actions:` is line 13; the item starts on line 14.
     let front = format!(
-        "{FRONT}actions:\n  - what: Add a policy linter\n    owner_role: network-engineer\n    due: 2025-04-01\n    status: done\n"
+        "{FRONT}actions:\n  - what: Add a policy linter\n    owner_role: devops\n    due: 2025-04-01\n    status: done\n"
     );
     let run = check_writeup(&writeup(&front));
     let line = run
@@ -202,7 +202,7 @@ fn action_with_a_bad_status_and_an_unknown_key() {
     assert_error(
         &run,
         &format!("{W}:17:13: error: `finished` is not a valid `status`"),
-        Some("use one of: open or done"),
+        Some("use one of: open, in-progress, done or wont-do"),
     );
 }
 

@@ -119,6 +119,9 @@ kris:
     period: quarter
     filter: {pattern: beta}
     thresholds: {direction: higher_is_worse, amber: 50, red: 100}
+roles:
+  - slug: sre
+    description: Keeps services running.
 ";
 
 fn pattern(title: &str) -> String {
@@ -469,12 +472,15 @@ fn the_action_tracker_has_overdue_open_and_done_views() {
     let built = build(&f);
     let page = built.page("actions/index.html");
     let what = |section: &str| texts(&page, &format!("section[aria-labelledby='{section}'] tbody th"));
-    assert_eq!(what("nm-overdue"), ["Fix due 2025-05-31", "Fix due 2025-06-30"]);
-    assert_eq!(what("nm-open"), ["Fix due 2025-07-15"]);
-    assert_eq!(what("nm-done"), ["Fix due 2025-08-31", "Fix due 2025-04-30", "Fix due 2025-02-01"]);
-    assert_eq!(texts(&page, ".view-nav a"), ["2 overdue", "1 open", "3 done"]);
-    assert_eq!(attrs(&page, ".view-nav a", "href"), ["#nm-overdue", "#nm-open", "#nm-done"]);
-    let overdue = texts(&page, "section[aria-labelledby='nm-overdue'] tbody tr");
+    assert_eq!(what("nm-group-overdue"), ["Fix due 2025-05-31", "Fix due 2025-06-30"]);
+    assert_eq!(what("nm-group-open"), ["Fix due 2025-07-15"]);
+    assert_eq!(what("nm-group-done"), ["Fix due 2025-08-31", "Fix due 2025-04-30", "Fix due 2025-02-01"]);
+    assert_eq!(texts(&page, ".view-nav a"), ["2 overdue", "0 in progress", "1 open", "3 done", "0 won’t do"]);
+    assert_eq!(
+        attrs(&page, ".view-nav a", "href"),
+        ["#nm-group-overdue", "#nm-group-in-progress", "#nm-group-open", "#nm-group-done", "#nm-group-wont-do"]
+    );
+    let overdue = texts(&page, "section[aria-labelledby='nm-group-overdue'] tbody tr");
     assert_eq!(overdue[0], "Fix due 2025-05-31 A-2 Near miss A-2 sre 2025-05-31 !Overdue 45 days");
 }
 
@@ -634,21 +640,23 @@ fn an_empty_knowledge_base_shows_no_data_and_zero_counts() {
     let f = Fixture::with_pattern();
     let built = build(&f);
     let doc = json(&built, "kri.json");
-    assert_eq!(doc["kris"].as_array().unwrap().len(), 10, "the default set");
+    assert_eq!(doc["kris"].as_array().unwrap().len(), 14, "the default set");
     for k in doc["kris"].as_array().unwrap() {
         let series = k["series"].as_array().unwrap();
         assert_eq!(series.len(), 1, "only the period in progress: {}", k["slug"]);
-        let expected = match k["unit"].as_str().unwrap() {
-            "count" | "score" => Value::from(0),
+        // Counts, scores and the age of the oldest overdue item are 0 with nothing to count.
+        let expected = match (k["unit"].as_str().unwrap(), k["slug"].as_str().unwrap()) {
+            ("count" | "score", _) => Value::from(0),
+            (_, "oldest-overdue-action") => Value::from(0.0),
             _ => Value::Null,
         };
         assert_eq!(series[0]["value"], expected, "{}", k["slug"]);
     }
     let page = built.page("kri/index.html");
-    // Medians, percentiles, shares and means: 7 of the 10 defaults.
-    assert_eq!(texts(&page, ".kri-number").iter().filter(|t| *t == "no data").count(), 7);
+    // Medians, percentiles, shares and means: 10 of the 14 defaults.
+    assert_eq!(texts(&page, ".kri-number").iter().filter(|t| *t == "no data").count(), 10);
     let actions = built.page("actions/index.html");
-    assert_eq!(texts(&actions, "section .empty"), ["None.", "None.", "None."]);
+    assert_eq!(texts(&actions, "section .empty"), ["None."; 5]);
 }
 
 #[test]
@@ -681,7 +689,7 @@ fn keys_at(text: &str, indent: usize) -> Vec<String> {
         .collect()
 }
 
-fn validate(schema: &Value, value: &Value) -> Vec<String> {
+pub(crate) fn validate(schema: &Value, value: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     check(schema, schema, value, "$", &mut problems);
     problems

@@ -62,9 +62,9 @@ fn action_items_are_marked_overdue_against_as_of() {
     assert_eq!(
         rows,
         [
-            ["Rotate the deploy token", "platform-engineer", "2025-03-05", "✓Done 2025-03-04"],
-            ["Mask every variable marked secret in build logs", "platform-engineer", "2025-04-30", "!Overdue"],
-            ["Replace long-lived deploy tokens with short-lived ones", "security-lead", "2027-06-30", "Open"],
+            ["Rotate the deploy token", "Platform engineer", "2025-03-05", "✓Done 2025-03-04"],
+            ["Mask every variable marked secret in build logs", "Platform engineer", "2025-04-30", "!Overdue"],
+            ["Replace long-lived deploy tokens with short-lived ones", "Security lead", "2027-06-30", "Open"],
         ]
     );
     let overdue: Vec<String> = texts(&page, "table.actions-table .status-overdue");

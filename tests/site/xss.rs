@@ -90,9 +90,14 @@ A sanitiser with an allow-list.
 
 fn fixture() -> Fixture {
     let site = format!(
-        "title: {}\ndescription: {}\nbase_url: https://example.org/kb/\n",
+        "title: {}\ndescription: {}\nbase_url: https://example.org/kb/\nroles:\n  - slug: evil-role\n    name: {}\n    \
+         description: {}\n  - slug: evil-owner\n    name: {}\n    description: {}\n",
         yaml(&payload("site-title")),
-        yaml(&payload("site-description"))
+        yaml(&payload("site-description")),
+        yaml(&payload("role")),
+        yaml(&payload("role-description")),
+        yaml(&payload("action-owner")),
+        yaml(&payload("owner-description"))
     );
     let pattern = format!(
         "---\ntitle: {}\nrisk: {}\nsignals: [{}]\ncontrols: [{}]\n---\n\nPattern body <script>alert('pattern')</script> [x](javascript:alert(1)).\n",
@@ -109,13 +114,13 @@ fn fixture() -> Fixture {
         title = yaml(&payload("writeup-title")),
         detection = yaml(&payload("detection")),
         impact = yaml(&payload("impact")),
-        role = yaml(&payload("role")),
+        role = "evil-role",
         system = yaml(&payload("system")),
         team = yaml(&payload("team")),
         tag1 = yaml(TAG),
         tag2 = yaml(ATTR),
         what = yaml(&payload("action-what")),
-        owner = yaml(&payload("action-owner")),
+        owner = "evil-owner",
     );
     Fixture::new()
         .file("site.yaml", &site)
@@ -165,6 +170,11 @@ fn dangers(page: &str, html: &Html) -> Vec<String> {
             "form" if el.value().id() == Some("nm-search") && el.value().attr("action") == Some("search.html") => {}
             // The theme's report form, which submits nowhere: its script makes a file of it.
             "form" if el.value().id() == Some("nm-report") && el.value().attr("action").is_none() => {}
+            // The theme's own list filters (no action: the script reads them) and home search box.
+            "form" if el.value().id() == Some("nm-filters") && el.value().attr("action").is_none() => {}
+            "form"
+                if el.value().classes().any(|c| c == "home-search")
+                    && el.value().attr("action").is_some_and(|a| a.ends_with("search.html") && !has_scheme(a)) => {}
             "iframe" | "frame" | "frameset" | "object" | "embed" | "form" | "base" | "applet" | "style" => {
                 found.push(format!("{page}: <{name}>"))
             }

@@ -1,0 +1,71 @@
+//! Each writeup page's similar near misses: the closest published writeups by content (from
+//! the search index, built once for the whole site), each saying what it shares.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::view::WriteupCard;
+use super::Site;
+use crate::Error;
+
+/// How many similar near misses a writeup page lists.
+pub const ALIKE: usize = 5;
+
+/// A similar near miss and what it has in common with the page's.
+#[derive(Debug, Serialize)]
+pub(super) struct Alike {
+    card: Arc<WriteupCard>,
+    /// "pattern Backup gaps", "tag #ci", "stopped by monitoring"; empty when only the words are alike.
+    shares: Vec<String>,
+}
+
+impl Site {
+    /// The similar near misses of card `i`, most similar first.
+    pub(super) fn alike(&self, i: usize) -> Result<Vec<Alike>, Error> {
+        let all = self.similar.get_or_init(|| {
+            let cards = &self.model.writeups;
+            let by_id: HashMap<&str, usize> = cards.iter().enumerate().map(|(i, w)| (w.id.as_str(), i)).collect();
+            let shared = |a: &str, b: &str| match (by_id.get(a), by_id.get(b)) {
+                (Some(&a), Some(&b)) => shared_patterns(&cards[a], &cards[b]).len(),
+                _ => 0,
+            };
+            let found = self.search_index().and_then(|index| Ok(index.similar_writeups(ALIKE, shared)?));
+            found.map_err(|e| e.to_string()).map(|by_key| {
+                cards
+                    .iter()
+                    .map(|c| {
+                        let ids = by_key.get(&c.id).map_or(&[][..], Vec::as_slice);
+                        ids.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect()
+                    })
+                    .collect()
+            })
+        });
+        let all = all.as_ref().map_err(|e| Error::SearchBundle(e.clone()))?;
+        let card = &self.model.writeups[i];
+        Ok(all[i]
+            .iter()
+            .map(|&j| &self.model.writeups[j])
+            .map(|other| Alike { card: Arc::clone(other), shares: shares(card, other) })
+            .collect())
+    }
+}
+
+fn shared_patterns<'a>(a: &'a WriteupCard, b: &WriteupCard) -> Vec<&'a str> {
+    a.patterns.iter().filter(|p| b.patterns.iter().any(|q| q.slug == p.slug)).map(|p| p.title.as_str()).collect()
+}
+
+/// What `other` has in common with `w`, in words.
+fn shares(w: &WriteupCard, other: &WriteupCard) -> Vec<String> {
+    let mut out: Vec<String> = shared_patterns(w, other).into_iter().map(|t| format!("pattern {t}")).collect();
+    let tags: HashSet<&str> = other.tags.iter().map(|t| t.slug.as_str()).collect();
+    out.extend(w.tags.iter().filter(|t| tags.contains(t.slug.as_str())).map(|t| format!("tag #{}", t.name)));
+    if w.stopped_by == other.stopped_by {
+        out.push(format!("stopped by {}", w.stopped_by_label.to_lowercase()));
+    }
+    if w.severity == other.severity {
+        out.push(format!("{} severity", w.severity));
+    }
+    out
+}
