@@ -586,13 +586,6 @@ impl Site {
             }
             Page::NotFound => {
                 ctx.insert("root", config.base_path());
-                // Served at any depth and opened from disk alike: the style sheet goes inline.
-                if let Some(Page::Bytes(css)) = self.pages.get("assets/style.css") {
-                    ctx.insert("inline_style", &String::from_utf8_lossy(css));
-                }
-                if let Some(Page::Bytes(svg)) = self.pages.get("assets/favicon.svg") {
-                    ctx.insert("inline_icon", &data_url("image/svg+xml", svg));
-                }
                 self.page(path, "404", "Page not found", "This page does not exist.", "404.html", ctx)
             }
             Page::Feed => {
@@ -680,19 +673,6 @@ impl Site {
         );
         Ok(self.tera.render(template, &full).map_err(template_error)?.into_bytes())
     }
-}
-
-/// `bytes` as a `data:` URL, percent-encoded (for a small text file such as an SVG icon).
-fn data_url(mime: &str, bytes: &[u8]) -> String {
-    let mut out = format!("data:{mime},");
-    for &b in bytes {
-        if b.is_ascii_alphanumeric() || b" -._~=:/;,'()*!+".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The most restrictive TLP of the published writeups (TLP:CLEAR when there are none): what

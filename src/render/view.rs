@@ -361,8 +361,6 @@ pub struct PointView {
     pub unrated: Option<String>,
     /// The records behind the figure, e.g. "1 of 3 near misses".
     pub basis: String,
-    /// How many records the figure rests on.
-    pub records: usize,
     /// The first [`PERIOD_LINKS`] near misses behind the figure, oldest first.
     pub writeups: Vec<WriteupLink>,
     /// How many more there are.
@@ -481,7 +479,6 @@ impl PointView {
             status_label: status.map(Rag::label),
             unrated,
             basis,
-            records: m.records,
             writeups: m
                 .writeups
                 .iter()

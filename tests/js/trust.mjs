@@ -3,12 +3,11 @@
 // dark-mode bands apart, axe-core without violations, no failed request (favicon included);
 // search that finds, for every part-typed prefix of a word, what the whole word finds, echoes a
 // phrase as typed, puts filters first on a phone and announces "More results"; print-to-PDF
-// with the TLP at the top and bottom of every sheet; 404.html styled when opened from disk.
+// with the TLP at the top and bottom of every sheet.
 // Usage: node trust.mjs <site dir>; prints "trust: N passed, M failed".
 import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import { launch, serve } from "./serve.mjs";
 
 const site = process.argv[2];
@@ -281,15 +280,6 @@ await check("print-to-PDF marks every sheet with the TLP at its top and bottom",
       assert.ok(marks.some((y) => y < sheet.height * 0.1), `${path} sheet ${i + 1}: no ${want} at the bottom`);
     });
   }
-});
-
-await check("404.html opened from disk is styled", async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(pathToFileURL(`${site}/404.html`).href);
-  const styled = await page.$eval(".not-found", (el) => getComputedStyle(el).maxWidth);
-  assert.notEqual(styled, "none");
-  await context.close();
 });
 
 await check("no request fails on any page (a favicon included)", async () => {
