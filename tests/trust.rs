@@ -203,7 +203,7 @@ fn footnotes_code_blocks_and_the_lede_render_for_readers() {
     assert_eq!(attrs(&page, "li#fn-why a.footnote-backref", "href"), ["#fn-why-ref"]);
     assert_eq!(attrs(&page, "sup#fn-why-ref a", "href"), ["#fn-why"]);
     assert!(page.select(&sel(".prose .footnote-definition")).next().is_none());
-    let last = page.select(&sel(".prose > *")).last().unwrap();
+    let last = page.select(&sel(".prose > *")).next_back().unwrap();
     assert_eq!(last.value().attr("class"), Some("footnotes"));
     // A code block is reachable by keyboard, with a name.
     assert_eq!(attrs(&page, ".prose section.code-block > pre", "tabindex"), ["0"]);
@@ -222,7 +222,7 @@ fn pages_need_no_inline_style_and_figures_end_with_their_caption() {
         assert!(!html.contains("role=\"list\""), "{page} has a redundant role");
         let parsed = built.page(&page);
         for figure in parsed.select(&sel("figure")) {
-            let last = figure.children().filter_map(scraper::ElementRef::wrap).last().unwrap();
+            let last = figure.children().filter_map(scraper::ElementRef::wrap).next_back().unwrap();
             assert!(
                 matches!(last.value().name(), "figcaption" | "div"),
                 "{page}: <figure> ends with <{}>",

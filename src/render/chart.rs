@@ -222,7 +222,7 @@ pub fn line_chart(id: &str, title: &str, y_title: &str, x_title: &str, points: &
         r#"<g class="chart-axis" stroke="currentColor" stroke-width="1"><line x1="{LINE_LEFT}" y1="{base_y:.1}" x2="{right:.1}" y2="{base_y:.1}"/><line x1="{LINE_LEFT}" y1="{TOP}" x2="{LINE_LEFT}" y2="{base_y:.1}"/></g>"#
     );
     let _ = write!(svg, r#"<g class="chart-label" fill="currentColor" font-size="{FONT}" text-anchor="end">"#);
-    for v in value_labels(&[0.0, bands.amber, bands.red, top], |v| y(v)) {
+    for v in value_labels(&[0.0, bands.amber, bands.red, top], y) {
         let _ = write!(svg, r#"<text x="{}" y="{:.1}">{}</text>"#, LINE_LEFT - 4, y(v) + 4.0, number(v));
     }
     let _ = write!(

@@ -3,19 +3,10 @@
 // keyboard, share a URL, and fall back to links without JavaScript.
 // Usage: node browser.mjs <site dir>; prints "browser: N passed, M failed".
 import assert from "node:assert/strict";
+import { check, report } from "./checks.mjs";
 import { launch, serve } from "./serve.mjs";
 
 const site = process.argv[2];
-const results = [];
-
-async function check(name, fn) {
-  try {
-    await fn();
-    results.push(`ok   ${name}`);
-  } catch (e) {
-    results.push(`FAIL ${name}\n     ${String(e.stack || e).split("\n").slice(0, 4).join("\n     ")}`);
-  }
-}
 
 const sub = await serve(site, "/kb/");
 const root = await serve(site, "/");
@@ -116,7 +107,4 @@ await check("no script errors", async () => assert.deepEqual(errors, [], errors.
 await browser.close();
 await sub.close();
 await root.close();
-const failed = results.filter((r) => r.startsWith("FAIL")).length;
-console.log(results.join("\n"));
-console.log(`browser: ${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+report("browser");

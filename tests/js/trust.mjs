@@ -8,22 +8,13 @@
 import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { check, report } from "./checks.mjs";
 import { launch, serve } from "./serve.mjs";
 
 const site = process.argv[2];
 const require = createRequire(import.meta.url);
 const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
 const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-const results = [];
-
-async function check(name, fn) {
-  try {
-    await fn();
-    results.push(`ok   ${name}`);
-  } catch (e) {
-    results.push(`FAIL ${name}\n     ${String(e.stack || e).split("\n").slice(0, 6).join("\n     ")}`);
-  }
-}
 
 /** The first page of `dir` (a writeup, pattern, tag or KRI page). */
 async function first(dir) {
@@ -292,7 +283,4 @@ await check("no request fails on any page (a favicon included)", async () => {
 
 await browser.close();
 await server.close();
-const failures = results.filter((r) => r.startsWith("FAIL")).length;
-console.log(results.join("\n"));
-console.log(`trust: ${results.length - failures} passed, ${failures} failed`);
-process.exit(failures ? 1 : 0);
+report("trust");
