@@ -52,6 +52,11 @@ pub struct Config {
     pub roles: Vec<crate::roles::Role>,
     /// How long each digest covers (`digest: quarter`, or `month`).
     pub digest: crate::kri::period::PeriodKind,
+    /// The fewest records a KRI status may rest on (`kri_min_records`); fewer say so instead.
+    pub kri_min_records: usize,
+    /// The site is served only to its community, behind a login (`access_controlled`): no
+    /// warning when it publishes above TLP:CLEAR.
+    pub access_controlled: bool,
 }
 
 /// The stable pseudonymous identity a site publishes under, e.g. `member-7f3a` labelled
@@ -131,6 +136,9 @@ impl Org {
 /// The default `max_file_mb`: far above any real writeup, far below what slows a build.
 pub const DEFAULT_MAX_FILE_MB: u64 = 4;
 
+/// The default `kri_min_records`: a share or a median of fewer records is an anecdote.
+pub const DEFAULT_KRI_MIN_RECORDS: usize = 3;
+
 impl Default for Config {
     fn default() -> Config {
         Config {
@@ -154,6 +162,8 @@ impl Default for Config {
             anonymous_channel: None,
             roles: crate::roles::defaults(),
             digest: crate::kri::period::PeriodKind::Quarter,
+            kri_min_records: DEFAULT_KRI_MIN_RECORDS,
+            access_controlled: false,
         }
     }
 }
@@ -212,6 +222,18 @@ impl Config {
                         .with_hint(format!("e.g. `max_file_mb: {DEFAULT_MAX_FILE_MB}`, the default")),
                 ),
             }
+        }
+        if let Some(node) = f.node("kri_min_records", Need::Optional, "") {
+            match node.kind {
+                NodeKind::Int(n) if n > 0 => config.kri_min_records = usize::try_from(n).unwrap_or(usize::MAX),
+                _ => f.diags().push(
+                    Diagnostic::error(file, node.span, "`kri_min_records` must be a whole number above 0")
+                        .with_hint(format!("e.g. `kri_min_records: {DEFAULT_KRI_MIN_RECORDS}`, the default")),
+                ),
+            }
+        }
+        if let Some(controlled) = f.flag("access_controlled") {
+            config.access_controlled = controlled;
         }
         config.kris = kri::def::read(&mut f);
         config.sources = source::read(&mut f);
@@ -322,6 +344,18 @@ mod tests {
         assert_eq!(c.max_file_size, 12_000_000);
         let (_, d) = read("max_file_mb: 0\n");
         assert_eq!(d[0].message, "`max_file_mb` must be a whole number of megabytes above 0");
+    }
+
+    #[test]
+    fn reads_the_kri_minimum_and_access_control() {
+        let (c, d) = read("");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!((c.kri_min_records, c.access_controlled), (3, false));
+        let (c, d) = read("kri_min_records: 5\naccess_controlled: true\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!((c.kri_min_records, c.access_controlled), (5, true));
+        let (_, d) = read("kri_min_records: 0\n");
+        assert_eq!(d[0].message, "`kri_min_records` must be a whole number above 0");
     }
 
     #[test]

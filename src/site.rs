@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{normalise_base_url, Config};
 use crate::date::Date;
-use crate::diagnostic::{plural, printable, Diagnostic, Diagnostics, Level};
+use crate::diagnostic::{plural, printable, Diagnostic, Diagnostics, Level, Span};
 use crate::federate;
 use crate::feed::SigningKey;
 use crate::gate::leaks::{self, AllowanceUse, Exposure, LeakReport, Subject};
@@ -17,7 +17,7 @@ use crate::kri;
 use crate::load::{self, ContentSource, Loaded, Parsed, StaticFile};
 use crate::memo::{fingerprint, Kept, Memo};
 use crate::model::Body;
-use crate::model::{Allowance, Member, Pattern, Writeup};
+use crate::model::{Allowance, Member, Pattern, Tlp, Writeup};
 use crate::render::{self, Facts, Site};
 use crate::scan::{Finding, ScanConfig, Scanner};
 use crate::theme::Theme;
@@ -226,6 +226,9 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
         Arc::new(indicators)
     });
     clock.lap("kri");
+    if let (Some(path), false) = (&loaded.config_path, config.access_controlled) {
+        exposure_warning(path, &loaded.sources, render::published_tlp(&publication), &mut diags);
+    }
     let facts = Facts {
         config: config.clone(),
         patterns: knowledge.patterns,
@@ -442,4 +445,26 @@ fn scanner(config: &Config) -> Scanner {
         internal_names: config.internal_names.clone(),
         allowed_names: config.allowed_names.clone(),
     })
+}
+
+/// Warns that a site publishing above TLP:CLEAR would expose community-only material on a
+/// public host, at the `max_tlp` line of `site.yaml` (which `sources` holds).
+fn exposure_warning(config: &Path, sources: &[(PathBuf, Arc<str>)], published: Tlp, diags: &mut Diagnostics) {
+    if published == Tlp::Clear {
+        return;
+    }
+    let text = sources.iter().find(|(p, _)| p == config).map_or("", |(_, t)| &**t);
+    let line = text.lines().position(|l| l.starts_with("max_tlp:")).map_or(1, |i| i + 1);
+    diags.push(
+        Diagnostic::warning(
+            config,
+            Span::new(line, 1, "max_tlp".len()),
+            format!(
+                "the site publishes {} writeups, which are for a community, never the public: a public host \
+                 such as GitHub Pages would expose them (pages are marked noindex and kept out of the sitemap)",
+                published.label()
+            ),
+        )
+        .with_hint("serve the site only to its community and set `access_controlled: true` in site.yaml, or set `max_tlp: clear`"),
+    );
 }

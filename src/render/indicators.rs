@@ -31,9 +31,9 @@ pub(super) fn paths(indicators: &Indicators) -> Vec<String> {
 const COMMUNITY: &str = "community.html";
 
 /// The site KRIs recomputed for one pattern, for its page's panel.
-pub(super) fn pattern_panel(indicators: &Indicators, slug: &str) -> Vec<KriView> {
+pub(super) fn pattern_panel(indicators: &Indicators, slug: &str, min_records: usize) -> Vec<KriView> {
     let series = indicators.by_pattern.get(slug).map_or(&[][..], Vec::as_slice);
-    series.iter().map(|s| KriView::new(s, &format!("kri-{}", s.def.slug), false, &[])).collect()
+    series.iter().map(|s| KriView::new(s, &format!("kri-{}", s.def.slug), false, &[], min_records)).collect()
 }
 
 /// A page of this module, ready to render: template, kind, title, description and context.
@@ -47,7 +47,8 @@ pub(super) fn page(
     path: &str,
 ) -> Option<Prepared> {
     let kris = || -> Vec<KriView> {
-        input.indicators.site.iter().map(|s| KriView::new(s, &format!("kri-{}", s.def.slug), false, &[])).collect()
+        let min = input.config.kri_min_records;
+        input.indicators.site.iter().map(|s| KriView::new(s, &format!("kri-{}", s.def.slug), false, &[], min)).collect()
     };
     let community = || -> Vec<StandingView> { input.indicators.community.iter().map(StandingView::new).collect() };
     let mut ctx = Context::new();
@@ -87,7 +88,7 @@ pub(super) fn page(
         _ => {
             let slug = path.strip_prefix("kri/")?.strip_suffix(".html")?;
             let series = input.indicators.site.iter().find(|s| s.def.slug == slug)?;
-            let kri = KriView::new(series, "kri", true, writeups);
+            let kri = KriView::new(series, "kri", true, writeups, input.config.kri_min_records);
             ctx.insert("kri", &kri);
             Some(("kri.html", "kri", kri.name.clone(), kri.description.clone(), ctx))
         }

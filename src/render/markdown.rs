@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -111,8 +112,23 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
 
     let mut dropping_link = false;
     let mut kept = Vec::with_capacity(events.len());
+    let mut notes = Footnotes::default();
     let mut run = 0;
     for (event, range) in events {
+        let event = match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                notes.open(label.to_string());
+                continue;
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                notes.close();
+                continue;
+            }
+            Event::FootnoteReference(label) => Event::InlineHtml(CowStr::from(notes.reference(&label))),
+            other => other,
+        };
+        // A footnote's text goes to the notes at the end, the rest of the body where it is.
+        let kept = notes.sink().unwrap_or(&mut kept);
         run = match &event {
             Event::Text(t) => run + t.len(),
             _ => 0,
@@ -178,7 +194,117 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
 
     let mut raw = String::with_capacity(body.markdown.len() * 3 / 2);
     html::push_html(&mut raw, kept.into_iter());
-    Html { html: SANITIZER.clean(&raw).to_string(), toc, summary }
+    notes.push_section(&mut raw);
+    for (style, class) in ALIGNMENTS {
+        raw = raw.replace(style, class);
+    }
+    Html { html: label_code_blocks(&SANITIZER.clean(&raw).to_string()), toc, summary }
+}
+
+/// The alignment styles of table cells as pulldown-cmark writes them, and the classes that
+/// replace them (a strict Content-Security-Policy allows no style attribute).
+const ALIGNMENTS: [(&str, &str); 3] = [
+    (r#" style="text-align: left""#, r#" class="align-left""#),
+    (r#" style="text-align: center""#, r#" class="align-center""#),
+    (r#" style="text-align: right""#, r#" class="align-right""#),
+];
+
+/// Makes every code block reachable by keyboard, in a labelled region, so that one wider than
+/// the page can be scrolled without a mouse. `html` is sanitised: a `<pre>` has no attributes.
+fn label_code_blocks(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<pre>") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + "<pre>".len()..];
+        let language = rest
+            .strip_prefix(r#"<code class="language-"#)
+            .and_then(|r| r.split('"').next())
+            .filter(|lang| is_language_class(&format!("language-{lang}")));
+        match language {
+            Some(lang) => {
+                let _ = write!(out, r#"<section class="code-block" aria-label="Code ({lang})"><pre tabindex="0">"#);
+            }
+            None => out.push_str(r#"<section class="code-block" aria-label="Code"><pre tabindex="0">"#),
+        }
+        let Some(end) = rest.find("</pre>") else { break };
+        out.push_str(&rest[..end + "</pre>".len()]);
+        out.push_str("</section>");
+        rest = &rest[end + "</pre>".len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Footnotes gathered while rendering: numbered in the order they are first referenced, their
+/// text kept apart, and written as one section at the end with a link back to the reference.
+#[derive(Default)]
+struct Footnotes<'a> {
+    /// By label (`fn-…`), in order of first reference: how many times it is referenced.
+    referenced: Vec<(String, usize)>,
+    /// Each definition's label and events, in the order they appear.
+    defined: Vec<(String, Vec<Event<'a>>)>,
+    /// Whether a definition is being read.
+    open: bool,
+}
+
+impl<'a> Footnotes<'a> {
+    fn open(&mut self, label: String) {
+        self.defined.push((label, Vec::new()));
+        self.open = true;
+    }
+
+    fn close(&mut self) {
+        self.open = false;
+    }
+
+    /// Where the events of the definition being read go, if one is.
+    fn sink(&mut self) -> Option<&mut Vec<Event<'a>>> {
+        self.open.then(|| self.defined.last_mut().map(|(_, events)| events)).flatten()
+    }
+
+    /// The reference mark for `label`: its number, linked to the note; the first one also
+    /// anchors the note's way back.
+    fn reference(&mut self, label: &str) -> String {
+        let number = match self.referenced.iter().position(|(l, _)| l == label) {
+            Some(i) => {
+                self.referenced[i].1 += 1;
+                i + 1
+            }
+            None => {
+                self.referenced.push((label.to_string(), 1));
+                self.referenced.len()
+            }
+        };
+        let anchor = if self.referenced[number - 1].1 == 1 { format!(r#" id="{label}-ref""#) } else { String::new() };
+        format!(r##"<sup class="footnote-reference"{anchor}><a href="#{label}">{number}</a></sup>"##)
+    }
+
+    /// Appends the notes section to `raw`: referenced notes by number, then any others.
+    fn push_section(self, raw: &mut String) {
+        if self.defined.is_empty() {
+            return;
+        }
+        let rank = |label: &str| self.referenced.iter().position(|(l, _)| l == label).unwrap_or(usize::MAX);
+        let mut defined = self.defined;
+        defined.sort_by_key(|(label, _)| rank(label));
+        raw.push_str("<section class=\"footnotes\">\n<h2>Notes</h2>\n<ol>\n");
+        for (label, events) in defined {
+            let mut text = String::new();
+            html::push_html(&mut text, events.into_iter());
+            if rank(&label) != usize::MAX {
+                let back = format!(
+                    r##" <a class="footnote-backref" href="#{label}-ref">↩<span class="visually-hidden"> back to the text</span></a>"##
+                );
+                match text.trim_end().strip_suffix("</p>") {
+                    Some(before) => text = format!("{before}{back}</p>"),
+                    None => text.push_str(&back),
+                }
+            }
+            let _ = writeln!(raw, r#"<li id="{label}">{text}</li>"#);
+        }
+        raw.push_str("</ol>\n</section>\n");
+    }
 }
 
 /// How deeply lists, quotes and other markup may nest in a body: far beyond any real writeup,
@@ -260,6 +386,7 @@ fn prefix_footnotes(events: &mut [(Event, std::ops::Range<usize>)]) -> HashSet<S
         };
         let id = format!("{FOOTNOTE_ID_PREFIX}{}", slugify(label));
         *label = CowStr::from(id.clone());
+        ids.insert(format!("{id}-ref"));
         ids.insert(id);
     }
     ids
@@ -406,25 +533,28 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b.rm_tags(["img"])
         .add_tags(["section"])
         .add_tag_attributes("code", ["class"])
-        .add_tag_attributes("sup", ["class"])
+        .add_tag_attributes("sup", ["class", "id"])
         .add_tag_attributes("span", ["class"])
-        .add_tag_attributes("div", ["class", "id"])
-        .add_tag_attributes("th", ["style"])
-        .add_tag_attributes("td", ["style"])
-        .set_tag_attribute_value("th", "scope", "col")
-        .filter_style_properties(HashSet::from(["text-align"]));
+        .add_tag_attributes("section", ["class"])
+        .add_tag_attributes("li", ["id"])
+        .add_tag_attributes("a", ["class"])
+        .add_tag_attributes("th", ["class"])
+        .add_tag_attributes("td", ["class"])
+        .set_tag_attribute_value("th", "scope", "col");
     for heading in ["h1", "h2", "h3", "h4", "h5", "h6"] {
         b.add_tag_attributes(heading, ["id"]);
     }
     b.attribute_filter(|element, attribute, value| {
         let keep = match (element, attribute) {
             ("code", "class") => is_language_class(value),
-            ("sup", "class") => value == "footnote-reference" || value == "footnote-definition-label",
-            ("div", "class") => value == "footnote-definition",
+            ("sup", "class") => value == "footnote-reference",
+            ("section", "class") => value == "footnotes",
+            ("a", "class") => value == "footnote-backref",
+            ("th" | "td", "class") => ALIGNMENTS.iter().any(|(_, class)| class.contains(&format!("\"{value}\""))),
             ("span", "class") => {
                 value.split(' ').all(|c| matches!(c, "task" | "task-done" | "task-open" | "visually-hidden"))
             }
-            ("div", "id") => value.starts_with(FOOTNOTE_ID_PREFIX),
+            ("sup" | "li", "id") => value.starts_with(FOOTNOTE_ID_PREFIX),
             (_, "id") => !value.starts_with(THEME_ID_PREFIX),
             _ => true,
         };
@@ -509,15 +639,35 @@ mod tests {
         assert!(d.is_empty());
         for needle in [
             "<table>",
-            r#"<th style="text-align:left" scope="col">"#,
+            r#"<th class="align-left" scope="col">"#,
             "<del>old</del>",
             r#"<span class="task task-done">☑"#,
             r#"<span class="task task-open">☐"#,
-            r#"class="footnote-reference""#,
-            r#"<code class="language-rust">"#,
+            r##"<sup class="footnote-reference" id="fn-1-ref"><a href="#fn-1" rel="noopener noreferrer">1</a></sup>"##,
+            r#"<section class="code-block" aria-label="Code (rust)"><pre tabindex="0"><code class="language-rust">"#,
         ] {
             assert!(out.html.contains(needle), "missing {needle} in {}", out.html);
         }
+        assert!(!out.html.contains("style="), "{}", out.html);
+    }
+
+    #[test]
+    fn footnotes_are_gathered_at_the_end_numbered_by_first_reference_with_a_way_back() {
+        let md = "First[^b] then[^a], again[^b].\n\n[^a]: Note A.\n\n[^b]: Note B.\n\nLast paragraph.\n";
+        let (out, d) = html(md);
+        assert!(d.is_empty());
+        let notes = out.html.find(r#"<section class="footnotes">"#).expect("a notes section");
+        assert!(out.html[..notes].contains("Last paragraph."), "the notes come last: {}", out.html);
+        let (b, a) = (out.html.find(r#"<li id="fn-b">"#).unwrap(), out.html.find(r#"<li id="fn-a">"#).unwrap());
+        assert!(b < a, "numbered by first reference");
+        assert!(out.html.contains(r##"<a href="#fn-b" rel="noopener noreferrer">1</a>"##), "{}", out.html);
+        assert!(out.html.contains(r##"<a href="#fn-a" rel="noopener noreferrer">2</a>"##));
+        assert_eq!(out.html.matches(r#"id="fn-b-ref""#).count(), 1, "one anchor per note");
+        assert!(
+            out.html.contains(r##"Note B. <a class="footnote-backref" href="#fn-b-ref" rel="noopener noreferrer">↩"##),
+            "{}",
+            out.html
+        );
     }
 
     #[test]

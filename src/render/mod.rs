@@ -25,7 +25,7 @@ use crate::gate::Publication;
 use crate::kri::Indicators;
 use crate::load::StaticFile;
 use crate::memo::{fingerprint, Kept, Memo};
-use crate::model::{Body, Pattern, Writeup};
+use crate::model::{Body, Keyword, Pattern, Tlp, Writeup};
 use crate::search;
 use crate::theme::Theme;
 use crate::Error;
@@ -76,7 +76,11 @@ pub fn prepare(
     })?;
     let input = facts.input();
     let model = Model::new(&input, unrendered, reuse, diags);
-    let base = model.base_context(input.config);
+    let mut base = model.base_context(input.config);
+    let published = published_tlp(input.publication);
+    base.insert("page_tlp", &TlpView::of(published));
+    // TLP:GREEN and above are for a community, never the public: keep search engines out.
+    base.insert("noindex", &(published > Tlp::Clear));
     let mut pages = model.pages(input.config, theme);
     pages.extend(indicators::paths(input.indicators).into_iter().map(|path| (path, Page::Indicator)));
     pages.extend(export::paths().into_iter().map(|path| (path, Page::Export)));
@@ -271,7 +275,7 @@ impl Model {
                 let members: Vec<&Writeup> =
                     by_date.iter().copied().filter(|w| w.patterns.iter().any(|(s, _)| *s == p.slug)).collect();
                 let mut view = PatternView::new(p, &members);
-                view.timeline = Some(timeline(&p.slug, &p.title, &members, &quarters));
+                view.timeline = Some(timeline(&p.slug, &p.title, &members, &quarters, input.as_of));
                 view
             })
             .collect();
@@ -551,6 +555,7 @@ impl Site {
                 let (card, w) = (&m.writeups[*i], &self.facts.publication.published[m.published[*i]]);
                 let full = WriteupView::new(w, card, m.body(&w.source, &w.body, path), self.facts.as_of, &config.roles);
                 ctx.insert("writeup", &full);
+                ctx.insert("page_tlp", &TlpView::of(w.tlp));
                 ctx.insert("as_of", &self.facts.as_of);
                 ctx.insert("similar", &m.similar(*i, &self.facts.publication));
                 ctx.insert("alike", &self.alike(*i)?);
@@ -569,8 +574,9 @@ impl Site {
                 let source = self.facts.patterns.iter().find(|s| s.slug == p.slug);
                 let html = source.map(|s| m.body(&s.source, &s.body, path).html);
                 let full = PatternView { writeups: Some(members.collect()), html, ..p.clone() };
+                ctx.insert("page_tlp", &TlpView::of_cards(full.writeups.iter().flatten().map(|w| &**w)));
                 ctx.insert("pattern", &full);
-                ctx.insert("kris", &indicators::pattern_panel(&self.facts.indicators, &p.slug));
+                ctx.insert("kris", &indicators::pattern_panel(&self.facts.indicators, &p.slug, config.kri_min_records));
                 let rendered = self.page(path, "pattern", &p.title, &p.risk, "pattern.html", ctx);
                 rendered.map_err(|e| match source {
                     Some(s) => e.about(&s.source),
@@ -584,6 +590,7 @@ impl Site {
             Page::Tag(i) => {
                 let (tag, members) = &m.tags[*i];
                 ctx.insert("tag", tag);
+                ctx.insert("page_tlp", &TlpView::of_cards(members.iter().map(|&i| &*m.writeups[i])));
                 ctx.insert("writeups", &members.iter().map(|&i| &m.writeups[i]).collect::<Vec<_>>());
                 let title = format!("Tagged “{}”", tag.name);
                 let description = format!("Near-miss writeups tagged {}.", tag.name);
@@ -631,6 +638,10 @@ impl Site {
                     indicators::paths(&self.facts.indicators).into_iter().map(|loc| SitemapUrl { loc, lastmod: None }),
                 );
                 urls.extend(self.learning_sitemap().into_iter().map(|loc| SitemapUrl { loc, lastmod: None }));
+                // A site above TLP:CLEAR lists nothing for search engines (see `noindex`).
+                if published_tlp(&self.facts.publication) > Tlp::Clear {
+                    urls.clear();
+                }
                 ctx.insert("urls", &urls);
                 self.page(path, "sitemap", "Sitemap", "", "sitemap.xml", ctx)
             }
@@ -694,6 +705,30 @@ impl Site {
     }
 }
 
+/// The most restrictive TLP of the published writeups (TLP:CLEAR when there are none): what
+/// the pages that gather every writeup (lists, search, indicators) contain.
+pub fn published_tlp(publication: &Publication) -> Tlp {
+    publication.published.iter().map(|w| w.tlp).max().unwrap_or(Tlp::Clear)
+}
+
+/// A TLP level as pages mark it.
+#[derive(Debug, Clone, serde::Serialize)]
+struct TlpView {
+    value: &'static str,
+    label: String,
+}
+
+impl TlpView {
+    fn of(tlp: Tlp) -> TlpView {
+        TlpView { value: tlp.as_str(), label: tlp.label() }
+    }
+
+    /// The most restrictive level of `cards` (TLP:CLEAR for none).
+    fn of_cards<'a>(cards: impl IntoIterator<Item = &'a WriteupCard>) -> TlpView {
+        TlpView::of(cards.into_iter().filter_map(|c| Tlp::parse(c.tlp)).max().unwrap_or(Tlp::Clear))
+    }
+}
+
 /// Every quarter from the oldest to the newest published writeup, so all charts share an axis.
 fn quarter_range(published: &[&Writeup]) -> Vec<(i32, u8)> {
     let first = published.iter().map(|w| (w.occurred.year(), w.occurred.quarter())).min();
@@ -707,7 +742,8 @@ fn quarter_range(published: &[&Writeup]) -> Vec<(i32, u8)> {
     out
 }
 
-fn timeline(slug: &str, title: &str, members: &[&Writeup], quarters: &[(i32, u8)]) -> Timeline {
+/// A pattern's near misses per quarter; the quarter holding `as_of` is drawn as in progress.
+fn timeline(slug: &str, title: &str, members: &[&Writeup], quarters: &[(i32, u8)], as_of: Date) -> Timeline {
     let rows: Vec<Row> = quarters
         .iter()
         .map(|&(y, q)| Row {
@@ -715,19 +751,16 @@ fn timeline(slug: &str, title: &str, members: &[&Writeup], quarters: &[(i32, u8)
             count: members.iter().filter(|w| w.occurred.year() == y && w.occurred.quarter() == q).count(),
         })
         .collect();
+    let running = (as_of.year(), as_of.quarter());
     let bars: Vec<chart::Bar> = quarters
         .iter()
         .zip(&rows)
         .map(|(&(y, q), row)| chart::Bar {
-            tick: (q == 1 || quarters.len() <= 4).then(|| {
-                if quarters.len() <= 4 {
-                    row.label.clone()
-                } else {
-                    y.to_string()
-                }
-            }),
+            tick: format!("Q{q}"),
+            group: y.to_string(),
             name: row.label.clone(),
             value: row.count,
+            in_progress: (y, q) == running,
         })
         .collect();
     let caption = format!("{title}: near misses per quarter");

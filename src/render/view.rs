@@ -386,9 +386,11 @@ pub struct PointView {
     /// The value with its unit, or "no data".
     pub value: String,
     pub has_data: bool,
-    /// `green`, `amber` or `red`, when rated and with data.
+    /// `green`, `amber` or `red`, when rated, complete and resting on enough records.
     pub status: Option<&'static str>,
     pub status_label: Option<&'static str>,
+    /// Why a period with data has no status: in progress, or resting on too few records.
+    pub unrated: Option<String>,
     /// The records behind the figure, e.g. "1 of 3 near misses".
     pub basis: String,
     /// The first [`PERIOD_LINKS`] near misses behind the figure, oldest first.
@@ -418,11 +420,14 @@ pub struct ChangeView {
 impl KriView {
     /// The view of `series`; `full` adds the chart, every period and the contributing writeups.
     /// `id` makes the SVG ids unique on the page.
-    pub fn new(series: &Series, id: &str, full: bool, writeups: &[Arc<WriteupCard>]) -> KriView {
+    /// A status resting on fewer than `min_records` records is not given (counts excepted: a
+    /// count is its records).
+    pub fn new(series: &Series, id: &str, full: bool, writeups: &[Arc<WriteupCard>], min_records: usize) -> KriView {
         let def = &series.def;
         let unit = def.metric.unit();
         let noun = def.metric.records_noun();
-        let point = |p: &Point| PointView::new(p, unit, noun);
+        let min_records = if unit == Unit::Count { 0 } else { min_records };
+        let point = |p: &Point| PointView::new(p, unit, noun, min_records);
         let t = def.thresholds;
         let recent = series.recent(SPARK_POINTS);
         let spark_title = format!(
@@ -482,20 +487,29 @@ pub const BEHIND_CARDS: usize = 50;
 pub const PERIOD_LINKS: usize = 12;
 
 impl PointView {
-    fn new(p: &Point, unit: Unit, noun: &str) -> PointView {
+    fn new(p: &Point, unit: Unit, noun: &str, min_records: usize) -> PointView {
         let m = &p.measure;
         let basis = match m.numerator {
             Some(n) => format!("{n} of {}", counted(m.records, noun)),
             None => counted(m.records, noun),
         };
+        let unrated = match p.status {
+            Some(_) if !p.complete => Some("In progress, not rated".to_string()),
+            Some(_) if m.records < min_records => {
+                Some(format!("Too few to rate: {} needed", counted(min_records, noun)))
+            }
+            _ => None,
+        };
+        let status = p.status.filter(|_| unrated.is_none());
         PointView {
             id: p.period.id(),
             label: p.period.to_string(),
             complete: p.complete,
             value: value_text(p, unit),
             has_data: m.value.is_some(),
-            status: p.status.map(Rag::as_str),
-            status_label: p.status.map(Rag::label),
+            status: status.map(Rag::as_str),
+            status_label: status.map(Rag::label),
+            unrated,
             basis,
             writeups: m
                 .writeups
@@ -542,20 +556,16 @@ fn bands(t: Thresholds, unit: Unit) -> Vec<BandView> {
 fn kri_chart(series: &Series, id: &str) -> String {
     let def = &series.def;
     let unit = def.metric.unit();
-    let many = series.points().len() > 8;
     let points: Vec<chart::Point> = series
         .points()
         .iter()
-        .enumerate()
-        .map(|(i, p)| chart::Point {
-            tick: match (many, p.period.starts_year() || i == 0) {
-                (false, _) => Some(p.period.to_string()),
-                (true, true) => Some(p.period.year().to_string()),
-                (true, false) => None,
-            },
+        .map(|p| chart::Point {
+            tick: p.period.short(),
+            group: p.period.year().to_string(),
             name: p.period.to_string(),
             value: p.measure.value.map(Tenths::as_f64),
             text: value_text(p, unit),
+            in_progress: !p.complete,
         })
         .collect();
     let t = def.thresholds;

@@ -11,7 +11,7 @@ use tantivy::TERMINATED;
 use super::document::{Facet, FacetValue};
 use super::encode::{content_hash, gzip, Bytes};
 use super::index::{Index, SCORED};
-use super::query::{PREFIX_MAX_TERMS, PREFIX_MIN_CHARS};
+use super::query::{COMPLETIONS, PREFIX_MAX_TERMS, PREFIX_MIN_CHARS};
 use super::SearchError;
 
 /// The bundle's folder in the site.
@@ -59,6 +59,8 @@ struct FieldInfo {
 struct PrefixInfo {
     min_chars: usize,
     max_terms: usize,
+    /// The endings a word being typed may be completed with ([`super::query::COMPLETIONS`]).
+    completions: &'static [&'static str],
 }
 
 /// A facet with its values in display order.
@@ -167,7 +169,7 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
         b: 0.75,
         fields,
         norms: (0..=255u8).map(FieldNormReader::id_to_fieldnorm).collect(),
-        prefix: PrefixInfo { min_chars: PREFIX_MIN_CHARS, max_terms: PREFIX_MAX_TERMS },
+        prefix: PrefixInfo { min_chars: PREFIX_MIN_CHARS, max_terms: PREFIX_MAX_TERMS, completions: COMPLETIONS },
         data,
         shards,
         chunk_docs: CHUNK_DOCS,

@@ -20,6 +20,96 @@ pub const PREFIX_MIN_CHARS: usize = 3;
 /// At most this many indexed words stand in for a word being typed.
 pub const PREFIX_MAX_TERMS: usize = 32;
 
+/// The endings a word being typed may still be given, to find the stems it could become: a
+/// typed word that ends partway into one (`certifica` into `-ication`) is completed with the
+/// rest (`certification`, stem `certif`). The inflections and derivations the English stemmer
+/// removes, so that a prefix longer than its word's stem still finds the word. The browser
+/// client reads this list from the bundle's manifest.
+pub const COMPLETIONS: &[&str] = &[
+    "s",
+    "es",
+    "ed",
+    "ing",
+    "ings",
+    "e",
+    "er",
+    "ers",
+    "ly",
+    "y",
+    "ies",
+    "ied",
+    "al",
+    "ally",
+    "ation",
+    "ations",
+    "ational",
+    "ication",
+    "ications",
+    "ate",
+    "ates",
+    "ated",
+    "ating",
+    "ator",
+    "ators",
+    "ity",
+    "ities",
+    "ability",
+    "abilities",
+    "ibility",
+    "ment",
+    "ments",
+    "ement",
+    "ness",
+    "ful",
+    "fully",
+    "ous",
+    "ously",
+    "ive",
+    "ively",
+    "ize",
+    "izes",
+    "ized",
+    "izing",
+    "ization",
+    "ise",
+    "ised",
+    "ising",
+    "isation",
+    "ism",
+    "ist",
+    "ists",
+    "ance",
+    "ances",
+    "ence",
+    "ences",
+    "ent",
+    "ant",
+    "able",
+    "ible",
+    "ic",
+    "ical",
+    "ically",
+    "ion",
+    "ions",
+];
+
+/// Every word `typed` could still become by finishing one of the [`COMPLETIONS`]: for each
+/// ending and each way `typed` may already end with its start, `typed` plus the rest of it.
+pub fn completions(typed: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for ending in COMPLETIONS {
+        for (cut, _) in ending.char_indices() {
+            if typed.ends_with(&ending[..cut]) {
+                let word = format!("{typed}{}", &ending[cut..]);
+                if !out.contains(&word) {
+                    out.push(word);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// One part of a query that every result must match.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Clause {
@@ -157,8 +247,18 @@ impl Index {
     }
 
     /// The indexed words a word being typed stands for: its stem when indexed, then the words
-    /// beginning with it, most frequent first (documents summed over the fields), then in byte order.
+    /// beginning with it and the stems of its [`completions`], most frequent first (documents
+    /// summed over the fields), then in byte order.
     pub fn expand(&self, typed: &str, stem: &str) -> Result<Vec<String>, SearchError> {
+        let mut analyzer = self.analyzer()?;
+        let mut stems: Vec<String> = Vec::new();
+        for word in completions(typed) {
+            for s in tokens(&mut analyzer, &word) {
+                if !stems.contains(&s) {
+                    stems.push(s);
+                }
+            }
+        }
         let mut freq: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
         let mut stem_indexed = false;
         for segment in self.searcher.segment_readers() {
@@ -166,6 +266,11 @@ impl Index {
                 let inverted = segment.inverted_index(*field)?;
                 let dict = inverted.terms();
                 stem_indexed |= dict.get(stem.as_bytes())?.is_some();
+                for s in stems.iter().filter(|s| !s.starts_with(typed)) {
+                    if let Some(info) = dict.get(s.as_bytes())? {
+                        *freq.entry(s.as_bytes().to_vec()).or_default() += u64::from(info.doc_freq);
+                    }
+                }
                 let mut stream = dict.range().ge(typed.as_bytes()).into_stream()?;
                 while stream.advance() {
                     if !stream.key().starts_with(typed.as_bytes()) {
@@ -251,6 +356,20 @@ mod tests {
         let results = idx.search(&idx.parse("firewall revi", true).unwrap(), 10).unwrap();
         let keys: Vec<&str> = results.hits.iter().map(|h| h.doc.key.as_str()).collect();
         assert_eq!(keys, ["a", "b"]);
+    }
+
+    #[test]
+    fn a_prefix_longer_than_its_stem_finds_the_words_it_could_become() {
+        let idx = index();
+        // "certificates" is indexed as "certif": "certifica" is longer than the stem.
+        assert_eq!(idx.expand("certifica", "certifica").unwrap(), ["certif"]);
+        let whole = idx.search(&idx.parse("certificates", false).unwrap(), 10).unwrap();
+        for typed in ["cer", "cert", "certi", "certif", "certifi", "certific", "certifica", "certificat"] {
+            let part = idx.search(&idx.parse(typed, true).unwrap(), 10).unwrap();
+            assert_eq!(part.hits.len(), whole.hits.len(), "{typed}");
+        }
+        assert!(completions("monitori").contains(&"monitoring".to_string()));
+        assert!(completions("deploym").contains(&"deployment".to_string()));
     }
 
     #[test]

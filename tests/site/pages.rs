@@ -44,8 +44,12 @@ fn the_writeup_page_shows_the_title_and_the_facts() {
     assert_eq!(fact(&page, "Team").as_deref(), Some("team-otter"));
     assert_eq!(fact(&page, "Tags").as_deref(), Some("#secrets#ci-cd"));
     assert_eq!(texts(&page, "aside.facts a.tag"), ["#secrets", "#ci-cd"]);
-    // The summary is the first paragraph of "What almost failed".
-    assert!(text_of(&page, "header .lede").starts_with("A debugging step in the deploy job printed"));
+    // The summary is the first paragraph of "What almost failed": the page's description, not
+    // a lede repeating the text below it.
+    assert!(
+        attrs(&page, "meta[name=description]", "content")[0].starts_with("A debugging step in the deploy job printed")
+    );
+    assert!(page.select(&sel("header .lede")).next().is_none());
 
     let green = built.page("writeups/nm-0102.html");
     assert!(fact(&green, "Sharing").unwrap().starts_with("TLP:GREEN"));
@@ -170,7 +174,7 @@ fn the_body_renders_tables_footnotes_task_lists_and_code() {
     let page = built.page("writeups/nm-0101.html");
     let rows: Vec<Vec<String>> = page.select(&sel(".prose table tr")).map(cell_texts).collect();
     assert_eq!(rows, [["Step", "Minutes", "Stopped"], ["Token printed", "0", "no"], ["Scanner matched", "1", "yes"]]);
-    assert_eq!(attrs(&page, ".prose table th", "style"), ["text-align:left", "text-align:right", "text-align:center"]);
+    assert_eq!(attrs(&page, ".prose table th", "class"), ["align-left", "align-right", "align-center"]);
     let footnote = page.select(&sel(".prose sup.footnote-reference a")).next().expect("a footnote reference");
     let target = footnote.value().attr("href").unwrap().trim_start_matches('#').to_string();
     let definition = page.select(&sel(&format!("[id=\"{target}\"]"))).next().expect("the footnote definition");

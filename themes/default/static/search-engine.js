@@ -66,25 +66,42 @@ export function parse(text, prefix = false, minChars = 3) {
   const clauses = [];
   segments.forEach(([segment, quoted], i) => {
     const tokens = tokenize(segment);
+    // `text` is the clause as typed, for saying what matched nothing; it is not part of the query.
+    const typedText = (from, to) => segment.slice(tokens[from].start, tokens[to].end);
     if (quoted) {
-      if (tokens.length === 1) clauses.push({ term: tokens[0].stem });
-      else if (tokens.length > 1) clauses.push({ phrase: tokens.map((t) => t.stem) });
+      if (tokens.length === 1) clauses.push({ term: tokens[0].stem, text: typedText(0, 0) });
+      else if (tokens.length > 1) clauses.push({ phrase: tokens.map((t) => t.stem), text: typedText(0, tokens.length - 1) });
       return;
     }
     const typing = openEnd && i + 1 === segments.length;
     tokens.forEach((t, j) => {
       if (typing && j === tokens.length - 1 && Array.from(t.word).length >= minChars) {
-        clauses.push({ typed: t.word, stem: t.stem });
+        clauses.push({ typed: t.word, stem: t.stem, text: typedText(j, j) });
       } else {
-        clauses.push({ term: t.stem });
+        clauses.push({ term: t.stem, text: typedText(j, j) });
       }
     });
   });
   const seen = new Set();
   return clauses.filter((c) => {
-    const key = JSON.stringify(c);
+    const key = JSON.stringify({ ...c, text: undefined });
     return !seen.has(key) && seen.add(key);
   });
+}
+
+/**
+ * Every word `typed` could still become by finishing one of `endings`: for each ending and each
+ * way `typed` may already end with its start, `typed` plus the rest. Mirrors `completions` in Rust.
+ */
+export function completions(typed, endings) {
+  const out = [];
+  for (const ending of endings) {
+    for (let cut = 0; cut < ending.length; cut++) {
+      const word = typed + ending.slice(cut);
+      if (typed.endsWith(ending.slice(0, cut)) && !out.includes(word)) out.push(word);
+    }
+  }
+  return out;
 }
 
 /** Compares strings in UTF-8 byte order, the order of the index's term dictionary. */
@@ -349,20 +366,29 @@ export class SearchIndex {
     for (let k = 0; k < docs.length; k++) scores.add(docs[k], this.score(weight, field, docs[k], tfs[k]));
   }
 
-  /** The words standing for a word being typed, as `Index::expand` picks them. */
+  /** The words standing for a word being typed, as `Index::expand` picks them: its stem, the
+   * words beginning with it and the stems of the words it could still become. */
   async expand(typed, stemmed) {
     const numbers = this.shardsOfPrefix(typed);
     const stemShard = this.shardOf(stemmed);
-    const shards = await Promise.all([...new Set([...numbers, stemShard])].map((n) => this.shard(n)));
+    // Words of 40 UTF-8 bytes or more are not indexed (see `tokenize`).
+    const words = completions(typed, this.manifest.prefix.completions || []).filter((w) => utf8.encode(w).length < MAX_TOKEN_BYTES);
+    const completed = [...new Set(words.map(cachedStem))].filter((s) => !s.startsWith(typed));
+    const wanted = new Set([...numbers, stemShard, ...completed.map((s) => this.shardOf(s))]);
+    const shards = await Promise.all([...wanted].map((n) => this.shard(n)));
     const candidates = [];
+    const df = (entry) => entry.fields.reduce((sum, p) => sum + p.df, 0);
     for (const shard of shards) {
       if (!numbers.includes(shard.number)) continue;
       for (const [term, entry] of shard.terms) {
         if (term !== stemmed && term.startsWith(typed)) {
-          const df = entry.fields.reduce((sum, p) => sum + p.df, 0);
-          candidates.push({ term, df, shard: shard.number, rank: entry.rank });
+          candidates.push({ term, df: df(entry), shard: shard.number, rank: entry.rank });
         }
       }
+    }
+    for (const term of completed) {
+      const entry = term !== stemmed && (await this.entry(term));
+      if (entry) candidates.push({ term, df: df(entry), shard: this.shardOf(term), rank: entry.rank });
     }
     candidates.sort((a, b) => b.df - a.df || a.shard - b.shard || a.rank - b.rank);
     const out = (await this.entry(stemmed)) ? [stemmed] : [];
@@ -418,7 +444,7 @@ export class SearchIndex {
   combine(clauses, results, filters, limit, offset) {
     const missing = clauses
       .filter((c, i) => results[i].scores.docs.length === 0)
-      .map((c) => c.typed ?? c.term ?? c.phrase.join(" "));
+      .map((c) => c.text);
     if (missing.length) return noResults(clauses, missing);
     const all = results.map((r) => r.scores);
     const smallest = all.reduce((a, b) => (b.docs.length < a.docs.length ? b : a));

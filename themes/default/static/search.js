@@ -18,8 +18,11 @@ const list = $("nm-results");
 const help = $("nm-search-help");
 const more = $("nm-search-more");
 const facetsBox = $("nm-facets");
+const filtersBox = $("nm-filters");
+/** Wide screens show the filters beside the results, open; phones show them first, collapsed. */
+const wide = matchMedia("(min-width: 62rem)");
 
-const state = { filters: {}, shown: PAGE, run: 0, urlTimer: 0, typing: false };
+const state = { filters: {}, shown: PAGE, run: 0, urlTimer: 0, typing: false, more: 0 };
 const opening = SearchIndex.open(new URL("../search/", import.meta.url));
 
 /** An element with attributes (`class` and `text` set as properties) and children. */
@@ -175,9 +178,9 @@ function renderFacets(index, result) {
       });
       return el("li", {}, el("label", {}, box, ` ${label} `, el("span", { class: "facet-count", text: String(counts[value] || 0) })));
     });
-    groups.push(el("fieldset", { class: "facet" }, el("legend", { text: facet.label }), el("ul", { role: "list" }, ...boxes)));
+    groups.push(el("fieldset", { class: "facet" }, el("legend", { text: facet.label }), el("ul", {}, ...boxes)));
   }
-  facetsBox.replaceChildren(...(groups.length ? [el("h2", { class: "facets-title", text: "Filter" }), ...groups] : []));
+  facetsBox.replaceChildren(...groups);
 }
 
 /** Runs the search in the box; `typing` treats the last word as unfinished. `focus` names the
@@ -193,12 +196,19 @@ async function update(typing, focus = null) {
   const records = await index.records(result.hits.map((h) => h.doc));
   if (run !== state.run) return;
   const blank = result.clauses.length === 0;
-  status.textContent = blank ? "" : `${result.total} result${result.total === 1 ? "" : "s"}`;
+  const counted = blank ? "" : `${result.total} result${result.total === 1 ? "" : "s"}`;
+  // After "More results": say how many were added and move to the first of them.
+  const before = state.more;
+  state.more = 0;
+  const added = before ? result.hits.length - before : 0;
+  status.textContent = added > 0 ? `${counted}, ${added} more shown` : counted;
   renderResults(index, result, records);
+  if (added > 0) links()[before]?.focus();
   help.hidden = blank || result.total > 0;
   if (!help.hidden) renderHelp(result);
   more.hidden = result.total <= result.hits.length;
   renderFacets(index, result);
+  filtersBox.hidden = facetsBox.childElementCount === 0;
   if (focus) facetsBox.querySelector(`input[name="${CSS.escape(focus.name)}"][value="${CSS.escape(focus.value)}"]`)?.focus();
   document.dispatchEvent(new CustomEvent("nm-search-done", { detail: { query: text, total: result.total } }));
 }
@@ -238,8 +248,13 @@ form.addEventListener("submit", (event) => {
   update(false);
 });
 more.addEventListener("click", () => {
+  state.more = links().length;
   state.shown += PAGE;
   update(state.typing);
+});
+filtersBox.open = wide.matches;
+wide.addEventListener("change", () => {
+  filtersBox.open = wide.matches;
 });
 input.addEventListener("keydown", onKey);
 list.addEventListener("keydown", onKey);
