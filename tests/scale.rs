@@ -65,7 +65,7 @@ fn walk(built: &Built, first: &str) -> Vec<(String, Vec<String>)> {
         assert_eq!(in_nav, next.clone().into_iter().collect::<Vec<_>>(), "{path}: the pager's next link");
         let current: Vec<String> =
             select(&page, "nav.pager a[aria-current=page]").iter().map(|h| resolve(&path, h)).collect();
-        assert_eq!(current, [path.clone()], "{path}: the pager marks this page");
+        assert_eq!(current, std::slice::from_ref(&path), "{path}: the pager marks this page");
         pages.push((path, listed));
         at = next;
         assert!(pages.len() <= WRITEUPS, "rel=next goes round in a circle");

@@ -303,10 +303,11 @@ pub fn generate_shaped(dir: &Path, writeups: usize, shape: &Shape) -> std::io::R
     fs::create_dir_all(dir.join("patterns"))?;
     fs::write(
         dir.join("site.yaml"),
-        // The gate takes some hyphenated role slugs (`finance-ops`) for names: they are not.
+        // The gate takes some hyphenated role slugs (`finance-ops`) and "Chance noticed it" for
+        // names: they are not.
         format!(
             "title: Benchmark knowledge base\nbase_url: https://org.example/kb/\nmax_tlp: green\n\
-             internal_domains: [corp.example.net]\nallowed_names: [{}]\n",
+             internal_domains: [corp.example.net]\nallowed_names: [Chance, {}]\n",
             ROLES.join(", ")
         ),
     )?;
