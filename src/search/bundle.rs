@@ -22,7 +22,7 @@ const MANIFEST: &str = "index.json";
 const SHARD_BYTES: usize = 16 * 1024;
 /// A metadata chunk is closed once its records take this many bytes (before gzip), so that the
 /// records of ten results cost about ten small files whatever the documents' length.
-const CHUNK_BYTES: usize = 6 * 1024;
+const CHUNK_BYTES: usize = 4 * 1024;
 /// At most this many bytes of a document's text go into its record for snippets.
 pub(crate) const SNIPPET_TEXT: usize = 1_200;
 /// Each line (paragraph) of that text keeps at least this much, so that snippets can come from
