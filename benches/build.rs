@@ -1,6 +1,8 @@
-//! `cargo bench`: builds generated knowledge bases of 1,000 and 10,000 writeups and prints the
-//! wall time of each pipeline stage, the leak gate's throughput, peak memory and output size.
-//! `NEARMISS_BENCH_SIZES=1000,10000,50000 cargo bench` chooses the sizes. With Hugo and Pagefind
+//! `cargo bench`: builds generated knowledge bases of 1,000 and 10,000 writeups in two shapes
+//! (today's and the wide one of issue 18) and prints the wall time of each pipeline stage, the
+//! leak gate's throughput, peak memory, output size (and its largest parts) and the search
+//! bundle's size. `NEARMISS_BENCH_SIZES=10000,50000,100000` chooses the sizes and
+//! `NEARMISS_BENCH_SHAPES="today wide:tags=3"` the shapes (see `support/corpus.rs`). With Hugo and Pagefind
 //! (`benches/baselines.sh` installs them and sets NEARMISS_HUGO and NEARMISS_PAGEFIND), it also
 //! builds the same corpus with Hugo (pages only) and indexes it with Pagefind, and prints ratios.
 
@@ -28,25 +30,30 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let sizes = sizes::sizes();
+    let shapes = corpus::Shape::from_env("today,wide");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
     for n in sizes {
-        bench(&root, n);
+        for shape in &shapes {
+            bench(&root, n, shape);
+        }
     }
 }
 
-fn bench(root: &Path, n: usize) {
-    let content = root.join(format!("corpus-{n}"));
+fn bench(root: &Path, n: usize, shape: &corpus::Shape) {
+    let label = format!("{}-{n}", shape.name);
+    let content = root.join(format!("corpus-{label}"));
     let generated = Instant::now();
-    corpus::generate(&content, n).expect("write the corpus");
+    corpus::generate_shaped(&content, n, shape).expect("write the corpus");
     let generated = generated.elapsed();
 
     let opts = Options::new(ContentSource::Dir(content.clone()), Date::new(2026, 11, 23).expect("a valid date"));
-    let out = root.join(format!("site-{n}"));
+    let out = root.join(format!("site-{label}"));
     // The peak from here on is the build's, not the corpus generator's.
     let _ = fs::write("/proc/self/clear_refs", "5");
     let started = Instant::now();
     let outcome = site::build(&opts, &out).expect("build the corpus");
     let total = started.elapsed();
+    let peak = status_kb("self", "VmHWM:");
     if outcome.errors() > 0 {
         for d in outcome.diagnostics.iter().take(5) {
             eprintln!("{d}");
@@ -67,9 +74,8 @@ fn bench(root: &Path, n: usize) {
         .min()
         .unwrap_or_default();
 
-    let peak = status_kb("self", "VmHWM:");
     let (files, size) = folder_size(&out);
-    println!("\n== {n} writeups (corpus generated in {})", secs(generated));
+    println!("\n== {n} writeups, {} shape {shape:?} (corpus generated in {})", shape.name, secs(generated));
     println!("{:<10} {:>10}", "stage", "wall time");
     for (stage, time) in &outcome.timings {
         println!("{stage:<10} {:>10}", secs(*time));
@@ -82,12 +88,40 @@ fn bench(root: &Path, n: usize) {
         secs(scan),
         bytes as f64 / 1e6 / scan.as_secs_f64()
     );
-    println!("output: {files} files, {:.1} MB", size as f64 / 1e6);
+    println!(
+        "output: {files} files, {:.1} MB ({:.1} kB a writeup)",
+        size as f64 / 1e6,
+        size as f64 / 1e3 / n.max(1) as f64
+    );
+    println!("  largest parts: {}", largest_parts(&out, 6));
+    let (bundle_files, bundle_bytes) = folder_size(&out.join("search"));
+    println!("search bundle: {bundle_files} files, {:.1} MB", bundle_bytes as f64 / 1e6);
     long_lists(&out);
     if let Some(peak) = peak {
         println!("peak memory of the build: {:.0} MB ({:.0} MiB)", peak as f64 / 1e3, peak as f64 / 1024.0);
     }
-    baselines(root, &content, n, total);
+    baselines(root, &content, &label, total);
+}
+
+/// The `count` largest files and folders at the top of `out`, with their sizes.
+fn largest_parts(out: &Path, count: usize) -> String {
+    let mut parts: Vec<(u64, usize, String)> = fs::read_dir(out)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| {
+            let (files, bytes) = folder_size(&e.path());
+            let slash = if e.path().is_dir() { "/" } else { "" };
+            (bytes, files, format!("{}{slash}", e.file_name().to_string_lossy()))
+        })
+        .collect();
+    parts.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.2.cmp(&b.2)));
+    let shown: Vec<String> = parts
+        .iter()
+        .take(count)
+        .map(|(bytes, files, name)| format!("{name} {:.1} MB in {files}", *bytes as f64 / 1e6))
+        .collect();
+    shown.join(", ")
 }
 
 /// What a phone loads for the long lists: the first page of each, and the rows the filters read.
@@ -112,12 +146,12 @@ fn long_lists(out: &Path) {
 }
 
 /// Hugo's pages-only build of the same corpus, then Pagefind's index of it, where installed.
-fn baselines(root: &Path, content: &Path, n: usize, ours: Duration) {
+fn baselines(root: &Path, content: &Path, label: &str, ours: Duration) {
     let (Ok(hugo), Ok(pagefind)) = (std::env::var("NEARMISS_HUGO"), std::env::var("NEARMISS_PAGEFIND")) else {
         println!("baselines: set NEARMISS_HUGO and NEARMISS_PAGEFIND (benches/baselines.sh does) to compare");
         return;
     };
-    let site = root.join(format!("hugo-{n}"));
+    let site = root.join(format!("hugo-{label}"));
     let _ = fs::remove_dir_all(&site);
     let layouts = site.join("layouts/_default");
     fs::create_dir_all(&layouts).expect("create the Hugo site");

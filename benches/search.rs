@@ -5,9 +5,13 @@
 //!
 //! `cargo bench --bench search` (needs node, Chromium and `npm ci --prefix tests/js`; Pagefind
 //! is installed with npm into target/pagefind). `NEARMISS_BENCH_SIZES=1000` picks the sizes.
+//! By default the corpus is the parity tests' (`tests/common/corpus.rs`);
+//! `NEARMISS_BENCH_SHAPES="today wide"` uses the build benchmark's generator in those shapes.
 
 #[path = "../tests/common/corpus.rs"]
 mod corpus;
+#[path = "support/corpus.rs"]
+mod shaped;
 #[path = "support/sizes.rs"]
 mod sizes;
 
@@ -68,16 +72,28 @@ struct Figures {
 fn main() {
     let sizes = sizes::sizes();
     let pagefind = install_pagefind();
+    let shapes = std::env::var_os("NEARMISS_BENCH_SHAPES").map(|_| shaped::Shape::from_env(""));
     for n in sizes {
-        bench(n, pagefind.as_deref());
+        match &shapes {
+            None => bench(n, None, pagefind.as_deref()),
+            Some(shapes) => shapes.iter().for_each(|shape| bench(n, Some(shape), pagefind.as_deref())),
+        }
     }
 }
 
-fn bench(n: usize, pagefind: Option<&Path>) {
-    println!("\n== {n} writeups");
+fn bench(n: usize, shape: Option<&shaped::Shape>, pagefind: Option<&Path>) {
     let dir = tempfile::tempdir().expect("temp dir");
     let content = dir.path().join("content");
-    corpus::write(&content, n, 42);
+    match shape {
+        None => {
+            println!("\n== {n} writeups");
+            corpus::write(&content, n, 42);
+        }
+        Some(shape) => {
+            println!("\n== {n} writeups, {} shape", shape.name);
+            shaped::generate_shaped(&content, n, shape).expect("write the corpus");
+        }
+    }
     let out = dir.path().join("site");
 
     let t = Instant::now();

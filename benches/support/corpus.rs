@@ -1,5 +1,7 @@
 //! A deterministic generator of realistic knowledge bases for benchmarks: varied vocabulary,
-//! patterns, teams, dates over years, action items, and a few withheld writeups.
+//! patterns, teams, dates over years, action items, and a few withheld writeups, in a chosen
+//! [`Shape`] (body length, tags and patterns per writeup, share of writeups with gate findings).
+#![allow(dead_code)]
 
 use std::fmt::Write as _;
 use std::fs;
@@ -200,13 +202,121 @@ fn role_catalogue() -> String {
     out
 }
 
-/// Writes a knowledge base of `writeups` writeups into `dir` (replacing it).
+/// What a generated corpus looks like, besides its size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    /// The name benchmarks print and name their folders by.
+    pub name: String,
+    /// Body length in words, drawn evenly from this range; `None` for one sentence a section.
+    pub body_words: Option<(usize, usize)>,
+    /// Tags per writeup (distinct where the vocabulary allows).
+    pub tags: usize,
+    /// How many distinct tags there are (at most the built-in list's 16).
+    pub tag_vocabulary: usize,
+    /// Patterns per writeup (distinct, at most 15).
+    pub patterns: usize,
+    /// Percent of writeups naming an internal host, which the gate finds and an `allow:` accepts.
+    pub findings_percent: usize,
+}
+
+impl Shape {
+    /// The shape the README's figures were first measured on: short bodies, two of 16 tags, one pattern.
+    pub fn today() -> Shape {
+        Shape {
+            name: "today".into(),
+            body_words: None,
+            tags: 2,
+            tag_vocabulary: TAGS.len(),
+            patterns: 1,
+            findings_percent: 0,
+        }
+    }
+
+    /// Issue 18's corpus: 300–900-word bodies, five tags from a small vocabulary (a tag carries
+    /// thousands of writeups), three patterns each, and a tenth with an accepted gate finding.
+    pub fn wide() -> Shape {
+        Shape {
+            name: "wide".into(),
+            body_words: Some((300, 900)),
+            tags: 5,
+            tag_vocabulary: 8,
+            patterns: 3,
+            findings_percent: 10,
+        }
+    }
+
+    /// `today`, `wide`, or either followed by `:key=value` overrides, e.g.
+    /// `wide:words=100-400:tags=3:vocab=6:patterns=2:findings=0` (and `:name=…`).
+    pub fn parse(spec: &str) -> Result<Shape, String> {
+        let mut parts = spec.split(':');
+        let base = parts.next().unwrap_or_default().trim();
+        let mut shape = match base {
+            "today" => Shape::today(),
+            "wide" => Shape::wide(),
+            other => return Err(format!("unknown corpus shape `{other}`: use today or wide, then :key=value")),
+        };
+        let mut renamed = false;
+        for part in parts {
+            let (key, value) = part.split_once('=').ok_or_else(|| format!("`{part}` is not key=value"))?;
+            let number = |v: &str| v.trim().parse::<usize>().map_err(|_| format!("`{part}`: not a number"));
+            match key.trim() {
+                "words" => {
+                    let (lo, hi) = value.split_once('-').unwrap_or((value, value));
+                    let (lo, hi) = (number(lo)?, number(hi)?);
+                    if lo > hi || lo == 0 {
+                        return Err(format!("`{part}`: write words=LOW-HIGH with 0 < LOW <= HIGH"));
+                    }
+                    shape.body_words = Some((lo, hi));
+                }
+                "tags" => shape.tags = number(value)?,
+                "vocab" => shape.tag_vocabulary = number(value)?.clamp(1, TAGS.len()),
+                "patterns" => shape.patterns = number(value)?.clamp(1, PATTERNS.len()),
+                "findings" => shape.findings_percent = number(value)?.min(100),
+                "name" => {
+                    shape.name = value.trim().to_string();
+                    renamed = true;
+                }
+                other => {
+                    return Err(format!(
+                        "unknown shape option `{other}` (words, tags, vocab, patterns, findings, name)"
+                    ))
+                }
+            }
+        }
+        if !renamed && spec.contains(':') {
+            shape.name = spec.replace([':', '='], "-");
+        }
+        Ok(shape)
+    }
+
+    /// The shapes a benchmark runs: `NEARMISS_BENCH_SHAPES` (space- or comma-separated specs,
+    /// see [`Shape::parse`]), else `default`.
+    pub fn from_env(default: &str) -> Vec<Shape> {
+        let specs = std::env::var("NEARMISS_BENCH_SHAPES").unwrap_or_else(|_| default.into());
+        specs
+            .split([' ', ','])
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| Shape::parse(s).unwrap_or_else(|e| panic!("NEARMISS_BENCH_SHAPES: {e}")))
+            .collect()
+    }
+}
+
+/// Writes a knowledge base of `writeups` writeups into `dir` (replacing it), in today's shape.
 pub fn generate(dir: &Path, writeups: usize) -> std::io::Result<()> {
+    generate_shaped(dir, writeups, &Shape::today())
+}
+
+/// Writes a knowledge base of `writeups` writeups in `shape` into `dir` (replacing it).
+pub fn generate_shaped(dir: &Path, writeups: usize, shape: &Shape) -> std::io::Result<()> {
     let _ = fs::remove_dir_all(dir);
     fs::create_dir_all(dir.join("patterns"))?;
     fs::write(
         dir.join("site.yaml"),
-        format!("title: Benchmark knowledge base\nbase_url: https://org.example/kb/\nmax_tlp: green\ninternal_domains: [corp.example.net]\n{}", role_catalogue()),
+        format!(
+            "title: Benchmark knowledge base\nbase_url: https://org.example/kb/\nmax_tlp: green\n\
+             internal_domains: [corp.example.net]\n{}",
+            role_catalogue()
+        ),
     )?;
     for (slug, title) in PATTERNS {
         fs::write(
@@ -218,7 +328,7 @@ pub fn generate(dir: &Path, writeups: usize) -> std::io::Result<()> {
     }
     let mut r = Rng(0x9E37_79B9_7F4A_7C15 ^ writeups as u64);
     for i in 0..writeups {
-        let (year, text) = writeup(&mut r, i, writeups);
+        let (year, text) = writeup(&mut r, i, writeups, shape);
         let folder = dir.join("writeups").join(year.to_string());
         fs::create_dir_all(&folder)?;
         fs::write(folder.join(format!("nm-{:05}.md", i + 1)), text)?;
@@ -226,7 +336,34 @@ pub fn generate(dir: &Path, writeups: usize) -> std::io::Result<()> {
     Ok(())
 }
 
-fn writeup(r: &mut Rng, i: usize, total: usize) -> (i32, String) {
+/// `count` distinct items of `items` (all of them when it has fewer), in a random order.
+fn distinct<'a>(r: &mut Rng, items: &[&'a str], count: usize) -> Vec<&'a str> {
+    let mut pool = items.to_vec();
+    let mut out = Vec::with_capacity(count);
+    while out.len() < count && !pool.is_empty() {
+        out.push(pool.swap_remove(r.below(pool.len())));
+    }
+    out
+}
+
+/// One more sentence of a long body, on the writeup's own subject and system.
+fn sentence(r: &mut Rng, subject: &str, system: &str) -> String {
+    match r.below(6) {
+        0 => format!(
+            "The {subject} on the {system} was {} when {} {} it.",
+            r.pick(STATES),
+            r.pick(STOPPERS),
+            r.pick(VERBS)
+        ),
+        1 => format!("Left alone, it would have become a {} for the {system}.", r.pick(NOUNS)),
+        2 => format!("A contributing factor was that {}.", r.pick(REASONS)),
+        3 => format!("The {} reviewed the {subject} and found that {}.", r.pick(ROLES), r.pick(REASONS)),
+        4 => format!("We keep relearning that {}.", r.pick(LESSONS)),
+        _ => format!("The {} now owns a check on every {subject} of the {system}.", r.pick(ROLES)),
+    }
+}
+
+fn writeup(r: &mut Rng, i: usize, total: usize, shape: &Shape) -> (i32, String) {
     let day = 19_300 + (i * 1_400 / total.max(1)) as i64 + r.below(20) as i64; // 2022-11-04 to 2026-09
     let date = |offset: i64| {
         let d = Date::from_days_since_epoch(day + offset);
@@ -236,7 +373,11 @@ fn writeup(r: &mut Rng, i: usize, total: usize) -> (i32, String) {
     let detected = date(r.below(3) as i64).0;
     let reported = date(3 + r.below(20) as i64).0;
     let reviewed = date(25 + r.below(10) as i64).0;
-    let (slug, pattern_title) = PATTERNS[r.below(PATTERNS.len())];
+    let first = r.below(PATTERNS.len());
+    let (slug, pattern_title) = PATTERNS[first];
+    let mut slugs = vec![slug];
+    let others: Vec<&str> = PATTERNS.iter().map(|(s, _)| *s).filter(|s| *s != slug).collect();
+    slugs.extend(distinct(r, &others, shape.patterns.saturating_sub(1)));
     let system = r.pick(SYSTEMS);
     let subject = r.pick(SUBJECTS);
     let state = r.pick(STATES);
@@ -256,11 +397,12 @@ fn writeup(r: &mut Rng, i: usize, total: usize) -> (i32, String) {
     let _ = write!(
         text,
         "---\nid: NM-{:05}\ntitle: \"{} {subject} {state} was caught before it reached customers\"\nstatus: {status}\ntlp: {tlp}\n\
-         occurred: {occurred}\ndetected: {detected}\nreported: {reported}\nreviewed: {reviewed}\npatterns: [{slug}]\n\
+         occurred: {occurred}\ndetected: {detected}\nreported: {reported}\nreviewed: {reviewed}\npatterns: [{}]\n\
          severity: {}\nstopped_by: {}\ndetection: \"{} {} it during routine work.\"\nimpact_area: [availability]\n\
-         roles: [{}, {}]\nsystems: [{system}]\nteam: {}\ntags: [{}, {}]\nactions:\n",
+         roles: [{}, {}]\nsystems: [{system}]\nteam: {}\ntags: [{}]\nactions:\n",
         i + 1,
         capitalise(system),
+        slugs.join(", "),
         r.pick(SEVERITIES),
         r.pick(STOPPED_BY),
         capitalise(r.pick(STOPPERS)),
@@ -268,8 +410,7 @@ fn writeup(r: &mut Rng, i: usize, total: usize) -> (i32, String) {
         r.pick(ROLES),
         r.pick(ROLES),
         r.pick(TEAMS),
-        r.pick(TAGS),
-        r.pick(TAGS),
+        tags(r, shape).join(", "),
     );
     for a in 0..1 + r.below(3) {
         let due = date(40 + 30 * a as i64).0;
@@ -284,8 +425,13 @@ fn writeup(r: &mut Rng, i: usize, total: usize) -> (i32, String) {
             let _ = write!(text, "  - what: Automate the {subject} review\n    owner_role: {}\n    due: {due}\n    status: done\n    closed: {closed}\n", r.pick(ROLES));
         }
     }
+    let finding = shape.findings_percent > 0 && r.below(100) < shape.findings_percent;
+    let host = format!("build-{:02}.corp.example.net", i % 40);
+    if finding {
+        let _ = write!(text, "allow:\n  - text: {host}\n    reason: a build host named in the public runbook\n");
+    }
     text.push_str("---\n");
-    let sections = [
+    let mut sections = [
         format!("The {subject} on the {system} was {state}. Had it gone unnoticed for another week, the {} would have followed.", r.pick(NOUNS)),
         format!("It was {} by {}. The {} confirmed the finding within the hour.", r.pick(VERBS), r.pick(STOPPERS), r.pick(ROLES)),
         format!("A {} affecting the {system}, with knock-on {} for the teams that depend on it.", r.pick(NOUNS), r.pick(NOUNS)),
@@ -293,10 +439,40 @@ fn writeup(r: &mut Rng, i: usize, total: usize) -> (i32, String) {
         format!("We learned that {}, and that {}. This is a recurring case of {pattern_title}.", r.pick(LESSONS), r.pick(LESSONS)),
         format!("The {subject} is now checked automatically, and the check alerts its owner when it fails.\n\n| Step | Owner |\n| --- | --- |\n| Automate | {} |", r.pick(ROLES)),
     ];
+    if let Some((lo, hi)) = shape.body_words {
+        let target = lo + r.below(hi - lo + 1);
+        let mut words: usize = sections.iter().map(|s| s.split_whitespace().count()).sum();
+        let mut k = 0;
+        while words < target {
+            let more = sentence(r, subject, system);
+            words += more.split_whitespace().count();
+            // Sections 0–4 grow; the last one ends in a table.
+            let section = &mut sections[k % 5];
+            section.push(' ');
+            section.push_str(&more);
+            k += 1;
+            if k % 7 == 0 {
+                section.push_str("\n\n");
+            }
+        }
+    }
+    if finding {
+        let _ = write!(sections[1], " The build log on {host} showed it first.");
+    }
     for (title, body) in nearmiss::validate::SECTIONS.iter().zip(sections) {
         let _ = write!(text, "\n## {title}\n\n{body}\n");
     }
     (year, text)
+}
+
+/// The tags of one writeup: `shape.tags` of the first `shape.tag_vocabulary` tags. Today's shape
+/// draws two with repetition, as the generator always did.
+fn tags(r: &mut Rng, shape: &Shape) -> Vec<&'static str> {
+    let vocabulary = &TAGS[..shape.tag_vocabulary.clamp(1, TAGS.len())];
+    if shape.tags <= 2 && shape.tag_vocabulary == TAGS.len() {
+        return (0..shape.tags).map(|_| r.pick(vocabulary)).collect();
+    }
+    distinct(r, vocabulary, shape.tags)
 }
 
 fn capitalise(s: &str) -> String {

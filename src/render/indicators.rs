@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use tera::Context;
 
-use super::view::{ActionRow, KriView, PatternView, StandingView, WriteupCard};
+use super::paginate;
+use super::view::{behind_cards, ActionRow, KriView, PatternView, StandingView, WriteupCard};
 use super::Input;
 use crate::date::Date;
 use crate::kri::Indicators;
@@ -20,7 +21,12 @@ const NOTABLE_DAYS: i64 = 365;
 /// The paths of the pages this module writes, for the sitemap.
 pub(super) fn paths(indicators: &Indicators) -> Vec<String> {
     let mut out = vec!["kri/index.html".to_string(), "summary.html".into(), "actions/index.html".into()];
-    out.extend(indicators.site.iter().map(|s| format!("kri/{}.html", s.def.slug)));
+    for s in &indicators.site {
+        let first = format!("kri/{}.html", s.def.slug);
+        // Every published writeup behind the figure has a card, so the ids count the pages.
+        out.extend(paginate::later_pages(&first, s.headline().measure.writeups.len()).map(|(_, path)| path));
+        out.push(first);
+    }
     if !indicators.community.is_empty() {
         out.push(COMMUNITY.into());
     }
@@ -86,10 +92,14 @@ pub(super) fn page(
             Some(("summary.html", "summary", "Leadership summary".into(), description.into(), ctx))
         }
         _ => {
+            if let Some((first, number)) = paginate::parse_later(path) {
+                return behind_page(input, writeups, &first, number);
+            }
             let slug = path.strip_prefix("kri/")?.strip_suffix(".html")?;
             let series = input.indicators.site.iter().find(|s| s.def.slug == slug)?;
             let kri = KriView::new(series, "kri", true, writeups, input.config.kri_min_records);
             ctx.insert("kri", &kri);
+            ctx.insert("pager", &paginate::pager(&kri.url, kri.writeups_total, 1));
             Some(("kri.html", "kri", kri.name.clone(), kri.description.clone(), ctx))
         }
     }
@@ -98,6 +108,20 @@ pub(super) fn page(
 /// The overdue action items, oldest due date first (the tracker, `actions/`, lists them all).
 fn overdue_rows(input: &Input<'_>) -> Vec<ActionRow> {
     action_rows(input).into_iter().filter(|a| a.status == "overdue").collect()
+}
+
+/// Page `number` of the near misses behind a KRI's current figure; its first page is the KRI's.
+fn behind_page(input: &Input<'_>, writeups: &[Arc<WriteupCard>], first: &str, number: usize) -> Option<Prepared> {
+    let slug = first.strip_prefix("kri/")?.strip_suffix(".html")?;
+    let series = input.indicators.site.iter().find(|s| s.def.slug == slug)?;
+    let listing = paginate::Listing {
+        name: series.def.name.clone(),
+        what: format!("behind the {} figure", series.headline().period),
+        section: "Key Risk Indicators",
+        section_url: "kri/index.html",
+    };
+    let (title, ctx) = paginate::later_page(listing, first, &behind_cards(series, writeups), number)?;
+    Some(("listing.html", "kri", title, series.def.description.clone(), ctx))
 }
 
 /// Every action item of every published writeup, oldest due date first.

@@ -7,6 +7,7 @@ mod indicators;
 mod learning;
 mod links;
 pub mod markdown;
+mod paginate;
 mod report;
 mod view;
 
@@ -283,7 +284,10 @@ impl Model {
         let mut by_pattern: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, w) in by_date.iter().enumerate() {
             for (slug, _) in &w.patterns {
-                by_pattern.entry(slug.clone()).or_default().push(i);
+                let cards = by_pattern.entry(slug.clone()).or_default();
+                if cards.last() != Some(&i) {
+                    cards.push(i);
+                }
             }
         }
 
@@ -328,6 +332,30 @@ impl Model {
         ctx
     }
 
+    /// The cards a tag's or a pattern's pages list, newest first.
+    fn members(&self, list: List) -> Vec<&Arc<WriteupCard>> {
+        let indices = match list {
+            List::Tag(i) => &self.tags[i].1[..],
+            List::Pattern(i) => self.by_pattern.get(&self.patterns[i].slug).map_or(&[][..], Vec::as_slice),
+        };
+        indices.iter().map(|&c| &self.writeups[c]).collect()
+    }
+
+    /// The pages after the first of every tag and pattern, by path.
+    fn later_pages(&self) -> Vec<(String, Page)> {
+        let tags = self.tags.iter().enumerate().map(|(i, (t, cards))| (&t.url, cards.len(), List::Tag(i)));
+        let patterns = self
+            .patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (&p.url, self.by_pattern.get(&p.slug).map_or(0, Vec::len), List::Pattern(i)));
+        tags.chain(patterns)
+            .flat_map(|(url, items, list)| {
+                paginate::later_pages(url, items).map(move |(number, path)| (path, Page::Later(list, number)))
+            })
+            .collect()
+    }
+
     /// Every file of the site, by path.
     fn pages(&self, config: &Config, theme: &Theme) -> BTreeMap<String, Page> {
         let mut pages = BTreeMap::new();
@@ -338,6 +366,7 @@ impl Model {
         pages.extend(self.patterns.iter().enumerate().map(|(i, p)| (p.url.clone(), Page::Pattern(i))));
         pages.insert("tags/index.html".to_string(), Page::Tags);
         pages.extend(self.tags.iter().enumerate().map(|(i, (t, _))| (t.url.clone(), Page::Tag(i))));
+        pages.extend(self.later_pages());
         pages.insert("search.html".to_string(), Page::Search);
         pages.insert("data.html".to_string(), Page::Data);
         pages.insert("report.html".to_string(), Page::Report);
@@ -363,6 +392,8 @@ enum Page {
     Pattern(usize),
     Tags,
     Tag(usize),
+    /// A page after the first of a tag's or a pattern's list, by number.
+    Later(List, usize),
     Search,
     NotFound,
     Feed,
@@ -386,6 +417,13 @@ enum Page {
     Bytes(Vec<u8>),
     /// A role page, a digest, the digest feed, or a page or chunk of the long lists.
     Learning(learning::Learning),
+}
+
+/// A list of writeups long enough to be paginated.
+#[derive(Debug, Clone, Copy)]
+enum List {
+    Tag(usize),
+    Pattern(usize),
 }
 
 /// What pages are made from, owned by the prepared site: the settings, the patterns, the
@@ -570,12 +608,14 @@ impl Site {
             }
             Page::Pattern(i) => {
                 let p = &m.patterns[*i];
-                let members = m.writeups.iter().filter(|w| w.patterns.iter().any(|r| r.slug == p.slug)).cloned();
+                let members = m.members(List::Pattern(*i));
                 let source = self.facts.patterns.iter().find(|s| s.slug == p.slug);
                 let html = source.map(|s| m.body(&s.source, &s.body, path).html);
-                let full = PatternView { writeups: Some(members.collect()), html, ..p.clone() };
-                ctx.insert("page_tlp", &TlpView::of_cards(full.writeups.iter().flatten().map(|w| &**w)));
+                let first: Vec<_> = members[paginate::range(members.len(), 1)].iter().map(|&c| c.clone()).collect();
+                ctx.insert("page_tlp", &TlpView::of_cards(first.iter().map(|w| &**w)));
+                let full = PatternView { writeups: Some(first), html, ..p.clone() };
                 ctx.insert("pattern", &full);
+                ctx.insert("pager", &paginate::pager(&p.url, members.len(), 1));
                 ctx.insert("kris", &indicators::pattern_panel(&self.facts.indicators, &p.slug, config.kri_min_records));
                 let rendered = self.page(path, "pattern", &p.title, &p.risk, "pattern.html", ctx);
                 rendered.map_err(|e| match source {
@@ -590,11 +630,42 @@ impl Site {
             Page::Tag(i) => {
                 let (tag, members) = &m.tags[*i];
                 ctx.insert("tag", tag);
-                ctx.insert("page_tlp", &TlpView::of_cards(members.iter().map(|&i| &*m.writeups[i])));
-                ctx.insert("writeups", &members.iter().map(|&i| &m.writeups[i]).collect::<Vec<_>>());
+                let first = &members[paginate::range(members.len(), 1)];
+                ctx.insert("page_tlp", &TlpView::of_cards(first.iter().map(|&i| &*m.writeups[i])));
+                ctx.insert("writeups", &first.iter().map(|&i| &m.writeups[i]).collect::<Vec<_>>());
+                ctx.insert("pager", &paginate::pager(&tag.url, members.len(), 1));
                 let title = format!("Tagged “{}”", tag.name);
                 let description = format!("Near-miss writeups tagged {}.", tag.name);
                 self.page(path, "tag", &title, &description, "tag.html", ctx)
+            }
+            Page::Later(list, number) => {
+                let (first, listing) = match *list {
+                    List::Tag(i) => {
+                        let name = &m.tags[i].0.name;
+                        let listing = paginate::Listing {
+                            name: format!("Tagged “{name}”"),
+                            what: format!("tagged {name}"),
+                            section: "Tags",
+                            section_url: "tags/index.html",
+                        };
+                        (&m.tags[i].0.url, listing)
+                    }
+                    List::Pattern(i) => {
+                        let p = &m.patterns[i];
+                        let listing = paginate::Listing {
+                            name: p.title.clone(),
+                            what: "in this pattern".into(),
+                            section: "Patterns",
+                            section_url: "patterns/index.html",
+                        };
+                        (&p.url, listing)
+                    }
+                };
+                let kind = if matches!(list, List::Tag(_)) { "tag" } else { "pattern" };
+                let Some((title, ctx)) = paginate::later_page(listing, first, &m.members(*list), *number) else {
+                    return Ok(Vec::new());
+                };
+                self.page(path, kind, &title, "", "listing.html", ctx)
             }
             Page::Search => {
                 ctx.insert("preload", &self.bundle()?.opening);
@@ -634,6 +705,7 @@ impl Site {
                 );
                 urls.extend(m.patterns.iter().map(|p| SitemapUrl { loc: p.url.clone(), lastmod: p.latest }));
                 urls.extend(m.tags.iter().map(|(t, _)| SitemapUrl { loc: t.url.clone(), lastmod: None }));
+                urls.extend(m.later_pages().into_iter().map(|(loc, _)| SitemapUrl { loc, lastmod: None }));
                 urls.extend(
                     indicators::paths(&self.facts.indicators).into_iter().map(|loc| SitemapUrl { loc, lastmod: None }),
                 );

@@ -448,8 +448,7 @@ impl KriView {
         });
         let behind = &series.headline().measure.writeups;
         let writeups = if full {
-            let ids: HashSet<&str> = behind.iter().map(|id| &**id).collect();
-            writeups.iter().filter(|w| ids.contains(w.id.as_str())).take(BEHIND_CARDS).cloned().collect()
+            behind_cards(series, writeups).into_iter().take(BEHIND_CARDS).cloned().collect()
         } else {
             Vec::new()
         };
@@ -478,11 +477,17 @@ impl KriView {
     }
 }
 
+/// The cards of the near misses behind `series`' current value, newest first.
+pub fn behind_cards<'a>(series: &Series, writeups: &'a [Arc<WriteupCard>]) -> Vec<&'a Arc<WriteupCard>> {
+    let ids: HashSet<&str> = series.headline().measure.writeups.iter().map(|id| &**id).collect();
+    writeups.iter().filter(|w| ids.contains(w.id.as_str())).collect()
+}
+
 /// How many periods a sparkline shows.
 const SPARK_POINTS: usize = 8;
 /// How many near misses a KRI page lists behind its current figure, most recent first (all of
 /// them are in `kri.json`).
-pub const BEHIND_CARDS: usize = 50;
+pub const BEHIND_CARDS: usize = super::paginate::PAGE_SIZE;
 /// How many near misses a KRI page links from each period's row (all of them are in `kri.json`).
 pub const PERIOD_LINKS: usize = 12;
 

@@ -20,10 +20,16 @@ const DIR: &str = "search";
 const MANIFEST: &str = "index.json";
 /// A term shard is closed once its postings take this many bytes (before gzip).
 const SHARD_BYTES: usize = 16 * 1024;
-/// Documents per metadata chunk.
-const CHUNK_DOCS: usize = 16;
+/// A metadata chunk is closed once its records take this many bytes (before gzip), so that the
+/// records of ten results cost about ten small files whatever the documents' length.
+const CHUNK_BYTES: usize = 4 * 1024;
+/// At most this many bytes of a document's text go into its record for snippets.
+pub(crate) const SNIPPET_TEXT: usize = 1_200;
+/// Each line (paragraph) of that text keeps at least this much, so that snippets can come from
+/// every section of a long writeup, not only its first.
+const SNIPPET_LINE: usize = 160;
 /// The bundle format's version; the client refuses any other.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// `index.json`: everything the client needs before its first query.
 #[derive(Serialize)]
@@ -40,7 +46,8 @@ struct Manifest {
     data: String,
     /// `[first term, terms file, positions file]`, in term order.
     shards: Vec<[String; 3]>,
-    chunk_docs: usize,
+    /// The first document of each chunk, ascending (the first is 0).
+    chunk_starts: Vec<usize>,
     chunks: Vec<String>,
     facets: Vec<FacetInfo>,
 }
@@ -154,12 +161,24 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
     }
 
     let mut chunks = Vec::new();
-    for group in index.docs.chunks(CHUNK_DOCS) {
-        let records: Vec<Record> = group
-            .iter()
-            .map(|d| Record { u: &d.url, t: &d.title, k: d.kind, i: &d.key, d: d.date.as_deref(), x: &d.body })
-            .collect();
-        chunks.push(put("meta", serde_json::to_vec(&records)?));
+    let mut chunk_starts = Vec::new();
+    let mut chunk: Vec<u8> = Vec::new();
+    for (n, d) in index.docs.iter().enumerate() {
+        let text = snippet_text(&d.body);
+        let record = Record { u: &d.url, t: &d.title, k: d.kind, i: &d.key, d: d.date.as_deref(), x: &text };
+        chunk.push(if chunk.is_empty() { b'[' } else { b',' });
+        if chunk.len() == 1 {
+            chunk_starts.push(n);
+        }
+        serde_json::to_writer(&mut chunk, &record)?;
+        if chunk.len() >= CHUNK_BYTES {
+            chunk.push(b']');
+            chunks.push(put("meta", std::mem::take(&mut chunk)));
+        }
+    }
+    if !chunk.is_empty() {
+        chunk.push(b']');
+        chunks.push(put("meta", chunk));
     }
 
     let manifest = Manifest {
@@ -172,13 +191,47 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
         prefix: PrefixInfo { min_chars: PREFIX_MIN_CHARS, max_terms: PREFIX_MAX_TERMS, completions: COMPLETIONS },
         data,
         shards,
-        chunk_docs: CHUNK_DOCS,
+        chunk_starts,
         chunks,
         facets,
     };
     files.insert(format!("{DIR}/{MANIFEST}"), serde_json::to_vec(&manifest)?);
     let opening = [format!("{DIR}/{MANIFEST}"), format!("{DIR}/{}", manifest.data)];
     Ok(Bundle { files, opening })
+}
+
+/// What of a document's text its record keeps for snippets: each line cut to its share of
+/// [`SNIPPET_TEXT`] (at least [`SNIPPET_LINE`]) at a word boundary, lines kept until the whole
+/// reaches `SNIPPET_TEXT`; a cut line ends in `…`.
+fn snippet_text(body: &str) -> std::borrow::Cow<'_, str> {
+    if body.len() <= SNIPPET_TEXT {
+        return body.into();
+    }
+    let lines: Vec<&str> = body.lines().filter(|l| !l.trim().is_empty()).collect();
+    let share = (SNIPPET_TEXT / lines.len().max(1)).max(SNIPPET_LINE);
+    let mut out = String::with_capacity(SNIPPET_TEXT + 8);
+    for line in lines {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let room = share.min(SNIPPET_TEXT.saturating_sub(out.len()));
+        if room < SNIPPET_LINE / 4 {
+            out.pop();
+            break;
+        }
+        if line.len() <= room {
+            out.push_str(line);
+            continue;
+        }
+        let mut end = room;
+        while !line.is_char_boundary(end) {
+            end -= 1;
+        }
+        let cut = line[..end].rfind(' ').filter(|&i| i > 0).unwrap_or(end);
+        out.push_str(line[..cut].trim_end());
+        out.push_str(" …");
+    }
+    out.into()
 }
 
 /// Doc ids as gaps (`gap << 1 | tf > 1`, then tf when above one), positions as gaps per document.
@@ -295,5 +348,38 @@ impl Shard {
         terms.varint(self.count);
         terms.0.extend(self.terms.0);
         [self.first, put("terms", terms.0), put("pos", self.positions.0)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_texts_are_kept_whole() {
+        let text = "The rule opened ssh.\nIt was caught in review.";
+        assert_eq!(snippet_text(text), text);
+    }
+
+    #[test]
+    fn long_texts_keep_a_share_of_every_line_within_the_limit() {
+        let line = |word: &str| vec![word; 200].join(" ");
+        let body = [line("alpha"), line("bravo"), line("charlie"), line("delta")].join("\n");
+        let kept = snippet_text(&body);
+        assert!(kept.len() <= SNIPPET_TEXT + 4 * " …".len() + 4, "{} bytes", kept.len());
+        for word in ["alpha", "bravo", "charlie", "delta"] {
+            assert!(kept.contains(word), "{word} is missing from {kept}");
+        }
+        for l in kept.lines() {
+            assert!(l.ends_with(" …"), "a cut line says so: {l}");
+            assert!(
+                !l.contains("alph …") && l.split(' ').all(|w| ["alpha", "bravo", "charlie", "delta", "…"].contains(&w)),
+                "cut at a word boundary: {l}"
+            );
+        }
+        let many = vec!["one short line of text here"; 400].join("\n");
+        assert!(snippet_text(&many).len() <= SNIPPET_TEXT + " …".len());
+        let wide = "é".repeat(2_000);
+        assert!(snippet_text(&wide).len() <= SNIPPET_TEXT + 4, "multi-byte text is cut on a char boundary");
     }
 }

@@ -445,12 +445,12 @@ fn a_kri_page_has_its_definition_thresholds_chart_table_and_writeups() {
 
 #[test]
 fn a_busy_period_is_listed_briefly_on_its_page_and_in_full_in_kri_json() {
-    // 60 more near misses in Q2, the headline quarter: the page links 12 per period and lists the
-    // 50 most recent behind the figure; kri.json keeps every id.
+    // 160 more near misses in Q2, the headline quarter: the page links 12 per period and lists
+    // the 100 most recent behind the figure, the next page the rest; kri.json keeps every id.
     let mut f = fixture();
-    for n in 0..60 {
+    for n in 0..160 {
         let day = 1 + n % 28;
-        let month = 4 + n / 28;
+        let month = 4 + (n / 28) % 3;
         let date = format!("2025-{month:02}-{day:02}");
         let rest = "patterns: [beta]\nseverity: low\nstopped_by: luck\n";
         f = f.file(&format!("writeups/b{n}.md"), &near_miss(&format!("B-{n:02}"), "approved", &date, &date, rest));
@@ -460,15 +460,22 @@ fn a_busy_period_is_listed_briefly_on_its_page_and_in_full_in_kri_json() {
     let q2 = page.select(&sel("table.kri-data tbody tr#nm-period-2025-Q2")).next().expect("the Q2 row");
     assert_eq!(q2.select(&sel("a")).count(), 12);
     let row = q2.text().collect::<String>();
-    assert!(row.trim_end().ends_with("B-11 and 49 more"), "{row}");
-    assert_eq!(page.select(&sel(".writeup-list .writeup-item")).count(), 50);
+    assert!(row.trim_end().ends_with("and 149 more"), "{row}");
+    assert_eq!(page.select(&sel(".writeup-list .writeup-item")).count(), 100);
     let note = texts(&page, "section[aria-labelledby=nm-behind-title] p.muted");
-    assert_eq!(note, ["The 50 most recent of 61 near misses; kri.json lists every one, for every period."]);
+    assert_eq!(
+        note,
+        ["The 100 most recent of 161 near misses; the pages below list the others, and kri.json every one, for every period."]
+    );
     let newest = attrs(&page, ".writeup-list .writeup-item-title a", "href");
-    assert_eq!(newest[0], "../writeups/b-59.html", "most recent first");
+    assert_eq!(newest[0], "../writeups/b-83.html", "most recent first");
+    assert_eq!(attrs(&page, "head link[rel=next]", "href"), ["../kri/luck-q/2.html"]);
+    let rest = built.page("kri/luck-q/2.html");
+    assert_eq!(rest.select(&sel(".writeup-list .writeup-item")).count(), 61);
+    assert_eq!(attrs(&rest, "head link[rel=prev]", "href"), ["../../kri/luck-q.html"]);
     let doc = json(&built, "kri.json");
     let q2_ids = kri(&doc, "luck-q")["series"][1]["writeups"].as_array().unwrap().len();
-    assert_eq!(q2_ids, 61);
+    assert_eq!(q2_ids, 161);
 }
 
 #[test]

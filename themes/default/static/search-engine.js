@@ -237,7 +237,7 @@ export class SearchIndex {
       return gunzip(raw);
     };
     const manifest = JSON.parse(new TextDecoder().decode(await index.load("index.json")));
-    if (manifest.version !== 1) throw new Error(`search bundle version ${manifest.version} is not supported`);
+    if (manifest.version !== 2) throw new Error(`search bundle version ${manifest.version} is not supported`);
     index.init(manifest, await index.load(manifest.data));
     return index;
   }
@@ -491,7 +491,7 @@ export class SearchIndex {
       .slice(offset)
       .map((m) => ({ doc: docs[m], score: scores[m] }));
     // The results' records download while the facets are counted.
-    for (const hit of top) this.chunk(Math.floor(hit.doc / this.manifest.chunk_docs));
+    for (const hit of top) this.chunk(this.chunkOf(hit.doc));
     const counts = {};
     for (const [i, f] of this.facets.entries()) {
       const bit = active.findIndex((a) => a.i === i);
@@ -519,10 +519,26 @@ export class SearchIndex {
 
   /** The records (`{ u, t, k, i, d, x }`) of documents, loading only the chunks that hold them. */
   async records(docs) {
-    const size = this.manifest.chunk_docs;
-    const numbers = [...new Set(docs.map((d) => Math.floor(d / size)))];
+    const numbers = [...new Set(docs.map((d) => this.chunkOf(d)))];
     const byChunk = new Map(await Promise.all(numbers.map(async (c) => [c, await this.chunk(c)])));
-    return docs.map((d) => byChunk.get(Math.floor(d / size))[d % size]);
+    const starts = this.manifest.chunk_starts;
+    return docs.map((d) => {
+      const c = this.chunkOf(d);
+      return byChunk.get(c)[d - starts[c]];
+    });
+  }
+
+  /** The number of the metadata chunk holding document `d`: the last one starting at or before it. */
+  chunkOf(d) {
+    const starts = this.manifest.chunk_starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= d) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /** Metadata chunk `c` (its records), downloading it once; a failure is reported to whoever
