@@ -320,7 +320,9 @@ fn is_person_item(item: &str) -> bool {
     }
     let lower: Vec<String> =
         words.iter().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect();
-    if lower.iter().any(|w| ROLE_WORDS.contains(&w.as_str()) || is_thing(w)) {
+    // A role, team or thing, also written as a slug ("finance-ops", "network_engineer").
+    let is_role = |w: &str| ROLE_WORDS.contains(&w) || is_thing(w);
+    if lower.iter().any(|w| is_role(w) || w.split(['-', '_']).any(is_role)) {
         return false;
     }
     if let [word] = words.as_slice() {
@@ -343,6 +345,13 @@ fn is_person_item(item: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn role_slugs_in_owner_columns_name_no_one() {
+        let text = "| Step | Owner |\n| --- | --- |\n| Automate | finance-ops |\n| Review | network-engineer |\n| Rotate | data_protection_officer |\n| Patch | jsmith |\n";
+        let found: Vec<&str> = find(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(found, ["jsmith"]);
+    }
 
     fn people(text: &str) -> Vec<&str> {
         find(text).into_iter().map(|r| &text[r]).collect()

@@ -4,6 +4,10 @@
 /// Products, tools, languages, services and companies that share a name (or a name's shape) with
 /// people, months and days, places, and words of the sharing vocabulary: never a person alone.
 pub(super) const NOT_PEOPLE: &[&str] = &[
+    // What stops a near miss when nothing else does: "Chance noticed it", "Luck caught it".
+    "chance",
+    "luck",
+    "fortune",
     // Tools, products, languages and services.
     "jenkins",
     "ruby",
