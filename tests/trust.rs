@@ -169,7 +169,7 @@ fn every_page_is_marked_for_print_with_the_most_restrictive_tlp_it_holds() {
 #[test]
 fn the_summary_says_how_many_of_the_overdue_actions_it_shows() {
     let actions: String = (1..=8)
-        .map(|n| format!("  - what: Fix {n}\n    owner_role: sre\n    due: 2025-07-0{n}\n    status: open\n"))
+        .map(|n| format!("  - what: Fix {n}\n    owner_role: devops\n    due: 2025-07-0{n}\n    status: open\n"))
         .collect();
     let f = fixture("clear", "")
         .file("writeups/a1.md", &near_miss("A-1", "2025-01-10", "luck", "clear", &format!("actions:\n{actions}")));
