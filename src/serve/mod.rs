@@ -315,7 +315,13 @@ fn inject(page: &str, version: &str, problems: Option<&str>) -> String {
 /// The live-reload streams (server-sent events) of the open pages, kept by one thread so that
 /// no worker waits on them: each gets the current version, then every new one, with keep-alives.
 #[derive(Clone)]
-struct Streams(Arc<Mutex<Vec<(TcpStream, Option<u64>)>>>);
+struct Streams(Arc<Mutex<Vec<Stream>>>);
+
+/// An open live-reload stream and the last generation it was sent.
+struct Stream {
+    stream: TcpStream,
+    sent: u64,
+}
 
 impl Streams {
     /// Starts the thread that writes to the streams when the site changes, or every 15 s.
@@ -354,7 +360,7 @@ impl Streams {
         (&stream).write_all(format!("data: {version}\n\n").as_bytes())?;
         // A page that stops reading is dropped rather than holding up the others.
         stream.set_write_timeout(Some(STREAM_WRITE_TIMEOUT))?;
-        streams.push((stream, Some(generation)));
+        streams.push(Stream { stream, sent: generation });
         Ok(())
     }
 
@@ -363,14 +369,14 @@ impl Streams {
     fn send(&self, generation: u64, version: &str) {
         use std::io::Write;
         let data = format!("data: {version}\n\n");
-        self.lock().retain_mut(|(stream, sent)| {
-            let message = if *sent == Some(generation) { &b": keep-alive\n\n"[..] } else { data.as_bytes() };
-            *sent = Some(generation);
-            stream.write_all(message).and_then(|()| stream.flush()).is_ok()
+        self.lock().retain_mut(|open| {
+            let message = if open.sent == generation { &b": keep-alive\n\n"[..] } else { data.as_bytes() };
+            open.sent = generation;
+            open.stream.write_all(message).and_then(|()| open.stream.flush()).is_ok()
         });
     }
 
-    fn lock(&self) -> MutexGuard<'_, Vec<(TcpStream, Option<u64>)>> {
+    fn lock(&self) -> MutexGuard<'_, Vec<Stream>> {
         self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
