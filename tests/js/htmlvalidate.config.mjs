@@ -15,5 +15,8 @@ export default {
     // A writeup's <title> is its id, its title and the site's name: the author's words, whole,
     // as tabs, bookmarks and screen readers announce them (search engines are kept away).
     "long-title": "off",
+    // A group of checkboxes shares one name (the report page's patterns): that is how HTML forms
+    // send a list; only other controls must have names of their own.
+    "form-dup-name": ["error", { shared: ["radio", "checkbox", "button", "reset", "submit"] }],
   },
 };

@@ -285,7 +285,9 @@ function start() {
     }
   });
 
-  document.getElementById("nm-report-download").addEventListener("click", () => {
+  // Submitting the form (its button, or Enter in a field) downloads the file; nothing is sent.
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
     const text = ready();
     if (text === null) return;
     const link = document.createElement("a");
