@@ -58,14 +58,15 @@ impl Scanner {
     pub fn scan(&self, text: &str) -> Vec<Finding> {
         let mut found = Vec::new();
         let urls = url::find_all(text);
+        let words = text::Words::new(text);
         personal::scan(text, &mut found);
-        self.names.scan(text, &mut found);
-        self.people.scan(text, &mut found);
+        self.names.scan(text, &words, &mut found);
+        self.people.scan(text, &words, &mut found);
         infra::scan(text, &self.hosts, &urls, &mut found);
         secrets::scan(text, &urls, &mut found);
         let people: Vec<Range<usize>> =
             found.iter().filter(|f| matches!(f.kind, Kind::Person | Kind::Handle)).map(|f| f.range.clone()).collect();
-        blame::scan(text, &people, &mut found);
+        blame::scan(text, &words, &people, &mut found);
         resolve(text, found)
     }
 }

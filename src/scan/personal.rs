@@ -11,6 +11,7 @@ use super::infra::is_documentation_domain;
 use super::phrase::PhraseSet;
 use super::text::{
     char_at, char_before, context_before, continues_number, digits, ends_with_ignore_case, is_one_of, is_word, runs,
+    Words,
 };
 use super::{Finding, Kind, ScanConfig};
 
@@ -50,9 +51,9 @@ impl Names {
 
     /// Whole-word, case-insensitive mentions, also possessive ("Dave's", "Daves'") and
     /// hyphenated ("Acme-owned"); the finding covers the name itself.
-    pub(super) fn scan(&self, text: &str, out: &mut Vec<Finding>) {
+    pub(super) fn scan(&self, text: &str, words: &Words, out: &mut Vec<Finding>) {
         if let Some(set) = &self.0 {
-            out.extend(set.find(text).map(|(range, kind)| Finding { kind, range }));
+            out.extend(set.find(text, words).map(|(range, kind)| Finding { kind, range }));
         }
     }
 }
@@ -616,7 +617,7 @@ mod tests {
         let text = "dave smith's laptop; PRIYA; the Priyas' desks; Dave-approved? no: \
                     Priya-approved; Acme Corp-owned, initech. Priyanka and Initechs are fine.";
         let mut out = Vec::new();
-        names.scan(text, &mut out);
+        names.scan(text, &Words::new(text), &mut out);
         let got: Vec<(Kind, &str)> = out.iter().map(|f| (f.kind, &text[f.range.clone()])).collect();
         assert_eq!(
             got,
@@ -634,7 +635,7 @@ mod tests {
     #[test]
     fn no_names_configured_finds_nothing() {
         let mut out = Vec::new();
-        Names::new(&ScanConfig::default()).scan("Dave and Acme", &mut out);
+        Names::new(&ScanConfig::default()).scan("Dave and Acme", &Words::new("Dave and Acme"), &mut out);
         assert!(out.is_empty());
     }
 }

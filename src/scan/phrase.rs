@@ -1,26 +1,36 @@
 //! Whole-word, ASCII case-insensitive phrase matching that lets any white space (a wrapped
 //! line, two spaces) stand between the words of a phrase.
 //!
-//! One Aho-Corasick pass (a DFA, longest first word at each place) finds the first words; the
-//! rest of each phrase is checked in place.
+//! The text's [`Words`] (found once per scan) are looked up by their hash, after a one-bit
+//! filter that rejects most of them; the phrases that start with a word are checked in place.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Reverse;
-use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use super::text::{char_at, char_before, is_word, word_hash, Words};
 
-use super::text::{char_at, char_before, is_word};
+/// A phrase: its words (the first with any leading punctuation) and what it means.
+struct Phrase<T> {
+    words: Vec<String>,
+    /// Bytes of the first word before its first word character ("@" of "@dave").
+    lead: usize,
+    tag: T,
+}
 
 /// A set of phrases, each with a tag saying what it means.
 pub(super) struct PhraseSet<T> {
-    firsts: AhoCorasick,
-    /// For each first word (by Aho-Corasick pattern id): the following words and tag of each
-    /// phrase starting with it, longest phrase first.
-    rests: Vec<Vec<(Vec<String>, T)>>,
+    /// Phrases by the [`word_hash`] of the first word run of their first word ("didn" for
+    /// "didn't"), longest phrase first.
+    by_hash: HashMap<u64, Vec<Phrase<T>>>,
+    /// One bit for each key hash (by its top bits): most words start no phrase, and say so at once.
+    filter: Box<[u64; FILTER_WORDS]>,
     /// Also accept the plural possessive "Daves'" for "Dave".
     plural_possessive: bool,
 }
+
+/// The size of [`PhraseSet::filter`] in 64-bit words (4,096 bits).
+const FILTER_WORDS: usize = 64;
 
 impl<T: Copy> PhraseSet<T> {
     /// The set of `phrases`; `None` when there is no phrase to look for. A phrase written with a
@@ -29,54 +39,70 @@ impl<T: Copy> PhraseSet<T> {
         phrases: impl IntoIterator<Item = (S, T)>,
         plural_possessive: bool,
     ) -> Option<PhraseSet<T>> {
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut firsts: Vec<String> = Vec::new();
-        let mut rests: Vec<Vec<(Vec<String>, T)>> = Vec::new();
+        let mut by_hash: HashMap<u64, Vec<Phrase<T>>> = HashMap::default();
         for (phrase, tag) in phrases {
             let phrase = phrase.as_ref();
             let curly = phrase.contains('\'').then(|| phrase.replace('\'', "’"));
             for variant in std::iter::once(phrase).chain(curly.as_deref()) {
-                let mut words = variant.split_whitespace();
-                let Some(first) = words.next() else { continue };
-                let rest: Vec<String> = words.map(str::to_string).collect();
-                let i = *index.entry(first.to_ascii_lowercase()).or_insert_with(|| {
-                    firsts.push(first.to_string());
-                    rests.push(Vec::new());
-                    firsts.len() - 1
-                });
-                if !rests[i].iter().any(|(r, _)| words_eq(r, &rest)) {
-                    rests[i].push((rest, tag));
+                let words: Vec<String> = variant.split_whitespace().map(str::to_string).collect();
+                let Some(first) = words.first() else { continue };
+                let Some(lead) = first.find(is_word) else { continue };
+                let key = first[lead..].split(|c: char| !is_word(c)).next().unwrap_or_default();
+                let phrases = by_hash.entry(word_hash(key.as_bytes())).or_default();
+                if !phrases.iter().any(|p| words_eq(&p.words, &words)) {
+                    phrases.push(Phrase { words, lead, tag });
                 }
             }
         }
-        if firsts.is_empty() {
+        if by_hash.is_empty() {
             return None;
         }
-        for phrases in &mut rests {
-            phrases.sort_by_key(|(rest, _)| Reverse(rest.len()));
+        let mut filter = Box::new([0u64; FILTER_WORDS]);
+        for (&hash, phrases) in &mut by_hash {
+            let bit = filter_bit(hash);
+            filter[bit / 64] |= 1 << (bit % 64);
+            phrases.sort_by_key(|p| Reverse(p.words.len()));
         }
-        let firsts = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&firsts)
-            // Building fails only past 2^31 patterns or states, far beyond any word list.
-            .expect("phrase list within Aho-Corasick limits");
-        Some(PhraseSet { firsts, rests, plural_possessive })
+        Some(PhraseSet { by_hash, filter, plural_possessive })
     }
 
-    /// Every whole-word occurrence of a phrase in `text`, with its tag, in order of where the
-    /// first word ends; where phrases share a start, only the longest that matches.
-    pub(super) fn find<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (Range<usize>, T)> + 't {
-        self.firsts.find_iter(text).filter_map(move |m| {
-            if char_before(text, m.start()).is_some_and(is_word) {
-                return None;
-            }
-            self.rests[m.pattern().as_usize()].iter().find_map(|(rest, tag)| {
-                let end = rest_end(text, m.end(), rest)?;
-                self.ends_word(text, end).then_some((m.start()..end, *tag))
+    /// Every whole-word occurrence of a phrase in `text` (whose [`Words`] are `words`), with its
+    /// tag, in order of where it starts; where phrases share a start, only the longest that matches.
+    pub(super) fn find<'t>(&'t self, text: &'t str, words: &'t Words) -> impl Iterator<Item = (Range<usize>, T)> + 't {
+        let bytes = text.as_bytes();
+        words.iter().filter_map(move |w| {
+            self.starting_at(text, w.start, w.hash).or_else(|| {
+                // "Daves'" holds "Dave" when plural possessives count.
+                let plural = self.plural_possessive
+                    && w.end - w.start > 1
+                    && bytes[w.end - 1].eq_ignore_ascii_case(&b's')
+                    && text[w.end..].starts_with(['\'', '’']);
+                plural.then(|| self.starting_at(text, w.start, word_hash(&bytes[w.start..w.end - 1]))).flatten()
             })
         })
+    }
+
+    /// The longest phrase whose first word run is at `at` and hashes to `hash`.
+    #[inline]
+    fn starting_at(&self, text: &str, at: usize, hash: u64) -> Option<(Range<usize>, T)> {
+        let bit = filter_bit(hash);
+        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
+        self.by_hash.get(&hash)?.iter().find_map(|p| self.matches_at(text, at, p))
+    }
+
+    /// The phrase `p` when it occurs in `text` with its first word run at `at`.
+    fn matches_at(&self, text: &str, at: usize, p: &Phrase<T>) -> Option<(Range<usize>, T)> {
+        let start = at.checked_sub(p.lead)?;
+        let first = &p.words[0];
+        if !text.get(start..start + first.len())?.eq_ignore_ascii_case(first)
+            || (p.lead > 0 && char_before(text, start).is_some_and(is_word))
+        {
+            return None;
+        }
+        let end = rest_end(text, start + first.len(), &p.words[1..])?;
+        self.ends_word(text, end).then_some((start..end, p.tag))
     }
 
     /// True when a phrase ending at `end` ends a word (a possessive "'s" or a hyphenated
@@ -110,6 +136,12 @@ fn rest_end(text: &str, from: usize, rest: &[String]) -> Option<usize> {
     Some(pos)
 }
 
+/// Where `hash` falls in [`PhraseSet::filter`].
+#[inline]
+fn filter_bit(hash: u64) -> usize {
+    (hash >> 52) as usize % (FILTER_WORDS * 64)
+}
+
 /// Word lists equal ignoring ASCII case.
 fn words_eq(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
@@ -120,7 +152,7 @@ mod tests {
     use super::*;
 
     fn found(set: &PhraseSet<u8>, text: &str) -> Vec<(String, u8)> {
-        set.find(text).map(|(r, t)| (text[r].to_string(), t)).collect()
+        set.find(text, &Words::new(text)).map(|(r, t)| (text[r].to_string(), t)).collect()
     }
 
     #[test]

@@ -17,6 +17,104 @@ pub(super) fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// The words of a text (maximal runs of [`is_word`] characters), each with the hash of its
+/// ASCII-lower-cased bytes: found in one pass and shared by every phrase set.
+pub(super) struct Words {
+    words: Vec<Word>,
+}
+
+/// One run of word characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Word {
+    pub start: usize,
+    pub end: usize,
+    /// [`word_hash`] of the word's bytes.
+    pub hash: u64,
+}
+
+impl Words {
+    pub(super) fn new(text: &str) -> Words {
+        let bytes = text.as_bytes();
+        // Prose averages six bytes a word: reserve once rather than grow.
+        let mut words = Vec::with_capacity(text.len() / 6);
+        let mut i = 0;
+        while i < bytes.len() {
+            match WORD_BYTE[usize::from(bytes[i])] {
+                0 => {
+                    i += 1;
+                    continue;
+                }
+                NON_ASCII => match char_at(text, i) {
+                    Some(c) if is_word(c) => {}
+                    c => {
+                        i += c.map_or(1, char::len_utf8);
+                        continue;
+                    }
+                },
+                _ => {}
+            }
+            let start = i;
+            let mut hash = HASH_SEED;
+            while i < bytes.len() {
+                match WORD_BYTE[usize::from(bytes[i])] {
+                    0 => break,
+                    NON_ASCII => match char_at(text, i) {
+                        Some(c) if is_word(c) => {
+                            hash = bytes[i..i + c.len_utf8()].iter().fold(hash, |h, &b| hash_byte(h, b));
+                            i += c.len_utf8();
+                        }
+                        _ => break,
+                    },
+                    lower => {
+                        hash = hash_byte(hash, lower);
+                        i += 1;
+                    }
+                }
+            }
+            words.push(Word { start, end: i, hash });
+        }
+        Words { words }
+    }
+
+    /// Every word, in text order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = &Word> {
+        self.words.iter()
+    }
+
+    /// How many words there are.
+    pub(super) fn len(&self) -> usize {
+        self.words.len()
+    }
+}
+
+/// [`WORD_BYTE`] of a byte that is not ASCII: decode the character to know.
+const NON_ASCII: u8 = 0x80;
+
+/// For each byte: its lower case when it is an ASCII word byte (letter, digit, `_`), 0 for other
+/// ASCII, [`NON_ASCII`] otherwise.
+static WORD_BYTE: [u8; 256] = {
+    let mut table = [NON_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_alphanumeric() || byte == b'_' { byte.to_ascii_lowercase() } else { 0 };
+        b += 1;
+    }
+    table
+};
+
+const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// One step of the word hash (FxHash's mix).
+fn hash_byte(hash: u64, b: u8) -> u64 {
+    (hash.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+}
+
+/// The hash [`Words`] gives a word with these bytes, ignoring ASCII case.
+pub(super) fn word_hash(word: &[u8]) -> u64 {
+    word.iter().fold(HASH_SEED, |h, &b| hash_byte(h, b.to_ascii_lowercase()))
+}
+
 /// True when `text[i..]` continues a number: a digit, or `.`/`-` followed by a digit (as in
 /// versions and long ids), so a match ending at `i` is only part of something bigger.
 pub(super) fn continues_number(text: &str, i: usize) -> bool {
@@ -54,24 +152,54 @@ pub(super) fn digits(run: &[u8]) -> usize {
     run.iter().filter(|b| b.is_ascii_digit()).count()
 }
 
-/// Where the stretch that ends at byte `at` starts: just after the last of `delimiters` before
-/// it, looking back at most `limit` bytes (so scanning stays linear on a line of megabytes).
-pub(super) fn start_after(text: &str, at: usize, delimiters: &[char], limit: usize) -> usize {
+/// Where the stretch that ends at byte `at` starts: just after the last of the ASCII
+/// `delimiters` before it, looking back at most `limit` bytes (so scanning stays linear on a
+/// line of megabytes).
+pub(super) fn start_after(text: &str, at: usize, delimiters: &[u8], limit: usize) -> usize {
     let mut from = at.saturating_sub(limit);
     while !text.is_char_boundary(from) {
         from += 1;
     }
-    text[from..at].rfind(delimiters).map_or(from, |i| from + i + 1)
+    let stretch = &text.as_bytes()[from..at];
+    let last = match *delimiters {
+        [a] => memchr::memrchr(a, stretch),
+        [a, b] => memchr::memrchr2(a, b, stretch),
+        [a, b, c] => memchr::memrchr3(a, b, c, stretch),
+        _ => {
+            let set = ascii_set(delimiters);
+            stretch.iter().rposition(|&b| in_ascii_set(set, b))
+        }
+    };
+    last.map_or(from, |i| from + i + 1)
 }
 
-/// Where the stretch that starts at byte `at` ends: at the first of `delimiters`, looking ahead
-/// at most `limit` bytes.
-pub(super) fn end_before(text: &str, at: usize, delimiters: &[char], limit: usize) -> usize {
+/// Where the stretch that starts at byte `at` ends: at the first of the ASCII `delimiters`,
+/// looking ahead at most `limit` bytes.
+pub(super) fn end_before(text: &str, at: usize, delimiters: &[u8], limit: usize) -> usize {
     let mut to = (at + limit).min(text.len());
     while !text.is_char_boundary(to) {
         to -= 1;
     }
-    text[at..to].find(delimiters).map_or(to, |i| at + i)
+    let stretch = &text.as_bytes()[at..to];
+    let first = match *delimiters {
+        [a] => memchr::memchr(a, stretch),
+        [a, b] => memchr::memchr2(a, b, stretch),
+        [a, b, c] => memchr::memchr3(a, b, c, stretch),
+        _ => {
+            let set = ascii_set(delimiters);
+            stretch.iter().position(|&b| in_ascii_set(set, b))
+        }
+    };
+    first.map_or(to, |i| at + i)
+}
+
+/// The ASCII bytes of `bytes` as a bit set.
+fn ascii_set(bytes: &[u8]) -> u128 {
+    bytes.iter().filter(|b| b.is_ascii()).fold(0, |set, &b| set | 1 << b)
+}
+
+fn in_ascii_set(set: u128, b: u8) -> bool {
+    b.is_ascii() && set >> b & 1 == 1
 }
 
 /// The line (without its line break) that holds byte `i`.
@@ -154,6 +282,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn words_are_runs_of_word_characters_hashed_without_ascii_case() {
+        let text = "Don’t  page_Dave: José-42!";
+        let words = Words::new(text);
+        let found: Vec<&str> = words.iter().map(|w| &text[w.start..w.end]).collect();
+        assert_eq!(found, ["Don", "t", "page_Dave", "José", "42"]);
+        let hashes: Vec<u64> = words.iter().map(|w| w.hash).collect();
+        assert_eq!(hashes[2], word_hash(b"PAGE_dave"));
+        assert_eq!(hashes[3], word_hash("josé".as_bytes()));
+        assert_ne!(hashes[3], word_hash("josÉ".as_bytes()), "only ASCII case is ignored");
+    }
+
+    #[test]
     fn chars_around_a_position() {
         let text = "é1x";
         assert_eq!(char_before(text, 2), Some('é'));
@@ -184,13 +324,13 @@ mod tests {
     #[test]
     fn stretches_are_bounded() {
         let text = "one. two three. four";
-        assert_eq!(&text[start_after(text, text.len(), &['.'], 100)..], " four");
-        assert_eq!(&text[start_after(text, text.len(), &['.'], 3)..], "our");
-        assert_eq!(&text[..end_before(text, 0, &['.'], 100)], "one");
-        assert_eq!(&text[..end_before(text, 0, &['.'], 2)], "on");
+        assert_eq!(&text[start_after(text, text.len(), b".", 100)..], " four");
+        assert_eq!(&text[start_after(text, text.len(), b".", 3)..], "our");
+        assert_eq!(&text[..end_before(text, 0, b".", 100)], "one");
+        assert_eq!(&text[..end_before(text, 0, b".", 2)], "on");
         let wide = "ééé";
-        assert_eq!(start_after(wide, wide.len(), &['.'], 3), 4, "never inside a character");
-        assert_eq!(end_before(wide, 0, &['.'], 3), 2);
+        assert_eq!(start_after(wide, wide.len(), b".", 3), 4, "never inside a character");
+        assert_eq!(end_before(wide, 0, b".", 3), 2);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use super::phrase::PhraseSet;
-use super::text::{char_at, char_before, end_before, is_one_of, start_after, words_before};
+use super::text::{char_at, char_before, end_before, is_one_of, start_after, words_before, Words};
 use super::{BlameRule, Finding, Kind};
 pub(super) use reword::suggest;
 use subject::{subject, Subject};
@@ -241,13 +241,13 @@ static TRIGGERS: LazyLock<PhraseSet<Trigger>> = LazyLock::new(|| {
 });
 
 /// Every blaming phrase in `text`; `people` are where names and handles were found.
-pub(super) fn scan(text: &str, people: &[Range<usize>], out: &mut Vec<Finding>) {
+pub(super) fn scan(text: &str, words: &Words, people: &[Range<usize>], out: &mut Vec<Finding>) {
     let mut name_ends: Vec<usize> = people.iter().map(|p| p.end).collect();
     name_ends.sort_unstable();
     let mut starts: Vec<(usize, usize)> = people.iter().map(|p| (p.start, p.end)).collect();
     starts.sort_unstable();
     let ctx = Context { text, name_ends: &name_ends, name_starts: &starts };
-    for (range, trigger) in TRIGGERS.find(text) {
+    for (range, trigger) in TRIGGERS.find(text, words) {
         let found = match trigger {
             Trigger::Verb { passive, strength } => ctx.verb(range, passive, strength),
             Trigger::Adverb => ctx.adverb(range),
@@ -468,7 +468,7 @@ impl Context<'_> {
         if !is_one_of(&text[aux], &["was", "were", "been", "got", "being"]) {
             return None;
         }
-        let clause = &text[verb.end..end_before(text, verb.end, &['.', ';', '\n', ',', '!', '?'], SENTENCE_LIMIT)];
+        let clause = &text[verb.end..end_before(text, verb.end, b".;\n,!?", SENTENCE_LIMIT)];
         let by = verb.end + clause.find(" by ")? + 4;
         self.person_at(by).map(|end| verb.start..end)
     }
@@ -560,7 +560,7 @@ fn sentence_start(text: &str, at: usize) -> usize {
 }
 
 /// What ends a sentence (or a line, a clause that stands alone).
-const SENTENCE_ENDS: &[char] = &['.', '!', '?', '\n', ';'];
+const SENTENCE_ENDS: &[u8] = b".!?\n;";
 
 /// How far back or ahead a sentence is looked for: longer ones are cut, so a line of megabytes
 /// costs no more than many short ones.
@@ -942,7 +942,7 @@ mod tests {
             .flat_map(|p| text.match_indices(p).map(|(i, _)| i..i + p.len()).collect::<Vec<_>>())
             .collect();
         let mut out = Vec::new();
-        scan(text, &ranges, &mut out);
+        scan(text, &Words::new(text), &ranges, &mut out);
         out.into_iter()
             .filter_map(|f| match f.kind {
                 Kind::Blame(rule) => Some((rule, text[f.range].to_string())),

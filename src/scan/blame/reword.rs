@@ -2,7 +2,7 @@
 //! misconfigured".
 
 use super::{action, Passive, Trigger, TRIGGERS};
-use crate::scan::text::is_one_of;
+use crate::scan::text::{is_one_of, Words};
 use crate::scan::BlameRule;
 use Passive::{As, NotDone};
 
@@ -109,7 +109,8 @@ pub(in crate::scan) fn suggest(rule: BlameRule, matched: &str) -> Option<String>
 /// "misconfigured the firewall rule" → "the firewall rule was misconfigured"; "forgot to renew
 /// the certs" → "the certs were not renewed". `None` without an object to make the subject.
 fn reword(matched: &str) -> Option<String> {
-    let (verb, trigger) = TRIGGERS.find(matched).find(|(_, t)| matches!(t, Trigger::Verb { .. }))?;
+    let (verb, trigger) =
+        TRIGGERS.find(matched, &Words::new(matched)).find(|(_, t)| matches!(t, Trigger::Verb { .. }))?;
     let Trigger::Verb { passive, .. } = trigger else { return None };
     let action = action(matched, verb.end, passive);
     let object = definite(&matched[action.object?]);

@@ -196,7 +196,7 @@ struct Token {
 
 /// The sentence prefix before byte `at`: its tokens, from the sentence's start.
 fn prefix(text: &str, at: usize) -> Vec<Token> {
-    let start = start_after(text, at, &['.', '!', '?', '\n', ';', ':'], 600);
+    let start = start_after(text, at, b".!?\n;:", 600);
     let mut out = Vec::new();
     let mut word: Option<usize> = None;
     for (i, c) in text[start..at].char_indices() {

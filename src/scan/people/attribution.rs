@@ -6,20 +6,20 @@ use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
-
 use super::gazetteer;
 use super::lists::{ATTRIBUTION_LABELS, ROLE_WORDS, SIGN_OFFS};
 use super::names::is_thing;
+use crate::scan::phrase::PhraseSet;
+use crate::scan::text::Words;
 
 /// Byte ranges of the people named in attribution lines and signatures of `text`.
-pub(super) fn find(text: &str) -> Vec<Range<usize>> {
+pub(super) fn find(text: &str, words: &Words) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut offset = 0;
     let mut sign_off = 0u8;
     let mut table_columns: Vec<usize> = Vec::new();
     // The "… by" labels of the whole text, found in one pass and taken line by line.
-    let mut by_labels = BY_LABELS.find_iter(text).map(|m| m.start()).peekable();
+    let mut by_labels = BY_LABELS.find(text, words).map(|(range, ())| range.start).peekable();
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         if sign_off > 0 && !body.trim().is_empty() {
@@ -151,14 +151,13 @@ fn values_after_labels(line: &str, by_labels: &[usize]) -> Vec<usize> {
             out.push(v);
         }
     };
-    // Bytes, not chars: "(", ".", ";" and the two bytes of "·" (U+00B7).
+    // Bytes, not chars: "(", ".", ";" and "·" (U+00B7, whose second byte is B7).
     let bytes = line.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        let from = match b {
-            b'(' | b'.' | b';' => i + 1,
-            0xC2 if bytes.get(i + 1) == Some(&0xB7) => i + 2,
-            _ => continue,
-        };
+    let after_dots = memchr::memchr3_iter(b'(', b'.', b';', bytes).map(|i| i + 1);
+    let after_bullets = memchr::memchr_iter(0xB7, bytes).filter(|&i| i > 0 && bytes[i - 1] == 0xC2).map(|i| i + 1);
+    let mut starts: Vec<usize> = after_dots.chain(after_bullets).collect();
+    starts.sort_unstable();
+    for from in starts {
         if let Some(v) = value_after_label(&line[from..], true) {
             push(from + v);
         }
@@ -173,13 +172,9 @@ fn values_after_labels(line: &str, by_labels: &[usize]) -> Vec<usize> {
 }
 
 /// The labels that need no colon ("reported by", "assigned to"), found anywhere in one pass.
-static BY_LABELS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+static BY_LABELS: LazyLock<PhraseSet<()>> = LazyLock::new(|| {
     let labels = ATTRIBUTION_LABELS.iter().filter(|l| l.ends_with(" by") || l.ends_with("-by") || l.ends_with(" to"));
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(labels)
-        .expect("a small fixed label list")
+    PhraseSet::new(labels.map(|l| (l, ())), false).expect("a non-empty label list")
 });
 
 /// The attribution labels by their first word, so a line position is looked up, not searched.
@@ -349,12 +344,12 @@ mod tests {
     #[test]
     fn role_slugs_in_owner_columns_name_no_one() {
         let text = "| Step | Owner |\n| --- | --- |\n| Automate | finance-ops |\n| Review | network-engineer |\n| Rotate | data_protection_officer |\n| Patch | jsmith |\n";
-        let found: Vec<&str> = find(text).into_iter().map(|r| &text[r]).collect();
+        let found: Vec<&str> = find(text, &Words::new(text)).into_iter().map(|r| &text[r]).collect();
         assert_eq!(found, ["jsmith"]);
     }
 
     fn people(text: &str) -> Vec<&str> {
-        find(text).into_iter().map(|r| &text[r]).collect()
+        find(text, &Words::new(text)).into_iter().map(|r| &text[r]).collect()
     }
 
     #[test]

@@ -216,9 +216,9 @@ fn mastodon_end(text: &str, end: usize) -> usize {
 /// A Java, Python or TypeScript decorator: `@Override` or `@pytest.fixture` starting a line, or
 /// a capitalised identifier followed by `(` or the end of the line.
 fn is_decorator(text: &str, at: usize, end: usize) -> bool {
-    let line_start = start_after(text, at, &['\n'], 200);
+    let line_start = start_after(text, at, b"\n", 200);
     let starts_line = text[line_start..at].trim().is_empty();
-    let rest_of_line = &text[end..end_before(text, end, &['\n'], 200)];
+    let rest_of_line = &text[end..end_before(text, end, b"\n", 200)];
     let name = &text[at + 1..end];
     let capital = name.bytes().next().is_some_and(|b| b.is_ascii_uppercase());
     starts_line && (name.contains('.') || capital) && (rest_of_line.trim().is_empty() || rest_of_line.starts_with('('))

@@ -11,6 +11,7 @@ mod names;
 use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
+use super::text::Words;
 use super::{Finding, Kind};
 
 /// Finds people; names in `allowed_names` are never reported.
@@ -30,14 +31,14 @@ impl People {
     }
 
     /// Every name, handle and attributed person in `text`.
-    pub(super) fn scan(&self, text: &str, out: &mut Vec<Finding>) {
+    pub(super) fn scan(&self, text: &str, words: &Words, out: &mut Vec<Finding>) {
         let allowed = |range: &Range<usize>| {
             let found = text[range.clone()].split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
             self.allowed.contains(&found) || self.allowed.contains(found.trim_start_matches('@'))
         };
-        let names = names::find(text, &self.allowed).into_iter().map(|range| (Kind::Person, range));
+        let names = names::find(text, words, &self.allowed).into_iter().map(|range| (Kind::Person, range));
         let handles = handles::find(text).into_iter().map(|range| (Kind::Handle, range));
-        let attributed = attribution::find(text);
+        let attributed = attribution::find(text, words);
         let again = user_names_again(text, &attributed);
         let attributed = attributed.into_iter().chain(again).map(|range| (Kind::Person, range));
         out.extend(
@@ -91,7 +92,7 @@ mod tests {
     fn a_user_name_on_an_attribution_line_is_found_wherever_it_recurs() {
         let text = "cc: tmakinen\n\nFrom: Tuomas <tmakinen@example.org>, TMakinen; ask tmakinen.\n";
         let mut out = Vec::new();
-        People::new(&[]).scan(text, &mut out);
+        People::new(&[]).scan(text, &Words::new(text), &mut out);
         let found: Vec<&str> = out.iter().map(|f| &text[f.range.clone()]).collect();
         assert!(found.iter().filter(|f| f.eq_ignore_ascii_case("tmakinen")).count() == 3, "{found:?}");
     }

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use super::gazetteer::{self, Entry};
 use super::lists;
-use crate::scan::text::{end_before, start_after};
+use crate::scan::text::{char_at, end_before, start_after, Words};
 
 /// A word of the text as the name rules see it.
 #[derive(Debug, Clone)]
@@ -86,8 +86,8 @@ pub(super) fn is_thing(lower: &str) -> bool {
 }
 
 /// Byte ranges of personal names in `text`; `allowed` holds lower-case names never reported.
-pub(super) fn find(text: &str, allowed: &HashSet<String>) -> Vec<Range<usize>> {
-    let words = words(text);
+pub(super) fn find(text: &str, runs: &Words, allowed: &HashSet<String>) -> Vec<Range<usize>> {
+    let words = words(text, runs);
     let lists = &*LISTS;
     let cast_met = words
         .iter()
@@ -604,15 +604,15 @@ impl Context<'_> {
                 return title;
             }
         }
-        let start = start_after(self.text, at, &['\n'], 300);
-        let end = end_before(self.text, at, &['\n'], 300);
+        let start = start_after(self.text, at, b"\n", 300);
+        let end = end_before(self.text, at, b"\n", 300);
         let title = self.title_line_at(start, at);
         self.last_line.set(Some((start, end, title)));
         title
     }
 
     fn title_line_at(&self, start: usize, at: usize) -> bool {
-        let end = end_before(self.text, at, &['\n'], 300);
+        let end = end_before(self.text, at, b"\n", 300);
         let line = &self.text[start..end];
         if line.trim_start().starts_with('#') {
             return true;
@@ -886,26 +886,29 @@ fn is_present_tense(lower: &str) -> bool {
 /// Japanese, Korean and Hindi honorifics written after a name.
 const HONORIFIC_SUFFIXES: &[&str] = &["-san", "-sama", "-kun", "-chan", "-sensei", "-senpai", "-ssi", "-nim", "-ji"];
 
-/// Every word of `text` with its shape and position in its sentence.
-fn words(text: &str) -> Vec<Word<'_>> {
+/// Every word of `text` with its shape and position in its sentence: the text's word runs that
+/// start with a letter, joined by apostrophes and hyphens followed by a letter ("O'Brien",
+/// "Jean-Luc").
+fn words<'t>(text: &'t str, runs: &Words) -> Vec<Word<'t>> {
     let bytes = text.as_bytes();
-    // Prose averages six bytes a word: reserve once rather than grow.
-    let mut out: Vec<Word> = Vec::with_capacity(text.len() / 6);
-    let mut i = 0;
+    let mut out: Vec<Word> = Vec::with_capacity(runs.len());
     let mut last_end = 0;
-    while i < text.len() {
-        // Most text is ASCII: skip what is not a letter byte by byte.
-        if bytes[i].is_ascii() && !bytes[i].is_ascii_alphabetic() {
-            i += 1;
+    let mut runs = runs.iter().peekable();
+    while let Some(run) = runs.next() {
+        let start = run.start;
+        if !starts_with_letter(text, start) {
             continue;
         }
-        let Some(c) = text[i..].chars().next() else { break };
-        if !c.is_alphabetic() {
-            i += c.len_utf8();
-            continue;
+        let mut end = run.end;
+        let mut hyphenated = false;
+        while let Some(next) = runs.next_if(|next| {
+            matches!(next.start - end, 1 | 3)
+                && matches!(&text[end..next.start], "'" | "’" | "-")
+                && starts_with_letter(text, next.start)
+        }) {
+            hyphenated |= bytes[end] == b'-';
+            end = next.end;
         }
-        let start = i;
-        let (end, hyphenated) = word_end(text, start);
         let mut word_end = end;
         let mut possessive = false;
         if bytes[end - 1] == b's' {
@@ -917,12 +920,14 @@ fn words(text: &str) -> Vec<Word<'_>> {
             }
         }
         let word = &text[start..word_end];
-        let suffixed = hyphenated;
-        let (stem, honorific_suffix) =
-            match HONORIFIC_SUFFIXES.iter().find(|s| suffixed && word.ends_with(*s) && word.len() > s.len() + 2) {
-                Some(suffix) => (&word[..word.len() - suffix.len()], true),
-                None => (word, false),
-            };
+        let (stem, honorific_suffix) = match HONORIFIC_SUFFIXES
+            .iter()
+            .filter(|_| hyphenated)
+            .find(|s| word.ends_with(*s) && word.len() > s.len() + 2)
+        {
+            Some(suffix) => (&word[..word.len() - suffix.len()], true),
+            None => (word, false),
+        };
         let gap = &text[last_end..start];
         let initial = out.is_empty()
             || (gap != " "
@@ -953,34 +958,15 @@ fn words(text: &str) -> Vec<Word<'_>> {
         let entry = if shape == Shape::Capitalised { gazetteer::lookup(&lower) } else { Entry::default() };
         out.push(Word { range: start..range_end, lower, entry, shape, initial, possessive, honorific_suffix });
         last_end = if shape == Shape::Initial { range_end } else { end };
-        i = end.max(range_end);
     }
     out
 }
 
-/// Where the word that starts at `start` (a letter) ends: letters and digits, joined by
-/// apostrophes and hyphens followed by a letter ("O'Brien", "Jean-Luc"); and whether a hyphen
-/// joins it. ASCII runs are read byte by byte; other characters are decoded.
-fn word_end(text: &str, start: usize) -> (usize, bool) {
-    let bytes = text.as_bytes();
-    let mut end = start;
-    let mut hyphenated = false;
-    loop {
-        while end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
-            end += 1;
-        }
-        let Some(ch) = text[end..].chars().next() else { return (end, hyphenated) };
-        if ch.is_ascii() && !matches!(ch, '\'' | '-') {
-            return (end, hyphenated);
-        }
-        let after = end + ch.len_utf8();
-        let joins = matches!(ch, '\'' | '’' | '-') && text[after..].chars().next().is_some_and(char::is_alphabetic);
-        if ch.is_alphabetic() || ch.is_numeric() || (joins && end > start) {
-            hyphenated |= ch == '-';
-            end = after;
-        } else {
-            return (end, hyphenated);
-        }
+/// True when the character at byte `i` of `text` is a letter.
+fn starts_with_letter(text: &str, i: usize) -> bool {
+    match text.as_bytes().get(i) {
+        Some(b) if b.is_ascii() => b.is_ascii_alphabetic(),
+        _ => char_at(text, i).is_some_and(char::is_alphabetic),
     }
 }
 
@@ -1014,7 +1000,7 @@ mod tests {
     use super::*;
 
     fn people(text: &str) -> Vec<&str> {
-        find(text, &HashSet::default()).into_iter().map(|r| &text[r]).collect()
+        find(text, &Words::new(text), &HashSet::default()).into_iter().map(|r| &text[r]).collect()
     }
 
     #[test]
@@ -1073,7 +1059,7 @@ mod tests {
     fn allowed_names_are_never_found() {
         let allowed: HashSet<String> = ["priya raman".to_string(), "dave".to_string()].into_iter().collect();
         let text = "Priya Raman and Dave looked at it.";
-        assert!(find(text, &allowed).is_empty(), "{:?}", find(text, &allowed));
+        assert!(find(text, &Words::new(text), &allowed).is_empty(), "{:?}", find(text, &Words::new(text), &allowed));
     }
 
     #[test]
