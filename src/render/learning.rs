@@ -10,7 +10,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::view::{ActionRow, PatternRef, WriteupCard};
-use super::{Page, Site};
+use super::{paginate, Page, Site};
 use crate::date::Date;
 use crate::kri::metric::closed_by;
 use crate::kri::period::Period;
@@ -18,8 +18,6 @@ use crate::model::{ActionState, Keyword, Severity, Writeup};
 use crate::roles::Role;
 use crate::Error;
 
-/// Rows on one page of the writeups index or of the tracker.
-pub const PAGE_SIZE: usize = 100;
 /// Rows in one JSON chunk the filters load.
 pub const CHUNK_SIZE: usize = 5000;
 /// How many near misses and actions a role's page lists before pointing at the filtered lists.
@@ -47,22 +45,13 @@ pub(super) enum Learning {
     ActionsChunk(usize),
 }
 
-/// The number of pages (at least one) that `rows` rows fill.
-fn pages(rows: usize, size: usize) -> usize {
-    rows.div_ceil(size).max(1)
-}
+/// The first pages of the two long lists.
+const WRITEUPS: &str = "writeups/index.html";
+const ACTIONS: &str = "actions/index.html";
 
-/// Page `n` of a paginated list whose first page is `first` (`writeups/index.html`).
-fn page_path(dir: &str, n: usize) -> String {
-    if n == 1 {
-        format!("{dir}/index.html")
-    } else {
-        format!("{dir}/page/{n}.html")
-    }
-}
-
-fn chunk_path(dir: &str, n: usize) -> String {
-    format!("{dir}/rows-{n}.json")
+/// The JSON chunks (at least one) that hold the `rows` rows of the list in `dir`, for the filters.
+fn chunks(dir: &str, rows: usize) -> impl Iterator<Item = (usize, String)> + '_ {
+    (1..=rows.div_ceil(CHUNK_SIZE).max(1)).map(move |n| (n, format!("{dir}/rows-{n}.json")))
 }
 
 /// Every period of `kind` from the first near miss to the as-of date, oldest first.
@@ -94,19 +83,17 @@ impl Site {
             out.push(("digest.xml".into(), Page::Learning(Learning::DigestFeed)));
         }
         let writeups = self.model.writeups.len();
-        for n in 2..=pages(writeups, PAGE_SIZE) {
-            out.push((page_path("writeups", n), Page::Learning(Learning::WriteupsPage(n))));
-        }
-        for n in 1..=pages(writeups, CHUNK_SIZE) {
-            out.push((chunk_path("writeups", n), Page::Learning(Learning::WriteupsChunk(n))));
-        }
+        out.extend(
+            paginate::later_pages(WRITEUPS, writeups)
+                .map(|(n, path)| (path, Page::Learning(Learning::WriteupsPage(n)))),
+        );
+        out.extend(chunks("writeups", writeups).map(|(n, path)| (path, Page::Learning(Learning::WriteupsChunk(n)))));
         let actions = self.facts.publication.published.iter().map(|w| w.actions.len()).sum();
-        for n in 1..=pages(actions, PAGE_SIZE) {
-            out.push((page_path("actions", n), Page::Learning(Learning::ActionsPage(n))));
-        }
-        for n in 1..=pages(actions, CHUNK_SIZE) {
-            out.push((chunk_path("actions", n), Page::Learning(Learning::ActionsChunk(n))));
-        }
+        out.push((ACTIONS.to_string(), Page::Learning(Learning::ActionsPage(1))));
+        out.extend(
+            paginate::later_pages(ACTIONS, actions).map(|(n, path)| (path, Page::Learning(Learning::ActionsPage(n)))),
+        );
+        out.extend(chunks("actions", actions).map(|(n, path)| (path, Page::Learning(Learning::ActionsChunk(n)))));
         out
     }
 
@@ -230,7 +217,8 @@ impl Site {
     pub(super) fn writeups_page(&self, path: &str, n: usize) -> Result<Vec<u8>, Error> {
         let m = &self.model;
         let mut ctx = Context::new();
-        let cards: Vec<&Arc<WriteupCard>> = m.writeups.iter().skip((n - 1) * PAGE_SIZE).take(PAGE_SIZE).collect();
+        let Some(pager) = paginate::pager(WRITEUPS, m.writeups.len(), n) else { return Ok(Vec::new()) };
+        let cards: Vec<&Arc<WriteupCard>> = m.writeups[paginate::range(m.writeups.len(), n)].iter().collect();
         let mut years: Vec<super::view::YearView> = Vec::new();
         for w in &cards {
             match years.last_mut() {
@@ -239,7 +227,8 @@ impl Site {
             }
         }
         ctx.insert("years", &years);
-        ctx.insert("pager", &self.pager("writeups", n, m.writeups.len()));
+        ctx.insert("pager", &pager);
+        ctx.insert("chunks", &chunks("writeups", m.writeups.len()).map(|(_, path)| path).collect::<Vec<_>>());
         ctx.insert("filters", &self.filter_options());
         let description = format!("All {} published near-miss writeups, newest first.", m.writeups.len());
         let title = if n == 1 { "Writeups".to_string() } else { format!("Writeups, page {n}") };
@@ -251,12 +240,13 @@ impl Site {
     fn actions_page(&self, path: &str, n: usize) -> Result<Vec<u8>, Error> {
         let rows = self.tracker_rows();
         let total = rows.len();
+        let Some(pager) = paginate::pager(ACTIONS, total, n) else { return Ok(Vec::new()) };
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for r in rows {
             *counts.entry(r.status).or_default() += 1;
         }
         let late = rows.iter().filter(|r| r.late).count();
-        let slice: Vec<&ActionRow> = rows.iter().skip((n - 1) * PAGE_SIZE).take(PAGE_SIZE).collect();
+        let slice = &rows[paginate::range(total, n)];
         let groups: Vec<ActionGroup> = TRACKER_GROUPS
             .iter()
             .map(|(status, label, folded)| ActionGroup {
@@ -264,7 +254,7 @@ impl Site {
                 label,
                 folded: *folded,
                 total: counts.get(status).copied().unwrap_or(0),
-                rows: slice.iter().filter(|r| r.status == *status).copied().collect(),
+                rows: slice.iter().filter(|r| r.status == *status).collect(),
             })
             .collect();
         let mut ctx = Context::new();
@@ -272,27 +262,12 @@ impl Site {
         ctx.insert("groups", &groups);
         ctx.insert("late", &late);
         ctx.insert("total", &total);
-        ctx.insert("pager", &self.pager("actions", n, total));
+        ctx.insert("pager", &pager);
+        ctx.insert("chunks", &chunks("actions", total).map(|(_, path)| path).collect::<Vec<_>>());
         ctx.insert("filters", &self.filter_options());
         let description = "Every action item of the published near misses: overdue, in progress, open and done.";
         let title = if n == 1 { "Action items".to_string() } else { format!("Action items, page {n}") };
         self.page(path, "actions", &title, description, "actions.html", ctx)
-    }
-
-    fn pager(&self, dir: &str, n: usize, rows: usize) -> Pager {
-        let count = pages(rows, PAGE_SIZE);
-        let link = |k: usize| (k >= 1 && k <= count).then(|| page_path(dir, k));
-        Pager {
-            page: n,
-            pages: count,
-            rows,
-            first_row: ((n - 1) * PAGE_SIZE + 1).min(rows),
-            last_row: (n * PAGE_SIZE).min(rows),
-            previous: n.checked_sub(1).and_then(link),
-            next: link(n + 1),
-            links: (1..=count).map(|k| PageLink { n: k, url: page_path(dir, k), current: k == n }).collect(),
-            chunks: (1..=pages(rows, CHUNK_SIZE)).map(|k| chunk_path(dir, k)).collect(),
-        }
     }
 
     /// The values the filters offer: every catalogue role, status, pattern and severity.
@@ -706,27 +681,6 @@ struct ActionGroup<'a> {
 }
 
 #[derive(Debug, Serialize)]
-struct Pager {
-    page: usize,
-    pages: usize,
-    rows: usize,
-    first_row: usize,
-    last_row: usize,
-    previous: Option<String>,
-    next: Option<String>,
-    links: Vec<PageLink>,
-    /// The JSON chunks holding every row, for the filters.
-    chunks: Vec<String>,
-}
-
-#[derive(Debug, Serialize)]
-struct PageLink {
-    n: usize,
-    url: String,
-    current: bool,
-}
-
-#[derive(Debug, Serialize)]
 struct FilterOptions {
     roles: Vec<(String, String)>,
     statuses: Vec<(String, String)>,
@@ -792,11 +746,10 @@ mod tests {
     }
 
     #[test]
-    fn lists_split_into_pages() {
-        assert_eq!(pages(0, PAGE_SIZE), 1);
-        assert_eq!(pages(100, 100), 1);
-        assert_eq!(pages(101, 100), 2);
-        assert_eq!(page_path("actions", 1), "actions/index.html");
-        assert_eq!(page_path("actions", 3), "actions/page/3.html");
+    fn every_row_is_in_one_chunk() {
+        let of = |rows| chunks("actions", rows).map(|(_, path)| path).collect::<Vec<_>>();
+        assert_eq!(of(0), ["actions/rows-1.json"]);
+        assert_eq!(of(CHUNK_SIZE), ["actions/rows-1.json"]);
+        assert_eq!(of(CHUNK_SIZE + 1), ["actions/rows-1.json", "actions/rows-2.json"]);
     }
 }

@@ -469,11 +469,18 @@ fn the_writeups_index_and_the_tracker_split_into_pages() {
     let built = build(&f);
     let first = built.page("writeups/index.html");
     assert_eq!(first.select(&sel(".writeup-item")).count(), 100);
-    assert_eq!(text_of(&first, ".pager-range"), "Showing 1–100 of 235, page 1 of 3.");
-    let last = built.page("writeups/page/3.html");
+    assert_eq!(text_of(&first, ".pager-status"), "1–100 of 235");
+    let link = |page: &Html, rel: &str| {
+        page.select(&sel(&format!("link[rel={rel}]"))).next().and_then(|l| l.value().attr("href").map(str::to_string))
+    };
+    assert_eq!(link(&first, "next").as_deref(), Some("../writeups/index/2.html"));
+    let last = built.page("writeups/index/3.html");
+    assert_eq!(text_of(&last, ".pager-status"), "201–235 of 235");
+    assert_eq!(link(&last, "prev").as_deref(), Some("../../writeups/index/2.html"));
+    assert_eq!(link(&last, "next"), None);
     assert_eq!(last.select(&sel(".writeup-item")).count(), 35);
     let mut seen = BTreeMap::new();
-    for page in ["writeups/index.html", "writeups/page/2.html", "writeups/page/3.html"] {
+    for page in ["writeups/index.html", "writeups/index/2.html", "writeups/index/3.html"] {
         for a in built.page(page).select(&sel(".writeup-item-title a")) {
             *seen.entry(a.value().attr("href").unwrap().rsplit('/').next().unwrap().to_string()).or_insert(0) += 1;
         }
@@ -484,10 +491,10 @@ fn the_writeups_index_and_the_tracker_split_into_pages() {
     assert_eq!(rows.as_array().unwrap().len(), 235);
     assert_eq!(rows[0][0], "L-4", "newest first");
     let tracker = built.page("actions/index.html");
-    assert_eq!(text_of(&tracker, ".pager-range"), "Showing 1–100 of 236, page 1 of 3.");
+    assert_eq!(text_of(&tracker, ".pager-status"), "1–100 of 236");
     // The urgent ones come first.
     assert_eq!(tracker.select(&sel(".group-overdue tbody tr")).count(), 2);
-    assert_eq!(built.page("actions/page/3.html").select(&sel("tbody tr")).count(), 36);
+    assert_eq!(built.page("actions/index/3.html").select(&sel("tbody tr")).count(), 36);
 }
 
 #[test]
