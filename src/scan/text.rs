@@ -160,16 +160,7 @@ pub(super) fn start_after(text: &str, at: usize, delimiters: &[u8], limit: usize
     while !text.is_char_boundary(from) {
         from += 1;
     }
-    let stretch = &text.as_bytes()[from..at];
-    let last = match *delimiters {
-        [a] => memchr::memrchr(a, stretch),
-        [a, b] => memchr::memrchr2(a, b, stretch),
-        [a, b, c] => memchr::memrchr3(a, b, c, stretch),
-        _ => {
-            let set = ascii_set(delimiters);
-            stretch.iter().rposition(|&b| in_ascii_set(set, b))
-        }
-    };
+    let last = find_ascii(&text.as_bytes()[from..at], delimiters, true);
     last.map_or(from, |i| from + i + 1)
 }
 
@@ -180,17 +171,25 @@ pub(super) fn end_before(text: &str, at: usize, delimiters: &[u8], limit: usize)
     while !text.is_char_boundary(to) {
         to -= 1;
     }
-    let stretch = &text.as_bytes()[at..to];
-    let first = match *delimiters {
-        [a] => memchr::memchr(a, stretch),
-        [a, b] => memchr::memchr2(a, b, stretch),
-        [a, b, c] => memchr::memchr3(a, b, c, stretch),
-        _ => {
-            let set = ascii_set(delimiters);
-            stretch.iter().position(|&b| in_ascii_set(set, b))
-        }
-    };
+    let first = find_ascii(&text.as_bytes()[at..to], delimiters, false);
     first.map_or(to, |i| at + i)
+}
+
+/// Where the first (or, `backwards`, the last) of the ASCII `delimiters` is in `bytes`.
+fn find_ascii(bytes: &[u8], delimiters: &[u8], backwards: bool) -> Option<usize> {
+    if let [a, rest @ ..] = delimiters {
+        if rest.len() <= 2 {
+            let b = *rest.first().unwrap_or(a);
+            let c = *rest.get(1).unwrap_or(&b);
+            return if backwards { memchr::memrchr3(*a, b, c, bytes) } else { memchr::memchr3(*a, b, c, bytes) };
+        }
+    }
+    let set = ascii_set(delimiters);
+    if backwards {
+        bytes.iter().rposition(|&b| in_ascii_set(set, b))
+    } else {
+        bytes.iter().position(|&b| in_ascii_set(set, b))
+    }
 }
 
 /// The ASCII bytes of `bytes` as a bit set.
@@ -328,6 +327,9 @@ mod tests {
         assert_eq!(&text[start_after(text, text.len(), b".", 3)..], "our");
         assert_eq!(&text[..end_before(text, 0, b".", 100)], "one");
         assert_eq!(&text[..end_before(text, 0, b".", 2)], "on");
+        let clause = "Yes! Then é; and so";
+        assert_eq!(&clause[start_after(clause, clause.len(), b".!?\n;", 100)..], " and so", "any of many delimiters");
+        assert_eq!(&clause[..end_before(clause, 0, b".!?\n;", 100)], "Yes");
         let wide = "ééé";
         assert_eq!(start_after(wide, wide.len(), b".", 3), 4, "never inside a character");
         assert_eq!(end_before(wide, 0, b".", 3), 2);

@@ -155,9 +155,7 @@ fn values_after_labels(line: &str, by_labels: &[usize]) -> Vec<usize> {
     let bytes = line.as_bytes();
     let after_dots = memchr::memchr3_iter(b'(', b'.', b';', bytes).map(|i| i + 1);
     let after_bullets = memchr::memchr_iter(0xB7, bytes).filter(|&i| i > 0 && bytes[i - 1] == 0xC2).map(|i| i + 1);
-    let mut starts: Vec<usize> = after_dots.chain(after_bullets).collect();
-    starts.sort_unstable();
-    for from in starts {
+    for from in after_dots.chain(after_bullets) {
         if let Some(v) = value_after_label(&line[from..], true) {
             push(from + v);
         }

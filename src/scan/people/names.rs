@@ -606,24 +606,30 @@ impl Context<'_> {
         }
         let start = start_after(self.text, at, b"\n", 300);
         let end = end_before(self.text, at, b"\n", 300);
-        let title = self.title_line_at(start, at);
+        let title = is_title_line(&self.text[start..end]);
         self.last_line.set(Some((start, end, title)));
         title
     }
+}
 
-    fn title_line_at(&self, start: usize, at: usize) -> bool {
-        let end = end_before(self.text, at, b"\n", 300);
-        let line = &self.text[start..end];
-        if line.trim_start().starts_with('#') {
-            return true;
-        }
-        let words: Vec<&str> =
-            line.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).collect();
-        let small = ["a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "vs", "from"];
-        let capitalised = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
-        let counted = words.iter().filter(|w| !small.contains(w)).count();
-        counted >= 3 && capitalised == counted && !line.trim_end().ends_with(['.', '?', '!', ','])
+/// A heading, or three or more words in Title Case (small words aside) not ending a sentence.
+fn is_title_line(line: &str) -> bool {
+    if line.trim_start().starts_with('#') {
+        return true;
     }
+    if line.trim_end().ends_with(['.', '?', '!', ',']) {
+        return false;
+    }
+    let small = ["a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "vs", "from"];
+    let mut capitalised = 0;
+    for word in line.split_whitespace().filter(|w| !small.contains(w)) {
+        match word.chars().next() {
+            Some(c) if c.is_uppercase() => capitalised += 1,
+            Some(c) if c.is_alphabetic() => return false,
+            _ => {}
+        }
+    }
+    capitalised >= 3
 }
 
 /// Pronouns, prepositions, contractions and other closed-class words ("In", "We've", "Do").
