@@ -86,7 +86,7 @@ mod tests {
             "style-src 'self' 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=' \
              'sha256-ypeBEsobvcr6wjGzmiPcTaeG7/gUfE5yuYB3ha/uSLs='"
         );
-        assert_eq!(policy.replace(&style_src[..], "style-src 'self'"), CONTENT_SECURITY_POLICY);
+        assert_eq!(policy.replace(style_src, "style-src 'self'"), CONTENT_SECURITY_POLICY);
     }
 
     #[test]
