@@ -25,6 +25,8 @@ mod kri;
 mod learning;
 #[path = "site/links.rs"]
 mod links;
+#[path = "site/not_found.rs"]
+mod not_found;
 #[path = "site/pages.rs"]
 mod pages;
 #[path = "site/reproducible.rs"]

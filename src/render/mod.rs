@@ -8,6 +8,7 @@ mod learning;
 mod links;
 pub mod markdown;
 mod paginate;
+pub mod policy;
 mod report;
 mod view;
 
@@ -672,10 +673,7 @@ impl Site {
                 let description = "Full-text search of the published writeups and patterns.";
                 self.page(path, "search", "Search", description, "search.html", ctx)
             }
-            Page::NotFound => {
-                ctx.insert("root", config.base_path());
-                self.page(path, "404", "Page not found", "This page does not exist.", "404.html", ctx)
-            }
+            Page::NotFound => self.not_found_page(path),
             Page::Feed => {
                 let mut entries: Vec<&WriteupCard> = m.writeups.iter().map(|w| &**w).collect();
                 entries.sort_by(|a, b| b.reported.cmp(&a.reported).then_with(|| a.id.cmp(&b.id)));
@@ -748,6 +746,38 @@ impl Site {
             }
             Page::Bytes(bytes) => Ok(bytes.clone()),
         }
+    }
+
+    /// 404.html, served at any depth: links from the base path, and the theme's style sheet
+    /// inline so that it is styled opened from disk too. Its policy allows the `<style>`
+    /// elements of a first rendering by their hashes, so a theme's own 404 template or style
+    /// sheet gets exactly what it emits.
+    fn not_found_page(&self, path: &str) -> Result<Vec<u8>, Error> {
+        let css = match self.pages.get("assets/style.css") {
+            Some(Page::Bytes(bytes)) => String::from_utf8_lossy(bytes),
+            _ => Default::default(),
+        };
+        if css.to_ascii_lowercase().contains("</style") {
+            return Err(Error::Theme(format!(
+                "static/style.css holds `</style`, which would end {path}'s inline copy early"
+            )));
+        }
+        let render = |policy: Option<&str>| {
+            let mut ctx = Context::new();
+            ctx.insert("root", self.facts.config.base_path());
+            ctx.insert("stylesheet", &css);
+            if let Some(policy) = policy {
+                ctx.insert("content_security_policy", policy);
+            }
+            let page = self.page(path, "404", "Page not found", "This page does not exist.", "404.html", ctx)?;
+            Ok::<_, Error>(String::from_utf8_lossy(&page).into_owned())
+        };
+        let draft = render(None)?;
+        let page = render(Some(&policy::for_meta(&policy::of_page(path, &draft))))?;
+        if policy::inline_styles(&page) != policy::inline_styles(&draft) {
+            return Err(Error::Theme(format!("{path}: its `<style>` elements change with `content_security_policy`")));
+        }
+        Ok(page.into_bytes())
     }
 
     /// Patterns without their bodies, charts and writeups, for lists.

@@ -25,11 +25,7 @@ const EVENTS: &str = "/__nearmiss/events";
 /// The path of the live-reload script, a file so that the pages' policy allows no inline script.
 const RELOAD: &str = "/__nearmiss/reload.js";
 
-/// The policy every page is served with: nothing but the site's own scripts, styles (and the
-/// theme's inline `style` attributes), images and requests. The theme passes it; a test checks.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-     style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
-     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+pub use crate::render::policy::CONTENT_SECURITY_POLICY;
 
 /// The threads that answer requests, and how many accepted connections may wait for one; more
 /// are answered `503` at once and closed.
@@ -269,7 +265,8 @@ fn handle(owned: TcpStream, preview: &Preview, port: u16, streams: &Streams) -> 
     let no_store = [("Content-Type", kind), ("Cache-Control", "no-store")];
     if name.ends_with(".html") {
         let page = inject(&String::from_utf8_lossy(&body), &version, problems.as_deref());
-        let headers = [no_store[0], no_store[1], ("Content-Security-Policy", CONTENT_SECURITY_POLICY)];
+        let policy = crate::render::policy::of_page(name, &page);
+        let headers = [no_store[0], no_store[1], ("Content-Security-Policy", &*policy)];
         http::respond(stream, status, &headers, page.as_bytes(), head)
     } else {
         http::respond(stream, status, &no_store, &body, head)

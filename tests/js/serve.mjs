@@ -1,6 +1,7 @@
 // A static file server on loopback for the browser tests and the benchmark: serves a built site
 // under a path prefix (such as /kb/, a GitHub Pages project site) with the types a host sends,
-// over HTTP/1.1, or over HTTP/2 with a throwaway self-signed certificate as GitHub Pages serves.
+// over HTTP/1.1, or over HTTP/2 with a throwaway self-signed certificate as GitHub Pages serves;
+// a missing file under the prefix gets the site's 404.html with status 404, as GitHub Pages does.
 import { execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { createSecureServer } from "node:http2";
@@ -68,7 +69,9 @@ function listen(dir, prefix, protocol) {
       res.writeHead(200, { "content-type": TYPES[extname(rel)] || "application/octet-stream", "cache-control": "no-store" });
       res.end(body);
     } catch {
-      res.writeHead(404).end();
+      const page = await readFile(join(dir, "404.html")).catch(() => null);
+      if (page) res.writeHead(404, { "content-type": TYPES[".html"], "cache-control": "no-store" }).end(page);
+      else res.writeHead(404).end();
     }
   };
   const server = protocol === "h2" ? createSecureServer({ ...certificate(), allowHTTP1: true }, handler) : createServer(handler);

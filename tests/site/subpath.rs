@@ -76,11 +76,11 @@ fn sub_path_pages_link_relatively_except_404() {
     assert!(found.is_empty(), "root-relative references:\n{}", found.join("\n"));
     let not_found = built.page("404.html");
     for href in references(&not_found) {
-        if !href.starts_with('#') && !has_scheme(&href) {
+        // But its way home from a copy on disk, beside it (tests/site/not_found.rs).
+        if !href.starts_with('#') && !has_scheme(&href) && href != "index.html" {
             assert!(href.starts_with("/kb/"), "404.html: `{href}`");
         }
     }
-    assert!(attrs(&not_found, "link[rel=stylesheet]", "href").contains(&"/kb/assets/style.css".to_string()));
 }
 
 #[test]
@@ -159,7 +159,8 @@ fn root_links_resolve() {
     let problems = broken_references(&built, ROOT_HOST);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     let not_found = built.page("404.html");
-    let refs: Vec<String> = references(&not_found).into_iter().filter(|h| !h.starts_with('#')).collect();
+    let refs: Vec<String> =
+        references(&not_found).into_iter().filter(|h| !h.starts_with('#') && h != "index.html").collect();
     assert!(!refs.is_empty());
     for href in refs {
         assert!(href.starts_with('/') && !href.starts_with("//"), "404.html: `{href}`");
