@@ -81,9 +81,9 @@ impl Words {
         self.words.iter()
     }
 
-    /// How many words there are.
-    pub(super) fn len(&self) -> usize {
-        self.words.len()
+    /// Every word, in text order, to index.
+    pub(super) fn as_slice(&self) -> &[Word] {
+        &self.words
     }
 }
 

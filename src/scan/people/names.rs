@@ -897,23 +897,26 @@ const HONORIFIC_SUFFIXES: &[&str] = &["-san", "-sama", "-kun", "-chan", "-sensei
 /// "Jean-Luc").
 fn words<'t>(text: &'t str, runs: &Words) -> Vec<Word<'t>> {
     let bytes = text.as_bytes();
+    let runs = runs.as_slice();
     let mut out: Vec<Word> = Vec::with_capacity(runs.len());
     let mut last_end = 0;
-    let mut runs = runs.iter().peekable();
-    while let Some(run) = runs.next() {
-        let start = run.start;
+    let mut i = 0;
+    while i < runs.len() {
+        let start = runs[i].start;
+        let mut end = runs[i].end;
+        i += 1;
         if !starts_with_letter(text, start) {
             continue;
         }
-        let mut end = run.end;
         let mut hyphenated = false;
-        while let Some(next) = runs.next_if(|next| {
+        while let Some(next) = runs.get(i).filter(|next| {
             matches!(next.start - end, 1 | 3)
                 && matches!(&text[end..next.start], "'" | "’" | "-")
                 && starts_with_letter(text, next.start)
         }) {
             hyphenated |= bytes[end] == b'-';
             end = next.end;
+            i += 1;
         }
         let mut word_end = end;
         let mut possessive = false;
