@@ -194,6 +194,16 @@ mod tests {
     }
 
     #[test]
+    fn a_phrase_may_start_with_punctuation() {
+        let set = PhraseSet::new([("@ops-lead", 1), ("(ISC)2 member", 2)], false).unwrap();
+        assert_eq!(
+            found(&set, "ping @ops-lead, an (ISC)2  member"),
+            [("@ops-lead".into(), 1), ("(ISC)2  member".into(), 2)]
+        );
+        assert!(found(&set, "x@ops-lead and ops-lead").is_empty(), "the punctuation is part of the phrase");
+    }
+
+    #[test]
     fn no_phrases_no_set() {
         assert!(PhraseSet::new(Vec::<(&str, u8)>::new(), false).is_none());
         assert!(PhraseSet::new([("  ", 1u8)], false).is_none());
