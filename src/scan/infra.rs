@@ -5,6 +5,7 @@
 //! unspecified addresses identify nothing and are never reported.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
@@ -219,8 +220,19 @@ const GENERIC_INTERNAL: &[&str] = &[
 pub(super) struct InternalHosts {
     /// The site's zones, without leading `*.` or dots.
     zones: Vec<String>,
-    /// Finds the fixed suffixes (pattern ids first) and then the zones.
-    finder: AhoCorasick,
+    /// The suffixes and the zones with a dot in them, each with where its first dot is: found
+    /// by looking at the dots of the text, which are few.
+    dotted: Vec<Pattern>,
+    /// Zones without a dot ("corp"), which can stand alone: found by Aho-Corasick, if any.
+    dotless: Option<AhoCorasick>,
+}
+
+/// A suffix or zone to look for around the dots of a text.
+struct Pattern {
+    /// Lower case.
+    text: String,
+    first_dot: usize,
+    is_zone: bool,
 }
 
 impl InternalHosts {
@@ -230,12 +242,40 @@ impl InternalHosts {
             .map(|d| d.trim().trim_start_matches("*.").trim_matches('.').to_ascii_lowercase())
             .filter(|d| !d.is_empty() && !d.contains(char::is_whitespace))
             .collect();
-        let finder = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(INTERNAL_SUFFIXES.iter().copied().chain(zones.iter().map(String::as_str)))
-            // Building fails only past 2^31 patterns or states, far beyond any zone list.
-            .expect("zone list within Aho-Corasick limits");
-        InternalHosts { zones, finder }
+        let suffixes = INTERNAL_SUFFIXES.iter().map(|s| (s.to_string(), false));
+        let dotted = suffixes
+            .chain(zones.iter().map(|z| (z.clone(), true)))
+            .filter_map(|(text, is_zone)| Some(Pattern { first_dot: text.find('.')?, text, is_zone }))
+            .collect();
+        let dotless: Vec<&String> = zones.iter().filter(|z| !z.contains('.')).collect();
+        let dotless = (!dotless.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(dotless)
+                // Building fails only past 2^31 patterns or states, far beyond any zone list.
+                .expect("zone list within Aho-Corasick limits")
+        });
+        InternalHosts { zones, dotted, dotless }
+    }
+
+    /// Every place a suffix or zone occurs in `text` (overlapping): its byte range and whether
+    /// it is a zone.
+    fn occurrences(&self, text: &str) -> Vec<(Range<usize>, bool)> {
+        let bytes = text.as_bytes();
+        let mut found: Vec<(Range<usize>, bool)> = Vec::new();
+        for dot in memchr::memchr_iter(b'.', bytes) {
+            for p in &self.dotted {
+                let Some(start) = dot.checked_sub(p.first_dot) else { continue };
+                let end = start + p.text.len();
+                if bytes.get(start..end).is_some_and(|b| b.eq_ignore_ascii_case(p.text.as_bytes())) {
+                    found.push((start..end, p.is_zone));
+                }
+            }
+        }
+        if let Some(dotless) = &self.dotless {
+            found.extend(dotless.find_overlapping_iter(text).map(|m| (m.range(), true)));
+        }
+        found
     }
 
     /// True when `host` is in an internal zone (and is not a generic or documentation name).
@@ -250,21 +290,20 @@ impl InternalHosts {
     fn find(&self, text: &str, out: &mut Vec<Finding>) {
         let bytes = text.as_bytes();
         let is_host_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'.';
-        for m in self.finder.find_overlapping_iter(text) {
-            if !ends_host(text, m.end()) {
+        for (m, is_zone) in self.occurrences(text) {
+            if !ends_host(text, m.end) {
                 continue;
             }
-            let run_start = bytes[..m.start()].iter().rposition(|&b| !is_host_byte(b)).map_or(0, |i| i + 1);
-            let start = run_start + bytes[run_start..m.start()].iter().take_while(|&&b| b == b'.' || b == b'-').count();
+            let run_start = bytes[..m.start].iter().rposition(|&b| !is_host_byte(b)).map_or(0, |i| i + 1);
+            let start = run_start + bytes[run_start..m.start].iter().take_while(|&&b| b == b'.' || b == b'-').count();
             // A leading dot is a dotfile (".env.local") unless it follows a wildcard ("*.corp").
             let dotfile = start > run_start && char_before(text, run_start) != Some('*');
-            let is_zone = m.pattern().as_usize() >= INTERNAL_SUFFIXES.len();
-            let label_ok = if is_zone { start == m.start() || bytes[m.start() - 1] == b'.' } else { start < m.start() };
-            let host = &text[start..m.end()];
+            let label_ok = if is_zone { start == m.start || bytes[m.start - 1] == b'.' } else { start < m.start };
+            let host = &text[start..m.end];
             if dotfile || !label_ok || host.contains("..") || !self.is_internal(host) {
                 continue;
             }
-            out.push(Finding { kind: Kind::InternalHost, range: start..m.end() });
+            out.push(Finding { kind: Kind::InternalHost, range: start..m.end });
         }
     }
 }
@@ -367,6 +406,15 @@ mod tests {
         assert_eq!(strings("vault.ops.acme.net", &zones), ["vault.ops.acme.net"]);
         assert_eq!(strings("wildcard *.corp.acme.io", &zones), ["corp.acme.io"]);
         assert!(strings("notcorp.acme.io and acme.io and corp.acme.iox", &zones).is_empty());
+        assert_eq!(strings("ssh DB01.Corp.Acme.IO now", &zones), ["DB01.Corp.Acme.IO"], "any case");
+    }
+
+    #[test]
+    fn a_zone_without_a_dot_is_found_too() {
+        assert_eq!(
+            strings("ssh db01.acmenet or acmenet itself, not acmenetwork", &["acmenet"]),
+            ["db01.acmenet", "acmenet"]
+        );
     }
 
     #[test]

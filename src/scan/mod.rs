@@ -59,7 +59,7 @@ impl Scanner {
         let mut found = Vec::new();
         let urls = url::find_all(text);
         let words = text::Words::new(text);
-        personal::scan(text, &mut found);
+        personal::scan(text, &words, &mut found);
         self.names.scan(text, &words, &mut found);
         self.people.scan(text, &words, &mut found);
         infra::scan(text, &self.hosts, &urls, &mut found);

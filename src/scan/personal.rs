@@ -16,7 +16,7 @@ use super::text::{
 use super::{Finding, Kind, ScanConfig};
 
 /// Every e-mail address, phone number, card number, SSN and IBAN in `text`.
-pub(super) fn scan(text: &str, out: &mut Vec<Finding>) {
+pub(super) fn scan(text: &str, words: &Words, out: &mut Vec<Finding>) {
     emails(text, out);
     let start = |b: u8| b.is_ascii_digit() || b == b'+' || b == b'(';
     let member = |b: u8| b.is_ascii_digit() || b" ()+.-".contains(&b);
@@ -25,7 +25,7 @@ pub(super) fn scan(text: &str, out: &mut Vec<Finding>) {
         cards(text, run.clone(), out);
         ssns(text, run, out);
     }
-    ibans(text, out);
+    ibans(text, words, out);
 }
 
 /// True when a number found at `range` is part of a bigger token: a word, a version, an amount
@@ -382,11 +382,21 @@ const IBAN_LENGTHS: &[(&str, usize)] = &[
 ];
 
 /// IBANs, compact or in groups of four, of their country's length and with valid check digits.
-fn ibans(text: &str, out: &mut Vec<Finding>) {
-    let member = |b: u8| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b' ';
-    for run in runs(text, |b| b.is_ascii_uppercase(), member, |run| run.len() >= 15 && digits(run) >= 8) {
-        for m in IBAN.find_iter(&text[run.clone()]) {
-            iban_candidate(text, run.start + m.start(), m.as_str(), out);
+fn ibans(text: &str, words: &Words, out: &mut Vec<Finding>) {
+    let bytes = text.as_bytes();
+    let member = |b: &u8| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b' ';
+    // An IBAN starts a word with a country code and two check digits ("GB82", "DE89").
+    let starts = words.iter().map(|w| w.start).filter(|&at| {
+        matches!(bytes.get(at..at + 4), Some([a, b, c, d])
+            if a.is_ascii_uppercase() && b.is_ascii_uppercase() && c.is_ascii_digit() && d.is_ascii_digit())
+    });
+    for at in starts {
+        let run = &text[at..at + bytes[at..].iter().take_while(|b| member(b)).count()];
+        if run.len() < 15 || digits(run.as_bytes()) < 8 {
+            continue;
+        }
+        if let Some(m) = IBAN.find(run).filter(|m| m.start() == 0) {
+            iban_candidate(text, at, m.as_str(), out);
         }
     }
 }
@@ -438,7 +448,7 @@ mod tests {
 
     fn found(text: &str) -> Vec<(Kind, String)> {
         let mut out = Vec::new();
-        scan(text, &mut out);
+        scan(text, &Words::new(text), &mut out);
         out.sort_by_key(|f| f.range.start);
         out.into_iter().map(|f| (f.kind, text[f.range].to_string())).collect()
     }
