@@ -96,6 +96,24 @@ pub struct SearchDoc {
     pub facets: Vec<FacetValue>,
 }
 
+#[cfg(test)]
+impl SearchDoc {
+    /// A writeup with only a key, a title and a body, for the search tests.
+    pub(crate) fn plain(key: &str, title: &str, body: &str) -> SearchDoc {
+        SearchDoc {
+            url: format!("writeups/{key}.html"),
+            kind: "writeup",
+            key: key.into(),
+            title: title.into(),
+            date: None,
+            headings: vec![],
+            body: body.into(),
+            keywords: vec![],
+            facets: vec![],
+        }
+    }
+}
+
 /// Every published writeup, then every pattern: withheld writeups are never looked at.
 pub fn documents(publication: &Publication, patterns: &[Pattern]) -> Vec<SearchDoc> {
     let mut writeups: Vec<&Writeup> = publication.published.iter().map(|w| &**w).collect();

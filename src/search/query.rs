@@ -309,17 +309,8 @@ mod tests {
     use crate::search::document::FacetValue;
 
     fn doc(key: &str, title: &str, body: &str) -> SearchDoc {
-        SearchDoc {
-            url: format!("writeups/{key}.html"),
-            kind: "writeup",
-            key: key.into(),
-            title: title.into(),
-            date: None,
-            headings: vec![],
-            body: body.into(),
-            keywords: vec![],
-            facets: vec![FacetValue { facet: Facet::Severity, value: "high".into(), label: "High".into() }],
-        }
+        let high = FacetValue { facet: Facet::Severity, value: "high".into(), label: "High".into() };
+        SearchDoc { facets: vec![high], ..SearchDoc::plain(key, title, body) }
     }
 
     fn index() -> Index {

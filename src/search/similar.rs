@@ -116,17 +116,7 @@ mod tests {
     use crate::search::Index;
 
     fn doc(key: &str, title: &str, body: &str) -> SearchDoc {
-        SearchDoc {
-            url: format!("writeups/{key}.html"),
-            kind: "writeup",
-            key: key.into(),
-            title: title.into(),
-            date: None,
-            headings: vec![],
-            body: body.into(),
-            keywords: vec![],
-            facets: vec![],
-        }
+        SearchDoc::plain(key, title, body)
     }
 
     #[test]
