@@ -63,7 +63,7 @@ impl Scanner {
         self.names.scan(text, &words, &mut found);
         self.people.scan(text, &words, &mut found);
         infra::scan(text, &self.hosts, &urls, &mut found);
-        secrets::scan(text, &urls, &mut found);
+        secrets::scan(text, &words, &urls, &mut found);
         let people: Vec<Range<usize>> =
             found.iter().filter(|f| matches!(f.kind, Kind::Person | Kind::Handle)).map(|f| f.range.clone()).collect();
         blame::scan(text, &words, &people, &mut found);

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Reverse;
 use std::ops::Range;
 
-use super::text::{char_at, char_before, is_word, word_hash, Words};
+use super::text::{char_at, char_before, is_word, word_hash, HashFilter, Words};
 
 /// A phrase: its words (the first with any leading punctuation) and what it means.
 struct Phrase<T> {
@@ -23,14 +23,11 @@ pub(super) struct PhraseSet<T> {
     /// Phrases by the [`word_hash`] of the first word run of their first word ("didn" for
     /// "didn't"), longest phrase first.
     by_hash: HashMap<u64, Vec<Phrase<T>>>,
-    /// One bit for each key hash (by its top bits): most words start no phrase, and say so at once.
-    filter: Box<[u64; FILTER_WORDS]>,
+    /// The key hashes: most words start no phrase, and say so at once.
+    filter: HashFilter,
     /// Also accept the plural possessive "Daves'" for "Dave".
     plural_possessive: bool,
 }
-
-/// The size of [`PhraseSet::filter`] in 64-bit words (4,096 bits).
-const FILTER_WORDS: usize = 64;
 
 impl<T: Copy> PhraseSet<T> {
     /// The set of `phrases`; `None` when there is no phrase to look for. A phrase written with a
@@ -57,10 +54,8 @@ impl<T: Copy> PhraseSet<T> {
         if by_hash.is_empty() {
             return None;
         }
-        let mut filter = Box::new([0u64; FILTER_WORDS]);
-        for (&hash, phrases) in &mut by_hash {
-            let bit = filter_bit(hash);
-            filter[bit / 64] |= 1 << (bit % 64);
+        let filter = HashFilter::new(by_hash.keys().copied());
+        for phrases in by_hash.values_mut() {
             phrases.sort_by_key(|p| Reverse(p.words.len()));
         }
         Some(PhraseSet { by_hash, filter, plural_possessive })
@@ -85,8 +80,7 @@ impl<T: Copy> PhraseSet<T> {
     /// The longest phrase whose first word run is at `at` and hashes to `hash`.
     #[inline]
     fn starting_at(&self, text: &str, at: usize, hash: u64) -> Option<(Range<usize>, T)> {
-        let bit = filter_bit(hash);
-        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+        if !self.filter.may_contain(hash) {
             return None;
         }
         self.by_hash.get(&hash)?.iter().find_map(|p| self.matches_at(text, at, p))
@@ -134,12 +128,6 @@ fn rest_end(text: &str, from: usize, rest: &[String]) -> Option<usize> {
         pos += word.len();
     }
     Some(pos)
-}
-
-/// Where `hash` falls in [`PhraseSet::filter`].
-#[inline]
-fn filter_bit(hash: u64) -> usize {
-    (hash >> 52) as usize % (FILTER_WORDS * 64)
 }
 
 /// Word lists equal ignoring ASCII case.

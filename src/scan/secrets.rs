@@ -9,19 +9,20 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, Input};
+use aho_corasick::packed::{self, MatchKind};
+use aho_corasick::{AhoCorasick, Span};
 use regex::Regex;
 
-use super::text::{char_at, char_before, entropy, is_one_of, line_at};
+use super::text::{char_at, char_before, entropy, is_one_of, line_at, Words};
 use super::url::Url;
 use super::{Finding, Kind, SecretKind};
 
 /// Every secret in `text`; `urls` are the URLs already found in it.
-pub(super) fn scan(text: &str, urls: &[Url], out: &mut Vec<Finding>) {
+pub(super) fn scan(text: &str, words: &Words, urls: &[Url], out: &mut Vec<Finding>) {
     prefixed_tokens(text, out);
     private_keys(text, out);
     url_passwords(text, urls, out);
-    keyword_lines(text, out);
+    keyword_lines(text, words.lower(), out);
 }
 
 /// Token formats that start with a fixed prefix (inner groups must not capture).
@@ -164,8 +165,12 @@ const KEYWORDS: &[&str] = &[
     "authorization",
 ];
 
-static KEYWORD_FINDER: LazyLock<AhoCorasick> =
-    LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(KEYWORDS).expect("valid keyword list"));
+/// [`KEYWORDS`] in the lower-cased text, by a vector search (Teddy): a few instructions a byte,
+/// where a case-insensitive automaton takes sixteen.
+static KEYWORD_FINDER: LazyLock<packed::Searcher> = LazyLock::new(|| {
+    let mut builder = packed::Config::new().match_kind(MatchKind::LeftmostFirst).builder();
+    builder.extend(KEYWORDS).build().expect("a short list of non-empty keywords")
+});
 
 /// Words that make long hex on a line a digest or an id, not a secret.
 const DIGEST_WORDS: &[&str] = &[
@@ -192,11 +197,11 @@ static DIGEST_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 });
 
 /// The line-level rules, run only on lines that mention a secret word.
-fn keyword_lines(text: &str, out: &mut Vec<Finding>) {
+fn keyword_lines(text: &str, lower: &str, out: &mut Vec<Finding>) {
     let mut from = 0;
-    while let Some(m) = KEYWORD_FINDER.find(Input::new(text).range(from..)) {
+    while let Some(m) = KEYWORD_FINDER.find_in(lower, Span::from(from..lower.len())) {
         let line = line_at(text, m.start());
-        scan_line(text, line.clone(), out);
+        scan_line(text, &lower[line.clone()], line.clone(), out);
         from = line.end;
     }
 }
@@ -214,11 +219,11 @@ static TOKEN_LIKE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[A-Za-z0-9+/_-]{20,}={0,2}").expect("valid token-like pattern"));
 
 /// Assignments, AWS secret keys and high-entropy strings on one line.
-fn scan_line(text: &str, line: Range<usize>, out: &mut Vec<Finding>) {
+fn scan_line(text: &str, lower: &str, line: Range<usize>, out: &mut Vec<Finding>) {
     let s = &text[line.clone()];
     let at = |r: Range<usize>| line.start + r.start..line.start + r.end;
     let keywords: Vec<(Range<usize>, &str)> =
-        KEYWORD_FINDER.find_iter(s).map(|m| (m.range(), KEYWORDS[m.pattern().as_usize()])).collect();
+        KEYWORD_FINDER.find_iter(lower).map(|m| (m.range(), KEYWORDS[m.pattern().as_usize()])).collect();
     let digest_word = DIGEST_FINDER.is_match(s);
     for m in ASSIGNMENT.find_iter(s) {
         if let Some((value, quoted)) = value_at(s, m.end()) {
@@ -447,7 +452,7 @@ mod tests {
 
     fn found(text: &str) -> Vec<(SecretKind, String)> {
         let mut out = Vec::new();
-        scan(text, &url::find_all(text), &mut out);
+        scan(text, &Words::new(text), &url::find_all(text), &mut out);
         out.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.end)));
         out.into_iter()
             .filter_map(|f| match f.kind {

@@ -18,9 +18,11 @@ pub(super) fn is_word(c: char) -> bool {
 }
 
 /// The words of a text (maximal runs of [`is_word`] characters), each with the hash of its
-/// ASCII-lower-cased bytes: found in one pass and shared by every phrase set.
+/// ASCII-lower-cased bytes, and the whole text ASCII-lower-cased (at the same byte offsets):
+/// made once a scan and shared by every detector.
 pub(super) struct Words {
     words: Vec<Word>,
+    lower: String,
 }
 
 /// One run of word characters.
@@ -30,6 +32,27 @@ pub(super) struct Word {
     pub end: usize,
     /// [`word_hash`] of the word's bytes.
     pub hash: u64,
+    /// What kinds of bytes the word holds.
+    pub class: Class,
+}
+
+/// The kinds of bytes a word holds that its readers care about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct Class(u8);
+
+impl Class {
+    const UNDERSCORE: u8 = 1;
+    const NON_ASCII: u8 = 2;
+
+    /// An `_`.
+    pub(super) fn has_underscore(self) -> bool {
+        self.0 & Class::UNDERSCORE != 0
+    }
+
+    /// Only ASCII bytes.
+    pub(super) fn is_ascii(self) -> bool {
+        self.0 & Class::NON_ASCII == 0
+    }
 }
 
 impl Words {
@@ -38,16 +61,16 @@ impl Words {
         // Prose averages six bytes a word: reserve once rather than grow.
         let mut words = Vec::with_capacity(text.len() / 6);
         let mut i = 0;
-        while i < bytes.len() {
-            match WORD_BYTE[usize::from(bytes[i])] {
+        while let Some(&b) = bytes.get(i) {
+            match WORD_BYTE[usize::from(b)] {
                 0 => {
                     i += 1;
                     continue;
                 }
-                NON_ASCII => match char_at(text, i) {
-                    Some(c) if is_word(c) => {}
-                    c => {
-                        i += c.map_or(1, char::len_utf8);
+                NON_ASCII => match non_ascii_char(text, i) {
+                    (_, true) => {}
+                    (len, false) => {
+                        i += len;
                         continue;
                     }
                 },
@@ -55,25 +78,31 @@ impl Words {
             }
             let start = i;
             let mut hash = HASH_SEED;
-            while i < bytes.len() {
-                match WORD_BYTE[usize::from(bytes[i])] {
-                    0 => break,
-                    NON_ASCII => match char_at(text, i) {
-                        Some(c) if is_word(c) => {
-                            hash = bytes[i..i + c.len_utf8()].iter().fold(hash, |h, &b| hash_byte(h, b));
-                            i += c.len_utf8();
-                        }
-                        _ => break,
-                    },
-                    lower => {
-                        hash = hash_byte(hash, lower);
-                        i += 1;
-                    }
+            // The entries of the word's bytes, or-ed: their class bits are the word's class.
+            let mut class = 0;
+            while let Some(&b) = bytes.get(i) {
+                let entry = WORD_BYTE[usize::from(b)];
+                if entry.wrapping_sub(1) < NON_ASCII - 1 {
+                    hash = hash_byte(hash, entry as u8);
+                    class |= entry;
+                    i += 1;
+                } else if entry == NON_ASCII {
+                    let (len, true) = non_ascii_char(text, i) else { break };
+                    hash = bytes[i..i + len].iter().fold(hash, |h, &b| hash_byte(h, b));
+                    class |= u16::from(Class::NON_ASCII) << 8;
+                    i += len;
+                } else {
+                    break;
                 }
             }
-            words.push(Word { start, end: i, hash });
+            words.push(Word { start, end: i, hash, class: Class((class >> 8) as u8) });
         }
-        Words { words }
+        Words { words, lower: text.to_ascii_lowercase() }
+    }
+
+    /// The text, ASCII letters lower-cased: each byte where it is in the text.
+    pub(super) fn lower(&self) -> &str {
+        &self.lower
     }
 
     /// Every word, in text order.
@@ -87,17 +116,29 @@ impl Words {
     }
 }
 
-/// [`WORD_BYTE`] of a byte that is not ASCII: decode the character to know.
-const NON_ASCII: u8 = 0x80;
+/// [`WORD_BYTE`] of a byte that is not ASCII: decode the character to know. Above every other
+/// entry, so that one comparison tells an ASCII word byte.
+const NON_ASCII: u16 = 0x8000;
 
-/// For each byte: its lower case when it is an ASCII word byte (letter, digit, `_`), 0 for other
-/// ASCII, [`NON_ASCII`] otherwise.
-static WORD_BYTE: [u8; 256] = {
+/// The length of the character at byte `i` of `text`, and whether it is a word character.
+#[cold]
+fn non_ascii_char(text: &str, i: usize) -> (usize, bool) {
+    char_at(text, i).map_or((1, false), |c| (c.len_utf8(), is_word(c)))
+}
+
+/// For each byte: when it is an ASCII word byte (letter, digit, `_`), its lower case with its
+/// [`Class`] bits above; 0 for other ASCII, [`NON_ASCII`] otherwise.
+static WORD_BYTE: [u16; 256] = {
     let mut table = [NON_ASCII; 256];
     let mut b = 0;
     while b < 128 {
         let byte = b as u8;
-        table[b] = if byte.is_ascii_alphanumeric() || byte == b'_' { byte.to_ascii_lowercase() } else { 0 };
+        let class = if byte == b'_' { Class::UNDERSCORE } else { 0 };
+        table[b] = if byte.is_ascii_alphanumeric() || byte == b'_' {
+            (class as u16) << 8 | byte.to_ascii_lowercase() as u16
+        } else {
+            0
+        };
         b += 1;
     }
     table
@@ -113,6 +154,33 @@ fn hash_byte(hash: u64, b: u8) -> u64 {
 /// The hash [`Words`] gives a word with these bytes, ignoring ASCII case.
 pub(super) fn word_hash(word: &[u8]) -> u64 {
     word.iter().fold(HASH_SEED, |h, &b| hash_byte(h, b.to_ascii_lowercase()))
+}
+
+/// A one-bit filter of word hashes (4,096 bits, by their top bits): most words are not in the
+/// set, and it says so at once.
+pub(super) struct HashFilter(Box<[u64; 64]>);
+
+impl HashFilter {
+    pub(super) fn new(hashes: impl IntoIterator<Item = u64>) -> HashFilter {
+        let mut bits = Box::new([0u64; 64]);
+        for hash in hashes {
+            let bit = HashFilter::bit(hash);
+            bits[bit / 64] |= 1 << (bit % 64);
+        }
+        HashFilter(bits)
+    }
+
+    /// False when no hash of the set is `hash`; true when one may be.
+    #[inline]
+    pub(super) fn may_contain(&self, hash: u64) -> bool {
+        let bit = HashFilter::bit(hash);
+        self.0[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
+    #[inline]
+    fn bit(hash: u64) -> usize {
+        (hash >> 52) as usize
+    }
 }
 
 /// True when `text[i..]` continues a number: a digit, or `.`/`-` followed by a digit (as in
@@ -290,6 +358,27 @@ mod tests {
         assert_eq!(hashes[2], word_hash(b"PAGE_dave"));
         assert_eq!(hashes[3], word_hash("josé".as_bytes()));
         assert_ne!(hashes[3], word_hash("josÉ".as_bytes()), "only ASCII case is ignored");
+        let classes: Vec<(bool, bool)> = words.iter().map(|w| (w.class.has_underscore(), w.class.is_ascii())).collect();
+        assert_eq!(classes, [(false, true), (false, true), (true, true), (false, false), (false, true)]);
+    }
+
+    #[test]
+    fn the_lower_cased_text_keeps_every_byte_in_place() {
+        let text = "ÉMILE page_DAVE: Ünal’s";
+        let words = Words::new(text);
+        assert_eq!(words.lower(), "Émile page_dave: Ünal’s", "only ASCII letters change");
+        for w in words.iter() {
+            assert!(text[w.start..w.end].eq_ignore_ascii_case(&words.lower()[w.start..w.end]));
+        }
+    }
+
+    #[test]
+    fn a_hash_filter_holds_what_it_was_given() {
+        let hashes: Vec<u64> = ["owner", "cc", "reported"].iter().map(|w| word_hash(w.as_bytes())).collect();
+        let filter = HashFilter::new(hashes.iter().copied());
+        assert!(hashes.iter().all(|&h| filter.may_contain(h)));
+        let others = (0..1000).map(|i| word_hash(format!("word{i}").as_bytes()));
+        assert!(others.filter(|&h| filter.may_contain(h)).count() < 20, "three bits of 4,096 pass few others");
     }
 
     #[test]

@@ -9,8 +9,7 @@ use std::sync::LazyLock;
 use super::gazetteer;
 use super::lists::{ATTRIBUTION_LABELS, ROLE_WORDS, SIGN_OFFS};
 use super::names::is_thing;
-use crate::scan::phrase::PhraseSet;
-use crate::scan::text::Words;
+use crate::scan::text::{word_hash, HashFilter, Words};
 
 /// Byte ranges of the people named in attribution lines and signatures of `text`.
 pub(super) fn find(text: &str, words: &Words) -> Vec<Range<usize>> {
@@ -18,8 +17,8 @@ pub(super) fn find(text: &str, words: &Words) -> Vec<Range<usize>> {
     let mut offset = 0;
     let mut sign_off = 0u8;
     let mut table_columns: Vec<usize> = Vec::new();
-    // The "… by" labels of the whole text, found in one pass and taken line by line.
-    let mut by_labels = BY_LABELS.find(text, words).map(|(range, ())| range.start).peekable();
+    // Where labels may start, found in one pass over the words and taken line by line.
+    let mut labels = label_starts(text, words).peekable();
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         if sign_off > 0 && !body.trim().is_empty() {
@@ -30,11 +29,13 @@ pub(super) fn find(text: &str, words: &Words) -> Vec<Range<usize>> {
             push_item(at, first, &mut out);
         }
         table_columns = table(body, offset, std::mem::take(&mut table_columns), &mut out);
-        let mut on_line = Vec::new();
-        while let Some(at) = by_labels.next_if(|&at| at < offset + line.len()) {
-            on_line.push(at - offset);
+        let mut values: Vec<usize> = Vec::new();
+        while let Some(at) = labels.next_if(|&at| at < offset + line.len()) {
+            if let Some(value) = value_at(body, at - offset).filter(|v| !values.contains(v)) {
+                values.push(value);
+            }
         }
-        for value in values_after_labels(body, &on_line) {
+        for value in values {
             for item in items(body, value) {
                 push_item(offset + item.start, &body[item], &mut out);
             }
@@ -54,6 +55,75 @@ pub(super) fn find(text: &str, words: &Words) -> Vec<Range<usize>> {
     out.sort_by_key(|r| (r.start, r.end));
     out.dedup();
     out
+}
+
+/// Where the words of `text` that may begin an attribution label start, in order: the first
+/// word of a "… by" label anywhere, of another label where a clause starts (see [`value_at`]);
+/// also inside underscores ("__Owner__").
+fn label_starts<'t>(text: &'t str, words: &'t Words) -> impl Iterator<Item = usize> + 't {
+    let bytes = text.as_bytes();
+    words.iter().filter_map(move |w| {
+        let (at, hash) = if w.class.has_underscore() {
+            let at = w.start + bytes[w.start..w.end].iter().take_while(|&&b| b == b'_').count();
+            let len = bytes[at..w.end].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            (at, word_hash(&bytes[at..at + len]))
+        } else {
+            (w.start, w.hash)
+        };
+        let by = FIRST_WORDS.by.may_contain(hash);
+        (by || FIRST_WORDS.all.may_contain(hash) && clause_start(bytes, at).is_some()).then_some(at)
+    })
+}
+
+/// Where the clause of the word at byte `at` starts, when only white space, quote, list and
+/// emphasis marks stand between them: at the start of `bytes` or of a line, or after "(", ".",
+/// ";" or "·".
+fn clause_start(bytes: &[u8], at: usize) -> Option<usize> {
+    let from = at - bytes[..at].iter().rev().take_while(|b| LEAD.contains(b)).count();
+    let before = &bytes[..from];
+    (before.is_empty() || matches!(before.last(), Some(b'\n' | b'(' | b'.' | b';')) || before.ends_with("·".as_bytes()))
+        .then_some(from)
+}
+
+/// Where the value of a label whose first word starts at byte `at` of `line` starts: a label at
+/// the start of the line or after "(", ". ", "; " or "· ", with only list or quote marks before
+/// it ("Owner:", "**Authors:**", "| Owner |"), or a "reported by", "posted by" label anywhere.
+fn value_at(line: &str, at: usize) -> Option<usize> {
+    if let Some(from) = clause_start(line.as_bytes(), at) {
+        if let Some(v) = value_after_label(&line[from..], true) {
+            return Some(from + v);
+        }
+    }
+    let whole_word = line[..at].chars().next_back().is_none_or(char::is_whitespace);
+    whole_word.then(|| value_after_label(&line[at..], false)).flatten().map(|v| at + v)
+}
+
+/// What may stand before a label: white space, quote, list and heading marks, emphasis.
+const LEAD: &[u8] = b" \t>-*+|#_";
+
+/// The first words of the attribution labels, to find the words that may start one.
+struct FirstWords {
+    all: HashFilter,
+    /// Of the labels that need no colon ("reported by", "assigned to").
+    by: HashFilter,
+}
+
+static FIRST_WORDS: LazyLock<FirstWords> = LazyLock::new(|| {
+    let of = |by_only: bool| {
+        let labels = ATTRIBUTION_LABELS.iter().filter(|l| !by_only || needs_no_colon(l));
+        HashFilter::new(labels.map(|l| word_hash(first_word(l).as_bytes())))
+    };
+    FirstWords { all: of(false), by: of(true) }
+});
+
+/// A label's first word: "author" of "author(s)", "on" of "on-call".
+fn first_word(label: &str) -> &str {
+    label.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or(label)
+}
+
+/// "reported by", "assigned to", "signed-off-by": labels whose value may follow without a colon.
+fn needs_no_colon(label: &str) -> bool {
+    label.ends_with(" by") || label.ends_with(" to") || label.ends_with("-by")
 }
 
 /// The cells of a markdown table row, as byte ranges of `line` (without the bars).
@@ -141,46 +211,11 @@ fn signature(line: &str) -> Option<Range<usize>> {
     .then_some(at..at + item.len())
 }
 
-/// Where the values of the attribution labels on `line` start: after "Owner:",
-/// "**Authors:**", "| Owner |" at the start of the line or after "(", ". ", "; " or "· ",
-/// and after the "reported by", "posted by" labels found at `by_labels`.
-fn values_after_labels(line: &str, by_labels: &[usize]) -> Vec<usize> {
-    let mut out: Vec<usize> = value_after_label(line, true).into_iter().collect();
-    let mut push = |v: usize| {
-        if !out.contains(&v) {
-            out.push(v);
-        }
-    };
-    // Bytes, not chars: "(", ".", ";" and "·" (U+00B7, whose second byte is B7).
-    let bytes = line.as_bytes();
-    let after_dots = memchr::memchr3_iter(b'(', b'.', b';', bytes).map(|i| i + 1);
-    let after_bullets = memchr::memchr_iter(0xB7, bytes).filter(|&i| i > 0 && bytes[i - 1] == 0xC2).map(|i| i + 1);
-    for from in after_dots.chain(after_bullets) {
-        if let Some(v) = value_after_label(&line[from..], true) {
-            push(from + v);
-        }
-    }
-    for &at in by_labels.iter().filter(|&&at| at < line.len()) {
-        let whole_word = line[..at].chars().next_back().is_none_or(char::is_whitespace);
-        if let Some(v) = value_after_label(&line[at..], false).filter(|_| whole_word) {
-            push(at + v);
-        }
-    }
-    out
-}
-
-/// The labels that need no colon ("reported by", "assigned to"), found anywhere in one pass.
-static BY_LABELS: LazyLock<PhraseSet<()>> = LazyLock::new(|| {
-    let labels = ATTRIBUTION_LABELS.iter().filter(|l| l.ends_with(" by") || l.ends_with("-by") || l.ends_with(" to"));
-    PhraseSet::new(labels.map(|l| (l, ())), false).expect("a non-empty label list")
-});
-
 /// The attribution labels by their first word, so a line position is looked up, not searched.
 static LABELS_BY_FIRST_WORD: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
     let mut map: HashMap<&'static str, Vec<&'static str>> = HashMap::default();
     for label in ATTRIBUTION_LABELS {
-        let first = label.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or(label);
-        map.entry(first).or_default().push(label);
+        map.entry(first_word(label)).or_default().push(label);
     }
     map
 });
@@ -188,22 +223,16 @@ static LABELS_BY_FIRST_WORD: LazyLock<HashMap<&'static str, Vec<&'static str>>> 
 /// Where the value of an attribution line starts; with `colon_labels`, labels that need a
 /// colon count too, else only "… by" and "… to" labels.
 fn value_after_label(line: &str, colon_labels: bool) -> Option<usize> {
-    let lead = if line.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        0
-    } else {
-        line.len() - line.trim_start_matches([' ', '\t', '>', '-', '*', '+', '|', '#', '_']).len()
-    };
+    let lead = line.bytes().take_while(|b| LEAD.contains(b)).count();
     let rest = &line[lead..];
-    let first_len = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
+    let first_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
     if first_len == 0 || first_len > 16 {
         return None;
     }
-    let first = &rest[..first_len];
-    let candidates = if first.bytes().all(|b| b.is_ascii_lowercase()) {
-        LABELS_BY_FIRST_WORD.get(first)
-    } else {
-        LABELS_BY_FIRST_WORD.get(first.to_ascii_lowercase().as_str())
-    }?;
+    let mut first = [0u8; 16];
+    first[..first_len].copy_from_slice(&rest.as_bytes()[..first_len]);
+    first.make_ascii_lowercase();
+    let candidates = LABELS_BY_FIRST_WORD.get(std::str::from_utf8(&first[..first_len]).ok()?)?;
     let label = candidates
         .iter()
         .filter(|l| {
@@ -216,7 +245,7 @@ fn value_after_label(line: &str, colon_labels: bool) -> Option<usize> {
     let after = &after[closers..];
     let sep = after.len() - after.trim_start().len();
     let after_sep = &after[sep..];
-    let needs_colon = !(label.ends_with(" by") || label.ends_with(" to") || label.ends_with("-by"));
+    let needs_colon = !needs_no_colon(label);
     if needs_colon && !colon_labels {
         return None;
     }
@@ -358,6 +387,13 @@ mod tests {
                     Reported by tomasz_w (SRE)\n\
                     cc: Dana Whitfield <dana@example.com>; ops\n";
         assert_eq!(people(text), ["Priya Raman", "kmensah", "Li Wei", "jlo", "a.nowak", "tomasz_w", "Dana Whitfield"]);
+    }
+
+    #[test]
+    fn labels_where_a_clause_starts_and_inside_underscores() {
+        let text = "Fixed. Owner: jlo (reviewer: a.nowak) · cc: kmensah\n__Owner__: tmakinen\n\
+                    We sent it to jdoe; owner jlo.\n";
+        assert_eq!(people(text), ["jlo", "a.nowak", "kmensah", "tmakinen"]);
     }
 
     #[test]

@@ -895,8 +895,9 @@ const HONORIFIC_SUFFIXES: &[&str] = &["-san", "-sama", "-kun", "-chan", "-sensei
 /// Every word of `text` with its shape and position in its sentence: the text's word runs that
 /// start with a letter, joined by apostrophes and hyphens followed by a letter ("O'Brien",
 /// "Jean-Luc").
-fn words<'t>(text: &'t str, runs: &Words) -> Vec<Word<'t>> {
+fn words<'t>(text: &'t str, runs: &'t Words) -> Vec<Word<'t>> {
     let bytes = text.as_bytes();
+    let lowered = runs.lower();
     let runs = runs.as_slice();
     let mut out: Vec<Word> = Vec::with_capacity(runs.len());
     let mut last_end = 0;
@@ -904,6 +905,7 @@ fn words<'t>(text: &'t str, runs: &Words) -> Vec<Word<'t>> {
     while i < runs.len() {
         let start = runs[i].start;
         let mut end = runs[i].end;
+        let mut ascii = runs[i].class.is_ascii();
         i += 1;
         if !starts_with_letter(text, start) {
             continue;
@@ -915,6 +917,7 @@ fn words<'t>(text: &'t str, runs: &Words) -> Vec<Word<'t>> {
                 && starts_with_letter(text, next.start)
         }) {
             hyphenated |= bytes[end] == b'-';
+            ascii &= next.class.is_ascii();
             end = next.end;
             i += 1;
         }
@@ -929,14 +932,12 @@ fn words<'t>(text: &'t str, runs: &Words) -> Vec<Word<'t>> {
             }
         }
         let word = &text[start..word_end];
-        let (stem, honorific_suffix) = match HONORIFIC_SUFFIXES
-            .iter()
-            .filter(|_| hyphenated)
-            .find(|s| word.ends_with(*s) && word.len() > s.len() + 2)
-        {
-            Some(suffix) => (&word[..word.len() - suffix.len()], true),
-            None => (word, false),
+        let suffix = if hyphenated {
+            HONORIFIC_SUFFIXES.iter().find(|s| word.ends_with(*s) && word.len() > s.len() + 2)
+        } else {
+            None
         };
+        let stem = &word[..word.len() - suffix.map_or(0, |s| s.len())];
         let gap = &text[last_end..start];
         let initial = out.is_empty()
             || (gap != " "
@@ -957,15 +958,19 @@ fn words<'t>(text: &'t str, runs: &Words) -> Vec<Word<'t>> {
             Shape::Other
         };
         let range_end = if shape == Shape::Initial { word_end + 1 } else { word_end };
-        let lower = if stem.bytes().all(|b| b.is_ascii_lowercase()) {
-            Cow::Borrowed(stem)
-        } else if stem.is_ascii() {
-            Cow::Owned(stem.to_ascii_lowercase())
-        } else {
-            Cow::Owned(stem.to_lowercase())
-        };
+        // ASCII words are lower-cased in the shared copy of the text, at the same offsets.
+        let lower =
+            if ascii { Cow::Borrowed(&lowered[start..start + stem.len()]) } else { Cow::Owned(stem.to_lowercase()) };
         let entry = if shape == Shape::Capitalised { gazetteer::lookup(&lower) } else { Entry::default() };
-        out.push(Word { range: start..range_end, lower, entry, shape, initial, possessive, honorific_suffix });
+        out.push(Word {
+            range: start..range_end,
+            lower,
+            entry,
+            shape,
+            initial,
+            possessive,
+            honorific_suffix: suffix.is_some(),
+        });
         last_end = if shape == Shape::Initial { range_end } else { end };
     }
     out
