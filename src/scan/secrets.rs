@@ -276,7 +276,7 @@ fn is_secret_value(value: &str, quoted: bool) -> bool {
     }
     let letter = value.chars().any(char::is_alphabetic);
     let digit_or_symbol = value.chars().any(|c| c.is_ascii_digit() || "!@#$%^&*+=?~".contains(c));
-    letter && digit_or_symbol && !value.starts_with(['/', '~', '.'])
+    letter && (digit_or_symbol || is_random_letters(value)) && !value.starts_with(['/', '~', '.'])
 }
 
 /// Values that stand for a secret rather than being one.
@@ -426,7 +426,7 @@ fn is_random(token: &str) -> bool {
     let path = token.contains('/')
         && token.split('/').any(|seg| seg.len() >= 4 && seg.bytes().all(|c| c.is_ascii_lowercase()));
     b.len() >= 20
-        && b.iter().any(u8::is_ascii_digit)
+        && (b.iter().any(u8::is_ascii_digit) || is_random_letters(token))
         && b.iter().any(u8::is_ascii_alphabetic)
         && switches * 3 >= b.len()
         && entropy(token) >= if hex { 3.0 } else { 3.5 }
@@ -434,6 +434,20 @@ fn is_random(token: &str) -> bool {
         && !path
         && !is_uuid(token)
         && !is_fake(token)
+}
+
+/// Letters drawn at random, though without a digit (one in three 32-letter keys has none): 16
+/// or more, a third to two thirds of them capitals, changing case at every third letter or
+/// more. CamelCase names have far fewer capitals, or long runs of lower case between them.
+fn is_random_letters(value: &str) -> bool {
+    let letters: Vec<u8> = value.bytes().filter(u8::is_ascii_alphabetic).collect();
+    let upper = letters.iter().filter(|b| b.is_ascii_uppercase()).count();
+    let switches = letters.windows(2).filter(|w| w[0].is_ascii_uppercase() != w[1].is_ascii_uppercase()).count();
+    letters.len() >= 16
+        && letters.len() == value.len()
+        && 3 * upper >= letters.len()
+        && 3 * upper <= 2 * letters.len()
+        && switches * 3 >= letters.len()
 }
 
 /// 8-4-4-4-12 hex digits.
@@ -620,6 +634,18 @@ mod tests {
         let fine = "postgres://user:password@localhost/db https://u:${PASS}@h.io/ mysql://root:<redacted>@db/x \
                     amqp://guest:****@mq/ https://user@host.io/ http://a:changeme@b.io";
         assert!(kinds_of(fine, SecretKind::UrlPassword).is_empty(), "{:?}", kinds_of(fine, SecretKind::UrlPassword));
+    }
+
+    #[test]
+    fn random_keys_without_a_digit_are_still_secrets() {
+        let key = "RXEHmrbfEjOiXDGSCBKxXPGDyOjxhNgQ";
+        assert_eq!(kinds_of(&format!("api_key: {key}"), SecretKind::PasswordAssignment), [key]);
+        assert_eq!(kinds_of(&format!("the signing secret {key}"), SecretKind::HighEntropy), [key]);
+        for name in ["ThisIsAVeryLongClassNameForTheService", "AWSIAMRoleForEKSClusterAutoscaler", "SECRETSMANAGERARN"]
+        {
+            assert!(!is_random_letters(name), "{name}");
+            assert!(kinds_of(&format!("secret: {name}"), SecretKind::PasswordAssignment).is_empty(), "{name}");
+        }
     }
 
     #[test]
