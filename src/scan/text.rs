@@ -95,7 +95,7 @@ impl Words {
                     break;
                 }
             }
-            words.push(Word { start, end: i, hash, class: Class((class >> 8) as u8) });
+            words.push(Word { start, end: i, hash: finish_hash(hash), class: Class((class >> 8) as u8) });
         }
         Words { words, lower: text.to_ascii_lowercase() }
     }
@@ -144,16 +144,25 @@ static WORD_BYTE: [u16; 256] = {
     table
 };
 
-const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+const HASH_SEED: u64 = 0;
 
-/// One step of the word hash (FxHash's mix).
+/// One step of the word hash: the bytes packed into a word (up to eight exactly), two cycles a
+/// byte; [`finish_hash`] mixes them once a word.
+#[inline]
 fn hash_byte(hash: u64, b: u8) -> u64 {
-    (hash.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+    hash.rotate_left(8) ^ u64::from(b)
+}
+
+/// Spreads the packed bytes over every bit, the top ones too ([`HashFilter`] keys on them).
+#[inline]
+fn finish_hash(hash: u64) -> u64 {
+    let hash = hash.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    hash ^ hash >> 29
 }
 
 /// The hash [`Words`] gives a word with these bytes, ignoring ASCII case.
 pub(super) fn word_hash(word: &[u8]) -> u64 {
-    word.iter().fold(HASH_SEED, |h, &b| hash_byte(h, b.to_ascii_lowercase()))
+    finish_hash(word.iter().fold(HASH_SEED, |h, &b| hash_byte(h, b.to_ascii_lowercase())))
 }
 
 /// A one-bit filter of word hashes (4,096 bits, by their top bits): most words are not in the
