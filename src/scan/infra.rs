@@ -12,14 +12,15 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::text::{
-    char_at, char_before, continues_number, ends_with_ignore_case, is_in_domain, is_one_of, is_word, runs, words_before,
+    char_at, char_before, continues_number, digit_runs, ends_with_ignore_case, is_in_domain, is_one_of, is_word,
+    words_before, Words,
 };
 use super::url::Url;
 use super::{Finding, Kind};
 
 /// Every IP address and internal host (or URL to one) in `text`.
-pub(super) fn scan(text: &str, hosts: &InternalHosts, urls: &[Url], out: &mut Vec<Finding>) {
-    ipv4(text, out);
+pub(super) fn scan(text: &str, words: &Words, hosts: &InternalHosts, urls: &[Url], out: &mut Vec<Finding>) {
+    ipv4(text, words, out);
     ipv6(text, out);
     hosts.find(text, out);
     out.extend(
@@ -91,10 +92,10 @@ const PUBLIC_RESOLVERS_V6: &[[u16; 8]] = &[
 ];
 
 /// IPv4 addresses, with a `/prefix` when one follows.
-fn ipv4(text: &str, out: &mut Vec<Finding>) {
+fn ipv4(text: &str, words: &Words, out: &mut Vec<Finding>) {
     let member = |b: u8| b.is_ascii_digit() || b == b'.' || b == b'/';
     let dotted_quad = |run: &[u8]| run.iter().filter(|&&b| b == b'.').count() >= 3;
-    for run in runs(text, |b| b.is_ascii_digit(), member, dotted_quad) {
+    for run in digit_runs(text, words, |b| b.is_ascii_digit(), member, dotted_quad) {
         for m in IPV4.find_iter(&text[run.clone()]) {
             ipv4_candidate(text, run.start + m.start(), m.as_str(), out);
         }
@@ -325,7 +326,7 @@ mod tests {
     fn found(text: &str, zones: &[&str]) -> Vec<(Kind, String)> {
         let hosts = InternalHosts::new(&zones.iter().map(ToString::to_string).collect::<Vec<_>>());
         let mut out = Vec::new();
-        scan(text, &hosts, &url::find_all(text), &mut out);
+        scan(text, &Words::new(text), &hosts, &url::find_all(text), &mut out);
         out.sort_by_key(|f| (f.range.start, std::cmp::Reverse(f.range.end)));
         out.into_iter().map(|f| (f.kind, text[f.range].to_string())).collect()
     }

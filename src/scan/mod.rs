@@ -62,7 +62,7 @@ impl Scanner {
         personal::scan(text, &words, &mut found);
         self.names.scan(text, &words, &mut found);
         self.people.scan(text, &words, &mut found);
-        infra::scan(text, &self.hosts, &urls, &mut found);
+        infra::scan(text, &words, &self.hosts, &urls, &mut found);
         secrets::scan(text, &words, &urls, &mut found);
         let people: Vec<Range<usize>> =
             found.iter().filter(|f| matches!(f.kind, Kind::Person | Kind::Handle)).map(|f| f.range.clone()).collect();

@@ -10,8 +10,8 @@ use regex::Regex;
 use super::infra::is_documentation_domain;
 use super::phrase::PhraseSet;
 use super::text::{
-    char_at, char_before, context_before, continues_number, digits, ends_with_ignore_case, is_one_of, is_word, runs,
-    Words,
+    char_at, char_before, context_before, continues_number, digit_runs, digits, ends_with_ignore_case, is_one_of,
+    is_word, Words,
 };
 use super::{Finding, Kind, ScanConfig};
 
@@ -20,7 +20,7 @@ pub(super) fn scan(text: &str, words: &Words, out: &mut Vec<Finding>) {
     emails(text, out);
     let start = |b: u8| b.is_ascii_digit() || b == b'+' || b == b'(';
     let member = |b: u8| b.is_ascii_digit() || b" ()+.-".contains(&b);
-    for run in runs(text, start, member, |run| digits(run) >= 7) {
+    for run in digit_runs(text, words, start, member, |run| digits(run) >= 7) {
         phones(text, run.clone(), out);
         cards(text, run.clone(), out);
         ssns(text, run, out);

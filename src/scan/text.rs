@@ -43,6 +43,12 @@ pub(super) struct Class(u8);
 impl Class {
     const UNDERSCORE: u8 = 1;
     const NON_ASCII: u8 = 2;
+    const DIGIT: u8 = 4;
+
+    /// An ASCII digit.
+    pub(super) fn has_digit(self) -> bool {
+        self.0 & Class::DIGIT != 0
+    }
 
     /// An `_`.
     pub(super) fn has_underscore(self) -> bool {
@@ -133,7 +139,11 @@ static WORD_BYTE: [u16; 256] = {
     let mut b = 0;
     while b < 128 {
         let byte = b as u8;
-        let class = if byte == b'_' { Class::UNDERSCORE } else { 0 };
+        let class = match byte {
+            b'_' => Class::UNDERSCORE,
+            b'0'..=b'9' => Class::DIGIT,
+            _ => 0,
+        };
         table[b] = if byte.is_ascii_alphanumeric() || byte == b'_' {
             (class as u16) << 8 | byte.to_ascii_lowercase() as u16
         } else {
@@ -203,24 +213,31 @@ pub(super) fn continues_number(text: &str, i: usize) -> bool {
     }
 }
 
-/// The maximal runs of bytes accepted by `member` that begin with a byte accepted by `start`
-/// and that `keep` accepts: the only places where a numeric pattern can match, found in one
-/// cheap pass so that the regexes only see them.
-pub(super) fn runs<'t>(
+/// The maximal runs of bytes accepted by `member` that hold an ASCII digit, each from its first
+/// byte accepted by `start`, and that `keep` accepts: the only places where a numeric pattern
+/// can match. Digits are members and start bytes; the runs are looked for around the digits of
+/// the text's `words`, so the bytes of other words are never read.
+pub(super) fn digit_runs<'t>(
     text: &'t str,
+    words: &'t Words,
     start: impl Fn(u8) -> bool + 't,
     member: impl Fn(u8) -> bool + 't,
     keep: impl Fn(&[u8]) -> bool + 't,
 ) -> impl Iterator<Item = Range<usize>> + 't {
     let bytes = text.as_bytes();
-    let mut from = 0;
-    std::iter::from_fn(move || loop {
-        let begin = from + bytes.get(from..)?.iter().position(|&b| start(b))?;
-        let len = bytes[begin..].iter().take_while(|&&b| member(b)).count().max(1);
-        from = begin + len;
-        if keep(&bytes[begin..from]) {
-            return Some(begin..from);
+    let digits = words
+        .iter()
+        .filter(|w| w.class.has_digit())
+        .flat_map(move |w| (w.start..w.end).filter(move |&i| bytes[i].is_ascii_digit()));
+    let mut searched = 0;
+    digits.filter_map(move |digit| {
+        if digit < searched {
+            return None;
         }
+        let first = digit - bytes[searched..digit].iter().rev().take_while(|&&b| member(b)).count();
+        let begin = first + bytes[first..digit].iter().position(|&b| start(b)).unwrap_or(digit - first);
+        searched = digit + bytes[digit..].iter().take_while(|&&b| member(b)).count();
+        keep(&bytes[begin..searched]).then_some(begin..searched)
     })
 }
 
@@ -280,8 +297,8 @@ fn in_ascii_set(set: u128, b: u8) -> bool {
 
 /// The line (without its line break) that holds byte `i`.
 pub(super) fn line_at(text: &str, i: usize) -> Range<usize> {
-    let start = text[..i].rfind('\n').map_or(0, |n| n + 1);
-    let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+    let start = memchr::memrchr(b'\n', &text.as_bytes()[..i]).map_or(0, |n| n + 1);
+    let end = memchr::memchr(b'\n', &text.as_bytes()[i..]).map_or(text.len(), |n| i + n);
     start..end
 }
 
@@ -328,8 +345,8 @@ pub(super) fn words_before(text: &str, end: usize) -> impl Iterator<Item = Range
 /// True when one of `words` (lower-case ASCII) occurs as a whole word on the line before byte
 /// `at`, at most `window` bytes back: the context that makes an ambiguous number a phone number.
 pub(super) fn context_before(text: &str, at: usize, window: usize, words: &[&str]) -> bool {
-    let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
-    let mut from = at.saturating_sub(window).max(line_start);
+    let lo = at.saturating_sub(window);
+    let mut from = memchr::memrchr(b'\n', &text.as_bytes()[lo..at]).map_or(lo, |n| lo + n + 1);
     while !text.is_char_boundary(from) {
         from += 1;
     }
@@ -410,12 +427,17 @@ mod tests {
     }
 
     #[test]
-    fn runs_start_at_a_start_byte_and_are_kept_by_the_predicate() {
+    fn digit_runs_start_at_a_start_byte_and_are_kept_by_the_predicate() {
         let text = "tel +44 (0)20 7946 0123, ref 12-34 and 1.2.3.4.5.6.7";
         let start = |b: u8| b.is_ascii_digit() || b == b'+';
         let member = |b: u8| b.is_ascii_digit() || b" ()+.-".contains(&b);
-        let found: Vec<&str> = runs(text, start, member, |r| digits(r) >= 7).map(|r| &text[r]).collect();
+        let found: Vec<&str> =
+            digit_runs(text, &Words::new(text), start, member, |r| digits(r) >= 7).map(|r| &text[r]).collect();
         assert_eq!(found, ["+44 (0)20 7946 0123", "1.2.3.4.5.6.7"]);
+        let glued = "x+1234567, (.)+ -- 12ab3456789 _2345678";
+        let found: Vec<&str> =
+            digit_runs(glued, &Words::new(glued), start, member, |r| digits(r) >= 7).map(|r| &glued[r]).collect();
+        assert_eq!(found, ["+1234567", "3456789 ", "2345678"], "from the start byte; inside words too");
     }
 
     #[test]

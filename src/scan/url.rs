@@ -17,7 +17,7 @@ pub(super) struct Url {
 /// Every URL in `text`, in order.
 pub(super) fn find_all(text: &str) -> Vec<Url> {
     let mut urls: Vec<Url> = Vec::new();
-    for (sep, _) in text.match_indices("://") {
+    for sep in memchr::memmem::find_iter(text.as_bytes(), b"://") {
         if urls.last().is_some_and(|u| sep < u.range.end) {
             continue;
         }

@@ -19,7 +19,9 @@ pub(super) fn find(text: &str, words: &Words) -> Vec<Range<usize>> {
     let mut table_columns: Vec<usize> = Vec::new();
     // Where labels may start, found in one pass over the words and taken line by line.
     let mut labels = label_starts(text, words).peekable();
-    for line in text.split_inclusive('\n') {
+    while offset < text.len() {
+        let end = memchr::memchr(b'\n', &text.as_bytes()[offset..]).map_or(text.len(), |n| offset + n + 1);
+        let line = &text[offset..end];
         let body = line.trim_end_matches(['\n', '\r']);
         if sign_off > 0 && !body.trim().is_empty() {
             sign_off -= 1;
