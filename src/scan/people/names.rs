@@ -4,7 +4,6 @@
 //! lone given name, a name already seen in full in the same text).
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::borrow::Cow;
 use std::cell::Cell;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -18,7 +17,7 @@ use crate::scan::text::{char_at, end_before, start_after, Words};
 struct Word<'t> {
     /// The word, without a possessive "'s".
     range: Range<usize>,
-    lower: Cow<'t, str>,
+    lower: &'t str,
     /// What the gazetteer says of a capitalised word (nothing for other shapes).
     entry: Entry,
     shape: Shape,
@@ -91,7 +90,7 @@ pub(super) fn find(text: &str, runs: &Words, allowed: &HashSet<String>) -> Vec<R
     let lists = &*LISTS;
     let cast_met = words
         .iter()
-        .filter(|w| w.shape == Shape::Capitalised && lists.cast.contains(w.lower.as_ref()))
+        .filter(|w| w.shape == Shape::Capitalised && lists.cast.contains(w.lower))
         .map(|w| &w.lower)
         .collect::<HashSet<_>>()
         .len()
@@ -118,7 +117,7 @@ pub(super) fn find(text: &str, runs: &Words, allowed: &HashSet<String>) -> Vec<R
                 for w in &words[span.clone()] {
                     let e = ctx.entry(w);
                     if w.shape == Shape::Capitalised && !e.word && !ctx.is_thing_word(w) {
-                        known.insert(w.lower.as_ref());
+                        known.insert(w.lower);
                     }
                 }
                 found.push(words[span.start].range.start..words[span.end - 1].range.end);
@@ -137,12 +136,7 @@ pub(super) fn find(text: &str, runs: &Words, allowed: &HashSet<String>) -> Vec<R
                 covered.next();
             }
             let inside = covered.peek().is_some_and(|f| f.start <= w.range.start && w.range.end <= f.end);
-            if w.shape == Shape::Capitalised
-                && !things[i]
-                && !inside
-                && known.contains(w.lower.as_ref())
-                && ctx.standalone(i)
-            {
+            if w.shape == Shape::Capitalised && !things[i] && !inside && known.contains(w.lower) && ctx.standalone(i) {
                 again.push(w.range.clone());
             }
         }
@@ -181,7 +175,7 @@ impl Context<'_> {
 
     /// A product, place, month, group word or documentation persona: never a person alone.
     fn is_thing_word(&self, w: &Word) -> bool {
-        let l = w.lower.as_ref();
+        let l = w.lower;
         is_thing(l) || (self.cast_met && self.lists.personas.contains(l)) || self.allowed.contains(l)
     }
 
@@ -189,7 +183,7 @@ impl Context<'_> {
     fn phrase_at(&self, i: usize) -> Option<usize> {
         let first = &self.words[i];
         if first.shape == Shape::Other
-            && (self.allowed.is_empty() || !self.allowed.iter().any(|a| a.starts_with(&*first.lower)))
+            && (self.allowed.is_empty() || !self.allowed.iter().any(|a| a.starts_with(first.lower)))
         {
             return None;
         }
@@ -239,7 +233,7 @@ impl Context<'_> {
             if w.shape != Shape::Other && self.adjacent(end - 1, end) {
                 end += 1;
             } else if w.shape == Shape::Other
-                && is_particle(&w.lower)
+                && is_particle(w.lower)
                 && end + 1 < self.words.len()
                 && self.words[end + 1].shape == Shape::Capitalised
                 && self.adjacent(end - 1, end)
@@ -318,7 +312,7 @@ impl Context<'_> {
         let ampersand_after =
             after.starts_with(" & ") && self.words.get(end).is_some_and(|w| w.shape == Shape::Capitalised);
         let group_after = self.words.get(end).is_some_and(|w| {
-            w.shape == Shape::Capitalised && self.adjacent(end - 1, end) && self.lists.groups.contains(w.lower.as_ref())
+            w.shape == Shape::Capitalised && self.adjacent(end - 1, end) && self.lists.groups.contains(w.lower)
         });
         ampersand_before || ampersand_after || group_after
     }
@@ -335,7 +329,7 @@ impl Context<'_> {
                 Shape::Capitalised => {
                     self.namey(w, e) || (titled && !self.is_thing_word(w)) || self.name_inside_a_name(k, start, end)
                 }
-                Shape::Other => is_particle(&w.lower),
+                Shape::Other => is_particle(w.lower),
             };
             if !ok {
                 break;
@@ -356,9 +350,8 @@ impl Context<'_> {
     fn name_inside_a_name(&self, k: usize, start: usize, end: usize) -> bool {
         let w = &self.words[k];
         let e = self.entry(w);
-        let listed_name = e.is_name()
-            && self.lists.not_people.contains(w.lower.as_ref())
-            && !self.lists.groups.contains(w.lower.as_ref());
+        let listed_name =
+            e.is_name() && self.lists.not_people.contains(w.lower) && !self.lists.groups.contains(w.lower);
         listed_name
             && (start..end).filter(|&j| j != k).any(|j| {
                 let other = &self.words[j];
@@ -376,7 +369,7 @@ impl Context<'_> {
                 (e.is_name() || !e.word)
                     && !self.is_thing_word(w)
                     && w.lower.chars().count() >= 2
-                    && !is_function_word(&w.lower)
+                    && !is_function_word(w.lower)
             }
             Shape::Other => false,
         }
@@ -425,31 +418,30 @@ impl Context<'_> {
         }
         let after = self.next_word(i);
         let before = self.prev_word(i);
-        let place = before.is_some_and(|b| is_locative(&b.lower) && self.gap_is_plain(b, w));
+        let place = before.is_some_and(|b| is_locative(b.lower) && self.gap_is_plain(b, w));
         if place
-            || before.is_some_and(|b| is_determiner(&b.lower))
-            || after.is_some_and(|a| self.lists.things.contains(a.lower.as_ref()))
+            || before.is_some_and(|b| is_determiner(b.lower))
+            || after.is_some_and(|a| self.lists.things.contains(a.lower))
         {
             return Verdict::No;
         }
         // "Hiroshi accidentally pushed", "Agnieszka never tested": the verb after the adverbs.
         let verb_at = (i + 1..self.words.len().min(i + 4))
-            .find(|&k| !is_adverb(&self.words[k].lower) || k + 1 == self.words.len())
+            .find(|&k| !is_adverb(self.words[k].lower) || k + 1 == self.words.len())
             .filter(|&k| (i + 1..k).all(|j| self.gap_is_plain(&self.words[j - 1], &self.words[j])));
         let after = verb_at.map(|k| &self.words[k]).or(after);
-        let human_verb = after.is_some_and(|a| is_human_verb(&a.lower)) && verb_at.is_some();
+        let human_verb = after.is_some_and(|a| is_human_verb(a.lower)) && verb_at.is_some();
         if title_line || !self.standalone(i) {
             return Verdict::No;
         }
         let speech = self.speech_around(i);
         let age = self.age_after(i);
         let after_person = after.is_some_and(|a| self.after_person(i, a));
-        let acts = after.is_some_and(|a| self.gap_is_plain(w, a) && is_present_tense(&a.lower));
+        let acts = after.is_some_and(|a| self.gap_is_plain(w, a) && is_present_tense(a.lower));
         let honoured = w.honorific_suffix;
-        let before_person =
-            before.is_some_and(|b| self.lists.before.contains(b.lower.as_ref()) && self.gap_is_plain(b, w));
+        let before_person = before.is_some_and(|b| self.lists.before.contains(b.lower) && self.gap_is_plain(b, w));
         let vocative = self.vocative(i);
-        let strong_before = before.is_some_and(|b| is_strong_before(&b.lower) && self.gap_is_plain(b, w));
+        let strong_before = before.is_some_and(|b| is_strong_before(b.lower) && self.gap_is_plain(b, w));
         let person = honoured
             || if e.given && !e.word {
                 !w.initial || after_person || acts || speech || w.possessive || vocative || age
@@ -481,8 +473,7 @@ impl Context<'_> {
         let prev = i.checked_sub(1).map(|p| &self.words[p])?;
         let gap = &self.text[prev.range.end..self.words[i].range.start];
         let ok_gap = matches!(gap, " " | ". " | "\u{a0}" | ".\u{a0}");
-        (ok_gap && prev.shape == Shape::Capitalised && self.lists.honorifics.contains(prev.lower.as_ref()))
-            .then_some(i - 1)
+        (ok_gap && prev.shape == Shape::Capitalised && self.lists.honorifics.contains(prev.lower)).then_some(i - 1)
     }
 
     /// Context that makes a run of unknown words a person: speech, an age, a verb after it,
@@ -492,9 +483,9 @@ impl Context<'_> {
         self.speech_around_span(span.clone())
             || self.age_after(last)
             || self.next_word(last).is_some_and(|a| self.after_person(last, a) && a.lower != "and")
-            || self.prev_word(span.start).is_some_and(|b| {
-                self.lists.before.contains(b.lower.as_ref()) && self.gap_is_plain(b, &self.words[span.start])
-            })
+            || self
+                .prev_word(span.start)
+                .is_some_and(|b| self.lists.before.contains(b.lower) && self.gap_is_plain(b, &self.words[span.start]))
     }
 
     /// A verb of speech right after word `i` or right before it ("Okafor said", "said Okafor").
@@ -506,8 +497,8 @@ impl Context<'_> {
         let last = span.end - 1;
         let after = self.next_word(last).filter(|a| self.gap_is_plain(&self.words[last], a));
         let before = self.prev_word(span.start).filter(|b| self.gap_is_plain(b, &self.words[span.start]));
-        after.is_some_and(|a| self.lists.speech.contains(a.lower.as_ref()))
-            || before.is_some_and(|b| self.lists.speech.contains(b.lower.as_ref()) || b.lower == "according")
+        after.is_some_and(|a| self.lists.speech.contains(a.lower))
+            || before.is_some_and(|b| self.lists.speech.contains(b.lower) || b.lower == "according")
             || self.prev_word(span.start).is_some_and(|b| b.lower == "to")
                 && span.start >= 2
                 && self.words[span.start - 2].lower == "according"
@@ -537,9 +528,7 @@ impl Context<'_> {
         }
         a.shape == Shape::Other
             && a.lower.chars().all(|c| c.is_lowercase() || c == '\'' || c == '’' || c == '-')
-            && (self.lists.after.contains(a.lower.as_ref())
-                || self.lists.speech.contains(a.lower.as_ref())
-                || is_past_tense(&a.lower))
+            && (self.lists.after.contains(a.lower) || self.lists.speech.contains(a.lower) || is_past_tense(a.lower))
     }
 
     /// "Priya, can you…", "Thanks, Priya": a name said to someone.
@@ -905,7 +894,6 @@ fn words<'t>(text: &'t str, runs: &'t Words) -> Vec<Word<'t>> {
     while i < runs.len() {
         let start = runs[i].start;
         let mut end = runs[i].end;
-        let mut ascii = runs[i].class.is_ascii();
         i += 1;
         if !starts_with_letter(text, start) {
             continue;
@@ -917,7 +905,6 @@ fn words<'t>(text: &'t str, runs: &'t Words) -> Vec<Word<'t>> {
                 && starts_with_letter(text, next.start)
         }) {
             hyphenated |= bytes[end] == b'-';
-            ascii &= next.class.is_ascii();
             end = next.end;
             i += 1;
         }
@@ -958,10 +945,9 @@ fn words<'t>(text: &'t str, runs: &'t Words) -> Vec<Word<'t>> {
             Shape::Other
         };
         let range_end = if shape == Shape::Initial { word_end + 1 } else { word_end };
-        // ASCII words are lower-cased in the shared copy of the text, at the same offsets.
-        let lower =
-            if ascii { Cow::Borrowed(&lowered[start..start + stem.len()]) } else { Cow::Owned(stem.to_lowercase()) };
-        let entry = if shape == Shape::Capitalised { gazetteer::lookup(&lower) } else { Entry::default() };
+        // Lower-cased in the shared copy of the text, at the same offsets.
+        let lower = &lowered[start..start + stem.len()];
+        let entry = if shape == Shape::Capitalised { gazetteer::lookup(lower) } else { Entry::default() };
         out.push(Word {
             range: start..range_end,
             lower,
