@@ -496,6 +496,23 @@ impl Site {
         made.as_ref().map_err(|e| Error::SearchBundle(e.clone()))
     }
 
+    /// Makes the search bundle and every card's similar near misses from one index, dropped
+    /// once both are made, where each would otherwise build its own when first asked for.
+    fn prime_search(&self) {
+        if self.bundle.get().is_some() && self.similar.get().is_some() {
+            return;
+        }
+        match self.search_index() {
+            Ok(index) => {
+                self.bundle.get_or_init(|| search::export(&index).map_err(|e| e.to_string()));
+                self.similar.get_or_init(|| self.similar_in(&index).map_err(|e| e.to_string()));
+            }
+            Err(e) => {
+                self.bundle.get_or_init(|| Err(e.to_string()));
+            }
+        }
+    }
+
     /// The feed (`feed/…`): the site's own published writeups and patterns, made the first time
     /// one of its files is asked for.
     fn feed(&self) -> Result<&feed::Files, Error> {
@@ -550,6 +567,7 @@ impl Site {
 
     /// Renders every file and hands it to `sink`, stopping at the first error.
     fn each_file(&self, sink: impl Fn(&str, &[u8]) -> Result<(), Error> + Sync) -> Result<(), Error> {
+        self.prime_search();
         self.bundle()?.files.iter().try_for_each(|(path, bytes)| sink(path, bytes))?;
         // The pages that list every writeup are large: render them one at a time, and the many
         // small writeup pages (and records) in parallel, so memory holds at most one large context.
