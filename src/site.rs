@@ -366,13 +366,17 @@ fn project_dir(content: &ContentSource) -> PathBuf {
 }
 
 /// Runs the pipeline and, only if it found no error, replaces `out` with the new site.
+/// Old sites that earlier builds left to delete are deleted alongside (and gone when it
+/// returns), the one this build replaces after it returns (see [`crate::output::Retired`]).
 pub fn build(opts: &Options, out: &Path) -> Result<Outcome, Error> {
+    let sweeping = crate::output::sweep(out);
     let mut outcome = run(opts)?;
     if let Some(site) = &outcome.site {
         let started = Instant::now();
         crate::output::write(out, |dir| site.write_to(dir))?;
         outcome.timings.push(("write", started.elapsed()));
     }
+    sweeping.wait();
     Ok(outcome)
 }
 

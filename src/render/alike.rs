@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::view::WriteupCard;
 use super::Site;
+use crate::search;
 use crate::Error;
 
 /// How many similar near misses a writeup page lists.
@@ -24,30 +25,35 @@ pub(super) struct Alike {
 impl Site {
     /// The similar near misses of card `i`, most similar first.
     pub(super) fn alike(&self, i: usize) -> Result<Vec<Alike>, Error> {
-        let all = self.similar.get_or_init(|| {
-            let cards = &self.model.writeups;
-            let by_id: HashMap<&str, usize> = cards.iter().enumerate().map(|(i, w)| (w.id.as_str(), i)).collect();
-            let shared = |a: &str, b: &str| match (by_id.get(a), by_id.get(b)) {
-                (Some(&a), Some(&b)) => shared_patterns(&cards[a], &cards[b]).len(),
-                _ => 0,
-            };
-            let found = self.search_index().and_then(|index| Ok(index.similar_writeups(ALIKE, shared)?));
-            found.map_err(|e| e.to_string()).map(|by_key| {
-                cards
-                    .iter()
-                    .map(|c| {
-                        let ids = by_key.get(&c.id).map_or(&[][..], Vec::as_slice);
-                        ids.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect()
-                    })
-                    .collect()
-            })
-        });
+        let all = self
+            .similar
+            .get_or_init(|| self.search_index().and_then(|index| self.similar_in(&index)).map_err(|e| e.to_string()));
         let all = all.as_ref().map_err(|e| Error::SearchBundle(e.clone()))?;
         let card = &self.model.writeups[i];
         Ok(all[i]
             .iter()
             .map(|&j| &self.model.writeups[j])
             .map(|other| Alike { card: Arc::clone(other), shares: shares(card, other) })
+            .collect())
+    }
+}
+
+impl Site {
+    /// Each card's similar near misses in `index` (card indexes, most similar first).
+    pub(super) fn similar_in(&self, index: &search::Index) -> Result<Vec<Vec<usize>>, Error> {
+        let cards = &self.model.writeups;
+        let by_id: HashMap<&str, usize> = cards.iter().enumerate().map(|(i, w)| (w.id.as_str(), i)).collect();
+        let shared = |a: &str, b: &str| match (by_id.get(a), by_id.get(b)) {
+            (Some(&a), Some(&b)) => shared_patterns(&cards[a], &cards[b]).len(),
+            _ => 0,
+        };
+        let by_key = index.similar_writeups(ALIKE, shared)?;
+        Ok(cards
+            .iter()
+            .map(|c| {
+                let ids = by_key.get(&c.id).map_or(&[][..], Vec::as_slice);
+                ids.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect()
+            })
             .collect())
     }
 }

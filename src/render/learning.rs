@@ -179,7 +179,10 @@ impl Site {
                 self.page(path, "digest", &title, &description, "digest.html", ctx)
             }
             Learning::DigestFeed => {
-                let mut entries: Vec<Digest> = digest_periods(self).into_iter().map(|p| self.digest(p)).collect();
+                // One digest at a time, each kept only as its entry: together they hold every
+                // near miss and every overdue action once per period.
+                let mut entries: Vec<DigestEntry> =
+                    digest_periods(self).into_iter().map(|p| DigestEntry::from(self.digest(p))).collect();
                 entries.reverse();
                 ctx.insert("updated", &entries.first().map_or(self.facts.as_of, |d| d.updated));
                 ctx.insert("entries", &entries);
@@ -613,6 +616,20 @@ struct Digest {
     closed: Vec<ActionRow>,
     late_closed: usize,
     overdue: Vec<DigestOverdue>,
+}
+
+/// A digest as its feed lists it.
+#[derive(Debug, Serialize)]
+struct DigestEntry {
+    link: DigestLink,
+    updated: Date,
+    headline: String,
+}
+
+impl From<Digest> for DigestEntry {
+    fn from(d: Digest) -> DigestEntry {
+        DigestEntry { link: d.link, updated: d.updated, headline: d.headline }
+    }
 }
 
 #[derive(Debug, Serialize)]

@@ -99,6 +99,7 @@ pub fn prepare(
         facts,
         assets,
         bundle: OnceLock::new(),
+        opening: OnceLock::new(),
         feed: OnceLock::new(),
         similar: OnceLock::new(),
         tracker: OnceLock::new(),
@@ -463,6 +464,8 @@ pub struct Site {
     assets: u64,
     /// The search bundle, once asked for (errors kept as text so the cell can be shared).
     bundle: OnceLock<Result<search::Bundle, String>>,
+    /// The files the search page preloads, once a build made the bundle without keeping it.
+    opening: OnceLock<[String; 2]>,
     /// The feed's files, once asked for.
     feed: OnceLock<Result<feed::Files, String>>,
     /// Each card's similar near misses (card indexes, most similar first), once asked for.
@@ -496,25 +499,48 @@ impl Site {
         made.as_ref().map_err(|e| Error::SearchBundle(e.clone()))
     }
 
+    /// The search bundle made afresh, for a build that writes each of its files once and keeps
+    /// none: every card's similar near misses are found from the same index (and kept), where
+    /// each would otherwise build its own, and the files the search page preloads are kept.
+    fn fresh_bundle(&self) -> Result<search::Bundle, Error> {
+        let failed = |e: Error| Error::SearchBundle(e.to_string());
+        let index = self.search_index().map_err(failed)?;
+        self.similar.get_or_init(|| self.similar_in(&index).map_err(|e| e.to_string()));
+        let bundle = search::export(&index).map_err(|e| failed(e.into()))?;
+        self.opening.get_or_init(|| bundle.opening.clone());
+        Ok(bundle)
+    }
+
+    /// The files the search page preloads.
+    fn opening(&self) -> Result<&[String; 2], Error> {
+        match self.opening.get() {
+            Some(opening) => Ok(opening),
+            None => Ok(&self.bundle()?.opening),
+        }
+    }
+
     /// The feed (`feed/…`): the site's own published writeups and patterns, made the first time
     /// one of its files is asked for.
     fn feed(&self) -> Result<&feed::Files, Error> {
-        let made = self.feed.get_or_init(|| {
-            let config = &self.facts.config;
-            let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
-            let portable = |path: &Path, body: &Body| {
-                markdown::published_markdown(&body.markdown, base, |dest| self.model.links.resolve(path, dest))
-            };
-            let org = &config.org;
-            let contents = feed::Contents {
-                publisher: (!org.is_anonymous())
-                    .then(|| feed::format::Publisher { id: org.id.clone(), label: org.label.clone() }),
-                writeups: self.model.own.iter().map(|w| (&**w, portable(&w.source, &w.body))).collect(),
-                patterns: self.model.own_patterns.iter().map(|p| (p, portable(&p.source, &p.body))).collect(),
-            };
-            feed::publish(contents, self.facts.signing.as_deref()).map_err(|e| e.to_string())
-        });
+        let made = self.feed.get_or_init(|| self.fresh_feed().map_err(|e| e.to_string()));
         made.as_ref().map_err(|e| Error::Feed(e.clone()))
+    }
+
+    /// The feed's files, made afresh.
+    fn fresh_feed(&self) -> Result<feed::Files, feed::FeedError> {
+        let config = &self.facts.config;
+        let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
+        let portable = |path: &Path, body: &Body| {
+            markdown::published_markdown(&body.markdown, base, |dest| self.model.links.resolve(path, dest))
+        };
+        let org = &config.org;
+        let contents = feed::Contents {
+            publisher: (!org.is_anonymous())
+                .then(|| feed::format::Publisher { id: org.id.clone(), label: org.label.clone() }),
+            writeups: self.model.own.iter().map(|w| (&**w, portable(&w.source, &w.body))).collect(),
+            patterns: self.model.own_patterns.iter().map(|p| (p, portable(&p.source, &p.body))).collect(),
+        };
+        feed::publish(contents, self.facts.signing.as_deref())
     }
 
     /// A fingerprint of the theme's assets: a page shown with other assets needs a full reload.
@@ -550,11 +576,18 @@ impl Site {
 
     /// Renders every file and hands it to `sink`, stopping at the first error.
     fn each_file(&self, sink: impl Fn(&str, &[u8]) -> Result<(), Error> + Sync) -> Result<(), Error> {
-        self.bundle()?.files.iter().try_for_each(|(path, bytes)| sink(path, bytes))?;
+        // Each file is asked for once here: the search bundle's and the feed's files are handed
+        // on as they are made and dropped, not kept for the next request as `render` keeps them.
+        self.fresh_bundle()?.files.iter().try_for_each(|(path, bytes)| sink(path, bytes))?;
+        let (share, pages): (Vec<_>, Vec<_>) = self.pages.iter().partition(|(_, page)| matches!(page, Page::Share));
+        if !share.is_empty() {
+            let feed = self.fresh_feed().map_err(|e| Error::Feed(e.to_string()))?;
+            share.into_iter().try_for_each(|(path, _)| sink(path, feed.get(path).map_or(&[][..], Vec::as_slice)))?;
+        }
         // The pages that list every writeup are large: render them one at a time, and the many
         // small writeup pages (and records) in parallel, so memory holds at most one large context.
         let (small, large): (Vec<_>, Vec<_>) =
-            self.pages.iter().partition(|(_, page)| matches!(page, Page::Writeup(_) | Page::Record));
+            pages.into_iter().partition(|(_, page)| matches!(page, Page::Writeup(_) | Page::Record));
         large.into_iter().try_for_each(|(path, page)| sink(path, &self.render_page(path, page)?))?;
         small.par_iter().try_for_each(|(path, page)| sink(path, &self.render_page(path, page)?))
     }
@@ -669,7 +702,7 @@ impl Site {
                 self.page(path, kind, &title, "", "listing.html", ctx)
             }
             Page::Search => {
-                ctx.insert("preload", &self.bundle()?.opening);
+                ctx.insert("preload", self.opening()?);
                 let description = "Full-text search of the published writeups and patterns.";
                 self.page(path, "search", "Search", description, "search.html", ctx)
             }

@@ -29,49 +29,46 @@ impl Index {
         n: usize,
         shared: impl Fn(&str, &str) -> usize + Sync,
     ) -> Result<HashMap<String, Vec<String>>, SearchError> {
-        let mut analyzer = self.analyzer()?;
+        let analyzer = self.analyzer()?;
         let total = self.docs.len().max(1) as f32;
-        let writeups: Vec<(usize, Vec<(u32, String)>)> = self
-            .docs
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.kind == "writeup")
-            .map(|(i, d)| {
-                let texts: [Vec<&str>; 4] = [
-                    vec![d.title.as_str()],
-                    d.headings.iter().map(String::as_str).collect(),
-                    d.keywords.iter().map(String::as_str).collect(),
-                    vec![d.body.as_str()],
-                ];
-                let mut words = Vec::new();
-                for (field, parts) in texts.iter().enumerate() {
-                    for part in parts {
-                        words.extend(tokens(&mut analyzer, part).into_iter().map(|t| (field as u32, t)));
-                    }
-                }
-                (i, words)
-            })
-            .collect();
-        writeups
+        // Each writeup's words are found where its query is made, not all collected first: a
+        // large site's words, one string each, would outweigh the index.
+        self.docs
             .par_iter()
-            .map(|(i, words)| {
-                let doc = &self.docs[*i];
-                let query = self.query_for(words, total)?;
-                let top = self.searcher.search(&query, &TopDocs::with_limit(CANDIDATES))?;
-                let mut found: Vec<(i64, usize, &str)> = top
-                    .into_iter()
-                    .filter_map(|(score, address)| {
-                        let other = self.docs.get(address.doc_id as usize)?;
-                        (other.kind == "writeup" && other.key != doc.key).then(|| {
-                            let step = (score / SCORE_STEP).round() as i64;
-                            (step, shared(&doc.key, &other.key), other.key.as_str())
+            .filter(|d| d.kind == "writeup")
+            .map_init(
+                || analyzer.clone(),
+                |analyzer, doc| {
+                    let texts: [Vec<&str>; 4] = [
+                        vec![doc.title.as_str()],
+                        doc.headings.iter().map(String::as_str).collect(),
+                        doc.keywords.iter().map(String::as_str).collect(),
+                        vec![doc.body.as_str()],
+                    ];
+                    let mut words = Vec::new();
+                    for (field, parts) in texts.iter().enumerate() {
+                        for part in parts {
+                            words.extend(tokens(analyzer, part).into_iter().map(|t| (field as u32, t)));
+                        }
+                    }
+                    let words = &words;
+                    let query = self.query_for(words, total)?;
+                    let top = self.searcher.search(&query, &TopDocs::with_limit(CANDIDATES))?;
+                    let mut found: Vec<(i64, usize, &str)> = top
+                        .into_iter()
+                        .filter_map(|(score, address)| {
+                            let other = self.docs.get(address.doc_id as usize)?;
+                            (other.kind == "writeup" && other.key != doc.key).then(|| {
+                                let step = (score / SCORE_STEP).round() as i64;
+                                (step, shared(&doc.key, &other.key), other.key.as_str())
+                            })
                         })
-                    })
-                    .collect();
-                found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then_with(|| a.2.cmp(b.2)));
-                let ids = found.into_iter().take(n).map(|(_, _, id)| id.to_string()).collect();
-                Ok((doc.key.clone(), ids))
-            })
+                        .collect();
+                    found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then_with(|| a.2.cmp(b.2)));
+                    let ids = found.into_iter().take(n).map(|(_, _, id)| id.to_string()).collect();
+                    Ok((doc.key.clone(), ids))
+                },
+            )
             .collect()
     }
 

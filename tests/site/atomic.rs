@@ -5,12 +5,21 @@ use std::path::Path;
 
 use crate::common::*;
 
-/// The names in `dir`, sorted.
+/// The names in `dir`, sorted, but the old site a build may still have been deleting in the
+/// background when it exited (see [`done_leftovers`]).
 fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> =
-        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = all_names(dir).into_iter().filter(|n| !n.contains(".nearmiss-done-")).collect();
     names.sort();
     names
+}
+
+fn all_names(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
+}
+
+/// Old sites in `dir` left to delete: after a build, at most the one it replaced.
+fn done_leftovers(dir: &Path) -> usize {
+    all_names(dir).iter().filter(|n| n.contains(".nearmiss-done-")).count()
 }
 
 const BROKEN_SEVERITY: (&str, &str) = ("severity: high", "severity: hgh");
@@ -188,6 +197,8 @@ fn a_build_killed_at_any_point_of_the_swap_leaves_the_old_site_or_the_new_one() 
         ("swapped", &[][..], false),
         ("staged", &[("NEARMISS_NO_EXCHANGE", "1")][..], true),
         ("swapped", &[("NEARMISS_NO_EXCHANGE", "1")][..], false),
+        ("retired", &[][..], false),
+        ("retired", &[("NEARMISS_NO_EXCHANGE", "1")][..], false),
     ] {
         let f = Fixture::minimal();
         let old = f.build();
@@ -205,7 +216,30 @@ fn a_build_killed_at_any_point_of_the_swap_leaves_the_old_site_or_the_new_one() 
         next.assert_success();
         assert_eq!(next.snapshot(), new.snapshot());
         assert_eq!(names(f.root()), ["content", "new", "out"], "killed at {point} {env:?}");
+        // It retired them (never to be put back) and may have exited while deleting them with
+        // the site it replaced; the build after it deletes them all, whatever happened.
+        f.build().assert_success();
+        assert!(done_leftovers(f.root()) <= 1, "killed at {point} {env:?}: {:?}", all_names(f.root()));
     }
+}
+
+#[test]
+fn old_sites_left_to_delete_are_never_put_back_nor_pile_up() {
+    let f = Fixture::minimal();
+    f.build().assert_success();
+    // An old site a build was deleting when it exited, with the output gone (as if removed by hand).
+    let done = f.root().join(".out.nearmiss-done-1-1-0");
+    fs::rename(f.root().join("out"), &done).unwrap();
+    retitle(&f);
+    let next = f.build();
+    next.assert_success();
+    assert!(!done.exists(), "the next build did not delete the old site left to delete");
+    assert!(String::from_utf8_lossy(&next.snapshot()["index.html"]).contains("A new title"), "an old site came back");
+    for _ in 0..3 {
+        f.build().assert_success();
+        assert!(done_leftovers(f.root()) <= 1, "old sites piled up: {:?}", all_names(f.root()));
+    }
+    assert_eq!(names(f.root()), ["content", "out"]);
 }
 
 #[test]
