@@ -61,18 +61,24 @@ fn bench(root: &Path, n: usize, shape: &corpus::Shape) {
         panic!("the generated corpus has {} errors", outcome.errors());
     }
 
+    // The site this build replaced is deleted in the background: let that finish, so the
+    // scanner's timing below is its own.
+    nearmiss::output::sweep(&out).wait();
     let texts = markdown_files(&content);
     let bytes: usize = texts.iter().map(String::len).sum();
     let scanner = Scanner::new(&ScanConfig { internal_domains: vec!["corp.example.net".into()], ..Default::default() });
-    let scan = (0..3)
-        .map(|_| {
-            let t = Instant::now();
-            let found: usize = texts.iter().map(|t| scanner.scan(t).len()).sum();
-            std::hint::black_box(found);
-            t.elapsed()
-        })
-        .min()
-        .unwrap_or_default();
+    // The best pass of those in two seconds (at least five): on a shared machine a short burst
+    // of other work (the kernel writing the site back) must not decide the figure.
+    let measuring = Instant::now();
+    let mut passes = 0;
+    let mut scan = Duration::MAX;
+    while passes < 5 || measuring.elapsed() < Duration::from_secs(2) {
+        let t = Instant::now();
+        let found: usize = texts.iter().map(|t| scanner.scan(t).len()).sum();
+        std::hint::black_box(found);
+        scan = scan.min(t.elapsed());
+        passes += 1;
+    }
 
     let (files, size) = folder_size(&out);
     println!("\n== {n} writeups, {} shape {shape:?} (corpus generated in {})", shape.name, secs(generated));
@@ -83,7 +89,7 @@ fn bench(root: &Path, n: usize, shape: &corpus::Shape) {
     println!("{:<10} {:>10}", "total", secs(total));
     println!("diagnostics: {} errors, {} warnings", outcome.errors(), outcome.warnings());
     println!(
-        "gate scan: {:.1} MB in {} = {:.0} MB/s (one thread, best of 3)",
+        "gate scan: {:.1} MB in {} = {:.0} MB/s (one thread, best of {passes})",
         bytes as f64 / 1e6,
         secs(scan),
         bytes as f64 / 1e6 / scan.as_secs_f64()
