@@ -120,19 +120,35 @@ impl Words {
 /// range indexes both. The few others ("İ", the Kelvin sign) stay as written.
 fn lower_cased(text: &str) -> String {
     let mut lower = String::with_capacity(text.len());
-    if text.is_ascii() {
-        lower.push_str(text);
-    } else {
-        for c in text.chars() {
-            let mut lowers = c.to_lowercase();
-            match (lowers.next(), lowers.next()) {
-                (Some(l), None) if l.len_utf8() == c.len_utf8() => lower.push(l),
-                _ => lower.push(c),
-            }
+    let mut from = 0;
+    // ASCII stretches are copied whole; only the other characters are looked at one by one.
+    while let Some(at) = next_non_ascii(text.as_bytes(), from) {
+        lower.push_str(&text[from..at]);
+        let Some(c) = char_at(text, at) else { break };
+        let mut lowers = c.to_lowercase();
+        match (lowers.next(), lowers.next()) {
+            (Some(l), None) if l.len_utf8() == c.len_utf8() => lower.push(l),
+            _ => lower.push(c),
         }
+        from = at + c.len_utf8();
     }
+    lower.push_str(&text[from..]);
     lower.make_ascii_lowercase();
     lower
+}
+
+/// Where the first byte at or after `from` that is not ASCII is: 64 bytes at a time (the
+/// standard library checks a block a machine word at a time), then byte by byte.
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while at < bytes.len() {
+        let block = &bytes[at..(at + 64).min(bytes.len())];
+        if !block.is_ascii() {
+            return block.iter().position(|b| !b.is_ascii()).map(|i| at + i);
+        }
+        at += block.len();
+    }
+    None
 }
 
 /// [`WORD_BYTE`] of a byte that is not ASCII: decode the character to know. Above every other
@@ -404,6 +420,8 @@ mod tests {
 
     #[test]
     fn the_lower_cased_text_keeps_every_byte_in_place() {
+        let long = format!("{}ÉMILE {}MÜLLER", "A".repeat(150), "b".repeat(70));
+        assert_eq!(lower_cased(&long), format!("{}émile {}müller", "a".repeat(150), "b".repeat(70)));
         let odd = "İzmir KELVIN";
         assert_eq!(lower_cased(odd), "İzmir kelvin", "a capital whose lower case is longer stays");
         let text = "ÉMILE page_DAVE: Ünal’s";
