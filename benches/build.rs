@@ -51,7 +51,7 @@ fn bench(root: &Path, n: usize, shape: &corpus::Shape) {
     // The peak from here on is the build's, not the corpus generator's.
     let _ = fs::write("/proc/self/clear_refs", "5");
     let started = Instant::now();
-    let outcome = site::build(&opts, &out).expect("build the corpus");
+    let mut outcome = site::build(&opts, &out).expect("build the corpus");
     let total = started.elapsed();
     let peak = status_kb("self", "VmHWM:");
     if outcome.errors() > 0 {
@@ -63,7 +63,7 @@ fn bench(root: &Path, n: usize, shape: &corpus::Shape) {
 
     // The site this build replaced is deleted in the background: let that finish, so the
     // scanner's timing below is its own.
-    nearmiss::output::sweep(&out).wait();
+    std::mem::take(&mut outcome.retired).wait();
     let texts = markdown_files(&content);
     let bytes: usize = texts.iter().map(String::len).sum();
     let scanner = Scanner::new(&ScanConfig { internal_domains: vec!["corp.example.net".into()], ..Default::default() });

@@ -227,7 +227,11 @@ fn run(command: Command) -> Result<bool, Error> {
                 Some(site) => eprintln!("wrote {} files to {}", site.len() + 1, output.display()),
                 None => eprintln!("nothing written: the previous site in {} is untouched", output.display()),
             }
-            Ok(outcome.site.is_some())
+            let written = outcome.site.is_some();
+            // The new site is in place and reported; the one it replaced (which may hold a
+            // writeup since withdrawn) is gone before the command ends, not left beside it.
+            outcome.retired.wait();
+            Ok(written)
         }
         Command::Serve { site, port } => {
             let _ = ctrlc::set_handler(|| {

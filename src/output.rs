@@ -69,7 +69,7 @@ fn beside(out: &Path) -> (PathBuf, String) {
 /// the thread go on; a process that exits first stops the deletion halfway, which is safe: a
 /// `done` leftover is never put back, only deleted, and the next build's [`sweep`] (or
 /// [`write`]) deletes what is left of it.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Retired(Option<JoinHandle<()>>);
 
 impl Retired {

@@ -86,6 +86,8 @@ pub struct Outcome {
     pub site: Option<Site>,
     /// Wall time of each stage, in order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The site a build replaced, being deleted in the background (none for the other runs).
+    pub retired: crate::output::Retired,
 }
 
 impl Outcome {
@@ -284,6 +286,7 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
         allowed: leaks.allowed,
         site: (!failed).then_some(site),
         timings: clock.laps,
+        retired: crate::output::Retired::default(),
     })
 }
 
@@ -367,13 +370,14 @@ fn project_dir(content: &ContentSource) -> PathBuf {
 
 /// Runs the pipeline and, only if it found no error, replaces `out` with the new site.
 /// Old sites that earlier builds left to delete are deleted alongside (and gone when it
-/// returns), the one this build replaces after it returns (see [`crate::output::Retired`]).
+/// returns); the one this build replaces is being deleted when it returns
+/// ([`Outcome::retired`]).
 pub fn build(opts: &Options, out: &Path) -> Result<Outcome, Error> {
     let sweeping = crate::output::sweep(out);
     let mut outcome = run(opts)?;
     if let Some(site) = &outcome.site {
         let started = Instant::now();
-        crate::output::write(out, |dir| site.write_to(dir))?;
+        outcome.retired = crate::output::write(out, |dir| site.write_to(dir))?;
         outcome.timings.push(("write", started.elapsed()));
     }
     sweeping.wait();
