@@ -73,31 +73,24 @@ fn label_starts<'t>(text: &'t str, words: &'t Words) -> impl Iterator<Item = usi
             (w.start, w.hash)
         };
         let by = FIRST_WORDS.by.may_contain(hash);
-        (by || FIRST_WORDS.all.may_contain(hash) && clause_start(bytes, at).is_some()).then_some(at)
+        (by || FIRST_WORDS.all.may_contain(hash) && starts_clause(bytes, at)).then_some(at)
     })
 }
 
-/// Where the clause of the word at byte `at` starts, when only white space, quote, list and
-/// emphasis marks stand between them: at the start of `bytes` or of a line, or after "(", ".",
-/// ";" or "·".
-fn clause_start(bytes: &[u8], at: usize) -> Option<usize> {
-    let from = at - bytes[..at].iter().rev().take_while(|b| LEAD.contains(b)).count();
-    let before = &bytes[..from];
-    (before.is_empty() || matches!(before.last(), Some(b'\n' | b'(' | b'.' | b';')) || before.ends_with("·".as_bytes()))
-        .then_some(from)
+/// True when the word at byte `at` starts a clause, with only white space, quote, list and
+/// emphasis marks before it: at the start of `bytes` or of a line, or after "(", ".", ";" or "·".
+fn starts_clause(bytes: &[u8], at: usize) -> bool {
+    let before = &bytes[..at - bytes[..at].iter().rev().take_while(|b| LEAD.contains(b)).count()];
+    before.is_empty() || matches!(before.last(), Some(b'\n' | b'(' | b'.' | b';')) || before.ends_with("·".as_bytes())
 }
 
-/// Where the value of a label whose first word starts at byte `at` of `line` starts: a label at
-/// the start of the line or after "(", ". ", "; " or "· ", with only list or quote marks before
-/// it ("Owner:", "**Authors:**", "| Owner |"), or a "reported by", "posted by" label anywhere.
+/// Where the value of a label whose first word starts at byte `at` of `line` starts: any label
+/// where a clause starts ("Owner:", "**Authors:**", "| Owner |", "(reviewer: …"), a "reported
+/// by", "posted by" label also after white space anywhere.
 fn value_at(line: &str, at: usize) -> Option<usize> {
-    if let Some(from) = clause_start(line.as_bytes(), at) {
-        if let Some(v) = value_after_label(&line[from..], true) {
-            return Some(from + v);
-        }
-    }
-    let whole_word = line[..at].chars().next_back().is_none_or(char::is_whitespace);
-    whole_word.then(|| value_after_label(&line[at..], false)).flatten().map(|v| at + v)
+    let colon_labels = starts_clause(line.as_bytes(), at);
+    let whole_word = colon_labels || line[..at].chars().next_back().is_none_or(char::is_whitespace);
+    whole_word.then(|| value_after_label(&line[at..], colon_labels)).flatten().map(|v| at + v)
 }
 
 /// What may stand before a label: white space, quote, list and heading marks, emphasis.
@@ -222,11 +215,9 @@ static LABELS_BY_FIRST_WORD: LazyLock<HashMap<&'static str, Vec<&'static str>>> 
     map
 });
 
-/// Where the value of an attribution line starts; with `colon_labels`, labels that need a
-/// colon count too, else only "… by" and "… to" labels.
-fn value_after_label(line: &str, colon_labels: bool) -> Option<usize> {
-    let lead = line.bytes().take_while(|b| LEAD.contains(b)).count();
-    let rest = &line[lead..];
+/// Where the value of the label that `rest` starts with starts; with `colon_labels`, labels
+/// that need a colon count too, else only "… by" and "… to" labels.
+fn value_after_label(rest: &str, colon_labels: bool) -> Option<usize> {
     let first_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
     if first_len == 0 || first_len > 16 {
         return None;
@@ -261,7 +252,7 @@ fn value_after_label(line: &str, colon_labels: bool) -> Option<usize> {
     }
     let value = &after_sep[skip..];
     let value = value.trim_start_matches(['*', '_', ' ', '\t']);
-    Some(line.len() - value.len())
+    Some(rest.len() - value.len())
 }
 
 /// The items of a value that starts at byte `from` of `line`: split at commas, semicolons,
