@@ -436,18 +436,18 @@ fn is_random(token: &str) -> bool {
         && !is_fake(token)
 }
 
-/// Letters drawn at random, though without a digit (one in three 32-letter keys has none): 16
-/// or more, a third to two thirds of them capitals, changing case at every third letter or
-/// more. CamelCase names have far fewer capitals, or long runs of lower case between them.
+/// Letters drawn at random, though without a digit (a 32-character key of letters and digits
+/// has none about once in 280): 16 or more ASCII letters and nothing else, a third to two
+/// thirds of them capitals, changing case at every third letter or more. CamelCase names have
+/// far fewer capitals, or long runs of lower case between them.
 fn is_random_letters(value: &str) -> bool {
-    let letters: Vec<u8> = value.bytes().filter(u8::is_ascii_alphabetic).collect();
+    let letters = value.as_bytes();
+    if letters.len() < 16 || !letters.iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
     let upper = letters.iter().filter(|b| b.is_ascii_uppercase()).count();
     let switches = letters.windows(2).filter(|w| w[0].is_ascii_uppercase() != w[1].is_ascii_uppercase()).count();
-    letters.len() >= 16
-        && letters.len() == value.len()
-        && 3 * upper >= letters.len()
-        && 3 * upper <= 2 * letters.len()
-        && switches * 3 >= letters.len()
+    3 * upper >= letters.len() && 3 * upper <= 2 * letters.len() && switches * 3 >= letters.len()
 }
 
 /// 8-4-4-4-12 hex digits.
