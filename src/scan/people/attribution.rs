@@ -19,10 +19,14 @@ pub(super) fn find(text: &str, words: &Words) -> Vec<Range<usize>> {
     let mut table_columns: Vec<usize> = Vec::new();
     // Where labels may start, found in one pass over the words and taken line by line.
     let mut labels = label_starts(text, words).peekable();
+    // The bytes that start a long dash, for [`signature`]: most lines have none.
+    let mut dashes = memchr::memchr_iter(0xE2, text.as_bytes()).peekable();
     while offset < text.len() {
         let end = memchr::memchr(b'\n', &text.as_bytes()[offset..]).map_or(text.len(), |n| offset + n + 1);
         let line = &text[offset..end];
         let body = line.trim_end_matches(['\n', '\r']);
+        while dashes.next_if(|&at| at < offset).is_some() {}
+        let dashed = dashes.peek().is_some_and(|&at| at < offset + body.len());
         if sign_off > 0 && !body.trim().is_empty() {
             sign_off -= 1;
             let trimmed = body.trim_start_matches([' ', '\t', '-', '—', '–', '>']);
@@ -30,10 +34,12 @@ pub(super) fn find(text: &str, words: &Words) -> Vec<Range<usize>> {
             let first = trimmed.split(['|', ',', '·']).next().unwrap_or(trimmed).trim_end();
             push_item(at, first, &mut out);
         }
-        table_columns = table(body, offset, std::mem::take(&mut table_columns), &mut out);
+        let row = body.trim_start().starts_with('|');
+        table_columns =
+            if row { table(body, offset, std::mem::take(&mut table_columns), &mut out) } else { Vec::new() };
         let mut values: Vec<usize> = Vec::new();
-        while let Some(at) = labels.next_if(|&at| at < offset + line.len()) {
-            if let Some(value) = value_at(body, at - offset).filter(|v| !values.contains(v)) {
+        while let Some((at, hash)) = labels.next_if(|&(at, _)| at < offset + line.len()) {
+            if let Some(value) = value_at(body, at - offset, hash).filter(|v| !values.contains(v)) {
                 values.push(value);
             }
         }
@@ -42,7 +48,7 @@ pub(super) fn find(text: &str, words: &Words) -> Vec<Range<usize>> {
                 push_item(offset + item.start, &body[item], &mut out);
             }
         }
-        if let Some(item) = signature(body) {
+        if let Some(item) = signature(body, dashed) {
             push_item(offset + item.start, &body[item], &mut out);
         }
         let delimiter = matches!(body.trim_end(), "--" | "-- " | "—");
@@ -59,11 +65,12 @@ pub(super) fn find(text: &str, words: &Words) -> Vec<Range<usize>> {
     out
 }
 
-/// Where the words of `text` that may begin an attribution label start, in order: the first
-/// word of a "… by" label anywhere, of another label where a clause starts (see [`value_at`]);
-/// also inside underscores ("__Owner__").
-fn label_starts<'t>(text: &'t str, words: &'t Words) -> impl Iterator<Item = usize> + 't {
+/// Where the words of `text` that may begin an attribution label start, in order, with their
+/// [`word_hash`]: the first word of a "… by" label anywhere, of another label where a clause
+/// starts (see [`value_at`]); also inside underscores ("__Owner__").
+fn label_starts<'t>(text: &'t str, words: &'t Words) -> impl Iterator<Item = (usize, u64)> + 't {
     let bytes = text.as_bytes();
+    let first_words = &*FIRST_WORDS;
     words.iter().filter_map(move |w| {
         let (at, hash) = if w.class.has_underscore() {
             let at = w.start + bytes[w.start..w.end].iter().take_while(|&&b| b == b'_').count();
@@ -72,29 +79,32 @@ fn label_starts<'t>(text: &'t str, words: &'t Words) -> impl Iterator<Item = usi
         } else {
             (w.start, w.hash)
         };
-        let by = FIRST_WORDS.by.may_contain(hash);
-        (by || FIRST_WORDS.all.may_contain(hash) && starts_clause(bytes, at)).then_some(at)
+        // The "… by" labels are some of all: one test rules out most words.
+        let first = first_words.all.may_contain(hash);
+        (first && (first_words.by.may_contain(hash) || starts_clause(bytes, at))).then_some((at, hash))
     })
 }
 
 /// True when the word at byte `at` starts a clause, with only white space, quote, list and
 /// emphasis marks before it: at the start of `bytes` or of a line, or after "(", ".", ";" or "·".
 fn starts_clause(bytes: &[u8], at: usize) -> bool {
-    let before = &bytes[..at - bytes[..at].iter().rev().take_while(|b| LEAD.contains(b)).count()];
+    let before = &bytes[..at - bytes[..at].iter().rev().take_while(|&&b| is_lead(b)).count()];
     before.is_empty() || matches!(before.last(), Some(b'\n' | b'(' | b'.' | b';')) || before.ends_with("·".as_bytes())
 }
 
-/// Where the value of a label whose first word starts at byte `at` of `line` starts: any label
-/// where a clause starts ("Owner:", "**Authors:**", "| Owner |", "(reviewer: …"), a "reported
-/// by", "posted by" label also after white space anywhere.
-fn value_at(line: &str, at: usize) -> Option<usize> {
+/// Where the value of a label whose first word (of [`word_hash`] `hash`) starts at byte `at` of
+/// `line` starts: any label where a clause starts ("Owner:", "**Authors:**", "| Owner |",
+/// "(reviewer: …"), a "reported by", "posted by" label also after white space anywhere.
+fn value_at(line: &str, at: usize, hash: u64) -> Option<usize> {
     let colon_labels = starts_clause(line.as_bytes(), at);
     let whole_word = colon_labels || line[..at].chars().next_back().is_none_or(char::is_whitespace);
-    whole_word.then(|| value_after_label(&line[at..], colon_labels)).flatten().map(|v| at + v)
+    whole_word.then(|| value_after_label(&line[at..], hash, colon_labels)).flatten().map(|v| at + v)
 }
 
 /// What may stand before a label: white space, quote, list and heading marks, emphasis.
-const LEAD: &[u8] = b" \t>-*+|#_";
+fn is_lead(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'>' | b'-' | b'*' | b'+' | b'|' | b'#' | b'_')
+}
 
 /// The first words of the attribution labels, to find the words that may start one.
 struct FirstWords {
@@ -178,11 +188,11 @@ fn table(line: &str, offset: usize, columns: Vec<usize>, out: &mut Vec<Range<usi
         .collect()
 }
 
-/// "-- tmakinen", "— H. Strand" starting a line, or "… before matching — ayaz" ending one.
-fn signature(line: &str) -> Option<Range<usize>> {
+/// "-- tmakinen", "— H. Strand" starting a line, or "… before matching — ayaz" ending one;
+/// `dashed` when the line holds the byte E2 that both long dashes start with.
+fn signature(line: &str, dashed: bool) -> Option<Range<usize>> {
     let trimmed = line.trim_start();
-    // Both dashes start with the byte E2: most lines have none, and memchr says so at once.
-    let dashed = memchr::memchr(0xE2, line.as_bytes()).is_some() && (line.contains('—') || line.contains('–'));
+    let dashed = dashed && (line.contains('—') || line.contains('–'));
     if !trimmed.starts_with(['-', '—', '–']) && !dashed {
         return None;
     }
@@ -206,26 +216,21 @@ fn signature(line: &str) -> Option<Range<usize>> {
     .then_some(at..at + item.len())
 }
 
-/// The attribution labels by their first word, so a line position is looked up, not searched.
-static LABELS_BY_FIRST_WORD: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
-    let mut map: HashMap<&'static str, Vec<&'static str>> = HashMap::default();
+/// The attribution labels by the [`word_hash`] of their first word, so a word is looked up,
+/// not searched.
+static LABELS_BY_FIRST_WORD: LazyLock<HashMap<u64, Vec<&'static str>>> = LazyLock::new(|| {
+    let mut map: HashMap<u64, Vec<&'static str>> = HashMap::default();
     for label in ATTRIBUTION_LABELS {
-        map.entry(first_word(label)).or_default().push(label);
+        map.entry(word_hash(first_word(label).as_bytes())).or_default().push(label);
     }
     map
 });
 
-/// Where the value of the label that `rest` starts with starts; with `colon_labels`, labels
-/// that need a colon count too, else only "… by" and "… to" labels.
-fn value_after_label(rest: &str, colon_labels: bool) -> Option<usize> {
-    let first_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
-    if first_len == 0 || first_len > 16 {
-        return None;
-    }
-    let mut first = [0u8; 16];
-    first[..first_len].copy_from_slice(&rest.as_bytes()[..first_len]);
-    first.make_ascii_lowercase();
-    let candidates = LABELS_BY_FIRST_WORD.get(std::str::from_utf8(&first[..first_len]).ok()?)?;
+/// Where the value of the label that `rest` starts with starts, its first word's
+/// [`word_hash`] being `hash`; with `colon_labels`, labels that need a colon count too, else
+/// only "… by" and "… to" labels.
+fn value_after_label(rest: &str, hash: u64, colon_labels: bool) -> Option<usize> {
+    let candidates = LABELS_BY_FIRST_WORD.get(&hash)?;
     let label = candidates
         .iter()
         .filter(|l| {
