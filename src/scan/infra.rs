@@ -224,6 +224,9 @@ pub(super) struct InternalHosts {
     /// The suffixes and the zones with a dot in them, each with where its first dot is: found
     /// by looking at the dots of the text, which are few.
     dotted: Vec<Pattern>,
+    /// The bytes that follow the first dot of a dotted pattern, either case: a dot followed by
+    /// anything else (a sentence end) starts none.
+    after_dot: [bool; 256],
     /// Zones without a dot ("corp"), which can stand alone: found by Aho-Corasick, if any.
     dotless: Option<AhoCorasick>,
 }
@@ -247,7 +250,12 @@ impl InternalHosts {
         let dotted = suffixes
             .chain(zones.iter().map(|z| (z.clone(), true)))
             .filter_map(|(text, is_zone)| Some(Pattern { first_dot: text.find('.')?, text, is_zone }))
-            .collect();
+            .collect::<Vec<Pattern>>();
+        let mut after_dot = [false; 256];
+        for b in dotted.iter().filter_map(|p| p.text.as_bytes().get(p.first_dot + 1)) {
+            after_dot[usize::from(b.to_ascii_lowercase())] = true;
+            after_dot[usize::from(b.to_ascii_uppercase())] = true;
+        }
         let dotless: Vec<&String> = zones.iter().filter(|z| !z.contains('.')).collect();
         let dotless = (!dotless.is_empty()).then(|| {
             AhoCorasick::builder()
@@ -256,7 +264,7 @@ impl InternalHosts {
                 // Building fails only past 2^31 patterns or states, far beyond any zone list.
                 .expect("zone list within Aho-Corasick limits")
         });
-        InternalHosts { zones, dotted, dotless }
+        InternalHosts { zones, dotted, after_dot, dotless }
     }
 
     /// Every place a suffix or zone occurs in `text` (overlapping): its byte range and whether
@@ -265,6 +273,9 @@ impl InternalHosts {
         let bytes = text.as_bytes();
         let mut found: Vec<(Range<usize>, bool)> = Vec::new();
         for dot in memchr::memchr_iter(b'.', bytes) {
+            if !bytes.get(dot + 1).is_some_and(|&b| self.after_dot[usize::from(b)]) {
+                continue;
+            }
             for p in &self.dotted {
                 let Some(start) = dot.checked_sub(p.first_dot) else { continue };
                 let end = start + p.text.len();

@@ -899,54 +899,33 @@ fn words<'t>(text: &'t str, runs: &'t Words) -> Vec<Word<'t>> {
             continue;
         }
         let mut hyphenated = false;
-        while let Some(next) = runs.get(i).filter(|next| {
-            matches!(next.start - end, 1 | 3)
-                && matches!(&text[end..next.start], "'" | "’" | "-")
-                && starts_with_letter(text, next.start)
-        }) {
+        while let Some(next) =
+            runs.get(i).filter(|next| joins(bytes, end, next.start) && starts_with_letter(text, next.start))
+        {
             hyphenated |= bytes[end] == b'-';
             end = next.end;
             i += 1;
         }
-        let mut word_end = end;
-        let mut possessive = false;
-        if bytes[end - 1] == b's' {
-            for suffix in ["'s", "’s"] {
-                if text[start..end].ends_with(suffix) && end - start > suffix.len() + 1 {
-                    word_end = end - suffix.len();
-                    possessive = true;
-                }
-            }
-        }
-        let word = &text[start..word_end];
-        let suffix = if hyphenated {
-            HONORIFIC_SUFFIXES.iter().find(|s| word.ends_with(*s) && word.len() > s.len() + 2)
+        let possessive = (bytes[end - 1] == b's')
+            .then(|| {
+                ["'s", "’s"]
+                    .into_iter()
+                    .find(|s| bytes[start..end].ends_with(s.as_bytes()) && end - start > s.len() + 1)
+            })
+            .flatten();
+        let word_end = end - possessive.map_or(0, str::len);
+        // Most words start with a lower-case ASCII letter: neither a name nor an initial.
+        let lower_case = bytes[start].is_ascii_lowercase();
+        let (shape, suffix) = if lower_case && !hyphenated {
+            (Shape::Other, None)
         } else {
-            None
+            shape(&text[start..word_end], bytes.get(word_end) == Some(&b'.'), hyphenated, lower_case)
         };
-        let stem = &word[..word.len() - suffix.map_or(0, |s| s.len())];
-        let gap = &text[last_end..start];
-        let initial = out.is_empty()
-            || (gap != " "
-                && (gap.contains(['\n', '.', '!', '?', ':', '|', '•', '"', '“', '(', '['])
-                    || gap.trim_start().starts_with(['-', '*', '+', '>'])));
-        // A word that starts with a lower-case ASCII letter is neither a name nor an initial.
-        let shape = if bytes[start].is_ascii_lowercase() {
-            Shape::Other
-        } else if word.len() <= 4
-            && word.chars().count() == 1
-            && word.chars().all(char::is_uppercase)
-            && bytes.get(word_end) == Some(&b'.')
-        {
-            Shape::Initial
-        } else if is_capitalised(stem) {
-            Shape::Capitalised
-        } else {
-            Shape::Other
-        };
+        let stem_end = word_end - suffix.map_or(0, str::len);
+        let initial = out.is_empty() || (bytes[last_end..start] != *b" " && starts_item(&text[last_end..start]));
         let range_end = if shape == Shape::Initial { word_end + 1 } else { word_end };
         // Lower-cased in the shared copy of the text, at the same offsets.
-        let lower = &lowered[start..start + stem.len()];
+        let lower = &lowered[start..stem_end];
         let entry = if shape == Shape::Capitalised { gazetteer::lookup(lower) } else { Entry::default() };
         out.push(Word {
             range: start..range_end,
@@ -954,12 +933,51 @@ fn words<'t>(text: &'t str, runs: &'t Words) -> Vec<Word<'t>> {
             entry,
             shape,
             initial,
-            possessive,
+            possessive: possessive.is_some(),
             honorific_suffix: suffix.is_some(),
         });
         last_end = if shape == Shape::Initial { range_end } else { end };
     }
     out
+}
+
+/// True when the bytes from `end` to `next` (between two word runs) join them into one word:
+/// an apostrophe or a hyphen ("O'Brien", "Jean-Luc").
+fn joins(bytes: &[u8], end: usize, next: usize) -> bool {
+    match next - end {
+        1 => matches!(bytes[end], b'\'' | b'-'),
+        3 => bytes[end..next] == *"’".as_bytes(),
+        _ => false,
+    }
+}
+
+/// The shape of `word` (without a possessive) and the honorific suffix it ends with, if
+/// `hyphenated`; `dotted` when a dot follows it, `lower_case` when it starts with a lower-case
+/// ASCII letter.
+fn shape(word: &str, dotted: bool, hyphenated: bool, lower_case: bool) -> (Shape, Option<&'static str>) {
+    let suffix = if hyphenated {
+        HONORIFIC_SUFFIXES.iter().copied().find(|s| word.ends_with(s) && word.len() > s.len() + 2)
+    } else {
+        None
+    };
+    let stem = &word[..word.len() - suffix.map_or(0, str::len)];
+    let shape = if lower_case {
+        Shape::Other
+    } else if dotted && word.len() <= 4 && word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
+        Shape::Initial
+    } else if is_capitalised(stem) {
+        Shape::Capitalised
+    } else {
+        Shape::Other
+    };
+    (shape, suffix)
+}
+
+/// True when the text `gap` between two words starts a sentence, a line, a list item or a
+/// table cell.
+fn starts_item(gap: &str) -> bool {
+    gap.contains(['\n', '.', '!', '?', ':', '|', '•', '"', '“', '(', '['])
+        || gap.trim_start().starts_with(['-', '*', '+', '>'])
 }
 
 /// True when the character at byte `i` of `text` is a letter.
