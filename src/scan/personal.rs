@@ -19,7 +19,7 @@ use super::{Finding, Kind, ScanConfig};
 pub(super) fn scan(text: &str, words: &Words, out: &mut Vec<Finding>) {
     emails(text, out);
     let start = |b: u8| b.is_ascii_digit() || b == b'+' || b == b'(';
-    let member = |b: u8| b.is_ascii_digit() || b" ()+.-".contains(&b);
+    let member = |b: u8| b.is_ascii_digit() || matches!(b, b' ' | b'(' | b')' | b'+' | b'.' | b'-');
     for run in digit_runs(text, words, start, member, |run| digits(run) >= 7) {
         phones(text, run.clone(), out);
         cards(text, run.clone(), out);
@@ -386,7 +386,7 @@ fn ibans(text: &str, words: &Words, out: &mut Vec<Finding>) {
     let bytes = text.as_bytes();
     let member = |b: &u8| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b' ';
     // An IBAN starts a word with a country code and two check digits ("GB82", "DE89").
-    let starts = words.iter().map(|w| w.start).filter(|&at| {
+    let starts = words.iter().filter(|w| w.class.has_digit()).map(|w| w.start).filter(|&at| {
         matches!(bytes.get(at..at + 4), Some([a, b, c, d])
             if a.is_ascii_uppercase() && b.is_ascii_uppercase() && c.is_ascii_digit() && d.is_ascii_digit())
     });
