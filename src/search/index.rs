@@ -7,6 +7,7 @@ use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnal
 use tantivy::{Searcher, TantivyDocument};
 
 use super::document::{Facet, SearchDoc};
+use super::stem::CachedStemmer;
 use super::SearchError;
 
 /// A field scored by BM25, with the weight of a match in it.
@@ -24,8 +25,8 @@ pub const SCORED: [Scored; 4] = [
     Scored { name: "body", boost: 1.0 },
 ];
 
-/// tantivy's English analyzer: split on non-alphanumerics, drop tokens of 40 bytes or more,
-/// lower-case, Snowball (Porter2) stemming.
+/// The English analyzer: split on non-alphanumerics, drop tokens of 40 bytes or more,
+/// lower-case, Snowball (Porter2) stemming; tantivy's `en_stem` with a stem cache ([`analyzer`]).
 pub const ANALYZER: &str = "en_stem";
 
 /// Field holding a document's position in [`Index::docs`], to map tantivy ids back.
@@ -62,6 +63,7 @@ impl Index {
             Facet::ALL.iter().map(|f| (*f, builder.add_text_field(f.name(), STRING))).collect();
         let ord = builder.add_u64_field(ORD, INDEXED | FAST);
         let index = tantivy::Index::create_in_ram(builder.build());
+        index.tokenizers().register(ANALYZER, analyzer());
 
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
         for (i, doc) in docs.iter().enumerate() {
@@ -115,6 +117,15 @@ impl Index {
     pub(super) fn analyzer(&self) -> Result<TextAnalyzer, SearchError> {
         self.searcher.index().tokenizers().get(ANALYZER).ok_or(SearchError::Analyzer)
     }
+}
+
+/// The analyzer of the scored fields (see [`ANALYZER`]).
+fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(CachedStemmer::new())
+        .build()
 }
 
 /// The analyzer without its stemmer: the words as typed, for prefix matching.

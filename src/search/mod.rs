@@ -8,6 +8,7 @@ mod encode;
 mod index;
 mod query;
 mod similar;
+mod stem;
 
 pub use bundle::{export, Bundle};
 pub use document::{Facet, FacetValue, SearchDoc};
