@@ -64,6 +64,10 @@ fn bench(root: &Path, n: usize, shape: &corpus::Shape) {
     // The site this build replaced is deleted in the background: let that finish, so the
     // scanner's timing below is its own.
     std::mem::take(&mut outcome.retired).wait();
+    // So is the kernel writing the new site to disk: flush it first.
+    if let Err(e) = std::process::Command::new("sync").status() {
+        eprintln!("sync: {e}");
+    }
     let texts = markdown_files(&content);
     let bytes: usize = texts.iter().map(String::len).sum();
     let scanner = Scanner::new(&ScanConfig { internal_domains: vec!["corp.example.net".into()], ..Default::default() });
