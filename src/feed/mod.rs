@@ -150,7 +150,7 @@ pub fn publish_to<E: From<FeedError>>(
     };
     hashed(PATTERNS, sink, &mut |out| json_to(out, &records))?;
     for (name, text) in SCHEMAS {
-        hashed(&format!("schemas/{name}"), sink, &mut |out| Ok(out.write_all(text.as_bytes()).map_err(io_error)?))?;
+        hashed(&format!("schemas/{name}"), sink, &mut |out| out.write_all(text.as_bytes()).map_err(io_error))?;
     }
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = Manifest {
