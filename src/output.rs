@@ -19,7 +19,7 @@
 //! `NEARMISS_NO_EXCHANGE=1` makes them take the two-rename path. Release builds ignore both.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
@@ -346,7 +346,6 @@ pub fn backup(path: &Path) -> Result<PathBuf, Error> {
 
 /// Writes `bytes` to a file that must not exist yet, and syncs it to disk.
 fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    use std::io::Write;
     let mut file = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| Error::io(path, e))?;
     file.write_all(bytes).and_then(|()| file.sync_all()).map_err(|e| Error::io(path, e))
 }
@@ -356,6 +355,66 @@ fn sync_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
+    }
+}
+
+/// Writes the file at `path` (making its folder) with what `fill` writes, through a buffer
+/// straight to disk, so that a large file is never held whole. A write that fails is reported
+/// for `path`, whatever `fill` made of it.
+pub fn write_streamed(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<(), Error>) -> Result<(), Error> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let file = fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    stream_into(io::BufWriter::new(file), path, fill)
+}
+
+/// Runs `fill` on `sink`, then flushes it; the first write error is the one reported.
+fn stream_into<W: Write>(
+    sink: W,
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut watched = Watched { inner: sink, failed: None };
+    let filled = fill(&mut watched);
+    let flushed = filled.and_then(|()| watched.flush().map_err(|e| Error::io(path, e)));
+    match watched.failed.take() {
+        Some(e) => Err(Error::io(path, e)),
+        None => flushed,
+    }
+}
+
+/// A writer that keeps the first error of the one it wraps, which serialisers would otherwise
+/// wrap in their own.
+struct Watched<W> {
+    inner: W,
+    failed: Option<io::Error>,
+}
+
+impl<W: Write> Watched<W> {
+    fn watch<T>(&mut self, result: io::Result<T>) -> io::Result<T> {
+        result.map_err(|e| {
+            let told = io::Error::new(e.kind(), e.to_string());
+            self.failed.get_or_insert(e);
+            told
+        })
+    }
+}
+
+impl<W: Write> Write for Watched<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(buf);
+        self.watch(written)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        let written = self.inner.write_all(buf);
+        self.watch(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let flushed = self.inner.flush();
+        self.watch(flushed)
     }
 }
 
@@ -412,6 +471,80 @@ mod tests {
         });
         assert!(failed.is_err());
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert_eq!(names(dir.path()), ["public"]);
+    }
+
+    #[test]
+    fn a_streamed_file_is_what_its_filler_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/all.json");
+        write_streamed(&path, |w| {
+            for n in 0..10_000 {
+                write!(w, "{n},").map_err(|e| Error::io(Path::new("x"), e))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let expected: String = (0..10_000).map(|n| format!("{n},")).collect();
+        assert_eq!(fs::read_to_string(&path).unwrap(), expected);
+    }
+
+    /// A writer that takes `room` bytes, then fails as a full disk does.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::Error::new(io::ErrorKind::StorageFull, "no space left"));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failed_write_mid_stream_is_reported_for_the_file() {
+        let path = Path::new("site/veris.json");
+        // However the filler reports the failure (here as a serialiser would, in its own error).
+        let err = stream_into(io::BufWriter::with_capacity(8, Full { room: 20 }), path, |w| {
+            let value: Vec<u32> = (0..1_000).collect();
+            serde_json::to_writer_pretty(w, &value).map_err(|e| Error::Export(e.to_string()))
+        })
+        .unwrap_err();
+        match err {
+            Error::Io { path: p, source } => {
+                assert_eq!(p, path);
+                assert_eq!(source.kind(), io::ErrorKind::StorageFull);
+            }
+            other => panic!("not an I/O error for the file: {other:?}"),
+        }
+        // A failure only at the final flush is reported too.
+        let err = stream_into(io::BufWriter::new(Full { room: 3 }), path, |w| {
+            w.write_all(b"four").map_err(|e| Error::io(path, e))
+        });
+        assert!(matches!(err, Err(Error::Io { .. })));
+    }
+
+    #[test]
+    fn a_stream_failing_mid_file_leaves_the_previous_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&out, files(&[("veris.json", "old")])).unwrap().wait();
+        let failed = write(&out, |staging| {
+            write_streamed(&staging.join("veris.json"), |w| {
+                w.write_all(b"[\n  {\"half\": ").map_err(|e| Error::io(Path::new("veris.json"), e))?;
+                Err(Error::Export("a record could not be written".into()))
+            })
+        });
+        assert!(matches!(failed, Err(Error::Export(_))));
+        assert_eq!(fs::read_to_string(out.join("veris.json")).unwrap(), "old");
         assert_eq!(names(dir.path()), ["public"]);
     }
 

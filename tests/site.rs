@@ -33,6 +33,8 @@ mod pages;
 mod reproducible;
 #[path = "site/serve.rs"]
 mod serve;
+#[path = "site/streaming.rs"]
+mod streaming;
 #[path = "site/subpath.rs"]
 mod subpath;
 #[path = "site/withheld.rs"]

@@ -4,12 +4,12 @@
 //! organisation, tags for the TLP, VERIS ("Near miss") and each pattern, the retrospective as an
 //! event report in markdown, and the action items as attributes.
 
-use std::fmt::Write as _;
+use std::io::Write;
 
 use md5::{Digest, Md5};
 use serde_json::{json, Value};
 
-use super::{epoch_seconds, json_bytes, Record, Site, StreamMap};
+use super::{epoch_seconds, json_to, Record, Site, StreamMap};
 use crate::model::{Action, Keyword, Severity, Writeup};
 use crate::Error;
 
@@ -177,13 +177,13 @@ fn event(site: &Site<'_>, r: &Record) -> Value {
     }})
 }
 
-pub(super) fn event_file(site: &Site<'_>, r: &Record) -> Result<Vec<u8>, Error> {
-    json_bytes(&event(site, r))
+pub(super) fn event_file(site: &Site<'_>, r: &Record, out: &mut dyn Write) -> Result<(), Error> {
+    json_to(out, &event(site, r))
 }
 
 /// Every event's UUID with what MISP lists before pulling it: info, organisation, date,
 /// timestamp, analysis, threat level and tags.
-pub(super) fn manifest(site: &Site<'_>) -> Result<Vec<u8>, Error> {
+pub(super) fn manifest(site: &Site<'_>, out: &mut dyn Write) -> Result<(), Error> {
     let entries = site.index.records.iter().map(|r| {
         let w = site.writeup(r);
         let entry = json!({
@@ -197,19 +197,19 @@ pub(super) fn manifest(site: &Site<'_>) -> Result<Vec<u8>, Error> {
         });
         (r.uuid.to_string(), entry)
     });
-    json_bytes(&StreamMap::new(entries))
+    json_to(out, &StreamMap::new(entries))
 }
 
 /// One line per attribute, `<md5 of its value>,<event uuid>`, for correlation without a pull.
-pub(super) fn hashes(site: &Site<'_>) -> String {
-    let mut out = String::new();
+pub(super) fn hashes(site: &Site<'_>, out: &mut dyn Write) -> Result<(), Error> {
     for r in &site.index.records {
         for a in attributes(site, r) {
             let value = a["value"].as_str().unwrap_or_default();
-            let _ = writeln!(out, "{:x},{}", Md5::digest(value.as_bytes()), r.uuid);
+            writeln!(out, "{:x},{}", Md5::digest(value.as_bytes()), r.uuid)
+                .map_err(|e| Error::Export(e.to_string()))?;
         }
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]

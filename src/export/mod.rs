@@ -10,6 +10,7 @@ pub mod veris;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::io::Write;
 use std::sync::Arc;
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
@@ -91,28 +92,30 @@ impl Index {
         paths.flatten().collect()
     }
 
-    /// The export at `path`, made on demand; `body` gives a writeup's markdown as it may be
-    /// published (links to withheld writeups gone: see [`crate::render::markdown::published_markdown`]).
-    pub fn file(
+    /// Writes the export at `path` to `out` as it is made (`body` gives a writeup's markdown as it
+    /// may be published: see [`crate::render::markdown::published_markdown`]), a record at a time, so that the
+    /// files of every record are never held whole; `None` if there is no such export.
+    pub fn write(
         &self,
         config: &Config,
         published: &[Arc<Writeup>],
         patterns: &[Pattern],
         body: &dyn Fn(&Writeup) -> String,
         path: &str,
-    ) -> Option<Result<Vec<u8>, Error>> {
+        out: &mut dyn Write,
+    ) -> Option<Result<(), Error>> {
         let site = Site { config, published, patterns, body, index: self };
         match path {
-            misp::MANIFEST => Some(misp::manifest(&site)),
-            misp::HASHES => Some(Ok(misp::hashes(&site).into_bytes())),
-            stix::BUNDLE => Some(stix::bundle(&site)),
-            veris::ALL => Some(veris::all(&site)),
+            misp::MANIFEST => Some(misp::manifest(&site, out)),
+            misp::HASHES => Some(misp::hashes(&site, out)),
+            stix::BUNDLE => Some(stix::bundle(&site, out)),
+            veris::ALL => Some(veris::all(&site, out)),
             _ => {
                 let record = &self.records[*self.by_path.get(path)?];
                 Some(if path.starts_with("misp/") {
-                    misp::event_file(&site, record)
+                    misp::event_file(&site, record, out)
                 } else {
-                    veris::record_file(&site, record)
+                    veris::record_file(&site, record, out)
                 })
             }
         }
@@ -145,9 +148,15 @@ impl<'a> Site<'a> {
 
 /// `value` as pretty JSON with a final newline.
 pub(crate) fn json_bytes(value: &impl Serialize) -> Result<Vec<u8>, Error> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| Error::Export(e.to_string()))?;
-    bytes.push(b'\n');
+    let mut bytes = Vec::new();
+    json_to(&mut bytes, value)?;
     Ok(bytes)
+}
+
+/// Writes `value` to `out` as pretty JSON with a final newline, as it is serialised.
+pub(crate) fn json_to(out: &mut dyn Write, value: &impl Serialize) -> Result<(), Error> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| Error::Export(e.to_string()))?;
+    out.write_all(b"\n").map_err(|e| Error::Export(e.to_string()))
 }
 
 /// A list written out one item at a time as it is serialised, so that a large export never

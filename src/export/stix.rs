@@ -6,7 +6,9 @@
 
 use serde_json::{json, Value};
 
-use super::{json_bytes, summary_and_rest, timestamp, Record, Site, Stream};
+use std::io::Write;
+
+use super::{json_to, summary_and_rest, timestamp, Record, Site, Stream};
 use crate::date::Date;
 use crate::model::{ActionState, Keyword, Severity, StoppedBy, Tlp};
 use crate::Error;
@@ -77,7 +79,7 @@ fn identity_id(site: &Site<'_>) -> String {
     format!("identity--{}", super::uuid(&site.config.org.id, "organisation"))
 }
 
-pub(super) fn bundle(site: &Site<'_>) -> Result<Vec<u8>, Error> {
+pub(super) fn bundle(site: &Site<'_>, out: &mut dyn Write) -> Result<(), Error> {
     let records = &site.index.records;
     let first = records.iter().map(|r| site.writeup(r).reported).min();
     let mut used: Vec<Tlp> = records.iter().map(|r| site.writeup(r).tlp).collect();
@@ -101,7 +103,7 @@ pub(super) fn bundle(site: &Site<'_>) -> Result<Vec<u8>, Error> {
     let groupings = site.patterns.iter().filter_map(|p| grouping(site, &p.slug));
     let objects = Stream::new(head.chain(incidents).chain(groupings));
     let id = format!("bundle--{}", super::uuid(&org.id, "stix/bundle"));
-    json_bytes(&Bundle { id, objects, kind: "bundle" })
+    json_to(out, &Bundle { id, objects, kind: "bundle" })
 }
 
 /// The bundle, its fields in key order.

@@ -7,7 +7,9 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{json_bytes, summary_and_rest, Record, Site, Stream};
+use std::io::Write;
+
+use super::{json_to, summary_and_rest, Record, Site, Stream};
 use crate::catalog::{ActorKind, AttributeKind, Entry};
 use crate::model::{Keyword, Severity, StoppedBy, Writeup};
 use crate::Error;
@@ -27,12 +29,12 @@ pub fn record_path(w: &Writeup) -> String {
     format!("veris/{}.json", w.id.to_lowercase())
 }
 
-pub(super) fn all(site: &Site<'_>) -> Result<Vec<u8>, Error> {
-    json_bytes(&Stream::new(site.index.records.iter().map(|r| record(site, r))))
+pub(super) fn all(site: &Site<'_>, out: &mut dyn Write) -> Result<(), Error> {
+    json_to(out, &Stream::new(site.index.records.iter().map(|r| record(site, r))))
 }
 
-pub(super) fn record_file(site: &Site<'_>, r: &Record) -> Result<Vec<u8>, Error> {
-    json_bytes(&record(site, r))
+pub(super) fn record_file(site: &Site<'_>, r: &Record, out: &mut dyn Write) -> Result<(), Error> {
+    json_to(out, &record(site, r))
 }
 
 /// Where VERIS files a discovery by each kind of stop: `discovery_method.internal.variety`.

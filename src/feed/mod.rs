@@ -5,14 +5,15 @@
 pub mod format;
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
+use std::io::{Cursor, Write};
 
 use sha2::{Digest, Sha256};
 
+use crate::export::Stream;
 use crate::model::{Keyword, Pattern, Writeup};
 use format::{
-    Counts, FileEntry, Manifest, PatternRecord, PatternsFile, Publisher, WriteupFields, WriteupRecord, WriteupsFile,
-    FORMAT_VERSION, MANIFEST, PATTERNS, SIGNATURE, WRITEUPS,
+    Counts, FileEntry, Manifest, PatternRecord, PatternsFile, Publisher, WriteupFields, WriteupRecord, FORMAT_VERSION,
+    MANIFEST, PATTERNS, SIGNATURE, WRITEUPS,
 };
 
 /// The folder of the site the feed is written to.
@@ -81,53 +82,87 @@ pub fn paths(signed: bool) -> Vec<String> {
 pub type Files = BTreeMap<String, Vec<u8>>;
 
 /// What goes into the feed: the site's own published writeups and its own patterns, each with
-/// its body as it stands outside the site (links resolved).
+/// its body as it stands outside the site (links resolved). A writeup's body is made by `body`
+/// as its record is written, so that the feed never holds every body at once.
 pub struct Contents<'a> {
     pub publisher: Option<Publisher>,
-    pub writeups: Vec<(&'a Writeup, String)>,
+    pub writeups: Vec<&'a Writeup>,
+    pub body: &'a dyn Fn(&Writeup) -> String,
     pub patterns: Vec<(&'a Pattern, String)>,
 }
+
+impl From<FeedError> for crate::Error {
+    fn from(e: FeedError) -> crate::Error {
+        crate::Error::Feed(e.to_string())
+    }
+}
+
+/// What writes one file of the feed to the writer it is given.
+pub type Fill<'f> = dyn FnMut(&mut dyn Write) -> Result<(), FeedError> + 'f;
 
 /// Makes every file of the feed; records are sorted by id and slug, so the bytes depend on the
 /// content alone. With `key`, the manifest is signed.
 pub fn publish(contents: Contents<'_>, key: Option<&SigningKey>) -> Result<Files, FeedError> {
+    let mut files = Files::new();
+    publish_to(contents, key, &mut |path, fill| {
+        let mut bytes = Vec::new();
+        fill(&mut bytes)?;
+        files.insert(path.to_string(), bytes);
+        Ok::<(), FeedError>(())
+    })?;
+    Ok(files)
+}
+
+/// Like [`publish`], but hands each file to `sink` (its path from the site root and what writes
+/// it) to be written where it goes as it is made: the records first, then the manifest with
+/// their sizes and hashes, taken as they were written, and its signature.
+pub fn publish_to<E: From<FeedError>>(
+    contents: Contents<'_>,
+    key: Option<&SigningKey>,
+    sink: &mut dyn FnMut(&str, &mut Fill<'_>) -> Result<(), E>,
+) -> Result<(), E> {
     let mut writeups = contents.writeups;
-    writeups.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    writeups.sort_by(|a, b| a.id.cmp(&b.id));
     let mut patterns = contents.patterns;
     patterns.sort_by(|a, b| a.0.slug.cmp(&b.0.slug));
     let mut tlp: BTreeMap<String, usize> = BTreeMap::new();
-    for (w, _) in &writeups {
+    for w in &writeups {
         *tlp.entry(w.tlp.as_str().to_string()).or_default() += 1;
     }
     let counts = Counts { writeups: writeups.len(), patterns: patterns.len(), tlp };
 
-    let mut files = Files::new();
-    let records = WriteupsFile {
-        schema: "schemas/writeups.schema.json".into(),
-        writeups: writeups.into_iter().map(|(w, body)| WriteupRecord { fields: WriteupFields::of(w), body }).collect(),
+    let mut entries: Vec<FileEntry> = Vec::new();
+    let mut hashed = |name: &str, sink: &mut dyn FnMut(&str, &mut Fill<'_>) -> Result<(), E>, write: &mut Fill<'_>| {
+        sink(&format!("{DIR}/{name}"), &mut |out| {
+            let mut tee = Hashing { inner: out, hash: Sha256::new(), bytes: 0 };
+            write(&mut tee)?;
+            entries.push(FileEntry { path: name.into(), bytes: tee.bytes, sha256: hex(&tee.hash.finalize()) });
+            Ok(())
+        })
     };
-    files.insert(WRITEUPS.into(), json(&records)?);
-    drop(records);
+    let body = contents.body;
+    let records = writeups.iter().map(|w| WriteupRecord { fields: WriteupFields::of(w), body: body(w) });
+    let records = Streamed { schema: "schemas/writeups.schema.json", writeups: Stream::new(records) };
+    hashed(WRITEUPS, sink, &mut |out| json_to(out, &records))?;
     let records = PatternsFile {
         schema: "schemas/patterns.schema.json".into(),
         patterns: patterns.into_iter().map(|(p, body)| PatternRecord { body, ..PatternRecord::of(p) }).collect(),
     };
-    files.insert(PATTERNS.into(), json(&records)?);
+    hashed(PATTERNS, sink, &mut |out| json_to(out, &records))?;
     for (name, text) in SCHEMAS {
-        files.insert(format!("schemas/{name}"), text.as_bytes().to_vec());
+        hashed(&format!("schemas/{name}"), sink, &mut |out| out.write_all(text.as_bytes()).map_err(io_error))?;
     }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = Manifest {
         schema: "schemas/manifest.schema.json".into(),
         format_version: FORMAT_VERSION,
         generator: format!("nearmiss {}", env!("CARGO_PKG_VERSION")),
         org: contents.publisher,
         records: counts,
-        files: files
-            .iter()
-            .map(|(path, bytes)| FileEntry { path: path.clone(), bytes: bytes.len() as u64, sha256: sha256(bytes) })
-            .collect(),
+        files: entries,
     };
-    let manifest_bytes = json(&manifest)?;
+    let mut manifest_bytes = Vec::new();
+    json_to(&mut manifest_bytes, &manifest)?;
     if let Some(key) = key {
         let who = manifest.org.as_ref().map_or("an unnamed publisher", |o| o.id.as_str());
         let signature = minisign::sign(
@@ -137,22 +172,58 @@ pub fn publish(contents: Contents<'_>, key: Option<&SigningKey>) -> Result<Files
             Some(&format!("nearmiss feed manifest of {who}")),
             Some("signature of feed/manifest.json by nearmiss"),
         )
-        .map_err(|e| FeedError::Sign(e.to_string()))?;
-        files.insert(SIGNATURE.into(), signature.into_string().into_bytes());
+        .map_err(|e| FeedError::Sign(e.to_string()))?
+        .into_string();
+        sink(&format!("{DIR}/{SIGNATURE}"), &mut |out| out.write_all(signature.as_bytes()).map_err(io_error))?;
     }
-    files.insert(MANIFEST.into(), manifest_bytes);
-    Ok(files.into_iter().map(|(path, bytes)| (format!("{DIR}/{path}"), bytes)).collect())
+    sink(&format!("{DIR}/{MANIFEST}"), &mut |out| out.write_all(&manifest_bytes).map_err(io_error))
+}
+
+/// `feed/writeups.json` as [`WriteupsFile`] writes it, its records made as they are written.
+#[derive(serde::Serialize)]
+struct Streamed<I> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    writeups: I,
+}
+
+/// A writer that passes bytes on, counting and hashing those written.
+struct Hashing<'w> {
+    inner: &'w mut dyn Write,
+    hash: Sha256,
+    bytes: u64,
+}
+
+impl Write for Hashing<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn io_error(e: std::io::Error) -> FeedError {
+    FeedError::Json(serde_json::Error::io(e))
 }
 
 /// SHA-256 of `bytes` in lowercase hex.
 pub fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
 }
 
-fn json(value: &impl serde::Serialize) -> Result<Vec<u8>, FeedError> {
-    let mut bytes = serde_json::to_vec_pretty(value)?;
-    bytes.push(b'\n');
-    Ok(bytes)
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes `value` to `out` as pretty JSON with a final newline, as it is serialised.
+fn json_to(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), FeedError> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n").map_err(io_error)
 }
 
 /// Checks the minisign `signature` of `manifest` against `public_key` (the base64 line).
@@ -176,7 +247,8 @@ mod tests {
         let (secret, public) = keygen().unwrap();
         let (_, other) = keygen().unwrap();
         let key = SigningKey::parse(&secret).unwrap();
-        let contents = Contents { publisher: None, writeups: vec![], patterns: vec![] };
+        let contents =
+            Contents { publisher: None, writeups: vec![], body: &|w| w.body.markdown.clone(), patterns: vec![] };
         let files = publish(contents, Some(&key)).unwrap();
         let manifest = &files["feed/manifest.json"];
         let signature = String::from_utf8(files["feed/manifest.json.minisig"].clone()).unwrap();
@@ -189,7 +261,11 @@ mod tests {
 
     #[test]
     fn the_manifest_lists_every_other_file_with_its_hash() {
-        let files = publish(Contents { publisher: None, writeups: vec![], patterns: vec![] }, None).unwrap();
+        let files = publish(
+            Contents { publisher: None, writeups: vec![], body: &|w| w.body.markdown.clone(), patterns: vec![] },
+            None,
+        )
+        .unwrap();
         let manifest: Manifest = serde_json::from_slice(&files["feed/manifest.json"]).unwrap();
         let listed: Vec<String> = manifest.files.iter().map(|f| format!("feed/{}", f.path)).collect();
         let others: Vec<&String> = files.keys().filter(|p| !p.ends_with("manifest.json")).collect();
@@ -205,7 +281,11 @@ mod tests {
         let (secret, _) = keygen().unwrap();
         let key = SigningKey::parse(&secret).unwrap();
         for signing in [None, Some(&key)] {
-            let files = publish(Contents { publisher: None, writeups: vec![], patterns: vec![] }, signing).unwrap();
+            let files = publish(
+                Contents { publisher: None, writeups: vec![], body: &|w| w.body.markdown.clone(), patterns: vec![] },
+                signing,
+            )
+            .unwrap();
             let mut expected = paths(signing.is_some());
             expected.sort();
             assert_eq!(files.keys().cloned().collect::<Vec<_>>(), expected);

@@ -13,6 +13,7 @@ mod report;
 mod view;
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -39,6 +40,9 @@ use view::{
 
 /// The site's files by path from the output root.
 pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// What writes one file of the site to the writer it is given.
+type Fill<'f> = dyn FnMut(&mut dyn Write) -> Result<(), Error> + 'f;
 
 /// What the renderer needs: the published writeups only, and the patterns.
 pub struct Input<'a> {
@@ -528,19 +532,24 @@ impl Site {
 
     /// The feed's files, made afresh.
     fn fresh_feed(&self) -> Result<feed::Files, feed::FeedError> {
+        self.with_feed(|contents| feed::publish(contents, self.facts.signing.as_deref()))
+    }
+
+    /// Hands `make` what the feed holds: the site's own published writeups and patterns.
+    fn with_feed<T>(&self, make: impl FnOnce(feed::Contents<'_>) -> T) -> T {
         let config = &self.facts.config;
         let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
         let portable = |path: &Path, body: &Body| {
             markdown::published_markdown(&body.markdown, base, |dest| self.model.links.resolve(path, dest))
         };
         let org = &config.org;
-        let contents = feed::Contents {
+        make(feed::Contents {
             publisher: (!org.is_anonymous())
                 .then(|| feed::format::Publisher { id: org.id.clone(), label: org.label.clone() }),
-            writeups: self.model.own.iter().map(|w| (&**w, portable(&w.source, &w.body))).collect(),
+            writeups: self.model.own.iter().map(|w| &**w).collect(),
+            body: &|w| portable(&w.source, &w.body),
             patterns: self.model.own_patterns.iter().map(|p| (p, portable(&p.source, &p.body))).collect(),
-        };
-        feed::publish(contents, self.facts.signing.as_deref())
+        })
     }
 
     /// A fingerprint of the theme's assets: a page shown with other assets needs a full reload.
@@ -558,38 +567,52 @@ impl Site {
         self.pages.is_empty()
     }
 
-    /// Renders every file into `dir` (which must exist), in parallel, holding one page at a time per thread.
+    /// Renders every file into `dir` (which must exist), in parallel, holding one page at a time
+    /// per thread; the exports of every record are written to disk as they are made.
     pub fn write_to(&self, dir: &Path) -> Result<(), Error> {
-        self.each_file(|path, bytes| {
-            let target = dir.join(path);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
-            std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))
-        })
+        self.each_file(|path, fill| crate::output::write_streamed(&dir.join(path), fill))
     }
 
     /// Renders every file and drops it: what `check` runs, so that it fails wherever a build would.
     pub fn render_all(&self) -> Result<(), Error> {
-        self.each_file(|_, _| Ok(()))
+        self.each_file(|_, fill| fill(&mut std::io::sink()))
     }
 
-    /// Renders every file and hands it to `sink`, stopping at the first error.
-    fn each_file(&self, sink: impl Fn(&str, &[u8]) -> Result<(), Error> + Sync) -> Result<(), Error> {
+    /// Renders every file and hands it to `sink` with what writes it, stopping at the first error.
+    fn each_file(&self, sink: impl Fn(&str, &mut Fill<'_>) -> Result<(), Error> + Sync) -> Result<(), Error> {
+        let put = |path: &str, bytes: &[u8]| {
+            sink(path, &mut |out| out.write_all(bytes).map_err(|e| Error::io(Path::new(path), e)))
+        };
         // Each file is asked for once here: the search bundle's and the feed's files are handed
         // on as they are made and dropped, not kept for the next request as `render` keeps them.
-        self.fresh_bundle()?.files.iter().try_for_each(|(path, bytes)| sink(path, bytes))?;
+        self.fresh_bundle()?.files.iter().try_for_each(|(path, bytes)| put(path, bytes))?;
         let (share, pages): (Vec<_>, Vec<_>) = self.pages.iter().partition(|(_, page)| matches!(page, Page::Share));
         if !share.is_empty() {
-            let feed = self.fresh_feed().map_err(|e| Error::Feed(e.to_string()))?;
-            share.into_iter().try_for_each(|(path, _)| sink(path, feed.get(path).map_or(&[][..], Vec::as_slice)))?;
+            self.with_feed(|contents| {
+                feed::publish_to(contents, self.facts.signing.as_deref(), &mut |path, fill| {
+                    sink(path, &mut |out| Ok(fill(out)?))
+                })
+            })?;
         }
         // The pages that list every writeup are large: render them one at a time, and the many
         // small writeup pages (and records) in parallel, so memory holds at most one large context.
+        // The exports of every record are written as they are made, never held whole.
         let (small, large): (Vec<_>, Vec<_>) =
             pages.into_iter().partition(|(_, page)| matches!(page, Page::Writeup(_) | Page::Record));
-        large.into_iter().try_for_each(|(path, page)| sink(path, &self.render_page(path, page)?))?;
-        small.par_iter().try_for_each(|(path, page)| sink(path, &self.render_page(path, page)?))
+        large.into_iter().try_for_each(|(path, page)| match page {
+            Page::Interchange => sink(path, &mut |out| self.interchange(path, out)),
+            _ => put(path, &self.render_page(path, page)?),
+        })?;
+        small.par_iter().try_for_each(|(path, page)| put(path, &self.render_page(path, page)?))
+    }
+
+    /// Writes the MISP, STIX or VERIS export at `path` to `out` (nothing for no such export).
+    fn interchange(&self, path: &str, out: &mut dyn Write) -> Result<(), Error> {
+        let (m, config) = (&self.model, &self.facts.config);
+        let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
+        let body =
+            |w: &Writeup| markdown::published_markdown(&w.body.markdown, base, |dest| m.links.resolve(&w.source, dest));
+        m.interchange.write(config, &m.own, &m.own_patterns, &body, path, out).unwrap_or(Ok(()))
     }
 
     /// The bytes of the file at `path`, or `None` if the site has no such file.
@@ -759,12 +782,9 @@ impl Site {
             }
             Page::Export => export::file(&self.facts.input(), &m.writeups, path).unwrap_or_else(|| Ok(Vec::new())),
             Page::Interchange | Page::Record => {
-                let f = &self.facts;
-                let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
-                let body = |w: &Writeup| {
-                    markdown::published_markdown(&w.body.markdown, base, |dest| m.links.resolve(&w.source, dest))
-                };
-                m.interchange.file(&f.config, &m.own, &m.own_patterns, &body, path).unwrap_or_else(|| Ok(Vec::new()))
+                let mut bytes = Vec::new();
+                self.interchange(path, &mut bytes)?;
+                Ok(bytes)
             }
             Page::Data => {
                 ctx.insert("exports", &view::exports(config, m.interchange.records.len()));
