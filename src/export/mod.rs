@@ -155,8 +155,14 @@ pub(crate) fn json_bytes(value: &impl Serialize) -> Result<Vec<u8>, Error> {
 
 /// Writes `value` to `out` as pretty JSON with a final newline, as it is serialised.
 pub(crate) fn json_to(out: &mut dyn Write, value: &impl Serialize) -> Result<(), Error> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| Error::Export(e.to_string()))?;
-    out.write_all(b"\n").map_err(|e| Error::Export(e.to_string()))
+    pretty_json(out, value).map_err(|e| Error::Export(e.to_string()))
+}
+
+/// Writes `value` to `out` as pretty JSON with a final newline: the one JSON layout of every
+/// file nearmiss writes, the feed's too.
+pub(crate) fn pretty_json(out: &mut dyn Write, value: &impl Serialize) -> serde_json::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n").map_err(serde_json::Error::io)
 }
 
 /// A list written out one item at a time as it is serialised, so that a large export never

@@ -9,7 +9,7 @@ use std::io::{Cursor, Write};
 
 use sha2::{Digest, Sha256};
 
-use crate::export::Stream;
+use crate::export::{pretty_json, Stream};
 use crate::model::{Keyword, Pattern, Writeup};
 use format::{
     Counts, FileEntry, Manifest, PatternRecord, PatternsFile, Publisher, WriteupFields, WriteupRecord, FORMAT_VERSION,
@@ -143,12 +143,12 @@ pub fn publish_to<E: From<FeedError>>(
     let body = contents.body;
     let records = writeups.iter().map(|w| WriteupRecord { fields: WriteupFields::of(w), body: body(w) });
     let records = Streamed { schema: "schemas/writeups.schema.json", writeups: Stream::new(records) };
-    hashed(WRITEUPS, sink, &mut |out| json_to(out, &records))?;
+    hashed(WRITEUPS, sink, &mut |out| Ok(pretty_json(out, &records)?))?;
     let records = PatternsFile {
         schema: "schemas/patterns.schema.json".into(),
         patterns: patterns.into_iter().map(|(p, body)| PatternRecord { body, ..PatternRecord::of(p) }).collect(),
     };
-    hashed(PATTERNS, sink, &mut |out| json_to(out, &records))?;
+    hashed(PATTERNS, sink, &mut |out| Ok(pretty_json(out, &records)?))?;
     for (name, text) in SCHEMAS {
         hashed(&format!("schemas/{name}"), sink, &mut |out| out.write_all(text.as_bytes()).map_err(io_error))?;
     }
@@ -162,7 +162,7 @@ pub fn publish_to<E: From<FeedError>>(
         files: entries,
     };
     let mut manifest_bytes = Vec::new();
-    json_to(&mut manifest_bytes, &manifest)?;
+    pretty_json(&mut manifest_bytes, &manifest).map_err(FeedError::from)?;
     if let Some(key) = key {
         let who = manifest.org.as_ref().map_or("an unnamed publisher", |o| o.id.as_str());
         let signature = minisign::sign(
@@ -218,12 +218,6 @@ pub fn sha256(bytes: &[u8]) -> String {
 
 fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Writes `value` to `out` as pretty JSON with a final newline, as it is serialised.
-fn json_to(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), FeedError> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    out.write_all(b"\n").map_err(io_error)
 }
 
 /// Checks the minisign `signature` of `manifest` against `public_key` (the base64 line).
