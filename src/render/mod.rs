@@ -537,19 +537,22 @@ impl Site {
 
     /// Hands `make` what the feed holds: the site's own published writeups and patterns.
     fn with_feed<T>(&self, make: impl FnOnce(feed::Contents<'_>) -> T) -> T {
-        let config = &self.facts.config;
-        let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
-        let portable = |path: &Path, body: &Body| {
-            markdown::published_markdown(&body.markdown, base, |dest| self.model.links.resolve(path, dest))
-        };
-        let org = &config.org;
+        let org = &self.facts.config.org;
         make(feed::Contents {
             publisher: (!org.is_anonymous())
                 .then(|| feed::format::Publisher { id: org.id.clone(), label: org.label.clone() }),
             writeups: self.model.own.iter().map(|w| &**w).collect(),
-            body: &|w| portable(&w.source, &w.body),
-            patterns: self.model.own_patterns.iter().map(|p| (p, portable(&p.source, &p.body))).collect(),
+            body: &|w| self.portable(&w.source, &w.body),
+            patterns: self.model.own_patterns.iter().map(|p| (p, self.portable(&p.source, &p.body))).collect(),
         })
+    }
+
+    /// The markdown of `body` (of the file at `path`) as it may stand outside the site, in the
+    /// feed and the exports: see [`markdown::published_markdown`].
+    fn portable(&self, path: &Path, body: &Body) -> String {
+        let config = &self.facts.config;
+        let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
+        markdown::published_markdown(&body.markdown, base, |dest| self.model.links.resolve(path, dest))
     }
 
     /// A fingerprint of the theme's assets: a page shown with other assets needs a full reload.
@@ -608,11 +611,9 @@ impl Site {
 
     /// Writes the MISP, STIX or VERIS export at `path` to `out` (nothing for no such export).
     fn interchange(&self, path: &str, out: &mut dyn Write) -> Result<(), Error> {
-        let (m, config) = (&self.model, &self.facts.config);
-        let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
-        let body =
-            |w: &Writeup| markdown::published_markdown(&w.body.markdown, base, |dest| m.links.resolve(&w.source, dest));
-        m.interchange.write(config, &m.own, &m.own_patterns, &body, path, out).unwrap_or(Ok(()))
+        let m = &self.model;
+        let body = |w: &Writeup| self.portable(&w.source, &w.body);
+        m.interchange.write(&self.facts.config, &m.own, &m.own_patterns, &body, path, out).unwrap_or(Ok(()))
     }
 
     /// The bytes of the file at `path`, or `None` if the site has no such file.
