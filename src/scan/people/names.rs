@@ -906,22 +906,20 @@ fn words<'t>(text: &'t str, runs: &'t Words) -> Vec<Word<'t>> {
             end = next.end;
             i += 1;
         }
-        let possessive = (bytes[end - 1] == b's')
-            .then(|| {
-                ["'s", "’s"]
-                    .into_iter()
-                    .find(|s| bytes[start..end].ends_with(s.as_bytes()) && end - start > s.len() + 1)
-            })
-            .flatten();
-        let word_end = end - possessive.map_or(0, str::len);
-        // Most words start with a lower-case ASCII letter: neither a name nor an initial.
-        let lower_case = bytes[start].is_ascii_lowercase();
-        let (shape, suffix) = if lower_case && !hyphenated {
-            (Shape::Other, None)
+        let possessive = if bytes[end - 1] == b's' {
+            ["'s", "’s"].into_iter().find(|s| bytes[start..end].ends_with(s.as_bytes()) && end - start > s.len() + 1)
         } else {
-            shape(&text[start..word_end], bytes.get(word_end) == Some(&b'.'), hyphenated, lower_case)
+            None
         };
+        let word_end = end - possessive.map_or(0, str::len);
+        let suffix = if hyphenated { honorific_suffix(&text[start..word_end]) } else { None };
         let stem_end = word_end - suffix.map_or(0, str::len);
+        // Most words start with a lower-case ASCII letter: neither a name nor an initial.
+        let shape = if bytes[start].is_ascii_lowercase() {
+            Shape::Other
+        } else {
+            shape(&text[start..word_end], &text[start..stem_end], bytes.get(word_end) == Some(&b'.'))
+        };
         let initial = out.is_empty() || (bytes[last_end..start] != *b" " && starts_item(&text[last_end..start]));
         let range_end = if shape == Shape::Initial { word_end + 1 } else { word_end };
         // Lower-cased in the shared copy of the text, at the same offsets.
@@ -951,26 +949,21 @@ fn joins(bytes: &[u8], end: usize, next: usize) -> bool {
     }
 }
 
-/// The shape of `word` (without a possessive) and the honorific suffix it ends with, if
-/// `hyphenated`; `dotted` when a dot follows it, `lower_case` when it starts with a lower-case
-/// ASCII letter.
-fn shape(word: &str, dotted: bool, hyphenated: bool, lower_case: bool) -> (Shape, Option<&'static str>) {
-    let suffix = if hyphenated {
-        HONORIFIC_SUFFIXES.iter().copied().find(|s| word.ends_with(s) && word.len() > s.len() + 2)
-    } else {
-        None
-    };
-    let stem = &word[..word.len() - suffix.map_or(0, str::len)];
-    let shape = if lower_case {
-        Shape::Other
-    } else if dotted && word.len() <= 4 && word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
+/// The personal honorific suffix `word` ends with ("Takahashi-san"), if any.
+fn honorific_suffix(word: &str) -> Option<&'static str> {
+    HONORIFIC_SUFFIXES.iter().copied().find(|s| word.ends_with(s) && word.len() > s.len() + 2)
+}
+
+/// The shape of `word` (without a possessive, not starting in lower-case ASCII), whose `stem`
+/// is without its honorific suffix; `dotted` when a dot follows it.
+fn shape(word: &str, stem: &str, dotted: bool) -> Shape {
+    if dotted && word.len() <= 4 && word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
         Shape::Initial
     } else if is_capitalised(stem) {
         Shape::Capitalised
     } else {
         Shape::Other
-    };
-    (shape, suffix)
+    }
 }
 
 /// True when the text `gap` between two words starts a sentence, a line, a list item or a
