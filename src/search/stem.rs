@@ -2,7 +2,7 @@
 //! and looking a stem up costs a fraction of making it. The stems are the ones tantivy's
 //! `Stemmer` makes (the same `rust-stemmers` algorithm), so the index and the browser client agree.
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap as HashMap;
@@ -49,15 +49,13 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
     type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        // One lock for a whole field value; the cache holds no invariant a panic could break.
-        let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        CachedStemmerStream { tail: self.inner.token_stream(text), cache }
+        CachedStemmerStream { tail: self.inner.token_stream(text), cache: &self.cache }
     }
 }
 
 pub(super) struct CachedStemmerStream<'a, T> {
     tail: T,
-    cache: MutexGuard<'a, Cache>,
+    cache: &'a Mutex<Cache>,
 }
 
 impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
@@ -66,7 +64,10 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
             return false;
         }
         let token = self.tail.token_mut();
-        let cache = &mut *self.cache;
+        // Locked a token at a time, so that threads tokenizing at once (the similar near
+        // misses) take turns per word, and a stream made while another is open cannot wait on
+        // it; the cache holds no invariant a panic could break.
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(stem) = cache.stems.get(token.text.as_str()) {
             token.text.clear();
             token.text.push_str(stem);
@@ -120,6 +121,20 @@ mod tests {
         assert_eq!(tokens(&mut cached, text), expected);
         // Now from the cache, and through a copy of the analyzer, which shares it.
         assert_eq!(tokens(&mut cached.clone(), text), expected);
+    }
+
+    #[test]
+    fn two_streams_open_at_once_share_the_cache() {
+        let mut a = TextAnalyzer::builder(SimpleTokenizer::default()).filter(CachedStemmer::new()).build();
+        let mut b = a.clone();
+        let mut first = a.token_stream("running reviews");
+        let mut second = b.token_stream("running reviews");
+        let mut stems = Vec::new();
+        while first.advance() && second.advance() {
+            stems.push((first.token().text.clone(), second.token().text.clone()));
+        }
+        let same = |s: &str| (s.to_string(), s.to_string());
+        assert_eq!(stems, [same("run"), same("review")]);
     }
 
     #[test]
