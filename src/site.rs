@@ -277,8 +277,7 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     let bodies = from_bodies(shown.iter().filter(|path| !kept.contains(*path)).filter_map(|path| by_source.get(path)));
     let sources: BTreeMap<PathBuf, Arc<str>> = loaded
         .sources
-        .iter()
-        .cloned()
+        .into_iter()
         .chain(bodies)
         .chain(masked)
         .filter(|(path, _)| shown.contains(path.as_path()))
