@@ -920,21 +920,26 @@ fn words<'t>(text: &'t str, runs: &'t Words) -> Vec<Word<'t>> {
         } else {
             shape(&text[start..word_end], &text[start..stem_end], bytes.get(word_end) == Some(&b'.'))
         };
-        let initial = out.is_empty() || (bytes[last_end..start] != *b" " && starts_item(&text[last_end..start]));
+        let spaced = start == last_end + 1 && bytes[last_end] == b' ';
+        let initial = out.is_empty() || (!spaced && starts_item(&text[last_end..start]));
         let range_end = if shape == Shape::Initial { word_end + 1 } else { word_end };
         // Lower-cased in the shared copy of the text, at the same offsets.
         let lower = &lowered[start..stem_end];
-        let entry = if shape == Shape::Capitalised { gazetteer::lookup(lower) } else { Entry::default() };
         out.push(Word {
             range: start..range_end,
             lower,
-            entry,
+            entry: Entry::default(),
             shape,
             initial,
             possessive: possessive.is_some(),
             honorific_suffix: suffix.is_some(),
         });
         last_end = if shape == Shape::Initial { range_end } else { end };
+    }
+    // Looked up in a loop of their own: the gazetteer is larger than the caches, and a short
+    // loop keeps several of its reads in flight instead of waiting for each in turn.
+    for word in out.iter_mut().filter(|w| w.shape == Shape::Capitalised) {
+        word.entry = gazetteer::lookup(word.lower);
     }
     out
 }
@@ -969,7 +974,8 @@ fn shape(word: &str, stem: &str, dotted: bool) -> Shape {
 /// True when the text `gap` between two words starts a sentence, a line, a list item or a
 /// table cell.
 fn starts_item(gap: &str) -> bool {
-    gap.contains(['\n', '.', '!', '?', ':', '|', '•', '"', '“', '(', '['])
+    gap.bytes().any(|b| matches!(b, b'\n' | b'.' | b'!' | b'?' | b':' | b'|' | b'"' | b'(' | b'['))
+        || (!gap.is_ascii() && (gap.contains('•') || gap.contains('“')))
         || gap.trim_start().starts_with(['-', '*', '+', '>'])
 }
 
