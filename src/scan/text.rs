@@ -2,6 +2,8 @@
 
 use std::ops::Range;
 
+use rustc_hash::FxHashSet;
+
 /// The character that ends just before byte `i`.
 pub(super) fn char_before(text: &str, i: usize) -> Option<char> {
     text.get(..i)?.chars().next_back()
@@ -346,6 +348,20 @@ pub(super) fn is_in_domain(host: &str, domain: &str) -> bool {
 /// True when `word` is one of `list` (ASCII case-insensitive).
 pub(super) fn is_one_of(word: &str, list: &[&str]) -> bool {
     list.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// A fixed list of lower-case words, for lists too long for [`is_one_of`] to scan one by one.
+pub(super) struct WordSet(FxHashSet<&'static str>);
+
+impl WordSet {
+    pub(super) fn new(words: &[&'static str]) -> WordSet {
+        WordSet(words.iter().copied().collect())
+    }
+
+    /// True when `lower`, a lower-case word, is in the list.
+    pub(super) fn contains(&self, lower: &str) -> bool {
+        self.0.contains(lower)
+    }
 }
 
 /// Part of a prose word: letters, digits, apostrophes (straight or curly) and hyphens.

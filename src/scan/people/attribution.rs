@@ -341,7 +341,7 @@ fn is_person_item(item: &str) -> bool {
     let lower: Vec<String> =
         words.iter().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect();
     // A role, team or thing, also written as a slug ("finance-ops", "network_engineer").
-    let is_role = |w: &str| ROLE_WORDS.contains(&w) || is_thing(w);
+    let is_role = |w: &str| ROLE_WORDS.contains(w) || is_thing(w);
     if lower.iter().any(|w| is_role(w) || w.split(['-', '_']).any(is_role)) {
         return false;
     }

@@ -3,10 +3,11 @@
 //! (`@here`) or the accounts of organisations and teams (`@github`, `@sre-oncall`).
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use super::lists;
 use super::names::is_not_person;
-use crate::scan::text::{end_before, start_after};
+use crate::scan::text::{end_before, start_after, WordSet};
 
 /// Handles that are code or broadcasts, not people.
 const NOT_HANDLES: &[&str] = &[
@@ -235,52 +236,53 @@ fn is_not_a_person(name: &str) -> bool {
 }
 
 /// Words that name organisations, products, teams and what their accounts are for.
-const ACCOUNT_WORDS: &[&str] = &[
-    "status",
-    "news",
-    "official",
-    "support",
-    "help",
-    "bot",
-    "app",
-    "hq",
-    "inc",
-    "io",
-    "js",
-    "dev",
-    "devs",
-    "sync",
-    "labs",
-    "sec",
-    "cloud",
-    "updates",
-    "alerts",
-    "security",
-    "team",
-    "eng",
-    "ops",
-    "example",
-    "acme",
-    "contoso",
-    "fabrikam",
-    "initech",
-    "globex",
-    "corp",
-    "org",
-    "project",
-    "community",
-    "foundation",
-    "releases",
-    "info",
-];
+static ACCOUNT_WORDS: LazyLock<WordSet> = LazyLock::new(|| {
+    WordSet::new(&[
+        "status",
+        "news",
+        "official",
+        "support",
+        "help",
+        "bot",
+        "app",
+        "hq",
+        "inc",
+        "io",
+        "js",
+        "dev",
+        "devs",
+        "sync",
+        "labs",
+        "sec",
+        "cloud",
+        "updates",
+        "alerts",
+        "security",
+        "team",
+        "eng",
+        "ops",
+        "example",
+        "acme",
+        "contoso",
+        "fabrikam",
+        "initech",
+        "globex",
+        "corp",
+        "org",
+        "project",
+        "community",
+        "foundation",
+        "releases",
+        "info",
+    ])
+});
 
 /// A part of an organisation's handle: "github", "aws", "support", "npmjs", "harborsync".
 fn is_organisation_part(part: &str) -> bool {
-    let known =
-        |w: &str| is_not_person(w) || ACCOUNT_WORDS.contains(&w) || lists::ROLE_WORDS.contains(&w) && w.len() > 2;
+    let known = |w: &str| is_not_person(w) || ACCOUNT_WORDS.contains(w) || lists::ROLE_WORDS.contains(w) && w.len() > 2;
     known(part)
         || (2..part.len().saturating_sub(1))
-            .any(|i| part.is_char_boundary(i) && known(&part[..i]) && ACCOUNT_WORDS.contains(&&part[i..]))
+            .any(|i| part.is_char_boundary(i) && known(&part[..i]) && ACCOUNT_WORDS.contains(&part[i..]))
 }
 
 /// The parts of a handle: split at `-`, `_`, `.` and where lower case turns to upper case
