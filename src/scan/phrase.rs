@@ -77,12 +77,18 @@ impl<T: Copy> PhraseSet<T> {
         })
     }
 
-    /// The longest phrase whose first word run is at `at` and hashes to `hash`.
-    #[inline]
+    /// The longest phrase whose first word run is at `at` and hashes to `hash`. The filter is
+    /// asked in the caller's loop, which runs for every word of the text; the rest seldom runs.
+    #[inline(always)]
     fn starting_at(&self, text: &str, at: usize, hash: u64) -> Option<(Range<usize>, T)> {
         if !self.filter.may_contain(hash) {
             return None;
         }
+        self.longest_at(text, at, hash)
+    }
+
+    #[inline(never)]
+    fn longest_at(&self, text: &str, at: usize, hash: u64) -> Option<(Range<usize>, T)> {
         self.by_hash.get(&hash)?.iter().find_map(|p| self.matches_at(text, at, p))
     }
 
