@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use super::gazetteer;
 use super::lists::{ATTRIBUTION_LABELS, ROLE_WORDS, SIGN_OFFS};
 use super::names::is_thing;
-use crate::scan::text::{word_hash, HashFilter, Words};
+use crate::scan::text::{word_hash, HashFilter, Word, Words};
 
 /// Byte ranges of the people named in attribution lines and signatures of `text`.
 pub(super) fn find(text: &str, words: &Words) -> Vec<Range<usize>> {
@@ -18,7 +18,7 @@ pub(super) fn find(text: &str, words: &Words) -> Vec<Range<usize>> {
     let mut sign_off = 0u8;
     let mut table_columns: Vec<usize> = Vec::new();
     // Where labels may start, found in one pass over the words and taken line by line.
-    let mut labels = label_starts(text, words).peekable();
+    let mut labels = label_starts(text, words).into_iter().peekable();
     // The bytes that start a long dash, for [`signature`]: most lines have none.
     let mut dashes = memchr::memchr_iter(0xE2, text.as_bytes()).peekable();
     while offset < text.len() {
@@ -68,21 +68,26 @@ pub(super) fn find(text: &str, words: &Words) -> Vec<Range<usize>> {
 /// Where the words of `text` that may begin an attribution label start, in order, with their
 /// [`word_hash`]: the first word of a "… by" label anywhere, of another label where a clause
 /// starts (see [`value_at`]); also inside underscores ("__Owner__").
-fn label_starts<'t>(text: &'t str, words: &'t Words) -> impl Iterator<Item = (usize, u64)> + 't {
+fn label_starts(text: &str, words: &Words) -> Vec<(usize, u64)> {
     let bytes = text.as_bytes();
     let first_words = &*FIRST_WORDS;
-    words.iter().filter_map(move |w| {
-        let (at, hash) = if w.class.has_underscore() {
-            let at = w.start + bytes[w.start..w.end].iter().take_while(|&&b| b == b'_').count();
-            let len = bytes[at..w.end].iter().take_while(|b| b.is_ascii_alphabetic()).count();
-            (at, word_hash(&bytes[at..at + len]))
-        } else {
-            (w.start, w.hash)
-        };
+    let mut starts = Vec::new();
+    for w in words.iter() {
+        let (at, hash) = if w.class.has_underscore() { past_underscores(bytes, w) } else { (w.start, w.hash) };
         // The "… by" labels are some of all: one test rules out most words.
-        let first = first_words.all.may_contain(hash);
-        (first && (first_words.by.may_contain(hash) || starts_clause(bytes, at))).then_some((at, hash))
-    })
+        if first_words.all.may_contain(hash) && (first_words.by.may_contain(hash) || starts_clause(bytes, at)) {
+            starts.push((at, hash));
+        }
+    }
+    starts
+}
+
+/// Where the letters of a word with underscores start ("__Owner__"), and their [`word_hash`].
+#[cold]
+fn past_underscores(bytes: &[u8], w: &Word) -> (usize, u64) {
+    let at = w.start + bytes[w.start..w.end].iter().take_while(|&&b| b == b'_').count();
+    let len = bytes[at..w.end].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    (at, word_hash(&bytes[at..at + len]))
 }
 
 /// True when the word at byte `at` starts a clause, with only white space, quote, list and
