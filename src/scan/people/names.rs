@@ -102,6 +102,11 @@ pub(super) fn find(text: &str, runs: &Words, allowed: &HashSet<String>) -> Vec<R
     let mut things: Vec<bool> = vec![false; words.len()];
     let mut i = 0;
     while i < words.len() {
+        // Most words are neither capitalised nor an initial: they start no phrase and no name.
+        if words[i].shape == Shape::Other && allowed.is_empty() {
+            i += 1;
+            continue;
+        }
         if let Some(len) = ctx.phrase_at(i) {
             things[i..i + len].fill(true);
             i += len;
