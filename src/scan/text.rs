@@ -434,6 +434,44 @@ mod tests {
         assert_eq!(classes, [(false, false), (false, false), (true, false), (false, false), (false, true)]);
     }
 
+    /// The words of `text` by their definition, a character at a time.
+    fn words_by_definition(text: &str) -> Vec<Word> {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices().map(|(i, c)| (i, Some(c))).chain([(text.len(), None)]) {
+            match (c.is_some_and(is_word), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    let word = &text[s..i];
+                    let underscore = if word.contains('_') { Class::UNDERSCORE } else { 0 };
+                    let digit = if word.bytes().any(|b| b.is_ascii_digit()) { Class::DIGIT } else { 0 };
+                    let class = underscore | digit;
+                    out.push(Word { start: s, end: i, hash: word_hash(word.as_bytes()), class: Class(class) });
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_are_found_as_defined(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "Z", "q", "M", "0", "9", "_", " ", "-", ".", "@", "`", "[", "{", "/", ":", "\n", "é", "É",
+                    "’", "中", "ß", "İ", "🙂", "\u{a0}", "x7", "ab", "Quick", "brown_fox", "\u{7f}",
+                ]),
+                0..80,
+            )
+        ) {
+            let text: String = pieces.concat();
+            let words = Words::new(&text);
+            proptest::prop_assert_eq!(words.as_slice(), &words_by_definition(&text)[..]);
+        }
+    }
+
     #[test]
     fn the_lower_cased_text_keeps_every_byte_in_place() {
         let long = format!("{}ÉMILE {}MÜLLER", "A".repeat(150), "b".repeat(70));
