@@ -430,11 +430,15 @@ impl Context<'_> {
         {
             return Verdict::No;
         }
-        // "Hiroshi accidentally pushed", "Agnieszka never tested": the verb after the adverbs.
-        let verb_at = (i + 1..self.words.len().min(i + 4))
+        // "Hiroshi accidentally pushed", "Agnieszka never tested": the verb after the adverbs;
+        // "Priya (SRE) rolled back": after an aside in brackets too.
+        let aside = self.aside_after(i);
+        let next = aside.unwrap_or(i + 1);
+        let plain_from = if aside.is_some() { next + 1 } else { next };
+        let verb_at = (next..self.words.len().min(next + 3))
             .find(|&k| !is_adverb(self.words[k].lower) || k + 1 == self.words.len())
-            .filter(|&k| (i + 1..k).all(|j| self.gap_is_plain(&self.words[j - 1], &self.words[j])));
-        let after = verb_at.map(|k| &self.words[k]).or(after);
+            .filter(|&k| (plain_from..k).all(|j| self.gap_is_plain(&self.words[j - 1], &self.words[j])));
+        let after = verb_at.map(|k| &self.words[k]).or(if aside.is_some() { self.words.get(next) } else { after });
         let human_verb = after.is_some_and(|a| is_human_verb(a.lower)) && verb_at.is_some();
         if title_line || !self.standalone(i) {
             return Verdict::No;
@@ -471,6 +475,20 @@ impl Context<'_> {
         } else {
             Verdict::No
         }
+    }
+
+    /// The word after a short aside in brackets that follows word `i` on its line ("Priya
+    /// (SRE) rolled back", "Dave (the on-call engineer) misconfigured").
+    fn aside_after(&self, i: usize) -> Option<usize> {
+        let end = self.words[i].range.end;
+        let inside = self.text[end..].strip_prefix(" (")?;
+        let close = inside.find([')', '(', '\n'])?;
+        if close > 40 || !inside[close..].starts_with(") ") {
+            return None;
+        }
+        let at = end + " (".len() + close + ") ".len();
+        let k = i + 1 + self.words[i + 1..].iter().position(|w| w.range.start >= at)?;
+        (self.words[k].range.start == at).then_some(k)
     }
 
     /// A title (Mr, Dr., Prof) just before word `i`: the byte where its span starts.
@@ -1041,6 +1059,23 @@ mod tests {
         assert_eq!(people("At 10:05 Aditi then rolled back the release."), ["Aditi"]);
         assert_eq!(people("The pager went to Tomasz, who acknowledged it."), ["Tomasz"]);
         assert_eq!(people("Priya's laptop was locked."), ["Priya"]);
+    }
+
+    #[test]
+    fn an_aside_in_brackets_does_not_hide_the_verb() {
+        assert_eq!(people("Priya (SRE) rolled back the deploy."), ["Priya"]);
+        assert_eq!(people("Dave (the on-call engineer) misconfigured the firewall."), ["Dave"]);
+        assert_eq!(people("Mensah (payments) approved the change."), ["Mensah"]);
+        assert_eq!(people("Priya (SRE) and the database team met on Monday."), ["Priya"]);
+        for thing in [
+            "Kubernetes (v1.29) restarted the pod.",
+            "Jenkins (the CI server) failed the build.",
+            "Terraform (1.6) deleted the bucket.",
+            "The fix (see PR 42) landed on Monday.",
+            "Grafana (self-hosted) showed the spike.",
+        ] {
+            assert_eq!(people(thing), Vec::<&str>::new(), "{thing}");
+        }
     }
 
     #[test]
