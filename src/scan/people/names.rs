@@ -451,9 +451,11 @@ impl Context<'_> {
         let before_person = before.is_some_and(|b| self.lists.before.contains(b.lower) && self.gap_is_plain(b, w));
         let vocative = self.vocative(i);
         let strong_before = before.is_some_and(|b| is_strong_before(b.lower) && self.gap_is_plain(b, w));
+        // "the team lead (Marco) approved": a name alone in brackets.
+        let bracketed = self.text[..w.range.start].ends_with('(') && self.text[w.range.end..].starts_with(')');
         let person = honoured
             || if e.given && !e.word {
-                !w.initial || after_person || acts || speech || w.possessive || vocative || age
+                !w.initial || after_person || acts || speech || w.possessive || vocative || age || bracketed
             } else if e.given {
                 (!w.initial && (before_person || w.possessive))
                     || after_person && after.is_some_and(|a| a.lower != "and")
@@ -462,6 +464,7 @@ impl Context<'_> {
             } else if e.surname && !e.word {
                 speech
                     || age
+                    || bracketed
                     || w.possessive
                     || before_person && before.is_some_and(|b| b.lower != "and" && b.lower != "or")
                     || after_person && after.is_some_and(|a| a.lower != "and" && a.lower != "(")
@@ -1067,12 +1070,17 @@ mod tests {
         assert_eq!(people("Dave (the on-call engineer) misconfigured the firewall."), ["Dave"]);
         assert_eq!(people("Mensah (payments) approved the change."), ["Mensah"]);
         assert_eq!(people("Priya (SRE) and the database team met on Monday."), ["Priya"]);
+        assert_eq!(people("The team lead (Marco) approved the rollback."), ["Marco"]);
+        assert_eq!(people("Escalated to the vendor (Mensah)."), ["Mensah"]);
         for thing in [
             "Kubernetes (v1.29) restarted the pod.",
             "Jenkins (the CI server) failed the build.",
             "Terraform (1.6) deleted the bucket.",
             "The fix (see PR 42) landed on Monday.",
             "Grafana (self-hosted) showed the spike.",
+            "The queue (Kafka) lagged.",
+            "The region (Sydney) failed over.",
+            "The default (Will) is kept.",
         ] {
             assert_eq!(people(thing), Vec::<&str>::new(), "{thing}");
         }
