@@ -102,6 +102,7 @@ const VERBS: &[(&str, Passive, Strength)] = &[
     ("misjudged", As("misjudged"), Strength::Failure),
     ("mistyped", As("mistyped"), Strength::Failure),
     ("fat-fingered", As("mistyped"), Strength::Failure),
+    ("rubber-stamped", As("approved without review"), Strength::Failure),
     ("leaked", As("exposed"), Strength::Failure),
     ("failed to", NotDone, Strength::Failure),
     ("neglected to", NotDone, Strength::Failure),
@@ -990,6 +991,8 @@ mod tests {
             ("He screwed up the migration", "He screwed up the migration"),
             ("someone deleted the bucket", "someone deleted the bucket"),
             ("the admin caused the outage", "the admin caused the outage"),
+            ("Ops failed to notice the disk filling up.", "Ops failed to notice the disk filling up"),
+            ("The reviewer rubber-stamped the PR.", "The reviewer rubber-stamped the PR"),
         ];
         for (text, expected) in cases {
             assert_eq!(found(text), [(BlameRule::PersonAsSubject, expected.into())], "{text}");
@@ -1077,6 +1080,7 @@ mod tests {
             ("failed to write the file", "the file was not written"),
             ("the admin broke the build", "the build was broken"),
             ("ignored the alert", "the alert was not acted on"),
+            ("the reviewer rubber-stamped the PR", "the PR was approved without review"),
         ];
         for (matched, expected) in cases {
             assert_eq!(suggest(BlameRule::PersonAsSubject, matched).as_deref(), Some(expected), "{matched}");
