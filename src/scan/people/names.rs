@@ -438,7 +438,7 @@ impl Context<'_> {
         let verb_at = (next..self.words.len().min(next + 3))
             .find(|&k| !is_adverb(self.words[k].lower) || k + 1 == self.words.len())
             .filter(|&k| (plain_from..k).all(|j| self.gap_is_plain(&self.words[j - 1], &self.words[j])));
-        let after = verb_at.map(|k| &self.words[k]).or(if aside.is_some() { self.words.get(next) } else { after });
+        let after = verb_at.map(|k| &self.words[k]).or(self.words.get(next));
         let human_verb = after.is_some_and(|a| is_human_verb(a.lower)) && verb_at.is_some();
         if title_line || !self.standalone(i) {
             return Verdict::No;
