@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use super::gazetteer::{self, Entry};
 use super::lists;
-use crate::scan::text::{char_at, end_before, start_after, Words};
+use crate::scan::text::{char_at, end_before, start_after, WordSet, Words};
 
 /// A word of the text as the name rules see it.
 #[derive(Debug, Clone)]
@@ -41,37 +41,34 @@ enum Shape {
 
 /// Sets built once from the word lists.
 struct Lists {
-    not_people: HashSet<&'static str>,
+    not_people: WordSet,
     /// Not-people phrases by their first word.
     phrases: HashMap<&'static str, Vec<Vec<&'static str>>>,
-    honorifics: HashSet<&'static str>,
-    speech: HashSet<&'static str>,
-    before: HashSet<&'static str>,
-    after: HashSet<&'static str>,
-    things: HashSet<&'static str>,
-    groups: HashSet<&'static str>,
-    personas: HashSet<&'static str>,
-    cast: HashSet<&'static str>,
+    honorifics: WordSet,
+    speech: WordSet,
+    before: WordSet,
+    after: WordSet,
+    things: WordSet,
+    groups: WordSet,
+    personas: WordSet,
+    cast: WordSet,
 }
 
-static LISTS: LazyLock<Lists> = LazyLock::new(|| {
-    let set = |l: &[&'static str]| l.iter().copied().collect::<HashSet<_>>();
-    Lists {
-        not_people: set(lists::NOT_PEOPLE),
-        phrases: lists::NOT_PEOPLE_PHRASES.iter().fold(HashMap::default(), |mut map, p| {
-            let words: Vec<&'static str> = p.split(' ').collect();
-            map.entry(words[0].trim_end_matches('.')).or_insert_with(Vec::new).push(words);
-            map
-        }),
-        honorifics: set(lists::HONORIFICS),
-        speech: set(lists::SPEECH),
-        before: set(lists::BEFORE_PERSON),
-        after: set(lists::AFTER_PERSON),
-        things: set(lists::THING_NOUNS),
-        groups: set(lists::GROUP_WORDS),
-        personas: set(lists::PERSONAS),
-        cast: set(lists::CAST),
-    }
+static LISTS: LazyLock<Lists> = LazyLock::new(|| Lists {
+    not_people: WordSet::new(lists::NOT_PEOPLE),
+    phrases: lists::NOT_PEOPLE_PHRASES.iter().fold(HashMap::default(), |mut map, p| {
+        let words: Vec<&'static str> = p.split(' ').collect();
+        map.entry(words[0].trim_end_matches('.')).or_insert_with(Vec::new).push(words);
+        map
+    }),
+    honorifics: WordSet::new(lists::HONORIFICS),
+    speech: WordSet::new(lists::SPEECH),
+    before: WordSet::new(lists::BEFORE_PERSON),
+    after: WordSet::new(lists::AFTER_PERSON),
+    things: WordSet::new(lists::THING_NOUNS),
+    groups: WordSet::new(lists::GROUP_WORDS),
+    personas: WordSet::new(lists::PERSONAS),
+    cast: WordSet::new(lists::CAST),
 });
 
 /// True when `lower` names a product, a place, a month or another thing that is not a person.
