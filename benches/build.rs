@@ -72,7 +72,7 @@ fn bench(root: &Path, n: usize, shape: &corpus::Shape) {
     if let Err(e) = std::process::Command::new("sync").status() {
         eprintln!("sync: {e}");
     }
-    let texts = markdown_files(&content);
+    let texts = text_files(&content, &["md"]);
     let scan = ScanFigure::measure(&texts);
 
     let (files, size) = folder_size(&out);
@@ -224,14 +224,10 @@ fn files(dir: &Path) -> impl Iterator<Item = walkdir::DirEntry> {
 fn scan_prose(manifest: &Path) {
     println!("== gate scan on hand-written prose");
     let readme = fs::read_to_string(manifest.join("README.md")).into_iter().collect();
-    let labelled = files(&manifest.join("tests/gate/prose"))
-        .filter(|e| e.path().extension().is_some_and(|x| x == "txt" || x == "md"))
-        .filter_map(|e| fs::read_to_string(e.path()).ok())
-        .collect();
     for (what, texts) in [
-        ("example writeups", markdown_files(&manifest.join("content"))),
+        ("example writeups", text_files(&manifest.join("content"), &["md"])),
         ("README", readme),
-        ("labelled prose corpus (dense)", labelled),
+        ("labelled prose corpus (dense)", text_files(&manifest.join("tests/gate/prose"), &["md", "txt"])),
     ] {
         println!("{what:<30} {}", ScanFigure::measure(&texts));
     }
@@ -277,9 +273,10 @@ impl std::fmt::Display for ScanFigure {
     }
 }
 
-fn markdown_files(dir: &Path) -> Vec<String> {
+/// The texts of the files under `dir` whose names end in one of `extensions`.
+fn text_files(dir: &Path, extensions: &[&str]) -> Vec<String> {
     files(dir)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .filter(|e| e.path().extension().is_some_and(|x| extensions.iter().any(|ext| x == *ext)))
         .filter_map(|e| fs::read_to_string(e.path()).ok())
         .collect()
 }
