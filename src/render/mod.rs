@@ -586,27 +586,36 @@ impl Site {
         let put = |path: &str, bytes: &[u8]| {
             sink(path, &mut |out| out.write_all(bytes).map_err(|e| Error::io(Path::new(path), e)))
         };
-        // Each file is asked for once here: the search bundle's and the feed's files are handed
-        // on as they are made and dropped, not kept for the next request as `render` keeps them.
-        self.fresh_bundle()?.files.iter().try_for_each(|(path, bytes)| put(path, bytes))?;
         let (share, pages): (Vec<_>, Vec<_>) = self.pages.iter().partition(|(_, page)| matches!(page, Page::Share));
-        if !share.is_empty() {
-            self.with_feed(|contents| {
-                feed::publish_to(contents, self.facts.signing.as_deref(), &mut |path, fill| {
-                    sink(path, &mut |out| Ok(fill(out)?))
-                })
-            })?;
-        }
-        // The pages that list every writeup are large: render them one at a time, and the many
-        // small writeup pages (and records) in parallel, so memory holds at most one large context.
-        // The exports of every record are written as they are made, never held whole.
+        // The pages that list every writeup are large: they are rendered one at a time, so that
+        // memory holds at most one large context, while the search bundle and then the many small
+        // pages (writeups, records, and the search page that preloads two of the bundle's files)
+        // are made on the other threads. The exports of every record are written as they are
+        // made, never held whole.
         let (small, large): (Vec<_>, Vec<_>) =
-            pages.into_iter().partition(|(_, page)| matches!(page, Page::Writeup(_) | Page::Record));
-        large.into_iter().try_for_each(|(path, page)| match page {
-            Page::Interchange => sink(path, &mut |out| self.interchange(path, out)),
-            _ => put(path, &self.render_page(path, page)?),
-        })?;
-        small.par_iter().try_for_each(|(path, page)| put(path, &self.render_page(path, page)?))
+            pages.into_iter().partition(|(_, page)| matches!(page, Page::Writeup(_) | Page::Record | Page::Search));
+        let lists = || -> Result<(), Error> {
+            if !share.is_empty() {
+                self.with_feed(|contents| {
+                    feed::publish_to(contents, self.facts.signing.as_deref(), &mut |path, fill| {
+                        sink(path, &mut |out| Ok(fill(out)?))
+                    })
+                })?;
+            }
+            large.into_iter().try_for_each(|(path, page)| match page {
+                Page::Interchange => sink(path, &mut |out| self.interchange(path, out)),
+                _ => put(path, &self.render_page(path, page)?),
+            })
+        };
+        let each = || -> Result<(), Error> {
+            // Each of the bundle's files is asked for once here: handed on as it is made and
+            // dropped, not kept for the next request as `render` keeps them. Making it also finds
+            // every writeup's similar near misses, which the writeup pages show.
+            self.fresh_bundle()?.files.iter().try_for_each(|(path, bytes)| put(path, bytes))?;
+            small.par_iter().try_for_each(|(path, page)| put(path, &self.render_page(path, page)?))
+        };
+        let (listed, made) = rayon::join(lists, each);
+        listed.and(made)
     }
 
     /// Writes the MISP, STIX or VERIS export at `path` to `out` (nothing for no such export).
