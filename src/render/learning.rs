@@ -14,7 +14,8 @@ use super::{paginate, Page, Site};
 use crate::date::Date;
 use crate::kri::metric::closed_by;
 use crate::kri::period::Period;
-use crate::model::{ActionState, Keyword, Severity, Writeup};
+use crate::kri::ActionStatus;
+use crate::model::{Action, ActionState, Keyword, Severity, Writeup};
 use crate::roles::Role;
 use crate::Error;
 
@@ -179,10 +180,10 @@ impl Site {
                 self.page(path, "digest", &title, &description, "digest.html", ctx)
             }
             Learning::DigestFeed => {
-                // One digest at a time, each kept only as its entry: together they hold every
-                // near miss and every overdue action once per period.
+                // Each digest only as its entry, from what it counts: its lists together would hold
+                // every near miss and every overdue action once per period.
                 let mut entries: Vec<DigestEntry> =
-                    digest_periods(self).into_iter().map(|p| DigestEntry::from(self.digest(p))).collect();
+                    digest_periods(self).into_iter().map(|p| self.digest_entry(p, self.tally(p))).collect();
                 entries.reverse();
                 ctx.insert("updated", &entries.first().map_or(self.facts.as_of, |d| d.updated));
                 ctx.insert("entries", &entries);
@@ -385,7 +386,7 @@ impl Site {
             w.roles.iter().chain(w.actions.iter().map(|a| &a.owner_role)).map(String::as_str).collect();
         roles.sort_unstable();
         roles.dedup();
-        let mut statuses: Vec<&str> = w.actions.iter().map(|a| crate::kri::ActionStatus::on(a, as_of).word()).collect();
+        let mut statuses: Vec<&str> = w.actions.iter().map(|a| ActionStatus::on(a, as_of).word()).collect();
         statuses.sort_unstable();
         statuses.dedup();
         WriteupFilterRow(
@@ -401,18 +402,65 @@ impl Site {
         )
     }
 
+    /// The cards (newest first) of the near misses that occurred in `p` and were reported by the
+    /// as-of date: those a digest of `p` lists.
+    fn occurred_in(&self, p: Period) -> impl Iterator<Item = usize> + '_ {
+        let cards = &self.model.writeups;
+        (0..cards.len()).rev().filter(move |&i| p.contains(cards[i].occurred) && cards[i].reported <= self.facts.as_of)
+    }
+
+    /// The action items closed in `p` (as the as-of date has them), with their writeups.
+    fn closed_in(&self, p: Period) -> impl Iterator<Item = (&Writeup, &Action)> + '_ {
+        let as_of = self.facts.as_of;
+        self.facts
+            .publication
+            .published
+            .iter()
+            .flat_map(|w| w.actions.iter().map(move |a| (&**w, a)))
+            .filter(move |(_, a)| ActionStatus::on(a, as_of).closed().is_some_and(|d| p.contains(d)))
+    }
+
+    /// The action items of near misses reported by `end` that were past due and still open then.
+    fn overdue_at(&self, end: Date) -> impl Iterator<Item = (&Writeup, &Action)> + '_ {
+        self.facts
+            .publication
+            .published
+            .iter()
+            .filter(move |w| w.reported <= end)
+            .flat_map(|w| w.actions.iter().map(move |a| (&**w, a)))
+            .filter(move |(_, a)| closed_by(a, end).is_none() && a.due < end)
+    }
+
+    /// The digest of `p` as its feed lists it, from what it counts.
+    fn digest_entry(&self, p: Period, tally: Tally) -> DigestEntry {
+        let link = self.digest_link(p);
+        let Tally { near_misses, closed, overdue } = tally;
+        let headline = format!(
+            "{}: {near_misses} near miss{}, {closed} action item{} closed, {overdue} still overdue.",
+            link.label,
+            if near_misses == 1 { "" } else { "es" },
+            if closed == 1 { "" } else { "s" },
+        );
+        DigestEntry { link, updated: p.end().min(self.facts.as_of), headline }
+    }
+
+    /// What the digest of `p` counts, without making its lists.
+    fn tally(&self, p: Period) -> Tally {
+        Tally {
+            near_misses: self.occurred_in(p).count(),
+            closed: self.closed_in(p).count(),
+            overdue: self.overdue_at(p.end().min(self.facts.as_of)).count(),
+        }
+    }
+
     /// The digest of period `p`.
     fn digest(&self, p: Period) -> Digest {
         let as_of = self.facts.as_of;
         let end = p.end().min(as_of);
         let m = &self.model;
-        let in_period: Vec<usize> = (0..m.writeups.len())
-            .rev()
-            .filter(|&i| p.contains(m.writeups[i].occurred) && m.writeups[i].reported <= as_of)
-            .collect();
-        let near_misses: Vec<DigestItem> = in_period
-            .iter()
-            .map(|&i| {
+        let near_misses: Vec<DigestItem> = self
+            .occurred_in(p)
+            .map(|i| {
                 let (card, w) = (&m.writeups[i], self.writeup(i));
                 DigestItem {
                     card: Arc::clone(card),
@@ -474,21 +522,13 @@ impl Site {
                 })
             })
             .collect();
-        let rows = self.action_rows();
-        let closed: Vec<ActionRow> = {
-            let mut c: Vec<ActionRow> =
-                rows.iter().filter(|a| a.closed.is_some_and(|d| p.contains(d))).cloned().collect();
-            c.sort_by(|a, b| (a.closed, &a.writeup_id, &a.what).cmp(&(b.closed, &b.writeup_id, &b.what)));
-            c
-        };
-        let published = &self.facts.publication.published;
-        let mut overdue: Vec<DigestOverdue> = published
-            .iter()
-            .filter(|w| w.reported <= end)
-            .flat_map(|w| w.actions.iter().map(move |a| (w, a)))
-            .filter(|(_, a)| closed_by(a, end).is_none() && a.due < end)
+        let roles = &self.facts.config.roles;
+        let mut closed: Vec<ActionRow> = self.closed_in(p).map(|(w, a)| ActionRow::new(w, a, as_of, roles)).collect();
+        closed.sort_by(|a, b| (a.closed, &a.writeup_id, &a.what).cmp(&(b.closed, &b.writeup_id, &b.what)));
+        let mut overdue: Vec<DigestOverdue> = self
+            .overdue_at(end)
             .map(|(w, a)| DigestOverdue {
-                row: ActionRow::new(w, a, end, &self.facts.config.roles),
+                row: ActionRow::new(w, a, end, roles),
                 days: a.due.days_until(end),
                 in_progress: a.state == ActionState::InProgress,
             })
@@ -496,20 +536,12 @@ impl Site {
         overdue.sort_by(|a, b| {
             (a.row.due, &a.row.writeup_id, &a.row.what).cmp(&(b.row.due, &b.row.writeup_id, &b.row.what))
         });
-        let link = self.digest_link(p);
-        let headline = format!(
-            "{}: {} near miss{}, {} action item{} closed, {} still overdue.",
-            link.label,
-            near_misses.len(),
-            if near_misses.len() == 1 { "" } else { "es" },
-            closed.len(),
-            if closed.len() == 1 { "" } else { "s" },
-            overdue.len()
-        );
+        let tally = Tally { near_misses: near_misses.len(), closed: closed.len(), overdue: overdue.len() };
+        let entry = self.digest_entry(p, tally);
         Digest {
-            updated: end,
-            link,
-            headline,
+            updated: entry.updated,
+            link: entry.link,
+            headline: entry.headline,
             near_misses,
             patterns,
             kris,
@@ -626,10 +658,12 @@ struct DigestEntry {
     headline: String,
 }
 
-impl From<Digest> for DigestEntry {
-    fn from(d: Digest) -> DigestEntry {
-        DigestEntry { link: d.link, updated: d.updated, headline: d.headline }
-    }
+/// How many near misses, closed and overdue action items a digest lists.
+#[derive(Debug, Clone, Copy)]
+struct Tally {
+    near_misses: usize,
+    closed: usize,
+    overdue: usize,
 }
 
 #[derive(Debug, Serialize)]
