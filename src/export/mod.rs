@@ -76,7 +76,6 @@ impl Index {
         let mut by_path = HashMap::new();
         for (i, r) in records.iter().enumerate() {
             by_path.insert(misp::event_path(r), i);
-            by_path.insert(veris::record_path(&published[r.index]), i);
         }
         Index { records, by_path }
     }
@@ -86,10 +85,9 @@ impl Index {
         misp::FILES.into_iter().chain(stix::FILES).chain(veris::FILES)
     }
 
-    /// The files of one record each: a MISP event and a VERIS record per published writeup.
-    pub fn record_paths(&self, published: &[Arc<Writeup>]) -> Vec<String> {
-        let paths = self.records.iter().map(|r| [misp::event_path(r), veris::record_path(&published[r.index])]);
-        paths.flatten().collect()
+    /// The files of one record each: a MISP event per published writeup.
+    pub fn record_paths(&self) -> Vec<String> {
+        self.records.iter().map(misp::event_path).collect()
     }
 
     /// Writes the export at `path` to `out` as it is made (`body` gives a writeup's markdown as it
@@ -112,11 +110,7 @@ impl Index {
             veris::ALL => Some(veris::all(&site, out)),
             _ => {
                 let record = &self.records[*self.by_path.get(path)?];
-                Some(if path.starts_with("misp/") {
-                    misp::event_file(&site, record, out)
-                } else {
-                    veris::record_file(&site, record, out)
-                })
+                Some(misp::event_file(&site, record, out))
             }
         }
     }

@@ -1,5 +1,5 @@
-//! VERIS 1.4.1 records (`veris/<id>.json`, and all of them in `veris.json`): what the VERIS
-//! community database (VCDB) and the DBIR collect. Each published writeup is a
+//! VERIS 1.4.1 records (all of them in `veris.json`): what the VERIS community database (VCDB)
+//! and the DBIR collect. Each published writeup is a
 //! `security_incident: "Near miss"` whose actor, action, asset and attribute come from its
 //! catalogue patterns (else `Unknown`, as VERIS prescribes); what VERIS has no field for (the
 //! id, title, TLP, patterns, severity and what stopped it) is kept in `plus.nearmiss`, VERIS's
@@ -24,17 +24,8 @@ pub const SCHEMA_VERSION: &str = "1.4.1";
 /// The key under `plus` that holds what VERIS has no field for.
 pub const PLUS_KEY: &str = "nearmiss";
 
-/// `veris/<id>.json`, the id lowercased as in page URLs.
-pub fn record_path(w: &Writeup) -> String {
-    format!("veris/{}.json", w.id.to_lowercase())
-}
-
 pub(super) fn all(site: &Site<'_>, out: &mut dyn Write) -> Result<(), Error> {
     json_to(out, &Stream::new(site.index.records.iter().map(|r| record(site, r))))
-}
-
-pub(super) fn record_file(site: &Site<'_>, r: &Record, out: &mut dyn Write) -> Result<(), Error> {
-    json_to(out, &record(site, r))
 }
 
 /// Where VERIS files a discovery by each kind of stop: `discovery_method.internal.variety`.

@@ -91,7 +91,7 @@ pub fn prepare(
     pages.extend(indicators::paths(input.indicators).into_iter().map(|path| (path, Page::Indicator)));
     pages.extend(export::paths().into_iter().map(|path| (path, Page::Export)));
     pages.extend(crate::export::Index::aggregate_paths().map(|path| (path.to_string(), Page::Interchange)));
-    let records = model.interchange.record_paths(&model.own);
+    let records = model.interchange.record_paths();
     pages.extend(records.into_iter().map(|path| (path, Page::Record)));
     pages.extend(feed::paths(facts.signing.is_some()).into_iter().map(|path| (path, Page::Share)));
     let assets = fingerprint(&theme.assets);

@@ -696,11 +696,11 @@ pub fn exports(config: &Config, published: usize) -> Vec<ExportView> {
         },
         ExportView {
             name: "VERIS 1.4.1",
-            paths: vec!["veris.json".into(), "veris/<id>.json".into()],
+            paths: vec!["veris.json".into()],
             audience: "analysts who use VERIS and the VERIS Community Database (VCDB), e.g. for DBIR-style statistics",
             how: format!(
-                "{records} as VERIS records with security_incident \"Near miss\": one array in {base}veris.json, \
-                 or one file per record as VCDB keeps them."
+                "{records} as VERIS records with security_incident \"Near miss\", one array in {base}veris.json \
+                 (jq -c '.[]' gives one record a line, for tools that read VCDB's one file per incident)."
             ),
         },
         ExportView {

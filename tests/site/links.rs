@@ -70,7 +70,7 @@ fn assert_layout(built: &Built) {
                 && !f.starts_with("search/")
                 && !f.starts_with("roles/") // one page per catalogue role
                 && !f.starts_with("digest/") // one digest per period
-                && !(f.starts_with("misp/") || f.starts_with("veris/")) // one file per published writeup
+                && !f.starts_with("misp/") // one file per published writeup
         })
         .collect();
     assert!(stray.is_empty(), "files outside the documented layout: {stray:?}");
