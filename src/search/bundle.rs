@@ -29,7 +29,7 @@ pub(crate) const SNIPPET_TEXT: usize = 1_200;
 /// every section of a long writeup, not only its first.
 const SNIPPET_LINE: usize = 160;
 /// The bundle format's version; the client refuses any other.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// `index.json`: everything the client needs before its first query.
 #[derive(Serialize)]
@@ -42,13 +42,13 @@ struct Manifest {
     /// `id_to_fieldnorm`: the field length each one-byte norm id stands for.
     norms: Vec<u32>,
     prefix: PrefixInfo,
-    /// Field norms and facet values of every document.
+    /// Field norms and facet values of every document, and where each metadata chunk starts.
     data: String,
     /// `[first term, terms file, positions file]`, in term order.
     shards: Vec<[String; 3]>,
-    /// The first document of each chunk, ascending (the first is 0).
-    chunk_starts: Vec<usize>,
-    chunks: Vec<String>,
+    /// What the metadata chunks' names begin with: chunk `n` is `<chunks>.<n>.gz`. One hash
+    /// names them all, so that the manifest stays small however many there are.
+    chunks: String,
     facets: Vec<FacetInfo>,
 }
 
@@ -145,6 +145,13 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
         }
     }
     let facets = encode_facets(index, &mut data);
+    let (chunk_starts, chunks) = metadata_chunks(index)?;
+    data.varint(chunk_starts.len() as u64);
+    let mut previous = 0;
+    for start in chunk_starts {
+        data.varint((start - previous) as u64);
+        previous = start;
+    }
     let data = put("docs", data.0);
 
     let mut shards = Vec::new();
@@ -160,25 +167,10 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
         shards.push(shard.finish(&mut put));
     }
 
-    let mut chunks = Vec::new();
-    let mut chunk_starts = Vec::new();
-    let mut chunk: Vec<u8> = Vec::new();
-    for (n, d) in index.docs.iter().enumerate() {
-        let text = snippet_text(&d.body);
-        let record = Record { u: &d.url, t: &d.title, k: d.kind, i: &d.key, d: d.date.as_deref(), x: &text };
-        chunk.push(if chunk.is_empty() { b'[' } else { b',' });
-        if chunk.len() == 1 {
-            chunk_starts.push(n);
-        }
-        serde_json::to_writer(&mut chunk, &record)?;
-        if chunk.len() >= CHUNK_BYTES {
-            chunk.push(b']');
-            chunks.push(put("meta", std::mem::take(&mut chunk)));
-        }
-    }
-    if !chunk.is_empty() {
-        chunk.push(b']');
-        chunks.push(put("meta", chunk));
+    let hashes: Vec<String> = chunks.iter().map(|gz| content_hash(gz)).collect();
+    let chunks_name = format!("meta.{}", content_hash(hashes.concat().as_bytes()));
+    for (n, gz) in chunks.into_iter().enumerate() {
+        files.insert(format!("{DIR}/{chunks_name}.{n}.gz"), gz);
     }
 
     let manifest = Manifest {
@@ -191,8 +183,7 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
         prefix: PrefixInfo { min_chars: PREFIX_MIN_CHARS, max_terms: PREFIX_MAX_TERMS, completions: COMPLETIONS },
         data,
         shards,
-        chunk_starts,
-        chunks,
+        chunks: chunks_name,
         facets,
     };
     files.insert(format!("{DIR}/{MANIFEST}"), serde_json::to_vec(&manifest)?);
@@ -261,6 +252,32 @@ fn encode_postings(postings: &mut impl Postings, field: usize) -> FieldPostings 
 }
 
 /// Appends every document's facet values (a count, then value numbers) and returns the facets.
+/// The documents' records for results, gzip'd in chunks of about [`CHUNK_BYTES`], with the
+/// first document of each (ascending, the first 0).
+fn metadata_chunks(index: &Index) -> Result<(Vec<usize>, Vec<Vec<u8>>), SearchError> {
+    let mut starts = Vec::new();
+    let mut chunks = Vec::new();
+    let mut chunk: Vec<u8> = Vec::new();
+    for (n, d) in index.docs.iter().enumerate() {
+        let text = snippet_text(&d.body);
+        let record = Record { u: &d.url, t: &d.title, k: d.kind, i: &d.key, d: d.date.as_deref(), x: &text };
+        if chunk.is_empty() {
+            starts.push(n);
+        }
+        chunk.push(if chunk.is_empty() { b'[' } else { b',' });
+        serde_json::to_writer(&mut chunk, &record)?;
+        if chunk.len() >= CHUNK_BYTES {
+            chunk.push(b']');
+            chunks.push(gzip(&std::mem::take(&mut chunk)));
+        }
+    }
+    if !chunk.is_empty() {
+        chunk.push(b']');
+        chunks.push(gzip(&chunk));
+    }
+    Ok((starts, chunks))
+}
+
 fn encode_facets(index: &Index, data: &mut Bytes) -> Vec<FacetInfo> {
     let mut out = Vec::new();
     for facet in Facet::ALL {

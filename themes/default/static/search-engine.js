@@ -237,7 +237,7 @@ export class SearchIndex {
       return gunzip(raw);
     };
     const manifest = JSON.parse(new TextDecoder().decode(await index.load("index.json")));
-    if (manifest.version !== 2) throw new Error(`search bundle version ${manifest.version} is not supported`);
+    if (manifest.version !== 3) throw new Error(`search bundle version ${manifest.version} is not supported`);
     index.init(manifest, await index.load(manifest.data));
     return index;
   }
@@ -268,6 +268,12 @@ export class SearchIndex {
       starts[this.n] = values.length;
       return { ...facet, names: facet.values.map((v) => v[0]), starts, docValues: Uint32Array.from(values) };
     });
+    /** The first document of each metadata chunk, ascending. */
+    this.chunkStarts = new Uint32Array(r.varint());
+    for (let c = 0, d = 0; c < this.chunkStarts.length; c++) {
+      d += r.varint();
+      this.chunkStarts[c] = d;
+    }
     this.shards = new Map();
     this.chunks = new Map();
     /** Score buffers of finished queries, reused to spare the garbage collector. */
@@ -521,7 +527,7 @@ export class SearchIndex {
   async records(docs) {
     const numbers = [...new Set(docs.map((d) => this.chunkOf(d)))];
     const byChunk = new Map(await Promise.all(numbers.map(async (c) => [c, await this.chunk(c)])));
-    const starts = this.manifest.chunk_starts;
+    const starts = this.chunkStarts;
     return docs.map((d) => {
       const c = this.chunkOf(d);
       return byChunk.get(c)[d - starts[c]];
@@ -530,7 +536,7 @@ export class SearchIndex {
 
   /** The number of the metadata chunk holding document `d`: the last one starting at or before it. */
   chunkOf(d) {
-    const starts = this.manifest.chunk_starts;
+    const starts = this.chunkStarts;
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -545,7 +551,7 @@ export class SearchIndex {
    * awaits it, not as an unhandled rejection. */
   chunk(c) {
     if (!this.chunks.has(c)) {
-      const loading = this.load(this.manifest.chunks[c]).then((b) => JSON.parse(new TextDecoder().decode(b)));
+      const loading = this.load(`${this.manifest.chunks}.${c}.gz`).then((b) => JSON.parse(new TextDecoder().decode(b)));
       loading.catch(() => {});
       this.chunks.set(c, loading);
     }
