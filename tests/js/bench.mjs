@@ -23,7 +23,7 @@ function track(context, dir) {
     const size = (await request.sizes()).responseBodySize;
     seen.bytes += size;
     seen.files += 1;
-    if (/\/(meta\.[0-9a-f]+\.gz|fragment\/[^/]+\.pf_fragment)$/.test(path)) {
+    if (/\/(meta\.[0-9a-f]+\.\d+\.gz|fragment\/[^/]+\.pf_fragment)$/.test(path)) {
       seen.metaBytes += size;
       seen.metaFiles += 1;
     }
