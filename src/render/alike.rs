@@ -25,29 +25,25 @@ pub(super) struct Alike {
 impl Site {
     /// The similar near misses of card `i`, most similar first.
     pub(super) fn alike(&self, i: usize) -> Result<Vec<Alike>, Error> {
-        let all = self
-            .similar
-            .get_or_init(|| self.search_index().and_then(|index| self.similar_in(&index)).map_err(|e| e.to_string()));
-        let all = all.as_ref().map_err(|e| Error::SearchBundle(e.clone()))?;
+        let found = match self.similar.get() {
+            // A build found every card's at once, from the index it made the bundle of.
+            Some(all) => all.as_ref().map_err(|e| Error::SearchBundle(e.clone()))?[i].clone(),
+            // A page asked for on its own (serve, after an edit): this card's only.
+            None => self.similar_of(i)?,
+        };
         let card = &self.model.writeups[i];
-        Ok(all[i]
-            .iter()
-            .map(|&j| &self.model.writeups[j])
+        Ok(found
+            .into_iter()
+            .map(|j| &self.model.writeups[j])
             .map(|other| Alike { card: Arc::clone(other), shares: shares(card, other) })
             .collect())
     }
-}
 
-impl Site {
     /// Each card's similar near misses in `index` (card indexes, most similar first).
     pub(super) fn similar_in(&self, index: &search::Index) -> Result<Vec<Vec<usize>>, Error> {
         let cards = &self.model.writeups;
-        let by_id: HashMap<&str, usize> = cards.iter().enumerate().map(|(i, w)| (w.id.as_str(), i)).collect();
-        let shared = |a: &str, b: &str| match (by_id.get(a), by_id.get(b)) {
-            (Some(&a), Some(&b)) => shared_patterns(&cards[a], &cards[b]).len(),
-            _ => 0,
-        };
-        let by_key = index.similar_writeups(ALIKE, shared)?;
+        let by_id = cards_by_id(cards);
+        let by_key = index.similar_writeups(ALIKE, shared_count(cards, &by_id))?;
         Ok(cards
             .iter()
             .map(|c| {
@@ -55,6 +51,30 @@ impl Site {
                 ids.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect()
             })
             .collect())
+    }
+
+    /// Card `i`'s similar near misses (card indexes, most similar first), from the kept index:
+    /// one query, where [`Site::similar_in`] makes one for every card.
+    fn similar_of(&self, i: usize) -> Result<Vec<usize>, Error> {
+        let cards = &self.model.writeups;
+        let by_id = cards_by_id(cards);
+        let ids = self.kept_index()?.similar_to(&cards[i].id, ALIKE, shared_count(cards, &by_id))?;
+        Ok(ids.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect())
+    }
+}
+
+fn cards_by_id(cards: &[Arc<WriteupCard>]) -> HashMap<&str, usize> {
+    cards.iter().enumerate().map(|(i, w)| (w.id.as_str(), i)).collect()
+}
+
+/// How many patterns the writeups with ids `a` and `b` share: what breaks a tie in similarity.
+fn shared_count<'a>(
+    cards: &'a [Arc<WriteupCard>],
+    by_id: &'a HashMap<&str, usize>,
+) -> impl Fn(&str, &str) -> usize + Sync + 'a {
+    move |a, b| match (by_id.get(a), by_id.get(b)) {
+        (Some(&a), Some(&b)) => shared_patterns(&cards[a], &cards[b]).len(),
+        _ => 0,
     }
 }
 

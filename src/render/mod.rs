@@ -106,6 +106,7 @@ pub fn prepare(
         opening: OnceLock::new(),
         feed: OnceLock::new(),
         similar: OnceLock::new(),
+        index: OnceLock::new(),
         tracker: OnceLock::new(),
     };
     pages.extend(site.learning_paths());
@@ -472,8 +473,11 @@ pub struct Site {
     opening: OnceLock<[String; 2]>,
     /// The feed's files, once asked for.
     feed: OnceLock<Result<feed::Files, String>>,
-    /// Each card's similar near misses (card indexes, most similar first), once asked for.
+    /// Each card's similar near misses (card indexes, most similar first), once a build found them all.
     similar: OnceLock<Result<Vec<Vec<usize>>, String>>,
+    /// The search index, kept for the files asked for one at a time (serve): the search bundle
+    /// and each writeup page's similar near misses.
+    index: OnceLock<Result<search::Index, String>>,
     /// The action tracker's rows in tracker order, made once for all its pages and chunks.
     tracker: OnceLock<Vec<view::ActionRow>>,
 }
@@ -495,11 +499,17 @@ impl Site {
         Ok(search::index(&self.facts.publication, &self.facts.patterns)?)
     }
 
-    /// The search bundle (`search/…`), made from the index the first time it is asked for.
+    /// The index [`Site::search_index`] makes, made the first time it is asked for and kept.
+    fn kept_index(&self) -> Result<&search::Index, Error> {
+        let kept = self.index.get_or_init(|| self.search_index().map_err(|e| e.to_string()));
+        kept.as_ref().map_err(|e| Error::SearchBundle(e.clone()))
+    }
+
+    /// The search bundle (`search/…`), made from the kept index the first time it is asked for.
     fn bundle(&self) -> Result<&search::Bundle, Error> {
-        let made = self.bundle.get_or_init(|| {
-            self.search_index().and_then(|index| Ok(search::export(&index)?)).map_err(|e| e.to_string())
-        });
+        let made = self
+            .bundle
+            .get_or_init(|| self.kept_index().and_then(|index| Ok(search::export(index)?)).map_err(|e| e.to_string()));
         made.as_ref().map_err(|e| Error::SearchBundle(e.clone()))
     }
 

@@ -7,8 +7,10 @@ use rayon::prelude::*;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Term;
 
+use super::document::SearchDoc;
 use super::index::{tokens, Index, SCORED};
 use super::SearchError;
 
@@ -21,16 +23,13 @@ const SCORE_STEP: f32 = 0.01;
 
 impl Index {
     /// For each published writeup (by id), the ids of up to `n` other writeups whose content is
-    /// most like it, most similar first. Equal scores go to the one sharing more patterns
-    /// (`shared(a, b)`), then to the smaller id. Only what the index holds (what was published)
-    /// can be listed.
+    /// most like it, most similar first: [`Index::similar_to`] of each.
     pub fn similar_writeups(
         &self,
         n: usize,
         shared: impl Fn(&str, &str) -> usize + Sync,
     ) -> Result<HashMap<String, Vec<String>>, SearchError> {
         let analyzer = self.analyzer()?;
-        let total = self.docs.len().max(1) as f32;
         // Each writeup's words are found where its query is made, not all collected first: a
         // large site's words, one string each, would outweigh the index.
         self.docs
@@ -38,38 +37,61 @@ impl Index {
             .filter(|d| d.kind == "writeup")
             .map_init(
                 || analyzer.clone(),
-                |analyzer, doc| {
-                    let texts: [Vec<&str>; 4] = [
-                        vec![doc.title.as_str()],
-                        doc.headings.iter().map(String::as_str).collect(),
-                        doc.keywords.iter().map(String::as_str).collect(),
-                        vec![doc.body.as_str()],
-                    ];
-                    let mut words = Vec::new();
-                    for (field, parts) in texts.iter().enumerate() {
-                        for part in parts {
-                            words.extend(tokens(analyzer, part).into_iter().map(|t| (field as u32, t)));
-                        }
-                    }
-                    let words = &words;
-                    let query = self.query_for(words, total)?;
-                    let top = self.searcher.search(&query, &TopDocs::with_limit(CANDIDATES))?;
-                    let mut found: Vec<(i64, usize, &str)> = top
-                        .into_iter()
-                        .filter_map(|(score, address)| {
-                            let other = self.docs.get(address.doc_id as usize)?;
-                            (other.kind == "writeup" && other.key != doc.key).then(|| {
-                                let step = (score / SCORE_STEP).round() as i64;
-                                (step, shared(&doc.key, &other.key), other.key.as_str())
-                            })
-                        })
-                        .collect();
-                    found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then_with(|| a.2.cmp(b.2)));
-                    let ids = found.into_iter().take(n).map(|(_, _, id)| id.to_string()).collect();
-                    Ok((doc.key.clone(), ids))
-                },
+                |analyzer, doc| Ok((doc.key.clone(), self.most_like(analyzer, doc, n, &shared)?)),
             )
             .collect()
+    }
+
+    /// The ids of up to `n` other writeups whose content is most like that of the writeup `key`,
+    /// most similar first (none if the index does not hold it). Equal scores go to the one sharing
+    /// more patterns (`shared(a, b)`), then to the smaller id. Only what the index holds (what was
+    /// published) can be listed.
+    pub fn similar_to(
+        &self,
+        key: &str,
+        n: usize,
+        shared: impl Fn(&str, &str) -> usize,
+    ) -> Result<Vec<String>, SearchError> {
+        match self.docs.iter().find(|d| d.kind == "writeup" && d.key == key) {
+            Some(doc) => self.most_like(&mut self.analyzer()?, doc, n, &shared),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// What [`Index::similar_to`] finds for `doc`, with `analyzer` (of the index) making its words.
+    fn most_like(
+        &self,
+        analyzer: &mut TextAnalyzer,
+        doc: &SearchDoc,
+        n: usize,
+        shared: &dyn Fn(&str, &str) -> usize,
+    ) -> Result<Vec<String>, SearchError> {
+        let texts: [Vec<&str>; 4] = [
+            vec![doc.title.as_str()],
+            doc.headings.iter().map(String::as_str).collect(),
+            doc.keywords.iter().map(String::as_str).collect(),
+            vec![doc.body.as_str()],
+        ];
+        let mut words = Vec::new();
+        for (field, parts) in texts.iter().enumerate() {
+            for part in parts {
+                words.extend(tokens(analyzer, part).into_iter().map(|t| (field as u32, t)));
+            }
+        }
+        let query = self.query_for(&words, self.docs.len().max(1) as f32)?;
+        let top = self.searcher.search(&query, &TopDocs::with_limit(CANDIDATES))?;
+        let mut found: Vec<(i64, usize, &str)> = top
+            .into_iter()
+            .filter_map(|(score, address)| {
+                let other = self.docs.get(address.doc_id as usize)?;
+                (other.kind == "writeup" && other.key != doc.key).then(|| {
+                    let step = (score / SCORE_STEP).round() as i64;
+                    (step, shared(&doc.key, &other.key), other.key.as_str())
+                })
+            })
+            .collect();
+        found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then_with(|| a.2.cmp(b.2)));
+        Ok(found.into_iter().take(n).map(|(_, _, id)| id.to_string()).collect())
     }
 
     /// The writeup's [`QUERY_TERMS`] words of highest tf × idf, each as a `should` clause with
@@ -134,5 +156,10 @@ mod tests {
         assert_eq!(similar["C"][..2], ["E".to_string(), "D".to_string()]);
         let again = index.similar_writeups(5, shared).unwrap();
         assert_eq!(similar, again);
+        // One writeup's, found on its own, is what the whole site's run finds for it.
+        for (key, found) in &similar {
+            assert_eq!(&index.similar_to(key, 5, shared).unwrap(), found, "{key}");
+        }
+        assert!(index.similar_to("no such writeup", 5, shared).unwrap().is_empty());
     }
 }

@@ -248,6 +248,22 @@ fn a_rebuild_from_the_cache_equals_a_build_from_scratch() {
     }
 }
 
+/// Serve renders a page when it is asked for (a writeup's similar near misses from its own
+/// query); the page must be the one a build writes, which finds every writeup's at once.
+#[test]
+fn a_served_page_is_the_page_a_build_writes() {
+    let f = Fixture::from_fixture("learning");
+    let built = f.build_to("out", &["--base-url", "http://127.0.0.1:1111/kb/"]);
+    built.assert_success();
+    let served = served(&f, &mut site::Cache::default());
+    let pages = built.writeup_pages();
+    assert!(pages.len() > 3, "{pages:?}");
+    for page in &pages {
+        assert!(fs::read(built.path(page)).unwrap() == served[page.as_str()], "{page} differs");
+    }
+    assert!(built.text(&pages[0]).contains("class=\"alike-item"), "the fixture has similar near misses");
+}
+
 #[test]
 fn every_response_says_nosniff_and_pages_carry_a_policy_the_theme_passes() {
     let (_kept, built) = build_example(&[]);
