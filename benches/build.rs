@@ -20,7 +20,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use measure::{secs, status_kb};
+use measure::{cpu_time, secs, status_kb};
 use nearmiss::date::Date;
 use nearmiss::load::ContentSource;
 use nearmiss::scan::{ScanConfig, Scanner};
@@ -55,8 +55,10 @@ fn bench(root: &Path, n: usize, shape: &corpus::Shape) {
     // The peak from here on is the build's, not the corpus generator's.
     let _ = fs::write("/proc/self/clear_refs", "5");
     let started = Instant::now();
+    let cpu_before = cpu_time(false);
     let mut outcome = site::build(&opts, &out).expect("build the corpus");
     let total = started.elapsed();
+    let cpu = cpu_time(false).zip(cpu_before).map(|(after, before)| after - before);
     let peak = status_kb("self", "VmHWM:");
     if outcome.errors() > 0 {
         for d in outcome.diagnostics.iter().take(5) {
@@ -82,6 +84,9 @@ fn bench(root: &Path, n: usize, shape: &corpus::Shape) {
         println!("{stage:<10} {:>10}", secs(*time));
     }
     println!("{:<10} {:>10}", "total", secs(total));
+    if let Some(cpu) = cpu {
+        println!("CPU time (user and system, all threads): {}", secs(cpu));
+    }
     println!("diagnostics: {} errors, {} warnings", outcome.errors(), outcome.warnings());
     println!("gate scan: {scan}");
     println!(
@@ -96,7 +101,7 @@ fn bench(root: &Path, n: usize, shape: &corpus::Shape) {
     if let Some(peak) = peak {
         println!("peak memory of the build: {:.0} MB ({:.0} MiB)", peak as f64 / 1e3, peak as f64 / 1024.0);
     }
-    baselines(root, &content, &label, total);
+    baselines(root, &content, &label, Run { wall: total, cpu });
 }
 
 /// The `count` largest files and folders at the top of `out`, with their sizes.
@@ -141,8 +146,25 @@ fn long_lists(out: &Path) {
     }
 }
 
+/// What a build took: wall time and, where known, CPU time.
+#[derive(Clone, Copy)]
+struct Run {
+    wall: Duration,
+    cpu: Option<Duration>,
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", secs(self.wall))?;
+        match self.cpu {
+            Some(cpu) => write!(f, " ({} CPU)", secs(cpu)),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Hugo's pages-only build of the same corpus, then Pagefind's index of it, where installed.
-fn baselines(root: &Path, content: &Path, label: &str, ours: Duration) {
+fn baselines(root: &Path, content: &Path, label: &str, ours: Run) {
     let (Ok(hugo), Ok(pagefind)) = (std::env::var("NEARMISS_HUGO"), std::env::var("NEARMISS_PAGEFIND")) else {
         println!("baselines: set NEARMISS_HUGO and NEARMISS_PAGEFIND (benches/baselines.sh does) to compare");
         return;
@@ -171,27 +193,33 @@ fn baselines(root: &Path, content: &Path, label: &str, ours: Duration) {
     )
     .expect("write a layout");
     let public = site.join("public");
-    let Some((hugo_time, hugo_peak)) =
+    let Some((hugo, hugo_peak)) =
         measure(Command::new(&hugo).args(["--quiet", "--source"]).arg(&site).arg("--destination").arg(&public))
     else {
         return;
     };
-    let Some((pagefind_time, pagefind_peak)) = measure(Command::new(&pagefind).arg("--site").arg(&public)) else {
+    let Some((pagefind, pagefind_peak)) = measure(Command::new(&pagefind).arg("--site").arg(&public)) else {
         return;
     };
     let mb = |kb: Option<u64>| kb.map_or("?".to_string(), |kb| format!("{:.0} MB", kb as f64 / 1e3));
-    println!("hugo (pages only): {}, peak {}", secs(hugo_time), mb(hugo_peak));
-    println!("pagefind (search): {}, peak {}", secs(pagefind_time), mb(pagefind_peak));
+    println!("hugo (pages only): {hugo}, peak {}", mb(hugo_peak));
+    println!("pagefind (search): {pagefind}, peak {}", mb(pagefind_peak));
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
     println!(
         "nearmiss full build / hugo pages only = {:.2}; / hugo + pagefind = {:.2}",
-        ours.as_secs_f64() / hugo_time.as_secs_f64(),
-        ours.as_secs_f64() / (hugo_time + pagefind_time).as_secs_f64()
+        ratio(ours.wall, hugo.wall),
+        ratio(ours.wall, hugo.wall + pagefind.wall)
     );
+    // CPU time is what a shared machine's other work disturbs least.
+    if let (Some(ours), Some(hugo)) = (ours.cpu, hugo.cpu) {
+        println!("in CPU time: nearmiss full build / hugo pages only = {:.2}", ratio(ours, hugo));
+    }
 }
 
-/// Runs `command` to the end: its wall time and peak memory (kB, sampled every 10 ms).
-fn measure(command: &mut Command) -> Option<(Duration, Option<u64>)> {
+/// Runs `command` to the end: its wall and CPU time and peak memory (kB, sampled every 10 ms).
+fn measure(command: &mut Command) -> Option<(Run, Option<u64>)> {
     let started = Instant::now();
+    let cpu_before = cpu_time(true);
     let mut child = match command.stdout(std::process::Stdio::null()).spawn() {
         Ok(child) => child,
         Err(e) => {
@@ -208,7 +236,9 @@ fn measure(command: &mut Command) -> Option<(Duration, Option<u64>)> {
                 println!("baseline {:?} failed: {status}", command.get_program());
                 return None;
             }
-            return Some((started.elapsed(), peak));
+            let wall = started.elapsed();
+            let cpu = cpu_time(true).zip(cpu_before).map(|(after, before)| after - before);
+            return Some((Run { wall, cpu }, peak));
         }
         std::thread::sleep(Duration::from_millis(10));
     }
