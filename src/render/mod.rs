@@ -597,11 +597,15 @@ impl Site {
             sink(path, &mut |out| out.write_all(bytes).map_err(|e| Error::io(Path::new(path), e)))
         };
         let (share, pages): (Vec<_>, Vec<_>) = self.pages.iter().partition(|(_, page)| matches!(page, Page::Share));
+        // The search bundle first: making it also finds every writeup's similar near misses, which
+        // the writeup pages show, and lets the index go before any page is made. Each of its files
+        // is asked for once here: handed on and dropped, not kept for the next request as
+        // `render` keeps them.
+        let bundle = self.fresh_bundle()?;
         // The pages that list every writeup are large: they are rendered one at a time, so that
-        // memory holds at most one large context, while the search bundle and then the many small
-        // pages (writeups, records, and the search page that preloads two of the bundle's files)
-        // are made on the other threads. The exports of every record are written as they are
-        // made, never held whole.
+        // memory holds at most one large context, while the many small pages (writeups, records,
+        // and the search page that preloads two of the bundle's files) are made on the other
+        // threads. The exports of every record are written as they are made, never held whole.
         let (small, large): (Vec<_>, Vec<_>) =
             pages.into_iter().partition(|(_, page)| matches!(page, Page::Writeup(_) | Page::Record | Page::Search));
         let lists = || -> Result<(), Error> {
@@ -618,10 +622,7 @@ impl Site {
             })
         };
         let each = || -> Result<(), Error> {
-            // Each of the bundle's files is asked for once here: handed on as it is made and
-            // dropped, not kept for the next request as `render` keeps them. Making it also finds
-            // every writeup's similar near misses, which the writeup pages show.
-            self.fresh_bundle()?.files.iter().try_for_each(|(path, bytes)| put(path, bytes))?;
+            bundle.files.into_iter().try_for_each(|(path, bytes)| put(&path, &bytes))?;
             small.par_iter().try_for_each(|(path, page)| put(path, &self.render_page(path, page)?))
         };
         let (listed, made) = rayon::join(lists, each);
