@@ -380,7 +380,8 @@ pub fn parse_document(
                 path: path.to_path_buf(),
                 rel: rel.to_string(),
                 front: Node { span: Span::new(1, 1, 3), ..front },
-                body: Body::new(text[body_start..].to_string(), line + 1),
+                // `text` is `whole` without its byte order mark, if it has one.
+                body: Body::within(Arc::clone(whole), whole.len() - text.len() + body_start, line + 1),
                 text: Arc::clone(whole),
                 stamp: fingerprint(text),
                 front_stamp: fingerprint(&text[front_start..offset]),
@@ -416,8 +417,12 @@ mod tests {
         )
         .unwrap();
         assert!(diags.is_empty());
-        assert_eq!(doc.body.markdown, "## Body\n");
+        assert_eq!(doc.body.markdown(), "## Body\n");
         assert_eq!(doc.body.first_line, 4);
+        // A byte order mark is not part of the front matter, and the body is found after it.
+        let marked = "\u{feff}---\ntitle: é\n---\n## Corps\n".into();
+        let doc = parse_document(Kind::Writeup, Path::new("a.md"), "a", &marked, &mut diags).unwrap();
+        assert_eq!((doc.body.markdown(), doc.body.first_line), ("## Corps\n", 4));
     }
 
     #[test]

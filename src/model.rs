@@ -187,21 +187,45 @@ pub struct Allowance {
     pub span: Span,
 }
 
-/// The markdown body of a document and where it starts in its file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The markdown body of a document: the end of its file's text (shared with the file, so that
+/// a body is never held twice), and the line it starts on.
+#[derive(Debug, Clone)]
 pub struct Body {
-    pub markdown: String,
+    text: Arc<str>,
+    /// Where the body starts in `text`, on a character boundary.
+    start: usize,
     pub first_line: usize,
-    /// A fingerprint of both, made once: what is derived from the body is reused while it holds.
+    /// A fingerprint of the markdown and its first line, made once: what is derived from the
+    /// body is reused while it holds.
     pub stamp: u64,
 }
 
 impl Body {
+    /// A body of its own, starting at line `first_line` of its file.
     pub fn new(markdown: String, first_line: usize) -> Body {
-        let stamp = crate::memo::fingerprint((&markdown, first_line));
-        Body { markdown, first_line, stamp }
+        Body::within(markdown.into(), 0, first_line)
+    }
+
+    /// The part of the file `text` from byte `start` (a character boundary; else the body is
+    /// empty), which is line `first_line`.
+    pub fn within(text: Arc<str>, start: usize, first_line: usize) -> Body {
+        let start = if text.is_char_boundary(start) { start } else { text.len() };
+        let stamp = crate::memo::fingerprint((&text[start..], first_line));
+        Body { text, start, first_line, stamp }
+    }
+
+    pub fn markdown(&self) -> &str {
+        &self.text[self.start..]
     }
 }
+
+impl PartialEq for Body {
+    fn eq(&self, other: &Body) -> bool {
+        self.first_line == other.first_line && self.markdown() == other.markdown()
+    }
+}
+
+impl Eq for Body {}
 
 /// A validated near-miss retrospective.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -185,7 +185,7 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     crate::roles::check(&loaded.documents, &config.roles, &mut diags);
     clock.lap("validate");
     let mut publication = gate::decide(knowledge.writeups, config.max_tlp);
-    let unrendered = unrendered_bodies(&mut loaded.documents, &publication, &knowledge.patterns);
+    let unrendered = unrendered_bodies(&loaded.documents, &publication, &knowledge.patterns);
     let summary = publication.summary(config.max_tlp);
     let mut withheld: Vec<WithheldEntry> = publication
         .withheld
@@ -197,6 +197,10 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     let leaks =
         scan_for_leaks(&loaded, &statics, &knowledge.patterns, &publication, &config, &mut cache.findings, &mut diags);
     clock.lap("gate");
+    // Everything below works from the validated records: let the parsed documents (their front
+    // matter's trees) go before the KRIs are computed. In serve the cache still holds them for
+    // the next run.
+    drop(std::mem::take(&mut loaded.documents));
     let mut notes = Vec::new();
     let mut members: Vec<Arc<Member>> = Vec::new();
     if let (Some(config_file), false) = (&loaded.config_path, config.sources.is_empty()) {
@@ -232,14 +236,6 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     if let (Some(path), false) = (&loaded.config_path, config.access_controlled) {
         exposure_warning(path, &loaded.sources, render::published_tlp(&publication), &mut diags);
     }
-    // The site's own published writeups hold their bodies: let their files' whole text go, but
-    // where a diagnostic points already; a problem found while rendering is in the body, and
-    // is shown from it (see `from_bodies`).
-    let records: Vec<Arc<Writeup>> = publication.published.iter().filter(|w| w.origin.is_none()).cloned().collect();
-    let by_source: HashMap<&Path, &Writeup> = records.iter().map(|w| (w.source.as_path(), &**w)).collect();
-    let noted: HashSet<&Path> = diags.iter().map(|d| d.file.as_path()).collect();
-    loaded.sources.retain(|(path, _)| noted.contains(path.as_path()) || !by_source.contains_key(path.as_path()));
-    drop(noted);
     let facts = Facts {
         config: config.clone(),
         patterns: knowledge.patterns,
@@ -248,9 +244,6 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
         indicators,
         signing: opts.signing.clone(),
     };
-    // Everything below works from the validated records: let the parsed documents go (in serve
-    // the cache still holds them for the next run).
-    drop(std::mem::take(&mut loaded.documents));
     let site = render::prepare(facts, &unrendered, statics, &theme, &mut cache.render, &mut diags)?;
     clock.lap("render");
     if !config.has_absolute_base_url() {
@@ -273,15 +266,8 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     // Only the files that diagnostics point at are shown again.
     let shown: HashSet<&Path> = diagnostics.iter().map(|d| d.file.as_path()).collect();
     let masked = leaks.masked.into_iter().map(|(path, text)| (path, Arc::from(text)));
-    let kept: HashSet<&Path> = loaded.sources.iter().map(|(path, _)| path.as_path()).collect();
-    let bodies = from_bodies(shown.iter().filter(|path| !kept.contains(*path)).filter_map(|path| by_source.get(path)));
-    let sources: BTreeMap<PathBuf, Arc<str>> = loaded
-        .sources
-        .into_iter()
-        .chain(bodies)
-        .chain(masked)
-        .filter(|(path, _)| shown.contains(path.as_path()))
-        .collect();
+    let sources: BTreeMap<PathBuf, Arc<str>> =
+        loaded.sources.into_iter().chain(masked).filter(|(path, _)| shown.contains(path.as_path())).collect();
     Ok(Outcome {
         diagnostics,
         sources,
@@ -295,19 +281,11 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     })
 }
 
-/// The text of each writeup's file as far as diagnostics of its body show it: its body at its
-/// lines, the front matter's lines left empty.
-fn from_bodies<'a>(writeups: impl Iterator<Item = &'a &'a Writeup>) -> Vec<(PathBuf, Arc<str>)> {
-    let text = |w: &Writeup| "\n".repeat(w.body.first_line.saturating_sub(1)) + &w.body.markdown;
-    writeups.map(|w| (w.source.clone(), Arc::from(text(w)))).collect()
-}
-
 /// The bodies of the documents not rendered (withheld writeups and documents that failed
 /// validation), whose links are still checked so that `check` catches them before a writeup is
-/// approved. The rendered ones' records hold their own copy of the body: the documents' copies
-/// are let go here, where no other run shares them, so that no body is held twice.
+/// approved.
 fn unrendered_bodies(
-    documents: &mut [Arc<load::Document>],
+    documents: &[Arc<load::Document>],
     publication: &Publication,
     patterns: &[Pattern],
 ) -> Vec<(PathBuf, Body)> {
@@ -317,20 +295,11 @@ fn unrendered_bodies(
         .map(|w| w.source.as_path())
         .chain(patterns.iter().map(|p| p.source.as_path()))
         .collect();
-    let mut unrendered = Vec::new();
-    for doc in documents {
-        let shown = rendered.contains(doc.path.as_path());
-        match Arc::get_mut(doc) {
-            Some(only) if shown => only.body.markdown = String::new(),
-            Some(only) => {
-                let body = std::mem::replace(&mut only.body, Body::new(String::new(), 0));
-                unrendered.push((only.path.clone(), body));
-            }
-            None if shown => {}
-            None => unrendered.push((doc.path.clone(), doc.body.clone())),
-        }
-    }
-    unrendered
+    documents
+        .iter()
+        .filter(|d| !rendered.contains(d.path.as_path()))
+        .map(|d| (d.path.clone(), d.body.clone()))
+        .collect()
 }
 
 /// Runs the leak and blame gate over every document: published ones (and any that failed

@@ -301,8 +301,12 @@ mod tests {
     /// A published (empty) feed in a folder, and a source reading it.
     fn feed_on_disk() -> (tempfile::TempDir, Source) {
         let dir = tempfile::tempdir().unwrap();
-        let contents =
-            feed::Contents { publisher: None, writeups: vec![], body: &|w| w.body.markdown.clone(), patterns: vec![] };
+        let contents = feed::Contents {
+            publisher: None,
+            writeups: vec![],
+            body: &|w| w.body.markdown().to_string(),
+            patterns: vec![],
+        };
         for (path, bytes) in feed::publish(contents, None).unwrap() {
             let target = dir.path().join(path);
             fs::create_dir_all(target.parent().unwrap()).unwrap();

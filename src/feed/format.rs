@@ -199,7 +199,7 @@ impl PatternRecord {
             signals: p.signals.clone(),
             controls: p.controls.clone(),
             same_as: p.same_as.map(|e| e.reference()),
-            body: p.body.markdown.clone(),
+            body: p.body.markdown().to_string(),
         }
     }
 }

@@ -242,7 +242,7 @@ mod tests {
         let (_, other) = keygen().unwrap();
         let key = SigningKey::parse(&secret).unwrap();
         let contents =
-            Contents { publisher: None, writeups: vec![], body: &|w| w.body.markdown.clone(), patterns: vec![] };
+            Contents { publisher: None, writeups: vec![], body: &|w| w.body.markdown().to_string(), patterns: vec![] };
         let files = publish(contents, Some(&key)).unwrap();
         let manifest = &files["feed/manifest.json"];
         let signature = String::from_utf8(files["feed/manifest.json.minisig"].clone()).unwrap();
@@ -256,7 +256,7 @@ mod tests {
     #[test]
     fn the_manifest_lists_every_other_file_with_its_hash() {
         let files = publish(
-            Contents { publisher: None, writeups: vec![], body: &|w| w.body.markdown.clone(), patterns: vec![] },
+            Contents { publisher: None, writeups: vec![], body: &|w| w.body.markdown().to_string(), patterns: vec![] },
             None,
         )
         .unwrap();
@@ -276,7 +276,12 @@ mod tests {
         let key = SigningKey::parse(&secret).unwrap();
         for signing in [None, Some(&key)] {
             let files = publish(
-                Contents { publisher: None, writeups: vec![], body: &|w| w.body.markdown.clone(), patterns: vec![] },
+                Contents {
+                    publisher: None,
+                    writeups: vec![],
+                    body: &|w| w.body.markdown().to_string(),
+                    patterns: vec![],
+                },
                 signing,
             )
             .unwrap();

@@ -468,7 +468,7 @@ impl Site {
                         Some(d) => format!("{}: {d}", card.stopped_by_label),
                         None => card.stopped_by_label.to_string(),
                     },
-                    lesson: section_text(&w.body.markdown, LESSON, LESSON_CHARS),
+                    lesson: section_text(w.body.markdown(), LESSON, LESSON_CHARS),
                 }
             })
             .collect();

@@ -60,7 +60,7 @@ pub const OPTIONS: Options = Options::ENABLE_TABLES
 /// Why `body` cannot be published as it is, found without rendering it: an image (the site
 /// hosts no attachments). The check [`render`] makes, for content checked before it is rendered.
 pub fn unpublishable(body: &Body) -> Option<String> {
-    Parser::new_ext(&body.markdown, OPTIONS).find_map(|event| match event {
+    Parser::new_ext(body.markdown(), OPTIONS).find_map(|event| match event {
         Event::Start(Tag::Image { dest_url, .. }) => Some(unpublishable_image(&dest_url)),
         _ => None,
     })
@@ -74,18 +74,18 @@ fn unpublishable_image(dest: &str) -> String {
 pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Target, diags: &mut Diagnostics) -> Html {
     let options = OPTIONS;
     // Diagnostics come in the order of the text: one walk locates them all.
-    let mut locate = Locator::new(&body.markdown, body.first_line);
+    let mut locate = Locator::new(body.markdown(), body.first_line);
     let mut span_of = |range: &std::ops::Range<usize>| {
-        let len = body.markdown[range.clone()].lines().next().map_or(1, |l| l.chars().count());
+        let len = body.markdown()[range.clone()].lines().next().map_or(1, |l| l.chars().count());
         locate.span(range.start, len)
     };
-    if let Some((offset, why)) = too_deep(&body.markdown) {
+    if let Some((offset, why)) = too_deep(body.markdown()) {
         diags.push(refused(file, span_of(&(offset..offset)), why));
         return Html::default();
     }
     let mut events: Vec<(Event, std::ops::Range<usize>)> = Vec::new();
     let (mut depth, mut cells) = (0usize, 0usize);
-    for (event, range) in Parser::new_ext(&body.markdown, options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body.markdown(), options).into_offset_iter() {
         match &event {
             Event::Start(tag) => {
                 depth += 1;
@@ -192,7 +192,7 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
         }
     }
 
-    let mut raw = String::with_capacity(body.markdown.len() * 3 / 2);
+    let mut raw = String::with_capacity(body.markdown().len() * 3 / 2);
     html::push_html(&mut raw, kept.into_iter());
     notes.push_section(&mut raw);
     for (style, class) in ALIGNMENTS {

@@ -562,7 +562,7 @@ impl Site {
     fn portable(&self, path: &Path, body: &Body) -> String {
         let config = &self.facts.config;
         let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
-        markdown::published_markdown(&body.markdown, base, |dest| self.model.links.resolve(path, dest))
+        markdown::published_markdown(body.markdown(), base, |dest| self.model.links.resolve(path, dest))
     }
 
     /// A fingerprint of the theme's assets: a page shown with other assets needs a full reload.
