@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use nearmiss::date::Date;
 use nearmiss::load::ContentSource;
-use nearmiss::search::{export, Index};
+use nearmiss::search::export;
 use nearmiss::site::{self, Options};
 use serde_json::Value;
 
@@ -109,9 +109,9 @@ fn bench(n: usize, shape: Option<&shaped::Shape>, pagefind: Option<&Path>) {
 
     let opts = Options::new(ContentSource::Dir(content.clone()), "2026-12-31".parse::<Date>().expect("date"));
     let outcome = site::run(&opts).expect("pipeline");
-    let docs = outcome.site.expect("a site").search_index().expect("an index").docs().to_vec();
+    let site = outcome.site.expect("a site");
     let t = Instant::now();
-    let index = Index::build(docs).expect("index");
+    let index = site.search_index().expect("an index");
     let index_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let bundle = export(&index).expect("bundle").files;

@@ -123,27 +123,53 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
         name
     };
 
-    let mut terms: BTreeMap<Vec<u8>, Vec<FieldPostings>> = BTreeMap::new();
     let mut fields = Vec::new();
     let mut data = Bytes::default();
-    for (i, (field, scored)) in index.scored.iter().zip(SCORED).enumerate() {
-        // A site with nothing published has no segment at all.
-        let Some(segment) = index.searcher.segment_readers().first() else {
+    // A site with nothing published has no segment at all.
+    let segment = index.searcher.segment_readers().first();
+    let mut inverted = Vec::new();
+    for (field, scored) in index.scored.iter().zip(SCORED) {
+        let Some(segment) = segment else {
             fields.push(FieldInfo { name: scored.name, boost: scored.boost, tokens: 0 });
             continue;
         };
-        let inverted = segment.inverted_index(*field)?;
-        fields.push(FieldInfo { name: scored.name, boost: scored.boost, tokens: inverted.total_num_tokens() });
+        let reader = segment.inverted_index(*field)?;
+        fields.push(FieldInfo { name: scored.name, boost: scored.boost, tokens: reader.total_num_tokens() });
         let norms = segment.get_fieldnorms_reader(*field)?;
         data.0.extend((0..segment.max_doc()).map(|d| norms.fieldnorm_id(d)));
-        let mut stream = inverted.terms().stream()?;
-        while stream.advance() {
-            let info = stream.value().clone();
-            let mut postings = inverted.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqsAndPositions)?;
-            let encoded = encode_postings(&mut postings, i);
-            terms.entry(stream.key().to_vec()).or_default().push(encoded);
+        inverted.push(reader);
+    }
+
+    // The fields' dictionaries are merged in term order as they are read, each term's postings
+    // going straight into its shard, so that no more than a shard is held encoded at once.
+    let mut streams = Vec::new();
+    for reader in &inverted {
+        let mut stream = reader.terms().stream()?;
+        streams.push(stream.advance().then_some(stream));
+    }
+    let mut shards = Vec::new();
+    let mut shard = Shard::default();
+    while let Some(term) = streams.iter().flatten().map(|s| s.key()).min().map(<[u8]>::to_vec) {
+        let mut postings = Vec::new();
+        for (i, slot) in streams.iter_mut().enumerate() {
+            let Some(stream) = slot.as_mut().filter(|s| s.key() == term.as_slice()) else { continue };
+            let mut read =
+                inverted[i].read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqsAndPositions)?;
+            postings.push(encode_postings(&mut read, i));
+            if !stream.advance() {
+                *slot = None;
+            }
+        }
+        shard.add(&term, &postings);
+        if shard.postings_bytes >= SHARD_BYTES {
+            shards.push(shard.finish(&mut put));
+            shard = Shard::default();
         }
     }
+    if shard.count > 0 || shards.is_empty() {
+        shards.push(shard.finish(&mut put));
+    }
+
     let facets = encode_facets(index, &mut data);
     let (chunk_starts, chunks) = metadata_chunks(index)?;
     data.varint(chunk_starts.len() as u64);
@@ -153,19 +179,6 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
         previous = start;
     }
     let data = put("docs", data.0);
-
-    let mut shards = Vec::new();
-    let mut shard = Shard::default();
-    for (term, postings) in &terms {
-        shard.add(term, postings);
-        if shard.postings_bytes >= SHARD_BYTES {
-            shards.push(shard.finish(&mut put));
-            shard = Shard::default();
-        }
-    }
-    if shard.count > 0 || shards.is_empty() {
-        shards.push(shard.finish(&mut put));
-    }
 
     let hashes: Vec<String> = chunks.iter().map(|gz| content_hash(gz)).collect();
     let chunks_name = format!("meta.{}", content_hash(hashes.concat().as_bytes()));
@@ -194,7 +207,7 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
 /// What of a document's text its record keeps for snippets: each line cut to its share of
 /// [`SNIPPET_TEXT`] (at least [`SNIPPET_LINE`]) at a word boundary, lines kept until the whole
 /// reaches `SNIPPET_TEXT`; a cut line ends in `…`.
-fn snippet_text(body: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn snippet_text(body: &str) -> std::borrow::Cow<'_, str> {
     if body.len() <= SNIPPET_TEXT {
         return body.into();
     }
@@ -259,8 +272,7 @@ fn metadata_chunks(index: &Index) -> Result<(Vec<usize>, Vec<Vec<u8>>), SearchEr
     let mut chunks = Vec::new();
     let mut chunk: Vec<u8> = Vec::new();
     for (n, d) in index.docs.iter().enumerate() {
-        let text = snippet_text(&d.body);
-        let record = Record { u: &d.url, t: &d.title, k: d.kind, i: &d.key, d: d.date.as_deref(), x: &text };
+        let record = Record { u: &d.url, t: &d.title, k: d.kind, i: &d.key, d: d.date.as_deref(), x: &d.snippet };
         if chunk.is_empty() {
             starts.push(n);
         }

@@ -96,6 +96,39 @@ pub struct SearchDoc {
     pub facets: Vec<FacetValue>,
 }
 
+/// What a result shows of an indexed document: all but its text, of which only the snippet
+/// that results show is kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing {
+    /// Path from the site root.
+    pub url: String,
+    /// `writeup` or `pattern`.
+    pub kind: &'static str,
+    /// The writeup id or the pattern slug.
+    pub key: String,
+    pub title: String,
+    /// The day it occurred (writeups only), ISO.
+    pub date: Option<String>,
+    /// The start of the body's plain text (see [`super::bundle::snippet_text`]).
+    pub snippet: String,
+    pub facets: Vec<FacetValue>,
+}
+
+impl Listing {
+    /// What `doc` keeps once indexed.
+    pub(super) fn of(doc: SearchDoc) -> Listing {
+        Listing {
+            snippet: super::bundle::snippet_text(&doc.body).into_owned(),
+            url: doc.url,
+            kind: doc.kind,
+            key: doc.key,
+            title: doc.title,
+            date: doc.date,
+            facets: doc.facets,
+        }
+    }
+}
+
 #[cfg(test)]
 impl SearchDoc {
     /// A writeup with only a key, a title and a body, for the search tests.
@@ -114,8 +147,9 @@ impl SearchDoc {
     }
 }
 
-/// Every published writeup, then every pattern: withheld writeups are never looked at.
-pub fn documents(publication: &Publication, patterns: &[Pattern]) -> Vec<SearchDoc> {
+/// Every published writeup, then every pattern: withheld writeups are never looked at. Each is
+/// made as it is asked for, so that the index takes them one at a time.
+pub fn documents<'a>(publication: &'a Publication, patterns: &'a [Pattern]) -> impl Iterator<Item = SearchDoc> + 'a {
     let mut writeups: Vec<&Writeup> = publication.published.iter().map(|w| &**w).collect();
     // Writeups of one pattern sit side by side, so a query's results share metadata chunks.
     writeups.sort_by(|a, b| {
@@ -125,15 +159,11 @@ pub fn documents(publication: &Publication, patterns: &[Pattern]) -> Vec<SearchD
     let mut sorted_patterns: Vec<&Pattern> = patterns.iter().collect();
     sorted_patterns.sort_by(|a, b| a.slug.cmp(&b.slug));
     let title_of = |slug: &str| patterns.iter().find(|p| p.slug == slug).map_or(slug, |p| p.title.as_str()).to_string();
-    writeups
-        .into_iter()
-        .map(|w| writeup_doc(w, &title_of))
-        .chain(sorted_patterns.into_iter().map(pattern_doc))
-        .collect()
+    writeups.into_iter().map(move |w| writeup_doc(w, &title_of)).chain(sorted_patterns.into_iter().map(pattern_doc))
 }
 
 fn writeup_doc(w: &Writeup, title_of: &dyn Fn(&str) -> String) -> SearchDoc {
-    let text = plain_text(&w.body.markdown);
+    let text = plain_text(w.body.markdown());
     let mut body = Vec::new();
     body.extend(w.detection.clone());
     body.push(text.body);
@@ -172,7 +202,7 @@ fn writeup_doc(w: &Writeup, title_of: &dyn Fn(&str) -> String) -> SearchDoc {
 }
 
 fn pattern_doc(p: &Pattern) -> SearchDoc {
-    let text = plain_text(&p.body.markdown);
+    let text = plain_text(p.body.markdown());
     let mut body = vec![p.risk.clone(), text.body];
     body.extend(p.signals.iter().chain(&p.controls).cloned());
     SearchDoc {

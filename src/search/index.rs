@@ -6,7 +6,7 @@ use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextO
 use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::{Searcher, TantivyDocument};
 
-use super::document::{Facet, SearchDoc};
+use super::document::{Facet, Listing, SearchDoc};
 use super::stem::CachedStemmer;
 use super::SearchError;
 
@@ -32,15 +32,17 @@ pub const ANALYZER: &str = "en_stem";
 /// Field holding a document's position in [`Index::docs`], to map tantivy ids back.
 const ORD: &str = "ord";
 
-/// Memory tantivy may use while indexing before it writes a segment.
-const WRITER_MEMORY: usize = 200_000_000;
+/// Memory tantivy may use while indexing before it writes a segment; the segments are merged into
+/// one after. A larger arena saves that merge but holds its whole size at the build's peak.
+const WRITER_MEMORY: usize = 50_000_000;
 
-/// The built index and the documents it holds, `docs[doc_id]` for tantivy's doc ids.
+/// The built index and what results show of the documents it holds, `docs[doc_id]` for
+/// tantivy's doc ids.
 pub struct Index {
     pub(super) searcher: Searcher,
     pub(super) scored: [Field; 4],
     pub(super) facets: BTreeMap<Facet, Field>,
-    pub(super) docs: Vec<SearchDoc>,
+    pub(super) docs: Vec<Listing>,
 }
 
 impl std::fmt::Debug for Index {
@@ -50,8 +52,8 @@ impl std::fmt::Debug for Index {
 }
 
 impl Index {
-    /// Indexes `docs` into one in-memory segment.
-    pub fn build(docs: Vec<SearchDoc>) -> Result<Index, SearchError> {
+    /// Indexes `docs` into one in-memory segment, keeping of each what results show.
+    pub fn build(docs: impl IntoIterator<Item = SearchDoc>) -> Result<Index, SearchError> {
         let mut builder = Schema::builder();
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -66,7 +68,8 @@ impl Index {
         index.tokenizers().register(ANALYZER, analyzer());
 
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
-        for (i, doc) in docs.iter().enumerate() {
+        let mut listings = Vec::new();
+        for (i, doc) in docs.into_iter().enumerate() {
             let mut d = TantivyDocument::default();
             let [title, headings, keywords, body] = scored;
             d.add_text(title, &doc.title);
@@ -82,6 +85,7 @@ impl Index {
             }
             d.add_u64(ord, i as u64);
             writer.add_document(d)?;
+            listings.push(Listing::of(doc));
         }
         writer.commit()?;
         let segments = index.searchable_segment_ids()?;
@@ -91,8 +95,8 @@ impl Index {
         writer.wait_merging_threads()?;
 
         let searcher = index.reader()?.searcher();
-        let mut by_id: Vec<Option<SearchDoc>> = vec![None; docs.len()];
-        let mut slots: Vec<Option<SearchDoc>> = docs.into_iter().map(Some).collect();
+        let mut by_id: Vec<Option<Listing>> = vec![None; listings.len()];
+        let mut slots: Vec<Option<Listing>> = listings.into_iter().map(Some).collect();
         for segment in searcher.segment_readers() {
             let column = segment.fast_fields().u64(ORD)?;
             for doc_id in 0..segment.max_doc() {
@@ -109,7 +113,7 @@ impl Index {
     }
 
     /// The documents in tantivy's doc id order.
-    pub fn docs(&self) -> &[SearchDoc] {
+    pub fn docs(&self) -> &[Listing] {
         &self.docs
     }
 

@@ -11,7 +11,7 @@ mod similar;
 mod stem;
 
 pub use bundle::{export, Bundle};
-pub use document::{Facet, FacetValue, SearchDoc};
+pub use document::{Facet, FacetValue, Listing, SearchDoc};
 pub use index::Index;
 pub use query::{Clause, Hit, Query, Results};
 

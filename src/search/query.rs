@@ -11,7 +11,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQue
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use super::document::{Facet, SearchDoc};
+use super::document::{Facet, Listing};
 use super::index::{lowercase_analyzer, tokens, Index, SCORED};
 use super::SearchError;
 
@@ -133,7 +133,7 @@ pub struct Query {
 pub struct Hit<'a> {
     pub doc_id: u32,
     pub score: f32,
-    pub doc: &'a SearchDoc,
+    pub doc: &'a Listing,
 }
 
 /// The results of a query: how many matched, and the best ones.
@@ -306,7 +306,7 @@ fn split_quotes(text: &str) -> Vec<(String, bool)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::document::FacetValue;
+    use crate::search::document::{FacetValue, SearchDoc};
 
     fn doc(key: &str, title: &str, body: &str) -> SearchDoc {
         let high = FacetValue { facet: Facet::Severity, value: "high".into(), label: "High".into() };

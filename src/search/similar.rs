@@ -1,17 +1,20 @@
 //! Similar near misses, by content: each writeup's most telling words (by tf-idf, ties broken
 //! by the word) become one query on the index, so that the result is the same on every build.
+//! The words are read from the index's postings, so no document's text is needed again.
 
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tantivy::collector::TopDocs;
+use tantivy::postings::Postings;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::tokenizer::TextAnalyzer;
-use tantivy::Term;
+use tantivy::termdict::TermOrdinal;
+use tantivy::{DocId, DocSet, InvertedIndexReader, Term, TERMINATED};
 
-use super::document::SearchDoc;
-use super::index::{tokens, Index, SCORED};
+use super::index::{Index, SCORED};
 use super::SearchError;
 
 /// How many of a writeup's words make its query.
@@ -21,6 +24,37 @@ const CANDIDATES: usize = 25;
 /// Scores this close are a tie (they differ in the last digits of floating point only).
 const SCORE_STEP: f32 = 0.01;
 
+/// One of a writeup's words: its tf × idf × the field's boost, the field, and the word's place in
+/// the field's dictionary (dictionaries are sorted, so a lower place is a smaller word).
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    weight: f32,
+    field: usize,
+    ord: TermOrdinal,
+}
+
+/// Worse words are greater: a lower weight, then a later field, then a later word. A heap of the
+/// best words so far has the one to give up on top.
+impl Ord for Word {
+    fn cmp(&self, other: &Word) -> Ordering {
+        other.weight.total_cmp(&self.weight).then(self.field.cmp(&other.field)).then(self.ord.cmp(&other.ord))
+    }
+}
+
+impl PartialOrd for Word {
+    fn partial_cmp(&self, other: &Word) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Word {
+    fn eq(&self, other: &Word) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Word {}
+
 impl Index {
     /// For each published writeup (by id), the ids of up to `n` other writeups whose content is
     /// most like it, most similar first: [`Index::similar_to`] of each.
@@ -29,16 +63,16 @@ impl Index {
         n: usize,
         shared: impl Fn(&str, &str) -> usize + Sync,
     ) -> Result<HashMap<String, Vec<String>>, SearchError> {
-        let analyzer = self.analyzer()?;
-        // Each writeup's words are found where its query is made, not all collected first: a
-        // large site's words, one string each, would outweigh the index.
-        self.docs
+        let writeups: Vec<DocId> =
+            (0..self.docs.len() as DocId).filter(|&d| self.docs[d as usize].kind == "writeup").collect();
+        let words = self.telling_words(&writeups)?;
+        let fields = self.dictionaries()?;
+        writeups
             .par_iter()
-            .filter(|d| d.kind == "writeup")
-            .map_init(
-                || analyzer.clone(),
-                |analyzer, doc| Ok((doc.key.clone(), self.most_like(analyzer, doc, n, &shared)?)),
-            )
+            .zip(words)
+            .map(|(&doc, words)| {
+                Ok((self.docs[doc as usize].key.clone(), self.most_like(&fields, doc, &words, n, &shared)?))
+            })
             .collect()
     }
 
@@ -52,80 +86,110 @@ impl Index {
         n: usize,
         shared: impl Fn(&str, &str) -> usize,
     ) -> Result<Vec<String>, SearchError> {
-        match self.docs.iter().find(|d| d.kind == "writeup" && d.key == key) {
-            Some(doc) => self.most_like(&mut self.analyzer()?, doc, n, &shared),
+        let Some(doc) = self.docs.iter().position(|d| d.kind == "writeup" && d.key == key) else {
+            return Ok(Vec::new());
+        };
+        let doc = doc as DocId;
+        let words = self.telling_words(&[doc])?.pop().unwrap_or_default();
+        self.most_like(&self.dictionaries()?, doc, &words, n, &shared)
+    }
+
+    /// Each scored field's inverted index, in [`SCORED`] order (none for an empty index).
+    fn dictionaries(&self) -> Result<Vec<Arc<InvertedIndexReader>>, SearchError> {
+        match self.searcher.segment_readers().first() {
+            Some(segment) => Ok(self.scored.iter().map(|f| segment.inverted_index(*f)).collect::<Result<_, _>>()?),
             None => Ok(Vec::new()),
         }
     }
 
-    /// What [`Index::similar_to`] finds for `doc`, with `analyzer` (of the index) making its words.
+    /// The [`QUERY_TERMS`] words of highest tf × idf of each of `docs` (ascending doc ids), best
+    /// first. A word only one document has says nothing about what it is like, and one that a
+    /// tenth of a large site has says little while costing the most to look up: neither counts.
+    fn telling_words(&self, docs: &[DocId]) -> Result<Vec<Vec<Word>>, SearchError> {
+        let total = self.docs.len().max(1) as f32;
+        let mut slot: Vec<Option<usize>> = vec![None; self.docs.len()];
+        for (i, &doc) in docs.iter().enumerate() {
+            slot[doc as usize] = Some(i);
+        }
+        let mut best: Vec<BinaryHeap<Word>> = vec![BinaryHeap::with_capacity(QUERY_TERMS + 1); docs.len()];
+        for (field, inverted) in self.dictionaries()?.iter().enumerate() {
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                let df = stream.value().doc_freq;
+                if df < 2 || (total > 100.0 && df as f32 > total / 10.0) {
+                    continue;
+                }
+                let idf = (total / df as f32).ln() + 1.0;
+                let ord = stream.term_ord();
+                let mut postings =
+                    inverted.read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
+                let mut offer = |i: usize, tf: u32| {
+                    let heap = &mut best[i];
+                    heap.push(Word { weight: tf as f32 * idf * SCORED[field].boost, field, ord });
+                    if heap.len() > QUERY_TERMS {
+                        heap.pop();
+                    }
+                };
+                if docs.len().saturating_mul(4) < df as usize {
+                    // Few documents wanted (a page of `serve`): skip to each rather than read all.
+                    for (i, &wanted) in docs.iter().enumerate() {
+                        let at = if postings.doc() < wanted { postings.seek(wanted) } else { postings.doc() };
+                        if at == TERMINATED {
+                            break;
+                        }
+                        if at == wanted {
+                            offer(i, postings.term_freq());
+                        }
+                    }
+                    continue;
+                }
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    if let Some(i) = slot.get(doc as usize).copied().flatten() {
+                        offer(i, postings.term_freq());
+                    }
+                    doc = postings.advance();
+                }
+            }
+        }
+        Ok(best.into_iter().map(BinaryHeap::into_sorted_vec).collect())
+    }
+
+    /// The writeups most like `doc` by a query of its `words`, ties broken as
+    /// [`Index::similar_to`] says.
     fn most_like(
         &self,
-        analyzer: &mut TextAnalyzer,
-        doc: &SearchDoc,
+        fields: &[Arc<InvertedIndexReader>],
+        doc: DocId,
+        words: &[Word],
         n: usize,
         shared: &dyn Fn(&str, &str) -> usize,
     ) -> Result<Vec<String>, SearchError> {
-        let texts: [Vec<&str>; 4] = [
-            vec![doc.title.as_str()],
-            doc.headings.iter().map(String::as_str).collect(),
-            doc.keywords.iter().map(String::as_str).collect(),
-            vec![doc.body.as_str()],
-        ];
-        let mut words = Vec::new();
-        for (field, parts) in texts.iter().enumerate() {
-            for part in parts {
-                words.extend(tokens(analyzer, part).into_iter().map(|t| (field as u32, t)));
+        let key = &self.docs[doc as usize].key;
+        let mut bytes = Vec::new();
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::with_capacity(words.len());
+        for word in words {
+            let (Some(inverted), Some(scored)) = (fields.get(word.field), SCORED.get(word.field)) else { continue };
+            if !inverted.terms().ord_to_term(word.ord, &mut bytes)? {
+                continue;
             }
+            let term = Term::from_field_text(self.scored[word.field], &String::from_utf8_lossy(&bytes));
+            let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), scored.boost))));
         }
-        let query = self.query_for(&words, self.docs.len().max(1) as f32)?;
-        let top = self.searcher.search(&query, &TopDocs::with_limit(CANDIDATES))?;
+        let top = self.searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(CANDIDATES))?;
         let mut found: Vec<(i64, usize, &str)> = top
             .into_iter()
             .filter_map(|(score, address)| {
                 let other = self.docs.get(address.doc_id as usize)?;
-                (other.kind == "writeup" && other.key != doc.key).then(|| {
+                (other.kind == "writeup" && other.key != *key).then(|| {
                     let step = (score / SCORE_STEP).round() as i64;
-                    (step, shared(&doc.key, &other.key), other.key.as_str())
+                    (step, shared(key, &other.key), other.key.as_str())
                 })
             })
             .collect();
         found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then_with(|| a.2.cmp(b.2)));
         Ok(found.into_iter().take(n).map(|(_, _, id)| id.to_string()).collect())
-    }
-
-    /// The writeup's [`QUERY_TERMS`] words of highest tf × idf, each as a `should` clause with
-    /// its field's boost, in a fixed order.
-    fn query_for(&self, words: &[(u32, String)], total: f32) -> Result<BooleanQuery, SearchError> {
-        let mut tf: BTreeMap<(u32, &str), usize> = BTreeMap::new();
-        for (field, word) in words {
-            *tf.entry((*field, word.as_str())).or_default() += 1;
-        }
-        let mut scored: Vec<(f32, u32, &str)> = Vec::with_capacity(tf.len());
-        for ((field, word), count) in tf {
-            let term = Term::from_field_text(self.scored[field as usize], word);
-            let df = self.searcher.doc_freq(&term)?;
-            // A word only this writeup has says nothing about what it is like, and one that a
-            // tenth of a large site has says little while costing the most to look up.
-            if df < 2 || (total > 100.0 && df as f32 > total / 10.0) {
-                continue;
-            }
-            let idf = (total / df as f32).ln() + 1.0;
-            scored.push((count as f32 * idf * SCORED[field as usize].boost, field, word));
-        }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then_with(|| a.2.cmp(b.2)));
-        let clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = scored
-            .into_iter()
-            .take(QUERY_TERMS)
-            .map(|(_, field, word)| {
-                let term = Term::from_field_text(self.scored[field as usize], word);
-                let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-                let boosted: Box<dyn TantivyQuery> =
-                    Box::new(BoostQuery::new(Box::new(query), SCORED[field as usize].boost));
-                (Occur::Should, boosted)
-            })
-            .collect();
-        Ok(BooleanQuery::new(clauses))
     }
 }
 
@@ -161,5 +225,32 @@ mod tests {
             assert_eq!(&index.similar_to(key, 5, shared).unwrap(), found, "{key}");
         }
         assert!(index.similar_to("no such writeup", 5, shared).unwrap().is_empty());
+    }
+
+    #[test]
+    fn one_writeup_found_alone_matches_the_whole_site_run_on_a_larger_index() {
+        // Over 100 documents, so that the words of a tenth of the site are left out, and some
+        // words common enough that one writeup's words are skipped to rather than read.
+        let vocabulary: Vec<String> = (0..400).map(|i| format!("word{i}")).collect();
+        let mut state = 7u64;
+        let mut next = move |n: usize| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize % n
+        };
+        let docs: Vec<SearchDoc> = (0..160)
+            .map(|i| {
+                let body: Vec<&str> = (0..40).map(|_| vocabulary[next(20) * next(20)].as_str()).collect();
+                let title = format!("{} {}", vocabulary[next(400)], vocabulary[next(400)]);
+                doc(&format!("W-{i:03}"), &title, &body.join(" "))
+            })
+            .collect();
+        let index = Index::build(docs).unwrap();
+        let shared = |a: &str, b: &str| a.len().abs_diff(b.len());
+        let similar = index.similar_writeups(5, shared).unwrap();
+        assert_eq!(similar.len(), 160);
+        assert!(similar.values().filter(|found| found.len() == 5).count() > 80);
+        for (key, found) in &similar {
+            assert_eq!(&index.similar_to(key, 5, shared).unwrap(), found, "{key}");
+        }
     }
 }
