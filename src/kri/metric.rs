@@ -87,8 +87,86 @@ pub struct Measure {
     pub numerator: Option<usize>,
     /// How many records (near misses or action items) the figure is computed from.
     pub records: usize,
-    /// Ids of the near misses behind the figure, oldest first.
-    pub writeups: Vec<Arc<str>>,
+    /// The near misses behind the figure, oldest first.
+    pub writeups: Behind,
+}
+
+/// The ids of one computation's near misses, which its measures name by place.
+pub type Ids = Arc<[Arc<str>]>;
+
+/// The ids of the near misses behind a figure: places in one list of ids that every measure of a
+/// computation shares, four bytes each, where the many periods' lists would each hold the ids.
+#[derive(Clone, Default)]
+pub struct Behind {
+    ids: Ids,
+    places: Vec<u32>,
+}
+
+impl Behind {
+    pub fn len(&self) -> usize {
+        self.places.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.places.is_empty()
+    }
+
+    /// The ids, oldest first.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.places.iter().map(|&at| self.ids.get(at as usize).map_or("", |id| &**id))
+    }
+}
+
+impl PartialEq for Behind {
+    fn eq(&self, other: &Behind) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Behind {}
+
+impl std::fmt::Debug for Behind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl serde::Serialize for Behind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// The near misses a KRI selected, sorted by `occurred`, then id, each with its place among the
+/// ids its measures name.
+pub struct Selected<'a> {
+    writeups: Vec<&'a Writeup>,
+    places: Vec<u32>,
+    ids: Ids,
+}
+
+impl<'a> Selected<'a> {
+    /// `picked` (writeups with their places in `ids`), sorted.
+    pub fn new(mut picked: Vec<(u32, &'a Writeup)>, ids: &Ids) -> Selected<'a> {
+        picked.sort_by(|(_, a), (_, b)| (a.occurred, &a.id).cmp(&(b.occurred, &b.id)));
+        let (places, writeups) = picked.into_iter().unzip();
+        Selected { writeups, places, ids: Arc::clone(ids) }
+    }
+
+    pub fn writeups(&self) -> &[&'a Writeup] {
+        &self.writeups
+    }
+
+    /// The writeups at `at` (indices into [`Selected::writeups`], in order), each once.
+    fn behind(&self, at: impl Iterator<Item = usize>) -> Behind {
+        let mut places: Vec<u32> = Vec::new();
+        for place in at.filter_map(|i| self.places.get(i).copied()) {
+            if places.last() != Some(&place) {
+                places.push(place);
+            }
+        }
+        Behind { ids: Arc::clone(&self.ids), places }
+    }
 }
 
 impl Metric {
@@ -207,7 +285,8 @@ impl Metric {
 
     /// The figure for `period` over `selected` (published near misses reported by `as_of`, sorted by
     /// `occurred`, then id).
-    pub fn measure(self, selected: &[&Writeup], period: Period, as_of: Date) -> Measure {
+    pub fn measure(self, chosen: &Selected<'_>, period: Period, as_of: Date) -> Measure {
+        let selected = chosen.writeups();
         debug_assert!(selected.is_sorted_by_key(|w| w.occurred), "selected must be sorted by occurred");
         let from = selected.partition_point(|w| w.occurred < period.start());
         let to = selected.partition_point(|w| w.occurred <= period.end());
@@ -228,58 +307,53 @@ impl Metric {
             Metric::RetrospectiveWithin48h => share(&retrospective_within_48h),
             Metric::TimeToDetect => {
                 let days: Vec<i64> = occurred.iter().filter_map(|w| Some(w.occurred.days_until(w.detected?))).collect();
-                let with = occurred.iter().copied().filter(|w| w.detected.is_some()).collect::<Vec<_>>();
-                return Measure {
-                    value: Tenths::median(&days),
-                    numerator: None,
-                    records: with.len(),
-                    writeups: ids(&with),
-                };
+                let with = chosen.behind((from..to).filter(|&i| selected[i].detected.is_some()));
+                return Measure { value: Tenths::median(&days), numerator: None, records: days.len(), writeups: with };
             }
             Metric::HighSeverityShare => share(&|w| matches!(w.severity, Severity::High | Severity::Critical)),
             Metric::ActionClosureRate
             | Metric::OverdueActions
             | Metric::MeanDaysToClose
-            | Metric::OldestOverdueAction => return self.measure_actions(selected, period, as_of),
+            | Metric::OldestOverdueAction => return self.measure_actions(chosen, period, as_of),
         };
-        Measure { value, numerator, records: occurred.len(), writeups: ids(occurred) }
+        Measure { value, numerator, records: occurred.len(), writeups: chosen.behind(from..to) }
     }
 
-    fn measure_actions(self, selected: &[&Writeup], period: Period, as_of: Date) -> Measure {
+    fn measure_actions(self, chosen: &Selected<'_>, period: Period, as_of: Date) -> Measure {
         let end = period.end().min(as_of);
-        let all = selected.iter().flat_map(|w| w.actions.iter().map(move |a| (*w, a)));
-        let counted: Vec<(&Writeup, &Action)> = match self {
+        let all = chosen.writeups().iter().enumerate().flat_map(|(i, w)| w.actions.iter().map(move |a| (i, *w, a)));
+        let counted: Vec<(usize, &Writeup, &Action)> = match self {
             Metric::ActionClosureRate => all
-                .filter(|(_, a)| !is_wont_do(a))
-                .filter(|(_, a)| period.contains(a.due) && (closed_by(a, as_of).is_some() || a.due < as_of))
+                .filter(|(_, _, a)| !is_wont_do(a))
+                .filter(|(_, _, a)| period.contains(a.due) && (closed_by(a, as_of).is_some() || a.due < as_of))
                 .collect(),
             Metric::OverdueActions | Metric::OldestOverdueAction => {
-                all.filter(|(w, a)| w.reported <= end && closed_by(a, end).is_none() && a.due < end).collect()
+                all.filter(|(_, w, a)| w.reported <= end && closed_by(a, end).is_none() && a.due < end).collect()
             }
             // Mean days to close: the items done in the period.
-            _ => {
-                all.filter(|(_, a)| !is_wont_do(a) && closed_by(a, as_of).is_some_and(|c| period.contains(c))).collect()
-            }
+            _ => all
+                .filter(|(_, _, a)| !is_wont_do(a) && closed_by(a, as_of).is_some_and(|c| period.contains(c)))
+                .collect(),
         };
         let (value, numerator) = match self {
             Metric::ActionClosureRate => {
-                let on_time = counted.iter().filter(|(_, a)| closed_by(a, a.due).is_some()).count();
+                let on_time = counted.iter().filter(|(_, _, a)| closed_by(a, a.due).is_some()).count();
                 (Tenths::percent(on_time, counted.len()), Some(on_time))
             }
             Metric::OverdueActions => (Some(Tenths::whole(counted.len() as i64)), None),
             Metric::OldestOverdueAction => {
-                (Some(Tenths::whole(counted.iter().map(|(_, a)| a.due.days_until(end)).max().unwrap_or(0))), None)
+                (Some(Tenths::whole(counted.iter().map(|(_, _, a)| a.due.days_until(end)).max().unwrap_or(0))), None)
             }
             _ => {
                 let days: Vec<i64> = counted
                     .iter()
-                    .filter_map(|(w, a)| closed_by(a, as_of).map(|c| w.reported.days_until(c).max(0)))
+                    .filter_map(|(_, w, a)| closed_by(a, as_of).map(|c| w.reported.days_until(c).max(0)))
                     .collect();
                 (Tenths::mean(&days), None)
             }
         };
-        let owners: Vec<&Writeup> = counted.iter().map(|(w, _)| *w).collect();
-        Measure { value, numerator, records: counted.len(), writeups: ids(&owners) }
+        let owners = chosen.behind(counted.iter().map(|(i, _, _)| *i));
+        Measure { value, numerator, records: counted.len(), writeups: owners }
     }
 }
 
@@ -309,15 +383,4 @@ fn is_repeat(w: &Writeup, selected: &[&Writeup], window_days: u32) -> bool {
         let earlier = v.occurred < w.occurred || v.id.to_lowercase() < w.id.to_lowercase();
         earlier && v.patterns.iter().any(|(p, _)| w.patterns.iter().any(|(q, _)| p == q))
     })
-}
-
-/// The ids of `writeups`, given in their order (oldest first), each once.
-fn ids(writeups: &[&Writeup]) -> Vec<Arc<str>> {
-    let mut out: Vec<Arc<str>> = Vec::with_capacity(writeups.len());
-    for w in writeups {
-        if out.last() != Some(&w.id) {
-            out.push(w.id.clone());
-        }
-    }
-    out
 }

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::date::Date;
 use crate::model::{Action, ActionState, Pattern, Writeup};
 use def::{Filter, KriDef, Rag};
-use metric::Measure;
+use metric::{Ids, Measure, Selected};
 use period::Period;
 use value::Tenths;
 
@@ -87,17 +87,18 @@ pub struct Indicators {
 
 /// Computes every KRI. `published` must hold only what the gate published: nothing else is read.
 pub fn compute(published: &[Arc<Writeup>], patterns: &[Pattern], defs: &[KriDef], as_of: Date) -> Indicators {
-    let site = defs.par_iter().map(|d| series(d, published, as_of, true)).collect();
+    let (ids, all) = places(published);
+    let site = defs.par_iter().map(|d| series_of(d, &all, &ids, as_of, true)).collect();
     let by_pattern = patterns
         .par_iter()
         .map(|p| {
             let only = Filter { patterns: vec![(p.slug.clone(), Default::default())], ..Filter::default() };
             // The pattern's near misses, found once: each KRI filters them further.
-            let members: Vec<Arc<Writeup>> = published.iter().filter(|w| only.selects(w)).cloned().collect();
+            let members: Vec<(u32, &Writeup)> = all.iter().filter(|(_, w)| only.selects(w)).copied().collect();
             let scoped = defs.iter().filter(|d| d.filter.patterns.is_empty()).map(|d| {
                 let def =
                     KriDef { filter: Filter { patterns: only.patterns.clone(), ..d.filter.clone() }, ..d.clone() };
-                series(&def, &members, as_of, d.metric.unit().is_scale_free())
+                series_of(&def, &members, &ids, as_of, d.metric.unit().is_scale_free())
             });
             (p.slug.clone(), scoped.collect())
         })
@@ -107,12 +108,25 @@ pub fn compute(published: &[Arc<Writeup>], patterns: &[Pattern], defs: &[KriDef]
 
 /// One KRI over its periods. Near misses reported after `as_of` were not known then and are left out.
 pub fn series(def: &KriDef, published: &[Arc<Writeup>], as_of: Date, rated: bool) -> Series {
-    let mut selected: Vec<&Writeup> =
-        published.iter().map(|w| &**w).filter(|w| w.reported <= as_of && def.filter.selects(w)).collect();
+    let (ids, all) = places(published);
+    series_of(def, &all, &ids, as_of, rated)
+}
+
+/// The ids of `published`, which measures name by their places, and each writeup with its place.
+fn places(published: &[Arc<Writeup>]) -> (Ids, Vec<(u32, &Writeup)>) {
+    let ids = published.iter().map(|w| Arc::clone(&w.id)).collect();
+    let all = published.iter().enumerate().map(|(i, w)| (u32::try_from(i).unwrap_or(u32::MAX), &**w)).collect();
+    (ids, all)
+}
+
+/// [`series`] over `candidates`, writeups with their places in `ids`.
+fn series_of(def: &KriDef, candidates: &[(u32, &Writeup)], ids: &Ids, as_of: Date, rated: bool) -> Series {
+    let picked = candidates.iter().filter(|(_, w)| w.reported <= as_of && def.filter.selects(w)).copied().collect();
     // Ids come out of every period in this order, oldest near miss first.
-    selected.sort_by(|a, b| (a.occurred, &a.id).cmp(&(b.occurred, &b.id)));
+    let selected = Selected::new(picked, ids);
     let last = Period::containing(def.period, as_of);
     let earliest = selected
+        .writeups()
         .iter()
         .flat_map(|w| std::iter::once(w.occurred).chain(w.actions.iter().flat_map(action_dates)))
         .filter(|d| *d <= as_of)

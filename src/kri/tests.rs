@@ -301,6 +301,6 @@ fn action_status_on_a_date() {
     assert_eq!(ActionStatus::on(&a, d("2025-06-10")), ActionStatus::Done { closed: d("2025-06-10") });
 }
 
-fn ids(writeups: &[Arc<str>]) -> Vec<&str> {
-    writeups.iter().map(|id| &**id).collect()
+fn ids(writeups: &super::metric::Behind) -> Vec<&str> {
+    writeups.iter().collect()
 }

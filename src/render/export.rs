@@ -13,6 +13,7 @@ use super::Input;
 use crate::date::Date;
 use crate::export::{json_bytes, Stream};
 use crate::feed::format::WriteupFields;
+use crate::kri::metric::Behind;
 use crate::kri::value::{Tenths, Unit};
 use crate::kri::{Point, Series};
 use crate::model::{Keyword, Writeup};
@@ -160,7 +161,7 @@ struct PointOut<'a> {
     records: usize,
     status: Option<&'static str>,
     value: Value,
-    writeups: &'a [Arc<str>],
+    writeups: &'a Behind,
 }
 
 impl<'a> PointOut<'a> {
@@ -196,7 +197,7 @@ fn kri_csv(site: &[Series]) -> String {
                 p.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
                 m.numerator.map(|n| n.to_string()).unwrap_or_default(),
                 m.records.to_string(),
-                m.writeups.join(" "),
+                m.writeups.iter().collect::<Vec<_>>().join(" "),
             ]));
         }
     }

@@ -479,7 +479,7 @@ impl KriView {
 
 /// The cards of the near misses behind `series`' current value, newest first.
 pub fn behind_cards<'a>(series: &Series, writeups: &'a [Arc<WriteupCard>]) -> Vec<&'a Arc<WriteupCard>> {
-    let ids: HashSet<&str> = series.headline().measure.writeups.iter().map(|id| &**id).collect();
+    let ids: HashSet<&str> = series.headline().measure.writeups.iter().collect();
     writeups.iter().filter(|w| ids.contains(w.id.as_str())).collect()
 }
 
