@@ -65,8 +65,8 @@ impl Index {
     ) -> Result<HashMap<String, Vec<String>>, SearchError> {
         let writeups: Vec<DocId> =
             (0..self.docs.len() as DocId).filter(|&d| self.docs[d as usize].kind == "writeup").collect();
-        let words = self.telling_words(&writeups)?;
         let fields = self.dictionaries()?;
+        let words = self.telling_words(&fields, &writeups)?;
         writeups
             .par_iter()
             .zip(words)
@@ -90,8 +90,9 @@ impl Index {
             return Ok(Vec::new());
         };
         let doc = doc as DocId;
-        let words = self.telling_words(&[doc])?.pop().unwrap_or_default();
-        self.most_like(&self.dictionaries()?, doc, &words, n, &shared)
+        let fields = self.dictionaries()?;
+        let words = self.telling_words(&fields, &[doc])?.pop().unwrap_or_default();
+        self.most_like(&fields, doc, &words, n, &shared)
     }
 
     /// Each scored field's inverted index, in [`SCORED`] order (none for an empty index).
@@ -105,14 +106,19 @@ impl Index {
     /// The [`QUERY_TERMS`] words of highest tf × idf of each of `docs` (ascending doc ids), best
     /// first. A word only one document has says nothing about what it is like, and one that a
     /// tenth of a large site has says little while costing the most to look up: neither counts.
-    fn telling_words(&self, docs: &[DocId]) -> Result<Vec<Vec<Word>>, SearchError> {
+    /// `fields` are [`Index::dictionaries`].
+    fn telling_words(
+        &self,
+        fields: &[Arc<InvertedIndexReader>],
+        docs: &[DocId],
+    ) -> Result<Vec<Vec<Word>>, SearchError> {
         let total = self.docs.len().max(1) as f32;
         let mut slot: Vec<Option<usize>> = vec![None; self.docs.len()];
         for (i, &doc) in docs.iter().enumerate() {
             slot[doc as usize] = Some(i);
         }
         let mut best: Vec<BinaryHeap<Word>> = vec![BinaryHeap::with_capacity(QUERY_TERMS + 1); docs.len()];
-        for (field, inverted) in self.dictionaries()?.iter().enumerate() {
+        for (field, inverted) in fields.iter().enumerate() {
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
                 let df = stream.value().doc_freq;
