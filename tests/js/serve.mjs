@@ -75,6 +75,9 @@ function listen(dir, prefix, protocol) {
     }
   };
   const server = protocol === "h2" ? createSecureServer({ ...certificate(), allowHTTP1: true }, handler) : createServer(handler);
+  // Without TCP_NODELAY, a small response waits for the client's delayed ACK (about 40 ms on
+  // Linux), which no CDN does.
+  server.on(protocol === "h2" ? "secureConnection" : "connection", (socket) => socket.setNoDelay(true));
   const scheme = protocol === "h2" ? "https" : "http";
   server.listen(0, "127.0.0.1", () => console.log(`${scheme}://127.0.0.1:${server.address().port}${prefix}`));
 }
