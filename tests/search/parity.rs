@@ -1,7 +1,8 @@
 //! The browser client, run under node on the built bundle, returns the same top ten documents
 //! in the same order as tantivy, with scores within 1e-4, for a fixed set of queries over the
 //! example content and over a generated corpus, and for every prefix of every word of them as
-//! the search page sends it while the word is typed.
+//! the search page sends it while the word is typed; and the same facet counts as tantivy's
+//! totals with each value as its facet's filter.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -10,7 +11,7 @@ use std::path::Path;
 
 use nearmiss::date::Date;
 use nearmiss::load::ContentSource;
-use nearmiss::search::{parse_filter, Index};
+use nearmiss::search::{parse_filter, Facet, Index};
 use nearmiss::site::{self, Options};
 use serde_json::{json, Value};
 
@@ -120,7 +121,20 @@ fn compare(content: &Path, site: &Path, cases: &[Case], mostly_found: bool) -> f
         outcome.site.as_ref().expect("a site: the content has no errors").search_index().expect("an index");
     let index = &index;
 
+    // Every facet's values, from the bundle's manifest.
+    let manifest: Value = serde_json::from_slice(&fs::read(site.join("search/index.json")).unwrap()).unwrap();
+    let values: Vec<(Facet, Vec<String>)> = manifest["facets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let facet = Facet::parse(f["name"].as_str().unwrap()).unwrap();
+            (facet, f["values"].as_array().unwrap().iter().map(|v| v[0].as_str().unwrap().to_string()).collect())
+        })
+        .collect();
+
     let mut expected = Vec::new();
+    let mut expected_counts = Vec::new();
     let mut input = Vec::new();
     for case in cases {
         let mut query = index.parse(&case.query, case.prefix).unwrap();
@@ -133,6 +147,19 @@ fn compare(content: &Path, site: &Path, cases: &[Case], mostly_found: bool) -> f
         let results = index.search(&query, 10).unwrap();
         expected.push(results.hits.iter().map(|h| (h.doc_id, f64::from(h.score))).collect::<Vec<_>>());
         expected.last_mut().unwrap().insert(0, (u32::MAX, results.total as f64));
+        // A value's count is how many results it would leave, the other facets' filters kept.
+        let mut counts: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        for (facet, facet_values) in &values {
+            let mut one = query.clone();
+            for value in facet_values {
+                one.filters.insert(*facet, vec![value.clone()]);
+                let total = index.search(&one, 1).unwrap().total as u64;
+                if total > 0 {
+                    counts.entry(facet.name().to_string()).or_default().insert(value.clone(), total);
+                }
+            }
+        }
+        expected_counts.push(counts);
         input.push(json!({ "query": case.query, "prefix": case.prefix, "filters": filters }));
     }
     let dir = tempfile::tempdir().unwrap();
@@ -143,9 +170,13 @@ fn compare(content: &Path, site: &Path, cases: &[Case], mostly_found: bool) -> f
 
     let mut max_diff: f64 = 0.0;
     let mut nonempty = 0;
-    for ((case, want), got) in cases.iter().zip(&expected).zip(&actual) {
+    for (((case, want), want_counts), got) in cases.iter().zip(&expected).zip(&expected_counts).zip(&actual) {
         let total = got["total"].as_u64().unwrap() as f64;
         assert_eq!(total, want[0].1, "{:?}: total", case.query);
+        let got_counts: BTreeMap<String, BTreeMap<String, u64>> =
+            serde_json::from_value(got["counts"].clone()).unwrap();
+        let got_counts: BTreeMap<_, _> = got_counts.into_iter().filter(|(_, values)| !values.is_empty()).collect();
+        assert_eq!(&got_counts, want_counts, "{:?} {:?}: facet counts", case.query, case.filters);
         let got_hits: Vec<(u32, f64)> = got["hits"]
             .as_array()
             .unwrap()

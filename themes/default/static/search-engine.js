@@ -160,6 +160,20 @@ class Postings {
     this.df = df;
     this.bytes = bytes;
     this.decoded = null;
+    this.cached = null;
+  }
+
+  /** Each posting's BM25 in `index` (boost included), computed once: a term's weight and a
+   * document's norm do not change between queries. */
+  scored(index) {
+    if (!this.cached) {
+      const field = index.fields[this.field];
+      const weight = f32(f32(index.idf(this.df) * index.k1Plus1) * field.boost);
+      const { docs, tfs } = this.lists;
+      this.cached = new Float32Array(docs.length);
+      for (let k = 0; k < docs.length; k++) this.cached[k] = index.score(weight, field, docs[k], tfs[k]);
+    }
+    return this.cached;
   }
 
   /** Doc ids (ascending) and term frequencies, as two Int32Arrays. */
@@ -257,16 +271,25 @@ export class SearchIndex {
       return { name: f.name, boost: f32(f.boost), cache, norms: data.subarray(i * this.n, (i + 1) * this.n) };
     });
     const r = new Reader(data, this.fields.length * this.n);
+    /** 32-bit words in a set of documents as bits. */
+    this.words = (this.n + 31) >>> 5;
     this.facets = m.facets.map((facet) => {
+      // Each value's documents, for counting; each document's values in its own order, for labels.
+      const sets = facet.values.map(([, , df]) => (df * 32 >= this.n ? new DocBits(this.words) : new DocList(df)));
       const starts = new Uint32Array(this.n + 1);
-      const values = [];
+      const docValues = new Uint32Array(facet.values.reduce((sum, v) => sum + v[2], 0));
+      let at = 0;
       for (let d = 0; d < this.n; d++) {
-        starts[d] = values.length;
+        starts[d] = at;
         const count = r.varint();
-        for (let k = 0; k < count; k++) values.push(r.varint());
+        for (let k = 0; k < count; k++) {
+          const v = r.varint();
+          sets[v].add(d);
+          if (at < docValues.length) docValues[at++] = v;
+        }
       }
-      starts[this.n] = values.length;
-      return { ...facet, names: facet.values.map((v) => v[0]), starts, docValues: Uint32Array.from(values) };
+      starts[this.n] = at;
+      return { ...facet, names: facet.values.map((v) => v[0]), sets, starts, docValues };
     });
     /** The first document of each metadata chunk, ascending. */
     this.chunkStarts = new Uint32Array(r.varint());
@@ -364,12 +387,11 @@ export class SearchIndex {
     return f32(weight * f32(tf / f32(tf + norm)));
   }
 
-  /** Adds each document's score for `postings` (weight from `idf`) into `scores`. */
-  accumulate(scores, postings, idf) {
-    const field = this.fields[postings.field];
-    const weight = f32(f32(idf * this.k1Plus1) * field.boost);
-    const { docs, tfs } = postings;
-    for (let k = 0; k < docs.length; k++) scores.add(docs[k], this.score(weight, field, docs[k], tfs[k]));
+  /** Adds each document's score for `postings` into `scores`. */
+  accumulate(scores, postings) {
+    const { docs } = postings;
+    const scored = postings.scored(this);
+    for (let k = 0; k < docs.length; k++) scores.add(docs[k], scored[k]);
   }
 
   /** The words standing for a word being typed, as `Index::expand` picks them: its stem, the
@@ -424,7 +446,7 @@ export class SearchIndex {
     for (const word of words) {
       const entry = await this.entry(word);
       if (!entry) continue;
-      for (const p of entry.fields) this.accumulate(scores, p, this.idf(p.docs.length));
+      for (const p of entry.fields) this.accumulate(scores, p);
     }
     return { scores, words };
   }
@@ -448,70 +470,42 @@ export class SearchIndex {
 
   /** Intersects the clauses' scores, applies and counts the facets, and keeps the best. */
   combine(clauses, results, filters, limit, offset) {
-    const missing = clauses
-      .filter((c, i) => results[i].scores.docs.length === 0)
-      .map((c) => c.text);
+    const missing = clauses.filter((c, i) => results[i].scores.count === 0).map((c) => c.text);
     if (missing.length) return noResults(clauses, missing);
     const all = results.map((r) => r.scores);
-    const smallest = all.reduce((a, b) => (b.docs.length < a.docs.length ? b : a));
-    const docs = new Int32Array(smallest.docs.length);
-    const scores = new Float32Array(smallest.docs.length);
-    let matched = 0;
-    for (const doc of smallest.docs) {
-      let score = 0;
-      let every = true;
-      for (const s of all) {
-        if (!s.has[doc]) {
-          every = false;
-          break;
-        }
-        score = f32(score + s.score[doc]);
-      }
-      if (every) {
-        docs[matched] = doc;
-        scores[matched++] = score;
-      }
-    }
-    // Which filters each matched document passes, a bit per filtered facet.
-    const active = this.facets
-      .map((facet, i) => ({ i, allowed: new Set((filters[facet.name] || []).map(String)) }))
-      .filter((a) => a.allowed.size > 0);
-    const passed = new Uint32Array(matched);
-    const allPassed = (1 << active.length) - 1;
-    active.forEach(({ i, allowed }, bit) => {
-      const { starts, docValues, names } = this.facets[i];
-      const ok = names.map((name) => allowed.has(name));
-      for (let m = 0; m < matched; m++) {
-        for (let k = starts[docs[m]]; k < starts[docs[m] + 1]; k++) {
-          if (ok[docValues[k]]) {
-            passed[m] |= 1 << bit;
-            break;
-          }
-        }
-      }
+    const smallest = all.reduce((a, b) => (b.count < a.count ? b : a));
+    const { docs, scores, set: matchedSet, matched } = intersection(all, smallest, this.words);
+    // Each filtered facet's allowed documents: those with any of its chosen values.
+    const active = [];
+    this.facets.forEach((facet, i) => {
+      const chosen = new Set((filters[facet.name] || []).map(String));
+      if (chosen.size === 0) return;
+      const allowed = new Uint32Array(this.words);
+      facet.names.forEach((name, v) => chosen.has(name) && facet.sets[v].addTo(allowed));
+      active.push({ i, allowed });
     });
-    const hits = [];
-    for (let m = 0; m < matched; m++) if (passed[m] === allPassed) hits.push(m);
+    /** The matched documents that pass every filter but facet `except`'s, as bits. */
+    const passing = (except) => {
+      let set = matchedSet;
+      for (const a of active) if (a.i !== except) set = intersect(set, a.allowed);
+      return set;
+    };
+    const hitSet = passing(-1);
     const words = [...new Set(results.flatMap((r) => r.words))];
-    const top = best(hits, docs, scores, offset + limit)
-      .slice(offset)
-      .map((m) => ({ doc: docs[m], score: scores[m] }));
+    const { total, top } = best(matched, docs, scores, hitSet, offset + limit);
+    const hits = top.slice(offset).map((m) => ({ doc: docs[m], score: scores[m] }));
     // The results' records download while the facets are counted.
-    for (const hit of top) this.chunk(this.chunkOf(hit.doc));
+    for (const hit of hits) this.chunk(this.chunkOf(hit.doc));
     const counts = {};
     for (const [i, f] of this.facets.entries()) {
-      const bit = active.findIndex((a) => a.i === i);
-      const need = bit < 0 ? allPassed : allPassed & ~(1 << bit);
-      const { starts, docValues, names } = f;
-      const tally = new Uint32Array(names.length);
-      for (let m = 0; m < matched; m++) {
-        if ((passed[m] & need) !== need) continue;
-        for (let k = starts[docs[m]]; k < starts[docs[m] + 1]; k++) tally[docValues[k]]++;
-      }
+      const within = active.some((a) => a.i === i) ? passing(i) : hitSet;
       counts[f.name] = {};
-      names.forEach((name, v) => tally[v] && (counts[f.name][name] = tally[v]));
+      f.sets.forEach((set, v) => {
+        const n = set.countIn(within);
+        if (n) counts[f.name][f.names[v]] = n;
+      });
     }
-    return { total: hits.length, hits: top, counts, words, missing: [], clauses };
+    return { total, hits, counts, words, missing: [], clauses };
   }
 
   /** The labels of a document's values of the named facets, e.g. ["High", "Secret in code"]. */
@@ -564,44 +558,133 @@ function noResults(clauses, missing) {
   return { total: 0, hits: [], counts: {}, words: [], missing, clauses };
 }
 
-/** The `k` best of `hits` (indexes into docs and scores), best first: higher score, then lower
- * document number (tantivy's order). */
-function best(hits, docs, scores, k) {
+/** The number of the `matched` documents in `set`, and the `k` best of them as indexes into
+ * docs and scores, best first: higher score, then lower document number (tantivy's order). */
+function best(matched, docs, scores, set, k) {
   const top = [];
+  let total = 0;
   const before = (a, b) => scores[a] > scores[b] || (scores[a] === scores[b] && docs[a] < docs[b]);
-  for (const h of hits) {
+  for (let h = 0; h < matched; h++) {
+    const doc = docs[h];
+    if (!(set[doc >>> 5] & (1 << (doc & 31)))) continue;
+    total++;
     if (top.length === k && !before(h, top[k - 1])) continue;
     let i = top.length;
     while (i > 0 && before(h, top[i - 1])) i--;
     top.splice(i, 0, h);
     if (top.length > k) top.pop();
   }
-  return top;
+  return { total, top };
 }
 
-/** One clause's scores: a float per document and the documents it matched, in first-seen order. */
+/** The documents in every clause's scores (`smallest` is the one with the fewest), with their
+ * scores summed in clause order, as lists and as bits. */
+function intersection(all, smallest, words) {
+  const docs = new Int32Array(smallest.count);
+  const scores = new Float32Array(smallest.count);
+  const set = new Uint32Array(words);
+  const clauses = all.length;
+  let matched = 0;
+  for (let i = 0; i < smallest.count; i++) {
+    const doc = smallest.docs[i];
+    let c = 0;
+    while (c < clauses && all[c].has(doc)) c++;
+    if (c < clauses) continue;
+    let score = 0;
+    for (c = 0; c < clauses; c++) score = f32(score + all[c].score[doc]);
+    docs[matched] = doc;
+    scores[matched++] = score;
+    set[doc >>> 5] |= 1 << (doc & 31);
+  }
+  return { docs, scores, set, matched };
+}
+
+/** The documents in both sets of bits. */
+function intersect(a, b) {
+  const out = new Uint32Array(a.length);
+  for (let w = 0; w < a.length; w++) out[w] = a[w] & b[w];
+  return out;
+}
+
+/** The number of bits set in a 32-bit word. */
+function popcount(x) {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/** A facet value's documents when many have it: a bit per document. */
+class DocBits {
+  constructor(words) {
+    this.bits = new Uint32Array(words);
+  }
+  add(doc) {
+    this.bits[doc >>> 5] |= 1 << (doc & 31);
+  }
+  /** Adds these documents to `set` (bits). */
+  addTo(set) {
+    for (let w = 0; w < set.length; w++) set[w] |= this.bits[w];
+  }
+  /** How many of these documents are in `set` (bits). */
+  countIn(set) {
+    let n = 0;
+    for (let w = 0; w < set.length; w++) n += popcount(set[w] & this.bits[w]);
+    return n;
+  }
+}
+
+/** A facet value's documents when few have it (under one in 32): their numbers, ascending, so
+ * that counting costs what the value has, not what the site has. */
+class DocList {
+  constructor(capacity) {
+    this.docs = new Int32Array(capacity);
+    this.length = 0;
+  }
+  add(doc) {
+    if (this.length < this.docs.length && this.docs[this.length - 1] !== doc) this.docs[this.length++] = doc;
+  }
+  addTo(set) {
+    for (let k = 0; k < this.length; k++) set[this.docs[k] >>> 5] |= 1 << (this.docs[k] & 31);
+  }
+  countIn(set) {
+    let n = 0;
+    for (let k = 0; k < this.length; k++) if (set[this.docs[k] >>> 5] & (1 << (this.docs[k] & 31))) n++;
+    return n;
+  }
+}
+
+/** One clause's scores: a float per document and the documents it matched, in first-seen order.
+ * A document is in it when its stamp is the current one, so emptying it costs nothing. */
 class Scores {
   constructor(n) {
     this.score = new Float32Array(n);
-    this.has = new Uint8Array(n);
-    this.docs = [];
+    this.stamp = new Uint32Array(n);
+    this.current = 1;
+    this.docs = new Int32Array(n);
+    this.count = 0;
   }
   /** Empties the buffers for another query. */
   clear() {
-    for (const doc of this.docs) {
-      this.has[doc] = 0;
-      this.score[doc] = 0;
+    this.count = 0;
+    if (++this.current === 0xffffffff) {
+      this.stamp.fill(0);
+      this.current = 1;
     }
-    this.docs.length = 0;
     return this;
   }
 
+  has(doc) {
+    return this.stamp[doc] === this.current;
+  }
+
   add(doc, score) {
-    if (!this.has[doc]) {
-      this.has[doc] = 1;
-      this.docs.push(doc);
+    if (this.stamp[doc] !== this.current) {
+      this.stamp[doc] = this.current;
+      this.docs[this.count++] = doc;
+      this.score[doc] = score;
+    } else {
+      this.score[doc] = this.score[doc] + score;
     }
-    this.score[doc] = this.score[doc] + score;
   }
 }
 
