@@ -387,13 +387,6 @@ export class SearchIndex {
     return f32(weight * f32(tf / f32(tf + norm)));
   }
 
-  /** Adds each document's score for `postings` into `scores`. */
-  accumulate(scores, postings) {
-    const { docs } = postings;
-    const scored = postings.scored(this);
-    for (let k = 0; k < docs.length; k++) scores.add(docs[k], scored[k]);
-  }
-
   /** The words standing for a word being typed, as `Index::expand` picks them: its stem, the
    * words beginning with it and the stems of the words it could still become. */
   async expand(typed, stemmed) {
@@ -446,7 +439,7 @@ export class SearchIndex {
     for (const word of words) {
       const entry = await this.entry(word);
       if (!entry) continue;
-      for (const p of entry.fields) this.accumulate(scores, p);
+      for (const p of entry.fields) scores.addAll(p.docs, p.scored(this));
     }
     return { scores, words };
   }
@@ -470,11 +463,10 @@ export class SearchIndex {
 
   /** Intersects the clauses' scores, applies and counts the facets, and keeps the best. */
   combine(clauses, results, filters, limit, offset) {
-    const missing = clauses.filter((c, i) => results[i].scores.count === 0).map((c) => c.text);
+    const missing = clauses.filter((c, i) => results[i].scores.empty).map((c) => c.text);
     if (missing.length) return noResults(clauses, missing);
     const all = results.map((r) => r.scores);
-    const smallest = all.reduce((a, b) => (b.count < a.count ? b : a));
-    const { docs, scores, set: matchedSet, matched } = intersection(all, smallest, this.words);
+    const { docs, scores, set: matchedSet, matched } = intersection(all);
     // Each filtered facet's allowed documents: those with any of its chosen values.
     const active = [];
     this.facets.forEach((facet, i) => {
@@ -577,24 +569,27 @@ function best(matched, docs, scores, set, k) {
   return { total, top };
 }
 
-/** The documents in every clause's scores (`smallest` is the one with the fewest), with their
- * scores summed in clause order, as lists and as bits. */
-function intersection(all, smallest, words) {
-  const docs = new Int32Array(smallest.count);
-  const scores = new Float32Array(smallest.count);
-  const set = new Uint32Array(words);
-  const clauses = all.length;
+/** The documents in every clause's scores, ascending, with their scores summed in clause
+ * order, as lists and as bits. */
+function intersection(all) {
+  const set = Uint32Array.from(all[0].set);
+  for (let c = 1; c < all.length; c++) {
+    const other = all[c].set;
+    for (let w = 0; w < set.length; w++) set[w] &= other[w];
+  }
   let matched = 0;
-  for (let i = 0; i < smallest.count; i++) {
-    const doc = smallest.docs[i];
-    let c = 0;
-    while (c < clauses && all[c].has(doc)) c++;
-    if (c < clauses) continue;
-    let score = 0;
-    for (c = 0; c < clauses; c++) score = f32(score + all[c].score[doc]);
-    docs[matched] = doc;
-    scores[matched++] = score;
-    set[doc >>> 5] |= 1 << (doc & 31);
+  for (let w = 0; w < set.length; w++) matched += popcount(set[w]);
+  const docs = new Int32Array(matched);
+  const scores = new Float32Array(matched);
+  let m = 0;
+  for (let w = 0; w < set.length; w++) {
+    for (let bits = set[w]; bits !== 0; bits &= bits - 1) {
+      const doc = (w << 5) | (31 - Math.clz32(bits & -bits));
+      let score = 0;
+      for (let c = 0; c < all.length; c++) score = f32(score + all[c].score[doc]);
+      docs[m] = doc;
+      scores[m++] = score;
+    }
   }
   return { docs, scores, set, matched };
 }
@@ -653,38 +648,36 @@ class DocList {
   }
 }
 
-/** One clause's scores: a float per document and the documents it matched, in first-seen order.
- * A document is in it when its stamp is the current one, so emptying it costs nothing. */
+/** One clause's scores: a float per document, and the documents it matched as bits. */
 class Scores {
   constructor(n) {
     this.score = new Float32Array(n);
-    this.stamp = new Uint32Array(n);
-    this.current = 1;
-    this.docs = new Int32Array(n);
-    this.count = 0;
+    this.set = new Uint32Array((n + 31) >>> 5);
+    this.empty = true;
   }
   /** Empties the buffers for another query. */
   clear() {
-    this.count = 0;
-    if (++this.current === 0xffffffff) {
-      this.stamp.fill(0);
-      this.current = 1;
-    }
+    this.score.fill(0);
+    this.set.fill(0);
+    this.empty = true;
     return this;
   }
 
-  has(doc) {
-    return this.stamp[doc] === this.current;
+  add(doc, score) {
+    this.score[doc] += score;
+    this.set[doc >>> 5] |= 1 << (doc & 31);
+    this.empty = false;
   }
 
-  add(doc, score) {
-    if (this.stamp[doc] !== this.current) {
-      this.stamp[doc] = this.current;
-      this.docs[this.count++] = doc;
-      this.score[doc] = score;
-    } else {
-      this.score[doc] = this.score[doc] + score;
+  /** Adds `scored[k]` to document `docs[k]`, for every k. */
+  addAll(docs, scored) {
+    const { score, set } = this;
+    for (let k = 0; k < docs.length; k++) {
+      const doc = docs[k];
+      score[doc] += scored[k];
+      set[doc >>> 5] |= 1 << (doc & 31);
     }
+    if (docs.length > 0) this.empty = false;
   }
 }
 
