@@ -1,7 +1,8 @@
 // A static file server on loopback for the browser tests and the benchmark: serves a built site
 // under a path prefix (such as /kb/, a GitHub Pages project site) with the types a host sends,
 // over HTTP/1.1, or over HTTP/2 with a throwaway self-signed certificate as GitHub Pages serves;
-// a missing file under the prefix gets the site's 404.html with status 404, as GitHub Pages does.
+// a missing file under the prefix gets the site's 404.html with status 404, and text (HTML, CSS,
+// JavaScript, JSON, XML) is gzip'd for a client that accepts it, as GitHub Pages does.
 import { execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { createSecureServer } from "node:http2";
@@ -10,6 +11,7 @@ import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 
 const TYPES = {
@@ -66,8 +68,16 @@ function listen(dir, prefix, protocol) {
     if (rel === "." || rel.endsWith("/")) rel = join(rel, "index.html");
     try {
       const body = await readFile(join(dir, rel));
-      res.writeHead(200, { "content-type": TYPES[extname(rel)] || "application/octet-stream", "cache-control": "no-store" });
-      res.end(body);
+      const type = TYPES[extname(rel)] || "application/octet-stream";
+      const headers = { "content-type": type, "cache-control": "no-store" };
+      const text = /^text\/|^application\/(json|xml)/.test(type);
+      if (text && /\bgzip\b/.test(req.headers["accept-encoding"] || "")) {
+        res.writeHead(200, { ...headers, "content-encoding": "gzip", vary: "accept-encoding" });
+        res.end(gzipSync(body));
+      } else {
+        res.writeHead(200, headers);
+        res.end(body);
+      }
     } catch {
       const page = await readFile(join(dir, "404.html")).catch(() => null);
       if (page) res.writeHead(404, { "content-type": TYPES[".html"], "cache-control": "no-store" }).end(page);
