@@ -470,7 +470,7 @@ pub struct Site {
     /// The search bundle, once asked for (errors kept as text so the cell can be shared).
     bundle: OnceLock<Result<search::Bundle, String>>,
     /// The files the search page preloads, once a build made the bundle without keeping it.
-    opening: OnceLock<[String; 2]>,
+    opening: OnceLock<search::Opening>,
     /// The feed's files, once asked for.
     feed: OnceLock<Result<feed::Files, String>>,
     /// Each card's similar near misses (card indexes, most similar first), once a build found them all.
@@ -526,7 +526,7 @@ impl Site {
     }
 
     /// The files the search page preloads.
-    fn opening(&self) -> Result<&[String; 2], Error> {
+    fn opening(&self) -> Result<&search::Opening, Error> {
         match self.opening.get() {
             Some(opening) => Ok(opening),
             None => Ok(&self.bundle()?.opening),

@@ -29,7 +29,9 @@ pub(crate) const SNIPPET_TEXT: usize = 1_200;
 /// every section of a long writeup, not only its first.
 const SNIPPET_LINE: usize = 160;
 /// The bundle format's version; the client refuses any other.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
+/// The facets whose labels a result shows beside its title, in this order.
+const LABELLED: [Facet; 2] = [Facet::Pattern, Facet::Severity];
 
 /// `index.json`: everything the client needs before its first query.
 #[derive(Serialize)]
@@ -42,8 +44,10 @@ struct Manifest {
     /// `id_to_fieldnorm`: the field length each one-byte norm id stands for.
     norms: Vec<u32>,
     prefix: PrefixInfo,
-    /// Field norms and facet values of every document, and where each metadata chunk starts.
+    /// Field norms of every document, and where each metadata chunk starts.
     data: String,
+    /// Facet values of every document, read only once filters are shown or used.
+    facet_data: String,
     /// `[first term, terms file, positions file]`, in term order.
     shards: Vec<[String; 3]>,
     /// What the metadata chunks' names begin with: chunk `n` is `<chunks>.<n>.gz`. One hash
@@ -91,6 +95,9 @@ struct Record<'a> {
     i: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     d: Option<&'a str>,
+    /// The labels of its patterns and severity.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    l: Vec<&'a str>,
     /// The text snippets are cut from.
     x: &'a str,
 }
@@ -108,9 +115,18 @@ struct FieldPostings {
 pub struct Bundle {
     /// Every file, by path from the site root.
     pub files: BTreeMap<String, Vec<u8>>,
-    /// The files the client reads as it opens (the manifest, then the documents' data), for the
-    /// search page to preload so they download alongside its scripts.
-    pub opening: [String; 2],
+    /// The files for the search page to preload, so they download alongside its scripts.
+    pub opening: Opening,
+}
+
+/// The files the search page preloads, by path from the site root.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Opening {
+    /// What the client reads as it opens: the manifest, then the documents' norms.
+    pub always: [String; 2],
+    /// The facets' data, which the client reads before a first query only where the filters
+    /// are shown beside the results (a wide screen).
+    pub facets: String,
 }
 
 /// Exports `index` as the bundle.
@@ -170,7 +186,9 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
         shards.push(shard.finish(&mut put));
     }
 
-    let facets = encode_facets(index, &mut data);
+    let mut facet_data = Bytes::default();
+    let facets = encode_facets(index, &mut facet_data);
+    let facet_data = put("facets", facet_data.0);
     let (chunk_starts, chunks) = metadata_chunks(index)?;
     data.varint(chunk_starts.len() as u64);
     let mut previous = 0;
@@ -195,12 +213,16 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
         norms: (0..=255u8).map(FieldNormReader::id_to_fieldnorm).collect(),
         prefix: PrefixInfo { min_chars: PREFIX_MIN_CHARS, max_terms: PREFIX_MAX_TERMS, completions: COMPLETIONS },
         data,
+        facet_data,
         shards,
         chunks: chunks_name,
         facets,
     };
     files.insert(format!("{DIR}/{MANIFEST}"), serde_json::to_vec(&manifest)?);
-    let opening = [format!("{DIR}/{MANIFEST}"), format!("{DIR}/{}", manifest.data)];
+    let opening = Opening {
+        always: [format!("{DIR}/{MANIFEST}"), format!("{DIR}/{}", manifest.data)],
+        facets: format!("{DIR}/{}", manifest.facet_data),
+    };
     Ok(Bundle { files, opening })
 }
 
@@ -264,7 +286,6 @@ fn encode_postings(postings: &mut impl Postings, field: usize) -> FieldPostings 
     out
 }
 
-/// Appends every document's facet values (a count, then value numbers) and returns the facets.
 /// The documents' records for results, gzip'd in chunks of about [`CHUNK_BYTES`], with the
 /// first document of each (ascending, the first 0).
 fn metadata_chunks(index: &Index) -> Result<(Vec<usize>, Vec<Vec<u8>>), SearchError> {
@@ -272,7 +293,12 @@ fn metadata_chunks(index: &Index) -> Result<(Vec<usize>, Vec<Vec<u8>>), SearchEr
     let mut chunks = Vec::new();
     let mut chunk: Vec<u8> = Vec::new();
     for (n, d) in index.docs.iter().enumerate() {
-        let record = Record { u: &d.url, t: &d.title, k: d.kind, i: &d.key, d: d.date.as_deref(), x: &d.snippet };
+        let l = LABELLED
+            .iter()
+            .flat_map(|facet| d.facets.iter().filter(move |v| v.facet == *facet))
+            .map(|v| v.label.as_str())
+            .collect();
+        let record = Record { u: &d.url, t: &d.title, k: d.kind, i: &d.key, d: d.date.as_deref(), l, x: &d.snippet };
         if chunk.is_empty() {
             starts.push(n);
         }
@@ -290,6 +316,7 @@ fn metadata_chunks(index: &Index) -> Result<(Vec<usize>, Vec<Vec<u8>>), SearchEr
     Ok((starts, chunks))
 }
 
+/// Appends every document's facet values (a count, then value numbers) and returns the facets.
 fn encode_facets(index: &Index, data: &mut Bytes) -> Vec<FacetInfo> {
     let mut out = Vec::new();
     for facet in Facet::ALL {

@@ -10,7 +10,7 @@ mod query;
 mod similar;
 mod stem;
 
-pub use bundle::{export, Bundle};
+pub use bundle::{export, Bundle, Opening};
 pub use document::{Facet, FacetValue, Listing, SearchDoc};
 pub use index::Index;
 pub use query::{Clause, Hit, Query, Results};

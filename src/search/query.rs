@@ -384,7 +384,8 @@ mod tests {
         assert_eq!(idx.search(&idx.parse("anything", false).unwrap(), 10).unwrap().total, 0);
         let bundle = crate::search::export(&idx).unwrap();
         assert!(bundle.files.contains_key("search/index.json"));
-        for file in &bundle.opening {
+        let opening = &bundle.opening;
+        for file in opening.always.iter().chain([&opening.facets]) {
             assert!(bundle.files.contains_key(file), "{file} is opened but not in the bundle");
         }
     }

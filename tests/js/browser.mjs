@@ -1,6 +1,7 @@
 // The search page in headless Chromium: the example site served on loopback under a sub-path
 // and at the root; type a query, see highlighted results, apply a facet, follow a result by
-// keyboard, share a URL, and fall back to links without JavaScript.
+// keyboard, share a URL, read the facets' data on a phone only once the filters are opened, and
+// fall back to links without JavaScript.
 // Usage: node browser.mjs <site dir>; prints "browser: N passed, M failed".
 import assert from "node:assert/strict";
 import { check, finish, watch } from "./checks.mjs";
@@ -85,6 +86,31 @@ await check("a query that matches nothing explains why and offers a way on", asy
   const text = await page.textContent("#nm-search-help");
   assert.match(text, /No page contains “zzyzx”/);
   assert.ok(await page.isVisible('#nm-search-help a[href$="patterns/index.html"]'));
+});
+
+await check("on a phone the facets' data is read only once the filters are opened", async () => {
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const p = await phone.newPage();
+  const fetched = [];
+  p.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+  const facets = () => fetched.filter((path) => /\/search\/facets\.[0-9a-f]{16}\.gz$/.test(path));
+  await p.goto(`${sub.url}search.html`);
+  await p.waitForSelector("#nm-q:focus");
+  const answered = done(p);
+  await p.fill("#nm-q", "review");
+  await answered;
+  const labels = await p.$$eval(".search-result-meta", (els) => els.map((e) => e.textContent));
+  assert.ok(labels.some((l) => /· (Low|Medium|High|Critical)\b/.test(l)), `results show their severity: ${labels}`);
+  assert.deepEqual(facets(), [], "the first query did not read the facets' data");
+  assert.equal(await p.isVisible("#nm-filters"), true);
+  assert.equal(await p.isVisible("#nm-facets"), false, "the filters start closed");
+  const counted = p.waitForFunction(() => document.querySelectorAll("#nm-facets .facet-count").length > 0);
+  await p.click("#nm-filters summary");
+  await counted;
+  assert.equal(facets().length, 1, `fetched: ${fetched}`);
+  const count = Number(await p.locator("#nm-facets .facet-count").first().textContent());
+  assert.ok(count > 0, `a count: ${count}`);
+  await phone.close();
 });
 
 await check("without JavaScript the page links to the patterns index", async () => {

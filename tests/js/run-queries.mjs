@@ -11,6 +11,7 @@ const { SearchIndex } = await import(engine);
 const [site, casesFile] = process.argv.slice(2);
 const load = async (url) => new Uint8Array(await readFile(fileURLToPath(url)));
 const index = await SearchIndex.open(pathToFileURL(`${site}/search/`), load);
+await index.loadFacets();
 const cases = JSON.parse(await readFile(casesFile, "utf8"));
 const out = [];
 for (const c of cases) {

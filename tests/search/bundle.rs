@@ -30,9 +30,10 @@ fn bundle(built: &Built) -> Vec<(String, Vec<u8>)> {
 fn the_manifest_names_every_bundle_file_and_hashes_are_of_content() {
     let (_f, built) = build_example(&[]);
     let manifest: Value = serde_json::from_str(&built.text("search/index.json")).unwrap();
-    assert_eq!(manifest["version"], 3);
+    assert_eq!(manifest["version"], 4);
     assert_eq!(manifest["docs"].as_u64().unwrap() as usize, built.writeup_pages().len() + built.pattern_pages().len());
-    let mut named: Vec<String> = vec![manifest["data"].as_str().unwrap().to_string()];
+    let mut named: Vec<String> =
+        ["data", "facet_data"].iter().map(|k| manifest[*k].as_str().unwrap().to_string()).collect();
     for shard in manifest["shards"].as_array().unwrap() {
         named.extend(shard.as_array().unwrap()[1..].iter().map(|v| v.as_str().unwrap().to_string()));
     }

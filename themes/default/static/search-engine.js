@@ -237,7 +237,8 @@ class Shard {
 export class SearchIndex {
   /**
    * Opens the bundle at `base` (a URL ending in `search/`). `load(url)` returns the bytes of a
-   * file; by default it uses fetch. Only the manifest and the per-document data are read now.
+   * file; by default it uses fetch. Only the manifest and the documents' norms are read now; the
+   * facets' data when [`loadFacets`] asks for it, or a query filters.
    */
   static async open(base, load = fetchBytes) {
     const index = new SearchIndex();
@@ -251,7 +252,7 @@ export class SearchIndex {
       return gunzip(raw);
     };
     const manifest = JSON.parse(new TextDecoder().decode(await index.load("index.json")));
-    if (manifest.version !== 3) throw new Error(`search bundle version ${manifest.version} is not supported`);
+    if (manifest.version !== 4) throw new Error(`search bundle version ${manifest.version} is not supported`);
     index.init(manifest, await index.load(manifest.data));
     return index;
   }
@@ -273,24 +274,9 @@ export class SearchIndex {
     const r = new Reader(data, this.fields.length * this.n);
     /** 32-bit words in a set of documents as bits. */
     this.words = (this.n + 31) >>> 5;
-    this.facets = m.facets.map((facet) => {
-      // Each value's documents, for counting; each document's values in its own order, for labels.
-      const sets = facet.values.map(([, , df]) => (df * 32 >= this.n ? new DocBits(this.words) : new DocList(df)));
-      const starts = new Uint32Array(this.n + 1);
-      const docValues = new Uint32Array(facet.values.reduce((sum, v) => sum + v[2], 0));
-      let at = 0;
-      for (let d = 0; d < this.n; d++) {
-        starts[d] = at;
-        const count = r.varint();
-        for (let k = 0; k < count; k++) {
-          const v = r.varint();
-          sets[v].add(d);
-          if (at < docValues.length) docValues[at++] = v;
-        }
-      }
-      starts[this.n] = at;
-      return { ...facet, names: facet.values.map((v) => v[0]), sets, starts, docValues };
-    });
+    /** The facets with each value's documents, empty until `loadFacets` has read them. */
+    this.facets = [];
+    this.facetsLoading = null;
     /** The first document of each metadata chunk, ascending. */
     this.chunkStarts = new Uint32Array(r.varint());
     for (let c = 0, d = 0; c < this.chunkStarts.length; c++) {
@@ -301,6 +287,25 @@ export class SearchIndex {
     this.chunks = new Map();
     /** Score buffers of finished queries, reused to spare the garbage collector. */
     this.pool = [];
+  }
+
+  /** Reads the facets' data once (into `facets`); resolves when it is there. */
+  loadFacets() {
+    this.facetsLoading ??= this.load(this.manifest.facet_data).then(
+      (data) => {
+        this.facets = decodeFacets(this.manifest.facets, data, this.n, this.words);
+      },
+      (error) => {
+        this.facetsLoading = null; // to try again next time
+        throw error;
+      },
+    );
+    return this.facetsLoading;
+  }
+
+  /** Whether `facets` holds the facets, so that results can be counted by value. */
+  get facetsLoaded() {
+    return this.facets.length > 0 || this.manifest.facets.length === 0;
   }
 
   /** The number of the shard whose term range holds `term`. */
@@ -445,15 +450,20 @@ export class SearchIndex {
   }
 
   /**
-   * Runs a query. `filters` maps a facet name to the values allowed. Returns `{ total, hits:
-   * [{ doc, score }], counts, words, missing }`: `counts[facet][value]` is how many results that
-   * value would leave with the other facets' filters applied, `words` the indexed words that
+   * Runs a query. `filters` maps a facet name to the values allowed (the facets' data is read
+   * first if need be). Returns `{ total, hits: [{ doc, score }], counts, words, missing }`:
+   * `counts[facet][value]` is how many results that value would leave with the other facets'
+   * filters applied (empty until the facets' data is read), `words` the indexed words that
    * matched (for highlighting), `missing` the query words found nowhere.
    */
   async search(text, { prefix = false, filters = {}, limit = 10, offset = 0 } = {}) {
     const clauses = parse(text, prefix, this.manifest.prefix.min_chars);
     if (clauses.length === 0) return noResults(clauses, []);
-    const results = await Promise.all(clauses.map((c) => this.clauseScores(c)));
+    const filtering = Object.values(filters).some((values) => values.length > 0);
+    const [results] = await Promise.all([
+      Promise.all(clauses.map((c) => this.clauseScores(c))),
+      filtering ? this.loadFacets() : null,
+    ]);
     try {
       return this.combine(clauses, results, filters, limit, offset);
     } finally {
@@ -500,16 +510,7 @@ export class SearchIndex {
     return { total, hits, counts, words, missing: [], clauses };
   }
 
-  /** The labels of a document's values of the named facets, e.g. ["High", "Secret in code"]. */
-  labels(doc, names) {
-    const out = [];
-    for (const f of this.facets.filter((f) => names.includes(f.name))) {
-      for (let k = f.starts[doc]; k < f.starts[doc + 1]; k++) out.push(f.values[f.docValues[k]][1]);
-    }
-    return out;
-  }
-
-  /** The records (`{ u, t, k, i, d, x }`) of documents, loading only the chunks that hold them. */
+  /** The records (`{ u, t, k, i, d, l, x }`) of documents, loading only the chunks that hold them. */
   async records(docs) {
     const numbers = [...new Set(docs.map((d) => this.chunkOf(d)))];
     const byChunk = new Map(await Promise.all(numbers.map(async (c) => [c, await this.chunk(c)])));
@@ -548,6 +549,20 @@ export class SearchIndex {
 /** An empty result, saying which words matched nothing. */
 function noResults(clauses, missing) {
   return { total: 0, hits: [], counts: {}, words: [], missing, clauses };
+}
+
+/** Each facet of `infos` (the manifest's) with each value's documents (`sets`), from the
+ * facets' data. */
+function decodeFacets(infos, data, n, words) {
+  const r = new Reader(data);
+  return infos.map((facet) => {
+    const sets = facet.values.map(([, , df]) => (df * 32 >= n ? new DocBits(words) : new DocList(df)));
+    for (let d = 0; d < n; d++) {
+      const count = r.varint();
+      for (let k = 0; k < count; k++) sets[r.varint()].add(d);
+    }
+    return { ...facet, names: facet.values.map((v) => v[0]), sets };
+  });
 }
 
 /** The number of the `matched` documents in `set`, and the `k` best of them as indexes into

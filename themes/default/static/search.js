@@ -125,7 +125,7 @@ function renderResults(index, result, records) {
       const meta = el("p", { class: "search-result-meta" });
       meta.append(el("span", { class: r.k === "pattern" ? "search-kind" : "id", text: r.k === "pattern" ? "Pattern" : r.i }));
       if (r.d) meta.append(" · ", el("time", { datetime: r.d, text: r.d }));
-      for (const label of index.labels(hit.doc, ["severity", "pattern"])) meta.append(" · ", label);
+      for (const label of r.l || []) meta.append(" · ", label);
       return el("li", { class: "search-result" }, el("h2", { class: "search-result-title" }, link), meta, el("p", { class: "search-snippet" }, ...snippet(r.x, match)));
     }),
   );
@@ -154,8 +154,13 @@ function renderHelp(result) {
   help.replaceChildren(el("p", { text: `Nothing found for “${input.value.trim()}”.` }), el("ul", {}, ...items));
 }
 
-/** Draws a fieldset of checkboxes per facet, with the count each value would leave. */
+/** Draws a fieldset of checkboxes per facet, with the count each value would leave; until the
+ * facets' data is read (on a phone, once the filters are opened), says they are loading. */
 function renderFacets(index, result) {
+  if (!index.facetsLoaded) {
+    facetsBox.replaceChildren(...(result.total > 0 ? [el("p", { class: "muted", text: "Loading the filters…" })] : []));
+    return;
+  }
   const groups = [];
   for (const facet of index.facets) {
     const counts = result.counts[facet.name] || {};
@@ -256,6 +261,22 @@ filtersBox.open = wide.matches;
 wide.addEventListener("change", () => {
   filtersBox.open = wide.matches;
 });
+// The facets' data is read once the filters show (at once beside the results on a wide screen,
+// when opened on a phone) or a shared URL filters; then the counts are drawn.
+let facetsShown = null;
+function showFacets() {
+  facetsShown ??= opening
+    .then(async (index) => {
+      await index.loadFacets();
+      if (input.value.trim()) update(state.typing);
+    })
+    .catch((e) => {
+      facetsShown = null;
+      facetsBox.replaceChildren(el("p", { text: `The filters are unavailable: ${e.message}` }));
+    });
+}
+filtersBox.addEventListener("toggle", () => filtersBox.open && showFacets());
+if (filtersBox.open || Object.keys(state.filters).length) showFacets();
 input.addEventListener("keydown", onKey);
 list.addEventListener("keydown", onKey);
 if (input.value) update(true);
