@@ -65,6 +65,8 @@ struct Figures {
     first_ms: (f64, f64),
     /// Typed a key at a time: from the last key to the answer (nearmiss only).
     typed_ms: Option<(f64, f64)>,
+    /// The first query on a phone's screen, filters closed: kB downloaded and time (nearmiss only).
+    phone: Option<(f64, (f64, f64))>,
     p50: f64,
     p95: f64,
 }
@@ -181,6 +183,10 @@ fn browser(site: &Path, engine: &str, f: &mut Figures) {
     };
     f.first_ms = range("first").unwrap_or((f64::NAN, f64::NAN));
     f.typed_ms = range("firstTyped");
+    let phone = v["phoneDownloads"].as_array().cloned().unwrap_or_default();
+    if let (false, Some(ms)) = (phone.is_empty(), range("phone")) {
+        f.phone = Some((phone.iter().map(|d| num(&d["bytes"])).sum::<f64>() / phone.len() as f64 / 1000.0, ms));
+    }
     f.p50 = num(&v["p50"]);
     f.p95 = num(&v["p95"]);
     for d in &downloads {
@@ -198,9 +204,12 @@ fn browser(site: &Path, engine: &str, f: &mut Figures) {
 
 fn report(engine: &str, f: &Figures) {
     let typed = f.typed_ms.map_or(String::new(), |(lo, hi)| format!(" (typed a key at a time: {lo:.1}–{hi:.1} ms)"));
+    let phone = f.phone.map_or(String::new(), |(kb, (lo, hi))| {
+        format!(" | on a phone (filters closed) {kb:.1} kB, answered in {lo:.1}–{hi:.1} ms")
+    });
     println!(
         "{engine:>9}: index {:.2} s | {} files, {:.1} MB | first query {:.1} kB in {:.1} files, ten results {:.1} kB | \
-         first query answered in {:.1}–{:.1} ms{typed} | loaded p50 {:.2} ms, p95 {:.2} ms",
+         first query answered in {:.1}–{:.1} ms{typed}{phone} | loaded p50 {:.2} ms, p95 {:.2} ms",
         f.build_s,
         f.files,
         f.bytes as f64 / 1e6,

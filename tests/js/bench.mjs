@@ -1,8 +1,9 @@
 // Measures search in headless Chromium for the benchmark (benches/search.rs), the site served
 // on loopback over HTTP/2: bytes and files a browser downloads for the first query and for ten
 // results, time from typing to results on a fresh page (the query at once, and typed a key at a
-// time), and query latency once loaded. Works for nearmiss's search page and for Pagefind
-// (when the site was also indexed by it).
+// time), and query latency once loaded; for nearmiss, the first query also on a phone's screen,
+// where the filters start closed. Works for nearmiss's search page and for Pagefind (when the
+// site was also indexed by it).
 // Usage: node bench.mjs <site dir> <nearmiss|pagefind> <queries.json>; prints JSON.
 import { readFile } from "node:fs/promises";
 import { launch, serve } from "./serve.mjs";
@@ -85,8 +86,8 @@ async function typed(page, query, delay) {
 
 /** A fresh page: a new browser context, so nothing is cached, loaded and shown for as long as a
  * person takes to start typing (half a second, a quick reaction). */
-async function fresh(seen) {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+async function fresh(seen, viewport = undefined) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport });
   const counted = seen ? track(context, dir) : null;
   const page = await context.newPage();
   await page.goto(`${server.url}${start}`, { waitUntil: "load" });
@@ -114,6 +115,19 @@ for (const query of queries.slice(0, 5)) {
   }
 }
 
+// nearmiss on a phone: the filters start closed, so the facets' data is not read.
+const phone = [];
+const phoneDownloads = [];
+if (engine === "nearmiss") {
+  for (const query of queries.slice(0, 5)) {
+    const { context, page, counted } = await fresh(true, { width: 390, height: 844 });
+    phone.push((await run(page, query)).ms);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    phoneDownloads.push({ query, ...counted });
+    await context.close();
+  }
+}
+
 // Latency once loaded: every query once to load its shards, then timed.
 const context = await browser.newContext({ ignoreHTTPSErrors: true });
 const page = await context.newPage();
@@ -126,4 +140,4 @@ times.sort((a, b) => a - b);
 const pct = (p) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))];
 await browser.close();
 await server.close();
-console.log(JSON.stringify({ first, firstTyped, firstDownloads, p50: pct(50), p95: pct(95) }));
+console.log(JSON.stringify({ first, firstTyped, firstDownloads, phone, phoneDownloads, p50: pct(50), p95: pct(95) }));
