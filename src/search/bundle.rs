@@ -95,9 +95,9 @@ struct Record<'a> {
     i: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     d: Option<&'a str>,
-    /// The labels of its patterns and severity.
+    /// Its patterns and severity, as `[facet number, value number]` (the manifest's `facets`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    l: Vec<&'a str>,
+    l: Vec<[usize; 2]>,
     /// The text snippets are cut from.
     x: &'a str,
 }
@@ -189,7 +189,7 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
     let mut facet_data = Bytes::default();
     let facets = encode_facets(index, &mut facet_data);
     let facet_data = put("facets", facet_data.0);
-    let (chunk_starts, chunks) = metadata_chunks(index)?;
+    let (chunk_starts, chunks) = metadata_chunks(index, &facets)?;
     data.varint(chunk_starts.len() as u64);
     let mut previous = 0;
     for start in chunk_starts {
@@ -288,15 +288,26 @@ fn encode_postings(postings: &mut impl Postings, field: usize) -> FieldPostings 
 
 /// The documents' records for results, gzip'd in chunks of about [`CHUNK_BYTES`], with the
 /// first document of each (ascending, the first 0).
-fn metadata_chunks(index: &Index) -> Result<(Vec<usize>, Vec<Vec<u8>>), SearchError> {
+fn metadata_chunks(index: &Index, facets: &[FacetInfo]) -> Result<(Vec<usize>, Vec<Vec<u8>>), SearchError> {
+    // Each labelled facet's number, and its values' numbers.
+    let labelled: Vec<(Facet, usize, BTreeMap<&str, usize>)> = LABELLED
+        .iter()
+        .filter_map(|facet| {
+            let number = Facet::ALL.iter().position(|f| f == facet)?;
+            let values = facets[number].values.iter().enumerate().map(|(i, v)| (v.0.as_str(), i)).collect();
+            Some((*facet, number, values))
+        })
+        .collect();
     let mut starts = Vec::new();
     let mut chunks = Vec::new();
     let mut chunk: Vec<u8> = Vec::new();
     for (n, d) in index.docs.iter().enumerate() {
-        let l = LABELLED
+        let l = labelled
             .iter()
-            .flat_map(|facet| d.facets.iter().filter(move |v| v.facet == *facet))
-            .map(|v| v.label.as_str())
+            .flat_map(|(facet, number, values)| {
+                let mine = d.facets.iter().filter(move |v| v.facet == *facet);
+                mine.filter_map(move |v| values.get(v.value.as_str()).map(|value| [*number, *value]))
+            })
             .collect();
         let record = Record { u: &d.url, t: &d.title, k: d.kind, i: &d.key, d: d.date.as_deref(), l, x: &d.snippet };
         if chunk.is_empty() {

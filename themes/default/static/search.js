@@ -125,7 +125,7 @@ function renderResults(index, result, records) {
       const meta = el("p", { class: "search-result-meta" });
       meta.append(el("span", { class: r.k === "pattern" ? "search-kind" : "id", text: r.k === "pattern" ? "Pattern" : r.i }));
       if (r.d) meta.append(" · ", el("time", { datetime: r.d, text: r.d }));
-      for (const label of r.l || []) meta.append(" · ", label);
+      for (const [facet, value] of r.l || []) meta.append(" · ", index.manifest.facets[facet].values[value][1]);
       return el("li", { class: "search-result" }, el("h2", { class: "search-result-title" }, link), meta, el("p", { class: "search-snippet" }, ...snippet(r.x, match)));
     }),
   );
