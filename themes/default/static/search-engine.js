@@ -273,7 +273,7 @@ export class SearchIndex {
     });
     const r = new Reader(data, this.fields.length * this.n);
     /** 32-bit words in a set of documents as bits. */
-    this.words = (this.n + 31) >>> 5;
+    this.words = wordsFor(this.n);
     /** The facets with each value's documents, empty until `loadFacets` has read them. */
     this.facets = [];
     this.facetsLoading = null;
@@ -573,7 +573,7 @@ function best(matched, docs, scores, set, k) {
   const before = (a, b) => scores[a] > scores[b] || (scores[a] === scores[b] && docs[a] < docs[b]);
   for (let h = 0; h < matched; h++) {
     const doc = docs[h];
-    if (!(set[doc >>> 5] & (1 << (doc & 31)))) continue;
+    if (!hasBit(set, doc)) continue;
     total++;
     if (top.length === k && !before(h, top[k - 1])) continue;
     let i = top.length;
@@ -609,6 +609,21 @@ function intersection(all) {
   return { docs, scores, set, matched };
 }
 
+/** The 32-bit words a set of `n` documents takes as bits. */
+function wordsFor(n) {
+  return (n + 31) >>> 5;
+}
+
+/** Puts document `doc` in `set` (bits). */
+function addBit(set, doc) {
+  set[doc >>> 5] |= 1 << (doc & 31);
+}
+
+/** Whether document `doc` is in `set` (bits). */
+function hasBit(set, doc) {
+  return (set[doc >>> 5] & (1 << (doc & 31))) !== 0;
+}
+
 /** The documents in both sets of bits. */
 function intersect(a, b) {
   const out = new Uint32Array(a.length);
@@ -629,7 +644,7 @@ class DocBits {
     this.bits = new Uint32Array(words);
   }
   add(doc) {
-    this.bits[doc >>> 5] |= 1 << (doc & 31);
+    addBit(this.bits, doc);
   }
   /** Adds these documents to `set` (bits). */
   addTo(set) {
@@ -654,11 +669,11 @@ class DocList {
     if (this.length < this.docs.length && this.docs[this.length - 1] !== doc) this.docs[this.length++] = doc;
   }
   addTo(set) {
-    for (let k = 0; k < this.length; k++) set[this.docs[k] >>> 5] |= 1 << (this.docs[k] & 31);
+    for (let k = 0; k < this.length; k++) addBit(set, this.docs[k]);
   }
   countIn(set) {
     let n = 0;
-    for (let k = 0; k < this.length; k++) if (set[this.docs[k] >>> 5] & (1 << (this.docs[k] & 31))) n++;
+    for (let k = 0; k < this.length; k++) if (hasBit(set, this.docs[k])) n++;
     return n;
   }
 }
@@ -667,7 +682,7 @@ class DocList {
 class Scores {
   constructor(n) {
     this.score = new Float32Array(n);
-    this.set = new Uint32Array((n + 31) >>> 5);
+    this.set = new Uint32Array(wordsFor(n));
     this.empty = true;
   }
   /** Empties the buffers for another query. */
@@ -680,19 +695,13 @@ class Scores {
 
   add(doc, score) {
     this.score[doc] += score;
-    this.set[doc >>> 5] |= 1 << (doc & 31);
+    addBit(this.set, doc);
     this.empty = false;
   }
 
   /** Adds `scored[k]` to document `docs[k]`, for every k. */
   addAll(docs, scored) {
-    const { score, set } = this;
-    for (let k = 0; k < docs.length; k++) {
-      const doc = docs[k];
-      score[doc] += scored[k];
-      set[doc >>> 5] |= 1 << (doc & 31);
-    }
-    if (docs.length > 0) this.empty = false;
+    for (let k = 0; k < docs.length; k++) this.add(docs[k], scored[k]);
   }
 }
 
