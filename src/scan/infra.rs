@@ -290,12 +290,17 @@ impl InternalHosts {
         found
     }
 
-    /// True when `host` is in an internal zone (and is not a generic or documentation name).
+    /// True when `host` is in a zone the site names, or has an internal suffix and is neither a
+    /// generic nor a documentation name: a zone named in `internal_domains` is internal even
+    /// under a documentation domain ("corp.example.net").
     pub(super) fn is_internal(&self, host: &str) -> bool {
         let host = host.trim_end_matches('.');
-        let internal = INTERNAL_SUFFIXES.iter().any(|s| host.len() > s.len() && ends_with_ignore_case(host, s))
-            || self.zones.iter().any(|z| is_in_domain(host, z));
-        internal && !is_one_of(host, GENERIC_INTERNAL) && !is_documentation_domain(host)
+        if is_one_of(host, GENERIC_INTERNAL) {
+            return false;
+        }
+        self.zones.iter().any(|z| is_in_domain(host, z))
+            || (INTERNAL_SUFFIXES.iter().any(|s| host.len() > s.len() && ends_with_ignore_case(host, s))
+                && !is_documentation_domain(host))
     }
 
     /// Internal host names standing alone in `text`.
@@ -419,6 +424,14 @@ mod tests {
         assert_eq!(strings("wildcard *.corp.acme.io", &zones), ["corp.acme.io"]);
         assert!(strings("notcorp.acme.io and acme.io and corp.acme.iox", &zones).is_empty());
         assert_eq!(strings("ssh DB01.Corp.Acme.IO now", &zones), ["DB01.Corp.Acme.IO"], "any case");
+    }
+
+    #[test]
+    fn a_configured_zone_under_a_documentation_domain_is_internal() {
+        let zones = ["corp.example.net"];
+        assert_eq!(strings("the log on build-08.corp.example.net showed it", &zones), ["build-08.corp.example.net"]);
+        assert!(strings("see www.example.net and db.example.com", &zones).is_empty(), "the rest stays harmless");
+        assert!(strings("build-08.corp.example.net", &[]).is_empty(), "only when the site names the zone");
     }
 
     #[test]
