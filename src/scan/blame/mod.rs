@@ -482,12 +482,15 @@ impl Context<'_> {
             return Some(self.name_starts[i].1);
         }
         let mut pos = at;
+        let mut before: Vec<String> = Vec::new();
         for _ in 0..5 {
             let word = next_word(text, pos).or_else(|| (pos == at).then(|| first_word(text, at)).flatten())?;
             let w = text[word.clone()].to_lowercase();
             if subject::is_role_word(&w) {
-                return Some(word.end);
+                let before: Vec<&str> = before.iter().map(String::as_str).collect();
+                return (!subject::names_a_machine(&w, &before)).then_some(word.end);
             }
+            before.push(w);
             pos = word.end;
         }
         None
