@@ -138,19 +138,66 @@ impl serde::Serialize for Behind {
 }
 
 /// The near misses a KRI selected, sorted by `occurred`, then id, each with its place among the
-/// ids its measures name.
+/// ids its measures name; and their action items, flat, for the metrics that scan them every
+/// period.
 pub struct Selected<'a> {
     writeups: Vec<&'a Writeup>,
     places: Vec<u32>,
     ids: Ids,
+    items: Vec<Item>,
+    /// The earliest date among the near misses' `occurred` and their items' due and closing
+    /// dates, up to the as-of date: where a series over them starts.
+    earliest: Option<Date>,
+}
+
+/// An action item as the action metrics read it, in one array rather than behind each writeup.
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    /// Its near miss's index in [`Selected::writeups`].
+    at: usize,
+    reported: Date,
+    due: Date,
+    /// When it was done or decided against, if it was.
+    closed: Option<Date>,
+    wont_do: bool,
+}
+
+impl Item {
+    /// The day it was closed, if that is on or before `date`.
+    fn closed_by(&self, date: Date) -> Option<Date> {
+        self.closed.filter(|closed| *closed <= date)
+    }
 }
 
 impl<'a> Selected<'a> {
-    /// `picked` (writeups with their places in `ids`), sorted.
-    pub fn new(mut picked: Vec<(u32, &'a Writeup)>, ids: &Ids) -> Selected<'a> {
+    /// `picked` (writeups with their places in `ids`), sorted, as known on `as_of`.
+    pub fn new(mut picked: Vec<(u32, &'a Writeup)>, ids: &Ids, as_of: Date) -> Selected<'a> {
         picked.sort_by(|(_, a), (_, b)| (a.occurred, &a.id).cmp(&(b.occurred, &b.id)));
-        let (places, writeups) = picked.into_iter().unzip();
-        Selected { writeups, places, ids: Arc::clone(ids) }
+        let (places, writeups): (Vec<u32>, Vec<&Writeup>) = picked.into_iter().unzip();
+        let items = writeups
+            .iter()
+            .enumerate()
+            .flat_map(|(at, w)| {
+                w.actions.iter().map(move |a| Item {
+                    at,
+                    reported: w.reported,
+                    due: a.due,
+                    closed: a.state.closed(),
+                    wont_do: is_wont_do(a),
+                })
+            })
+            .collect::<Vec<Item>>();
+        let earliest = writeups
+            .iter()
+            .map(|w| w.occurred)
+            .chain(items.iter().flat_map(|a| std::iter::once(a.due).chain(a.closed)))
+            .filter(|d| *d <= as_of)
+            .min();
+        Selected { writeups, places, ids: Arc::clone(ids), items, earliest }
+    }
+
+    pub fn earliest(&self) -> Option<Date> {
+        self.earliest
     }
 
     pub fn writeups(&self) -> &[&'a Writeup] {
@@ -321,38 +368,35 @@ impl Metric {
 
     fn measure_actions(self, chosen: &Selected<'_>, period: Period, as_of: Date) -> Measure {
         let end = period.end().min(as_of);
-        let all = chosen.writeups().iter().enumerate().flat_map(|(i, w)| w.actions.iter().map(move |a| (i, *w, a)));
-        let counted: Vec<(usize, &Writeup, &Action)> = match self {
-            Metric::ActionClosureRate => all
-                .filter(|(_, _, a)| !is_wont_do(a))
-                .filter(|(_, _, a)| period.contains(a.due) && (closed_by(a, as_of).is_some() || a.due < as_of))
+        let items = chosen.items.iter();
+        let counted: Vec<&Item> = match self {
+            Metric::ActionClosureRate => items
+                .filter(|a| !a.wont_do && period.contains(a.due) && (a.closed_by(as_of).is_some() || a.due < as_of))
                 .collect(),
             Metric::OverdueActions | Metric::OldestOverdueAction => {
-                all.filter(|(_, w, a)| w.reported <= end && closed_by(a, end).is_none() && a.due < end).collect()
+                items.filter(|a| a.reported <= end && a.closed_by(end).is_none() && a.due < end).collect()
             }
             // Mean days to close: the items done in the period.
-            _ => all
-                .filter(|(_, _, a)| !is_wont_do(a) && closed_by(a, as_of).is_some_and(|c| period.contains(c)))
-                .collect(),
+            _ => items.filter(|a| !a.wont_do && a.closed_by(as_of).is_some_and(|c| period.contains(c))).collect(),
         };
         let (value, numerator) = match self {
             Metric::ActionClosureRate => {
-                let on_time = counted.iter().filter(|(_, _, a)| closed_by(a, a.due).is_some()).count();
+                let on_time = counted.iter().filter(|a| a.closed_by(a.due).is_some()).count();
                 (Tenths::percent(on_time, counted.len()), Some(on_time))
             }
             Metric::OverdueActions => (Some(Tenths::whole(counted.len() as i64)), None),
             Metric::OldestOverdueAction => {
-                (Some(Tenths::whole(counted.iter().map(|(_, _, a)| a.due.days_until(end)).max().unwrap_or(0))), None)
+                (Some(Tenths::whole(counted.iter().map(|a| a.due.days_until(end)).max().unwrap_or(0))), None)
             }
             _ => {
                 let days: Vec<i64> = counted
                     .iter()
-                    .filter_map(|(_, w, a)| closed_by(a, as_of).map(|c| w.reported.days_until(c).max(0)))
+                    .filter_map(|a| a.closed_by(as_of).map(|c| a.reported.days_until(c).max(0)))
                     .collect();
                 (Tenths::mean(&days), None)
             }
         };
-        let owners = chosen.behind(counted.iter().map(|(i, _, _)| *i));
+        let owners = chosen.behind(counted.iter().map(|a| a.at));
         Measure { value, numerator, records: counted.len(), writeups: owners }
     }
 }

@@ -88,19 +88,23 @@ pub struct Indicators {
 /// Computes every KRI. `published` must hold only what the gate published: nothing else is read.
 pub fn compute(published: &[Arc<Writeup>], patterns: &[Pattern], defs: &[KriDef], as_of: Date) -> Indicators {
     let (ids, all) = places(published);
-    let site = defs.par_iter().map(|d| series_of(d, &all, &ids, as_of, true)).collect();
+    let site: Vec<(KriDef, bool)> = defs.iter().map(|d| (d.clone(), true)).collect();
+    let site = series_sharing_selections(&site, &all, &ids, as_of);
     let by_pattern = patterns
         .par_iter()
         .map(|p| {
             let only = Filter { patterns: vec![(p.slug.clone(), Default::default())], ..Filter::default() };
             // The pattern's near misses, found once: each KRI filters them further.
             let members: Vec<(u32, &Writeup)> = all.iter().filter(|(_, w)| only.selects(w)).copied().collect();
-            let scoped = defs.iter().filter(|d| d.filter.patterns.is_empty()).map(|d| {
-                let def =
-                    KriDef { filter: Filter { patterns: only.patterns.clone(), ..d.filter.clone() }, ..d.clone() };
-                series_of(&def, &members, &ids, as_of, d.metric.unit().is_scale_free())
-            });
-            (p.slug.clone(), scoped.collect())
+            let scoped: Vec<(KriDef, bool)> = defs
+                .iter()
+                .filter(|d| d.filter.patterns.is_empty())
+                .map(|d| {
+                    let filter = Filter { patterns: only.patterns.clone(), ..d.filter.clone() };
+                    (KriDef { filter, ..d.clone() }, d.metric.unit().is_scale_free())
+                })
+                .collect();
+            (p.slug.clone(), series_sharing_selections(&scoped, &members, &ids, as_of))
         })
         .collect();
     Indicators { site, by_pattern, community: Vec::new() }
@@ -109,7 +113,7 @@ pub fn compute(published: &[Arc<Writeup>], patterns: &[Pattern], defs: &[KriDef]
 /// One KRI over its periods. Near misses reported after `as_of` were not known then and are left out.
 pub fn series(def: &KriDef, published: &[Arc<Writeup>], as_of: Date, rated: bool) -> Series {
     let (ids, all) = places(published);
-    series_of(def, &all, &ids, as_of, rated)
+    series_of(def, &select(&def.filter, &all, &ids, as_of), as_of, rated)
 }
 
 /// The ids of `published`, which measures name by their places, and each writeup with its place.
@@ -119,34 +123,49 @@ fn places(published: &[Arc<Writeup>]) -> (Ids, Vec<(u32, &Writeup)>) {
     (ids, all)
 }
 
-/// [`series`] over `candidates`, writeups with their places in `ids`.
-fn series_of(def: &KriDef, candidates: &[(u32, &Writeup)], ids: &Ids, as_of: Date, rated: bool) -> Series {
-    let picked = candidates.iter().filter(|(_, w)| w.reported <= as_of && def.filter.selects(w)).copied().collect();
-    // Ids come out of every period in this order, oldest near miss first.
-    let selected = Selected::new(picked, ids);
-    let last = Period::containing(def.period, as_of);
-    let earliest = selected
-        .writeups()
+/// The series of each KRI (and whether it is rated) over `candidates`: KRIs with the same
+/// filter (most have none) share one selection, sorted once.
+fn series_sharing_selections(
+    defs: &[(KriDef, bool)],
+    candidates: &[(u32, &Writeup)],
+    ids: &Ids,
+    as_of: Date,
+) -> Vec<Series> {
+    let mut filters: Vec<&Filter> = Vec::new();
+    let which: Vec<usize> = defs
         .iter()
-        .flat_map(|w| std::iter::once(w.occurred).chain(w.actions.iter().flat_map(action_dates)))
-        .filter(|d| *d <= as_of)
-        .min();
-    let first = earliest.map_or(last, |d| Period::containing(def.period, d));
+        .map(|(d, _)| {
+            filters.iter().position(|f| **f == d.filter).unwrap_or_else(|| {
+                filters.push(&d.filter);
+                filters.len() - 1
+            })
+        })
+        .collect();
+    let selections: Vec<Selected> = filters.par_iter().map(|f| select(f, candidates, ids, as_of)).collect();
+    defs.par_iter().zip(which).map(|((d, rated), i)| series_of(d, &selections[i], as_of, *rated)).collect()
+}
+
+/// The near misses among `candidates` that `filter` selects and that were reported by `as_of`.
+fn select<'a>(filter: &Filter, candidates: &[(u32, &'a Writeup)], ids: &Ids, as_of: Date) -> Selected<'a> {
+    let picked = candidates.iter().filter(|(_, w)| w.reported <= as_of && filter.selects(w)).copied().collect();
+    // Ids come out of every period in this order, oldest near miss first.
+    Selected::new(picked, ids, as_of)
+}
+
+/// [`series`] over the near misses `def`'s filter selected.
+fn series_of(def: &KriDef, selected: &Selected<'_>, as_of: Date, rated: bool) -> Series {
+    let last = Period::containing(def.period, as_of);
+    let first = selected.earliest().map_or(last, |d| Period::containing(def.period, d));
     let points: Vec<Point> = Period::range(first, last)
         .into_iter()
         .map(|period| {
-            let measure = def.metric.measure(&selected, period, as_of);
+            let measure = def.metric.measure(selected, period, as_of);
             let status = measure.value.filter(|_| rated).map(|v| def.thresholds.rate(v));
             Point { period, complete: period.end() <= as_of, measure, status }
         })
         .collect();
     let headline = points.iter().rposition(|p| p.complete).unwrap_or(points.len() - 1);
     Series { def: def.clone(), points, rated, headline }
-}
-
-/// An action item's due date and, when done, its closing date.
-fn action_dates(a: &Action) -> impl Iterator<Item = Date> {
-    std::iter::once(a.due).chain(a.state.closed())
 }
 
 /// Where an action item stands on a date.
