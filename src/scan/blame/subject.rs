@@ -616,8 +616,8 @@ const QUANTITIES: &[&str] = &[
 ];
 
 /// True when the noun phrase starting at token `start` is inside a prepositional phrase of a
-/// thing introduced by a determiner ("the snapshot on the admin's …", "the dashboard for the
-/// on-call engineer"): the thing, not the person, is then the subject.
+/// thing introduced by a determiner ("the dashboard for the on-call engineer"): the thing, not
+/// the person, is then the subject.
 fn modifies_a_thing(tokens: &[Token], start: usize) -> bool {
     let [.., thing, preposition] = &tokens[..start] else { return false };
     if thing.punct || !is_one_of(&preposition.lower, ATTACHING) {
