@@ -96,8 +96,8 @@ struct Record<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     d: Option<&'a str>,
     /// Its patterns and severity, as `[facet number, value number]` (the manifest's `facets`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    l: Vec<[usize; 2]>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    l: &'a [[usize; 2]],
     /// The text snippets are cut from.
     x: &'a str,
 }
@@ -187,9 +187,9 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
     }
 
     let mut facet_data = Bytes::default();
-    let facets = encode_facets(index, &mut facet_data);
+    let (facets, labels) = encode_facets(index, &mut facet_data);
     let facet_data = put("facets", facet_data.0);
-    let (chunk_starts, chunks) = metadata_chunks(index, &facets)?;
+    let (chunk_starts, chunks) = metadata_chunks(index, &labels)?;
     data.varint(chunk_starts.len() as u64);
     let mut previous = 0;
     for start in chunk_starts {
@@ -288,27 +288,11 @@ fn encode_postings(postings: &mut impl Postings, field: usize) -> FieldPostings 
 
 /// The documents' records for results, gzip'd in chunks of about [`CHUNK_BYTES`], with the
 /// first document of each (ascending, the first 0).
-fn metadata_chunks(index: &Index, facets: &[FacetInfo]) -> Result<(Vec<usize>, Vec<Vec<u8>>), SearchError> {
-    // Each labelled facet's number, and its values' numbers.
-    let labelled: Vec<(Facet, usize, BTreeMap<&str, usize>)> = LABELLED
-        .iter()
-        .filter_map(|facet| {
-            let number = Facet::ALL.iter().position(|f| f == facet)?;
-            let values = facets[number].values.iter().enumerate().map(|(i, v)| (v.0.as_str(), i)).collect();
-            Some((*facet, number, values))
-        })
-        .collect();
+fn metadata_chunks(index: &Index, labels: &[Vec<[usize; 2]>]) -> Result<(Vec<usize>, Vec<Vec<u8>>), SearchError> {
     let mut starts = Vec::new();
     let mut chunks = Vec::new();
     let mut chunk: Vec<u8> = Vec::new();
-    for (n, d) in index.docs.iter().enumerate() {
-        let l = labelled
-            .iter()
-            .flat_map(|(facet, number, values)| {
-                let mine = d.facets.iter().filter(move |v| v.facet == *facet);
-                mine.filter_map(move |v| values.get(v.value.as_str()).map(|value| [*number, *value]))
-            })
-            .collect();
+    for (n, (d, l)) in index.docs.iter().zip(labels).enumerate() {
         let record = Record { u: &d.url, t: &d.title, k: d.kind, i: &d.key, d: d.date.as_deref(), l, x: &d.snippet };
         if chunk.is_empty() {
             starts.push(n);
@@ -327,9 +311,11 @@ fn metadata_chunks(index: &Index, facets: &[FacetInfo]) -> Result<(Vec<usize>, V
     Ok((starts, chunks))
 }
 
-/// Appends every document's facet values (a count, then value numbers) and returns the facets.
-fn encode_facets(index: &Index, data: &mut Bytes) -> Vec<FacetInfo> {
+/// Appends every document's facet values (a count, then value numbers) and returns the facets,
+/// with each document's labels: `[facet number, value number]` of its [`LABELLED`] values.
+fn encode_facets(index: &Index, data: &mut Bytes) -> (Vec<FacetInfo>, Vec<Vec<[usize; 2]>>) {
     let mut out = Vec::new();
+    let mut numbers: Vec<BTreeMap<&str, usize>> = Vec::new();
     for facet in Facet::ALL {
         let mut values: BTreeMap<&str, (&FacetValue, usize)> = BTreeMap::new();
         for v in index.docs.iter().flat_map(|d| &d.facets).filter(|v| v.facet == facet) {
@@ -343,23 +329,40 @@ fn encode_facets(index: &Index, data: &mut Bytes) -> Vec<FacetInfo> {
             }
             _ => rank(facet, &a.value).cmp(&rank(facet, &b.value)),
         });
-        let number: BTreeMap<&str, u64> =
-            sorted.iter().enumerate().map(|(i, (v, _))| (v.value.as_str(), i as u64)).collect();
+        let number: BTreeMap<&str, usize> =
+            sorted.iter().enumerate().map(|(i, (v, _))| (v.value.as_str(), i)).collect();
         for doc in &index.docs {
-            let mine: Vec<u64> =
+            let mine: Vec<usize> =
                 doc.facets.iter().filter(|v| v.facet == facet).map(|v| number[v.value.as_str()]).collect();
             data.varint(mine.len() as u64);
             for n in mine {
-                data.varint(n);
+                data.varint(n as u64);
             }
         }
+        numbers.push(number);
         out.push(FacetInfo {
             name: facet.name(),
             label: facet.label(),
             values: sorted.into_iter().map(|(v, n)| (v.value.clone(), v.label.clone(), n)).collect(),
         });
     }
-    out
+    let labelled: Vec<(Facet, usize)> =
+        LABELLED.iter().filter_map(|facet| Some((*facet, Facet::ALL.iter().position(|f| f == facet)?))).collect();
+    let numbers = &numbers;
+    let labels = index
+        .docs
+        .iter()
+        .map(|doc| {
+            labelled
+                .iter()
+                .flat_map(|&(facet, n)| {
+                    let mine = doc.facets.iter().filter(move |v| v.facet == facet);
+                    mine.map(move |v| [n, numbers[n][v.value.as_str()]])
+                })
+                .collect()
+        })
+        .collect();
+    (out, labels)
 }
 
 /// The position of a closed-vocabulary value in its vocabulary, for display order.
