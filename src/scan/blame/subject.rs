@@ -473,7 +473,7 @@ const AUTOMATED: &[&str] = &[
 /// True when the role noun `role` (lower case), after the words `before` it in its noun phrase
 /// (in order), names software or an account rather than a person.
 pub(super) fn names_a_machine(role: &str, before: &[&str]) -> bool {
-    let role = role.strip_suffix('s').filter(|b| b.len() > 2 && !ROLES.contains(role)).unwrap_or(role);
+    let role = singular(role);
     let compound = before.last().is_some_and(|modifier| {
         MACHINE_ROLES.iter().any(|(head, modifiers)| *head == role && is_one_of(modifier, modifiers))
     });
@@ -571,8 +571,12 @@ fn token(text: &str, range: Range<usize>) -> Token {
 /// The singular of a role noun ("engineers" → "engineer"), and whether it is one; a possessive
 /// role ("the engineer's") is not a subject.
 pub(super) fn is_role_word(lower: &str) -> bool {
-    let base = lower.strip_suffix('s').filter(|b| b.len() > 2).unwrap_or(lower);
-    ROLES.contains(lower) || ROLES.contains(base) || lower == "people" || lower == "staff"
+    ROLES.contains(lower) || ROLES.contains(singular(lower)) || lower == "people" || lower == "staff"
+}
+
+/// `lower` without a plural `s` ("engineers" → "engineer").
+fn singular(lower: &str) -> &str {
+    lower.strip_suffix('s').filter(|b| b.len() > 2).unwrap_or(lower)
 }
 
 /// True when the token at `i` ends a found name or handle.
