@@ -312,11 +312,12 @@ fn metadata_chunks(index: &Index, labels: &[Vec<[usize; 2]>]) -> Result<(Vec<usi
 }
 
 /// Appends every document's facet values (a count, then value numbers) and returns the facets,
-/// with each document's labels: `[facet number, value number]` of its [`LABELLED`] values.
+/// with each document's labels: `[facet number, value number]` of its [`LABELLED`] values, by facet
+/// number.
 fn encode_facets(index: &Index, data: &mut Bytes) -> (Vec<FacetInfo>, Vec<Vec<[usize; 2]>>) {
     let mut out = Vec::new();
-    let mut numbers: Vec<BTreeMap<&str, usize>> = Vec::new();
-    for facet in Facet::ALL {
+    let mut labels: Vec<Vec<[usize; 2]>> = vec![Vec::new(); index.docs.len()];
+    for (f, facet) in Facet::ALL.into_iter().enumerate() {
         let mut values: BTreeMap<&str, (&FacetValue, usize)> = BTreeMap::new();
         for v in index.docs.iter().flat_map(|d| &d.facets).filter(|v| v.facet == facet) {
             values.entry(&v.value).or_insert((v, 0)).1 += 1;
@@ -331,37 +332,24 @@ fn encode_facets(index: &Index, data: &mut Bytes) -> (Vec<FacetInfo>, Vec<Vec<[u
         });
         let number: BTreeMap<&str, usize> =
             sorted.iter().enumerate().map(|(i, (v, _))| (v.value.as_str(), i)).collect();
-        for doc in &index.docs {
+        let labelled = LABELLED.contains(&facet);
+        for (doc, label) in index.docs.iter().zip(&mut labels) {
             let mine: Vec<usize> =
                 doc.facets.iter().filter(|v| v.facet == facet).map(|v| number[v.value.as_str()]).collect();
             data.varint(mine.len() as u64);
-            for n in mine {
+            for &n in &mine {
                 data.varint(n as u64);
             }
+            if labelled {
+                label.extend(mine.iter().map(|&n| [f, n]));
+            }
         }
-        numbers.push(number);
         out.push(FacetInfo {
             name: facet.name(),
             label: facet.label(),
             values: sorted.into_iter().map(|(v, n)| (v.value.clone(), v.label.clone(), n)).collect(),
         });
     }
-    let labelled: Vec<(Facet, usize)> =
-        LABELLED.iter().filter_map(|facet| Some((*facet, Facet::ALL.iter().position(|f| f == facet)?))).collect();
-    let numbers = &numbers;
-    let labels = index
-        .docs
-        .iter()
-        .map(|doc| {
-            labelled
-                .iter()
-                .flat_map(|&(facet, n)| {
-                    let mine = doc.facets.iter().filter(move |v| v.facet == facet);
-                    mine.map(move |v| [n, numbers[n][v.value.as_str()]])
-                })
-                .collect()
-        })
-        .collect();
     (out, labels)
 }
 
