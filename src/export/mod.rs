@@ -140,13 +140,6 @@ impl<'a> Site<'a> {
     }
 }
 
-/// `value` as pretty JSON with a final newline.
-pub(crate) fn json_bytes(value: &impl Serialize) -> Result<Vec<u8>, Error> {
-    let mut bytes = Vec::new();
-    json_to(&mut bytes, value)?;
-    Ok(bytes)
-}
-
 /// Writes `value` to `out` as pretty JSON with a final newline, as it is serialised.
 pub(crate) fn json_to(out: &mut dyn Write, value: &impl Serialize) -> Result<(), Error> {
     pretty_json(out, value).map_err(|e| Error::Export(e.to_string()))

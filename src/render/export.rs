@@ -3,6 +3,8 @@
 //! deterministic: keys sorted, records in a fixed order, numbers written one way.
 
 use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -11,7 +13,7 @@ use serde_json::{json, Value};
 use super::view::WriteupCard;
 use super::Input;
 use crate::date::Date;
-use crate::export::{json_bytes, Stream};
+use crate::export::{json_to, Stream};
 use crate::feed::format::WriteupFields;
 use crate::kri::metric::Behind;
 use crate::kri::value::{Tenths, Unit};
@@ -37,17 +39,25 @@ pub fn paths() -> Vec<String> {
     out
 }
 
-/// The export or schema at `path`, made on demand.
-pub fn file(input: &Input<'_>, views: &[Arc<WriteupCard>], path: &str) -> Option<Result<Vec<u8>, Error>> {
-    match path {
-        "kri.json" => Some(kri_json(input)),
-        "kri.csv" => Some(Ok(kri_csv(&input.indicators.site).into_bytes())),
-        "writeups.json" => Some(writeups_json(input, views)),
+/// Writes the export or schema at `path` to `out` as it is made, record by record (nothing
+/// for no such file).
+pub fn write(
+    input: &Input<'_>,
+    views: &[Arc<WriteupCard>],
+    path: &str,
+    out: &mut dyn Write,
+) -> Option<Result<(), Error>> {
+    let written = match path {
+        "kri.json" => kri_json(input, out),
+        "kri.csv" => kri_csv(&input.indicators.site, out).map_err(|e| Error::io(Path::new(path), e)),
+        "writeups.json" => writeups_json(input, views, out),
         _ => {
             let name = path.strip_prefix("schemas/")?;
-            SCHEMAS.iter().find(|(n, _)| *n == name).map(|(_, text)| Ok(text.as_bytes().to_vec()))
+            let (_, text) = SCHEMAS.iter().find(|(n, _)| *n == name)?;
+            out.write_all(text.as_bytes()).map_err(|e| Error::io(Path::new(path), e))
         }
-    }
+    };
+    Some(written)
 }
 
 /// A value as JSON: whole numbers for counts and scores, one decimal for percentages and days.
@@ -88,9 +98,9 @@ impl<T: Serialize> Export<T> {
     }
 }
 
-fn kri_json(input: &Input<'_>) -> Result<Vec<u8>, Error> {
+fn kri_json(input: &Input<'_>, out: &mut dyn Write) -> Result<(), Error> {
     let kris = Stream::new(input.indicators.site.iter().map(Kri::new));
-    json_bytes(&Export { kris: Some(kris), ..Export::new(input, "kri.schema.json") })
+    json_to(out, &Export { kris: Some(kris), ..Export::new(input, "kri.schema.json") })
 }
 
 /// One KRI in `kri.json`, fields in key order.
@@ -179,29 +189,32 @@ impl<'a> PointOut<'a> {
 }
 
 /// One row per KRI and period, oldest period first, RFC 4180 (CRLF line ends, quoted as needed).
-fn kri_csv(site: &[Series]) -> String {
-    let mut out = csv_line(CSV_COLUMNS.iter().map(|c| c.to_string()));
+fn kri_csv(site: &[Series], out: &mut dyn Write) -> std::io::Result<()> {
+    out.write_all(csv_line(CSV_COLUMNS.iter().map(|c| c.to_string())).as_bytes())?;
     for series in site {
         let def = &series.def;
         let unit = def.metric.unit();
         for p in series.points() {
             let m = &p.measure;
-            out.push_str(&csv_line([
-                def.slug.clone(),
-                def.name.clone(),
-                def.metric.name().to_string(),
-                unit.as_str().to_string(),
-                p.period.id(),
-                p.complete.to_string(),
-                m.value.map(|v| unit.number(v)).unwrap_or_default(),
-                p.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
-                m.numerator.map(|n| n.to_string()).unwrap_or_default(),
-                m.records.to_string(),
-                m.writeups.iter().collect::<Vec<_>>().join(" "),
-            ]));
+            out.write_all(
+                csv_line([
+                    def.slug.clone(),
+                    def.name.clone(),
+                    def.metric.name().to_string(),
+                    unit.as_str().to_string(),
+                    p.period.id(),
+                    p.complete.to_string(),
+                    m.value.map(|v| unit.number(v)).unwrap_or_default(),
+                    p.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+                    m.numerator.map(|n| n.to_string()).unwrap_or_default(),
+                    m.records.to_string(),
+                    m.writeups.iter().collect::<Vec<_>>().join(" "),
+                ])
+                .as_bytes(),
+            )?;
         }
     }
-    out
+    Ok(())
 }
 
 fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
@@ -220,7 +233,7 @@ fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
 
 /// The published writeups with the fields their pages publish, oldest first; `views` give the
 /// summary their lists show.
-fn writeups_json(input: &Input<'_>, views: &[Arc<WriteupCard>]) -> Result<Vec<u8>, Error> {
+fn writeups_json(input: &Input<'_>, views: &[Arc<WriteupCard>], out: &mut dyn Write) -> Result<(), Error> {
     // The site's own only: what other sites take of it is its feed, which holds its own only.
     let mut published: Vec<&Writeup> =
         input.publication.published.iter().map(|w| &**w).filter(|w| w.origin.is_none()).collect();
@@ -236,7 +249,7 @@ fn writeups_json(input: &Input<'_>, views: &[Arc<WriteupCard>]) -> Result<Vec<u8
         fields.insert("summary".into(), json!(summaries.get(&*w.id).copied().unwrap_or("")));
         fields
     });
-    json_bytes(&Export { writeups: Some(Stream::new(writeups)), ..Export::new(input, "writeups.schema.json") })
+    json_to(out, &Export { writeups: Some(Stream::new(writeups)), ..Export::new(input, "writeups.schema.json") })
 }
 
 #[cfg(test)]

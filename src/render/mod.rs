@@ -617,7 +617,7 @@ impl Site {
                 })?;
             }
             large.into_iter().try_for_each(|(path, page)| match page {
-                Page::Interchange => sink(path, &mut |out| self.interchange(path, out)),
+                Page::Export | Page::Interchange => sink(path, &mut |out| self.write_streamed(path, page, out)),
                 _ => put(path, &self.render_page(path, page)?),
             })
         };
@@ -629,11 +629,19 @@ impl Site {
         listed.and(made)
     }
 
-    /// Writes the MISP, STIX or VERIS export at `path` to `out` (nothing for no such export).
-    fn interchange(&self, path: &str, out: &mut dyn Write) -> Result<(), Error> {
+    /// Writes an export at `path` to `out` as it is made, record by record: the published
+    /// dataset (`kri.json`, `writeups.json`…) or a MISP, STIX or VERIS file (nothing for no such
+    /// export).
+    fn write_streamed(&self, path: &str, page: &Page, out: &mut dyn Write) -> Result<(), Error> {
         let m = &self.model;
-        let body = |w: &Writeup| self.portable(&w.source, &w.body);
-        m.interchange.write(&self.facts.config, &m.own, &m.own_patterns, &body, path, out).unwrap_or(Ok(()))
+        let written = match page {
+            Page::Export => export::write(&self.facts.input(), &m.writeups, path, out),
+            _ => {
+                let body = |w: &Writeup| self.portable(&w.source, &w.body);
+                m.interchange.write(&self.facts.config, &m.own, &m.own_patterns, &body, path, out)
+            }
+        };
+        written.unwrap_or(Ok(()))
     }
 
     /// The bytes of the file at `path`, or `None` if the site has no such file.
@@ -801,10 +809,9 @@ impl Site {
                 };
                 self.page(path, kind, &title, &description, template, ctx)
             }
-            Page::Export => export::file(&self.facts.input(), &m.writeups, path).unwrap_or_else(|| Ok(Vec::new())),
-            Page::Interchange | Page::Record => {
+            Page::Export | Page::Interchange | Page::Record => {
                 let mut bytes = Vec::new();
-                self.interchange(path, &mut bytes)?;
+                self.write_streamed(path, page, &mut bytes)?;
                 Ok(bytes)
             }
             Page::Data => {
