@@ -9,7 +9,8 @@ use super::paginate;
 use super::view::{behind_cards, ActionRow, KriView, PatternView, StandingView, WriteupCard};
 use super::Input;
 use crate::date::Date;
-use crate::kri::Indicators;
+use crate::kri::{ActionStatus, Indicators};
+use crate::model::{Action, Writeup};
 
 /// How many patterns, near misses and overdue actions the one-page summary lists.
 const SUMMARY_PATTERNS: usize = 5;
@@ -80,13 +81,13 @@ pub(super) fn page(
                 .filter(|w| matches!(w.severity, "high" | "critical") || w.stopped_by == "luck")
                 .take(SUMMARY_NOTABLE)
                 .collect();
-            let overdue = overdue_rows(input);
+            let (overdue, overdue_total) = overdue_rows(input, SUMMARY_OVERDUE);
             ctx.insert("kris", &kris());
             ctx.insert("patterns", &patterns.iter().filter(|p| p.count > 0).take(SUMMARY_PATTERNS).collect::<Vec<_>>());
             ctx.insert("notable", &notable);
             ctx.insert("notable_since", &since);
-            ctx.insert("overdue", &overdue.iter().take(SUMMARY_OVERDUE).collect::<Vec<_>>());
-            ctx.insert("overdue_total", &overdue.len());
+            ctx.insert("overdue", &overdue);
+            ctx.insert("overdue_total", &overdue_total);
             let description =
                 "One printable page for leadership: headline KRIs, top patterns, notable near misses, overdue actions.";
             Some(("summary.html", "summary", "Leadership summary".into(), description.into(), ctx))
@@ -105,9 +106,19 @@ pub(super) fn page(
     }
 }
 
-/// The overdue action items, oldest due date first (the tracker, `actions/`, lists them all).
-fn overdue_rows(input: &Input<'_>) -> Vec<ActionRow> {
-    action_rows(input).into_iter().filter(|a| a.status == "overdue").collect()
+/// The first `n` overdue action items, oldest due date first (the tracker, `actions/`, lists
+/// them all), and how many there are: rows are made for the `n` shown only.
+fn overdue_rows(input: &Input<'_>, n: usize) -> (Vec<ActionRow>, usize) {
+    let mut overdue: Vec<(&Writeup, &Action)> = input
+        .publication
+        .published
+        .iter()
+        .flat_map(|w| w.actions.iter().map(move |a| (&**w, a)))
+        .filter(|(_, a)| ActionStatus::on(a, input.as_of) == ActionStatus::Overdue)
+        .collect();
+    overdue.sort_by(|(w, a), (v, b)| (a.due, &w.id, &a.what).cmp(&(b.due, &v.id, &b.what)));
+    let rows = overdue.iter().take(n).map(|(w, a)| ActionRow::new(w, a, input.as_of, &input.config.roles)).collect();
+    (rows, overdue.len())
 }
 
 /// Page `number` of the near misses behind a KRI's current figure; its first page is the KRI's.
@@ -122,16 +133,4 @@ fn behind_page(input: &Input<'_>, writeups: &[Arc<WriteupCard>], first: &str, nu
     };
     let (title, ctx) = paginate::later_page(listing, first, &behind_cards(series, writeups), number)?;
     Some(("listing.html", "kri", title, series.def.description.clone(), ctx))
-}
-
-/// Every action item of every published writeup, oldest due date first.
-fn action_rows(input: &Input<'_>) -> Vec<ActionRow> {
-    let mut rows: Vec<ActionRow> = input
-        .publication
-        .published
-        .iter()
-        .flat_map(|w| w.actions.iter().map(move |a| ActionRow::new(w, a, input.as_of, &input.config.roles)))
-        .collect();
-    rows.sort_by(|a, b| (a.due, &a.writeup_id, &a.what).cmp(&(b.due, &b.writeup_id, &b.what)));
-    rows
 }

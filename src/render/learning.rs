@@ -25,6 +25,9 @@ pub const CHUNK_SIZE: usize = 5000;
 const ROLE_LIST: usize = 50;
 /// How many patterns a role's page names.
 const ROLE_PATTERNS: usize = 5;
+/// How many items each of a digest's lists shows at most: a period of thousands of near misses
+/// still prints in a few pages.
+const DIGEST_LIST: usize = 50;
 /// How long a lesson a digest quotes, in characters.
 const LESSON_CHARS: usize = 280;
 /// The section a digest quotes the lesson from.
@@ -145,11 +148,7 @@ impl Site {
             Learning::Role(i) => {
                 let role = &self.facts.config.roles[*i];
                 let summary = self.role_summary(role);
-                let (open, overdue): (Vec<ActionRow>, Vec<ActionRow>) = self
-                    .action_rows()
-                    .into_iter()
-                    .filter(|a| a.owner_role == role.slug && a.closed.is_none())
-                    .partition(|a| a.status != "overdue");
+                let (open, overdue) = self.open_actions_of(&role.slug, ROLE_LIST);
                 let writeups: Vec<&Arc<WriteupCard>> = self
                     .role_writeups(&role.slug)
                     .into_iter()
@@ -158,8 +157,8 @@ impl Site {
                     .collect();
                 ctx.insert("role", &summary);
                 ctx.insert("writeups", &writeups);
-                ctx.insert("overdue_actions", &overdue.iter().take(ROLE_LIST).collect::<Vec<_>>());
-                ctx.insert("open_actions", &open.iter().take(ROLE_LIST).collect::<Vec<_>>());
+                ctx.insert("overdue_actions", &overdue);
+                ctx.insert("open_actions", &open);
                 ctx.insert("list_limit", &ROLE_LIST);
                 let description = format!("What the {} role does in a near miss, and what it owns.", role.name);
                 self.page(path, "role", &role.name, &description, "role.html", ctx)
@@ -324,6 +323,27 @@ impl Site {
             .collect()
     }
 
+    /// The first `n` open action items `role` owns that are not yet due, and the first `n` that
+    /// are overdue, in writeup order: rows are made for those shown only.
+    fn open_actions_of(&self, role: &str, n: usize) -> (Vec<ActionRow>, Vec<ActionRow>) {
+        let f = &self.facts;
+        let (mut open, mut overdue) = (Vec::new(), Vec::new());
+        for w in &f.publication.published {
+            for a in w.actions.iter().filter(|a| a.owner_role == role) {
+                let status = ActionStatus::on(a, f.as_of);
+                let list = match status {
+                    ActionStatus::Overdue => &mut overdue,
+                    _ if status.closed().is_some() => continue,
+                    _ => &mut open,
+                };
+                if list.len() < n {
+                    list.push(ActionRow::new(w, a, f.as_of, &f.config.roles));
+                }
+            }
+        }
+        (open, overdue)
+    }
+
     /// The cards (indexes, newest first) of the near misses `role` took part in or owns an action of.
     fn role_writeups(&self, role: &str) -> Vec<usize> {
         (0..self.model.writeups.len()).filter(|&i| involves(self.writeup(i), role)).collect()
@@ -458,8 +478,19 @@ impl Site {
         let as_of = self.facts.as_of;
         let end = p.end().min(as_of);
         let m = &self.model;
-        let near_misses: Vec<DigestItem> = self
-            .occurred_in(p)
+        // A period's lists stay a few pages long: past `DIGEST_LIST`, the most severe near
+        // misses (in the order they occurred), the first closed and the longest overdue items.
+        let mut chosen: Vec<usize> = self.occurred_in(p).collect();
+        let near_misses_total = chosen.len();
+        if chosen.len() > DIGEST_LIST {
+            let mut by_severity: Vec<(usize, usize)> = chosen.iter().copied().enumerate().collect();
+            by_severity.sort_by_key(|&(order, card)| (std::cmp::Reverse(self.writeup(card).severity), order));
+            by_severity.truncate(DIGEST_LIST);
+            by_severity.sort_unstable();
+            chosen = by_severity.into_iter().map(|(_, card)| card).collect();
+        }
+        let near_misses: Vec<DigestItem> = chosen
+            .into_iter()
             .map(|i| {
                 let (card, w) = (&m.writeups[i], self.writeup(i));
                 DigestItem {
@@ -523,20 +554,16 @@ impl Site {
             })
             .collect();
         let roles = &self.facts.config.roles;
-        let mut closed: Vec<ActionRow> = self.closed_in(p).map(|(w, a)| ActionRow::new(w, a, as_of, roles)).collect();
-        closed.sort_by(|a, b| (a.closed, &a.writeup_id, &a.what).cmp(&(b.closed, &b.writeup_id, &b.what)));
-        let mut overdue: Vec<DigestOverdue> = self
-            .overdue_at(end)
-            .map(|(w, a)| DigestOverdue {
-                row: ActionRow::new(w, a, end, roles),
-                days: a.due.days_until(end),
-                in_progress: a.state == ActionState::InProgress,
-            })
-            .collect();
-        overdue.sort_by(|a, b| {
-            (a.row.due, &a.row.writeup_id, &a.row.what).cmp(&(b.row.due, &b.row.writeup_id, &b.row.what))
-        });
-        let tally = Tally { near_misses: near_misses.len(), closed: closed.len(), overdue: overdue.len() };
+        let mut closed: Vec<(&Writeup, &Action)> = self.closed_in(p).collect();
+        let closed_on = |a: &Action| ActionStatus::on(a, as_of).closed();
+        closed.sort_by(|(w, a), (v, b)| (closed_on(a), &w.id, &a.what).cmp(&(closed_on(b), &v.id, &b.what)));
+        let late_closed = closed
+            .iter()
+            .filter(|(_, a)| matches!(ActionStatus::on(a, as_of), ActionStatus::Done { closed } if closed > a.due))
+            .count();
+        let mut overdue: Vec<(&Writeup, &Action)> = self.overdue_at(end).collect();
+        overdue.sort_by(|(w, a), (v, b)| (a.due, &w.id, &a.what).cmp(&(b.due, &v.id, &b.what)));
+        let tally = Tally { near_misses: near_misses_total, closed: closed.len(), overdue: overdue.len() };
         let entry = self.digest_entry(p, tally);
         Digest {
             updated: entry.updated,
@@ -545,9 +572,18 @@ impl Site {
             near_misses,
             patterns,
             kris,
-            late_closed: closed.iter().filter(|a| a.late).count(),
-            closed,
-            overdue,
+            late_closed,
+            closed: closed.iter().take(DIGEST_LIST).map(|(w, a)| ActionRow::new(w, a, as_of, roles)).collect(),
+            overdue: overdue
+                .iter()
+                .take(DIGEST_LIST)
+                .map(|(w, a)| DigestOverdue {
+                    row: ActionRow::new(w, a, end, roles),
+                    days: a.due.days_until(end),
+                    in_progress: a.state == ActionState::InProgress,
+                })
+                .collect(),
+            totals: tally,
         }
     }
 }
@@ -648,6 +684,8 @@ struct Digest {
     closed: Vec<ActionRow>,
     late_closed: usize,
     overdue: Vec<DigestOverdue>,
+    /// How many each list has in all; past [`DIGEST_LIST`] it shows only some.
+    totals: Tally,
 }
 
 /// A digest as its feed lists it.
@@ -658,8 +696,8 @@ struct DigestEntry {
     headline: String,
 }
 
-/// How many near misses, closed and overdue action items a digest lists.
-#[derive(Debug, Clone, Copy)]
+/// How many near misses, closed and overdue action items a digest counts.
+#[derive(Debug, Clone, Copy, Serialize)]
 struct Tally {
     near_misses: usize,
     closed: usize,

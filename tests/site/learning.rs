@@ -537,3 +537,44 @@ fn the_filters_work_in_chromium() {
     let out = node(&[js("filters.mjs").as_os_str(), built.out.as_os_str()]);
     println!("{out}");
 }
+
+#[test]
+fn a_digest_of_a_busy_period_lists_the_most_severe_and_says_how_many_more() {
+    let mut f = Fixture::from_fixture("learning");
+    // 60 near misses in 2025 Q1, every tenth high, each with an action overdue since April.
+    for i in 0..60 {
+        f = f.file(
+            &format!("writeups/bulk/b-{i:03}.md"),
+            &writeup(&format!(
+                "id: B-{i:03}\ntitle: Busy quarter {i}\nstatus: approved\ntlp: clear\noccurred: 2025-03-{:02}\n\
+                 reported: 2025-03-28\nreviewed: 2025-03-29\npatterns: [certs]\nseverity: {}\nstopped_by: human\n\
+                 actions:\n  - what: Busy fix {i}\n    owner_role: devops\n    due: 2025-04-01\n    status: open\n",
+                1 + i % 27,
+                if i % 10 == 0 { "high" } else { "low" }
+            )),
+        );
+    }
+    let built = build(&f);
+    let q1 = built.page("digest/2025-Q1.html");
+    assert_eq!(text_of(&q1, ".digest-near-misses .heading-count"), "61", "L-0 and the 60");
+    let ids = texts(&q1, ".digest-item h3 .id");
+    assert_eq!(ids.len(), 50);
+    for high in (0..60).step_by(10) {
+        assert!(ids.contains(&format!("B-{high:03}")), "B-{high:03} is high: {ids:?}");
+    }
+    let dates = texts(&q1, ".digest-item .badges time");
+    assert!(dates.windows(2).all(|d| d[0] <= d[1]), "in the order they occurred: {dates:?}");
+    assert_eq!(texts(&q1, ".digest-near-misses .digest-more").len(), 1);
+    assert!(text_of(&q1, ".digest-near-misses .digest-more").starts_with("The 50 most severe of them"));
+    // The headline still counts them all.
+    assert!(text_of(&q1, ".page-header .lede").starts_with("2025 Q1: 61 near misses"));
+    // At the end of June the 60 actions and the fixture's two are overdue: the 50 longest.
+    let q2 = built.page("digest/2025-Q2.html");
+    assert_eq!(text_of(&q2, ".digest-overdue .heading-count"), "62");
+    assert_eq!(q2.select(&sel(".digest-overdue li")).count(), 50);
+    assert_eq!(texts(&q2, ".digest-overdue .digest-overdue-days")[0], "90 days past due", "due 1 April");
+    let more = q2.select(&sel(".digest-overdue .digest-more a")).next().expect("a link to the tracker");
+    assert_eq!(more.value().attr("href"), Some("../actions/index.html"));
+    // A quiet list shows no such note.
+    assert!(q2.select(&sel(".digest-near-misses .digest-more")).next().is_none());
+}
