@@ -320,7 +320,7 @@ fn encode_facets(index: &Index, data: &mut Bytes) -> (Vec<FacetInfo>, Vec<Vec<[u
     for (f, facet) in Facet::ALL.into_iter().enumerate() {
         let mut values: BTreeMap<&str, (&FacetValue, usize)> = BTreeMap::new();
         for v in index.docs.iter().flat_map(|d| &d.facets).filter(|v| v.facet == facet) {
-            values.entry(&v.value).or_insert((v, 0)).1 += 1;
+            values.entry(&v.value).or_insert((&**v, 0)).1 += 1;
         }
         let mut sorted: Vec<(&FacetValue, usize)> = values.into_values().collect();
         sorted.sort_by(|(a, _), (b, _)| match facet {

@@ -1,5 +1,8 @@
 //! What the search index holds for one published page: its text by field and its facet values.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::gate::Publication;
@@ -69,7 +72,7 @@ impl Facet {
 }
 
 /// A facet value with the words the search page shows for it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FacetValue {
     pub facet: Facet,
     pub value: String,
@@ -111,12 +114,26 @@ pub struct Listing {
     pub date: Option<String>,
     /// The start of the body's plain text (see [`super::bundle::snippet_text`]).
     pub snippet: String,
-    pub facets: Vec<FacetValue>,
+    /// Shared with every other document of the same value: a site has few values, each on
+    /// thousands of documents.
+    pub facets: Vec<Arc<FacetValue>>,
 }
 
 impl Listing {
-    /// What `doc` keeps once indexed.
-    pub(super) fn of(doc: SearchDoc) -> Listing {
+    /// What `doc` keeps once indexed, its facet values taken from `values` (and added to it).
+    pub(super) fn of(doc: SearchDoc, values: &mut HashSet<Arc<FacetValue>>) -> Listing {
+        let facets = doc
+            .facets
+            .into_iter()
+            .map(|v| match values.get(&v) {
+                Some(shared) => Arc::clone(shared),
+                None => {
+                    let shared = Arc::new(v);
+                    values.insert(Arc::clone(&shared));
+                    shared
+                }
+            })
+            .collect();
         Listing {
             snippet: super::bundle::snippet_text(&doc.body).into_owned(),
             url: doc.url,
@@ -124,7 +141,7 @@ impl Listing {
             key: doc.key,
             title: doc.title,
             date: doc.date,
-            facets: doc.facets,
+            facets,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The tantivy index of the published pages: schema, analyzers and the build.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING};
 use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
@@ -69,6 +69,7 @@ impl Index {
 
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
         let mut listings = Vec::new();
+        let mut values = HashSet::new();
         for (i, doc) in docs.into_iter().enumerate() {
             let mut d = TantivyDocument::default();
             let [title, headings, keywords, body] = scored;
@@ -85,7 +86,7 @@ impl Index {
             }
             d.add_u64(ord, i as u64);
             writer.add_document(d)?;
-            listings.push(Listing::of(doc));
+            listings.push(Listing::of(doc, &mut values));
         }
         writer.commit()?;
         let segments = index.searchable_segment_ids()?;
