@@ -31,6 +31,8 @@ use nearmiss::site::{self, Options};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // As the `nearmiss` binary does, so that peak memory here is the binary's.
+    nearmiss::memory::prefer_small_pages();
     let sizes = sizes::sizes();
     let shapes = corpus::Shape::from_env("today,wide");
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -23,6 +23,8 @@ use nearmiss::site::{self, Options};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // As the `nearmiss` binary does, so that peak memory here is the binary's.
+    nearmiss::memory::prefer_small_pages();
     let number = |name: &str, default: usize| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
     let sources = number("NEARMISS_BENCH_SOURCES", 20);
     let writeups = number("NEARMISS_BENCH_WRITEUPS", 5_000);

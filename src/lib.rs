@@ -19,6 +19,7 @@ pub mod intake;
 pub mod kri;
 pub mod load;
 pub mod memo;
+pub mod memory;
 pub mod model;
 pub mod output;
 pub mod render;

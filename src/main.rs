@@ -13,13 +13,14 @@ use nearmiss::feed;
 use nearmiss::load::ContentSource;
 use nearmiss::search::{self, Results};
 
+use nearmiss::model::Keyword;
+use nearmiss::site::{self, Options, Outcome};
+use nearmiss::{import, intake, scaffold, serve, Error};
+
 /// mimalloc hands freed memory back to the system, where the system allocator keeps it in
 /// per-thread arenas: a large build peaks far lower.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use nearmiss::model::Keyword;
-use nearmiss::site::{self, Options, Outcome};
-use nearmiss::{import, intake, scaffold, serve, Error};
 
 #[derive(Parser)]
 #[command(name = "nearmiss", version, about = "Builds a blameless near-miss knowledge base into a static site")]
@@ -200,6 +201,7 @@ impl SiteArgs {
 }
 
 fn main() -> ExitCode {
+    nearmiss::memory::prefer_small_pages();
     match run(Cli::parse().command) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
