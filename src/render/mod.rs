@@ -251,6 +251,18 @@ impl Model {
                 url: p.map_or_else(String::new, Pattern::url),
             }
         };
+        // Each pattern's and tag's view is made once and shared by the cards that show it: a
+        // site has few, each on thousands of cards.
+        let mut shared_patterns: HashMap<&str, Arc<PatternRef>> = HashMap::new();
+        let mut shared_tags: HashMap<&str, Arc<TagView>> = HashMap::new();
+        for w in &by_date {
+            for (slug, _) in &w.patterns {
+                shared_patterns.entry(slug).or_insert_with(|| Arc::new(pattern_ref(slug)));
+            }
+            for name in &w.tags {
+                shared_tags.entry(name).or_insert_with(|| Arc::new(TagView::new(name, None)));
+            }
+        }
         let pattern_titles: Vec<(&str, &str)> = input.patterns.iter().map(|p| (&*p.slug, &*p.title)).collect();
         let context = fingerprint(pattern_titles);
         let items: Vec<(&Writeup, String)> = by_date.iter().copied().zip(summaries).collect();
@@ -258,8 +270,8 @@ impl Model {
             &items,
             |(w, _)| (w.source.as_path(), fingerprint((w.front_stamp, w.body.stamp, context))),
             |(w, summary)| {
-                let patterns = w.patterns.iter().map(|(slug, _)| pattern_ref(slug)).collect();
-                let tags = w.tags.iter().map(|name| TagView::new(name, None)).collect();
+                let patterns = w.patterns.iter().map(|(slug, _)| Arc::clone(&shared_patterns[slug.as_str()])).collect();
+                let tags = w.tags.iter().map(|name| Arc::clone(&shared_tags[name.as_str()])).collect();
                 Arc::new(WriteupCard::new(w, summary.clone(), patterns, tags))
             },
         );

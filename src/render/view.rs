@@ -135,14 +135,14 @@ pub struct WriteupCard {
     pub stopped_by: &'static str,
     pub stopped_by_label: &'static str,
     pub summary: String,
-    pub patterns: Vec<PatternRef>,
-    pub tags: Vec<TagView>,
+    pub patterns: Vec<Arc<PatternRef>>,
+    pub tags: Vec<Arc<TagView>>,
     /// The pseudonymous label of the member it was imported from; `None` for the site's own.
     pub member: Option<String>,
 }
 
 impl WriteupCard {
-    pub fn new(w: &Writeup, summary: String, patterns: Vec<PatternRef>, tags: Vec<TagView>) -> WriteupCard {
+    pub fn new(w: &Writeup, summary: String, patterns: Vec<Arc<PatternRef>>, tags: Vec<Arc<TagView>>) -> WriteupCard {
         WriteupCard {
             id: w.id.to_string(),
             title: w.title.clone(),
