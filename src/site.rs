@@ -14,7 +14,7 @@ use crate::feed::SigningKey;
 use crate::gate::leaks::{self, AllowanceUse, Exposure, LeakReport, Subject};
 use crate::gate::{self, Publication, Withheld};
 use crate::kri;
-use crate::load::{self, ContentSource, Loaded, Parsed, StaticFile};
+use crate::load::{self, ContentSource, Parsed, StaticFile};
 use crate::memo::{fingerprint, Kept, Memo};
 use crate::model::Body;
 use crate::model::{Allowance, Member, Pattern, Tlp, Writeup};
@@ -183,9 +183,14 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     }
     let mut knowledge = validate::validate(&loaded.documents, opts.as_of, &mut cache.checked, &mut diags);
     crate::roles::check(&loaded.documents, &config.roles, &mut diags);
+    // The records now hold what the front matter says: the gate reads the files' texts, so the
+    // parsed documents (their front matter's trees) go before it runs. In serve the cache still
+    // holds them for the next run.
+    let files = gate_files(&loaded.documents, &knowledge);
+    drop(std::mem::take(&mut loaded.documents));
     clock.lap("validate");
     let mut publication = gate::decide(knowledge.writeups, config.max_tlp);
-    let unrendered = unrendered_bodies(&loaded.documents, &publication, &knowledge.patterns);
+    let unrendered = unrendered_bodies(&files, &publication, &knowledge.patterns);
     let summary = publication.summary(config.max_tlp);
     let mut withheld: Vec<WithheldEntry> = publication
         .withheld
@@ -195,12 +200,9 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     withheld.sort_by(|a, b| a.file.cmp(&b.file));
 
     let leaks =
-        scan_for_leaks(&loaded, &statics, &knowledge.patterns, &publication, &config, &mut cache.findings, &mut diags);
+        scan_for_leaks(&files, &statics, &knowledge.patterns, &publication, &config, &mut cache.findings, &mut diags);
+    drop(files);
     clock.lap("gate");
-    // Everything below works from the validated records: let the parsed documents (their front
-    // matter's trees) go before the KRIs are computed. In serve the cache still holds them for
-    // the next run.
-    drop(std::mem::take(&mut loaded.documents));
     let mut notes = Vec::new();
     let mut members: Vec<Arc<Member>> = Vec::new();
     if let (Some(config_file), false) = (&loaded.config_path, config.sources.is_empty()) {
@@ -281,32 +283,54 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     })
 }
 
+/// What the gate reads of a content file once it is validated: its text, and the allowances of
+/// a file that failed validation (read leniently, so that the gate honours them while its other
+/// problems are being fixed; a valid file's are in its record).
+struct GateFile {
+    path: PathBuf,
+    text: Arc<str>,
+    stamp: u64,
+    body: Body,
+    lenient: Option<Vec<Allowance>>,
+}
+
+fn gate_files(documents: &[Arc<load::Document>], knowledge: &validate::Knowledge) -> Vec<GateFile> {
+    let valid: HashSet<&Path> = knowledge
+        .writeups
+        .iter()
+        .map(|w| w.source.as_path())
+        .chain(knowledge.patterns.iter().map(|p| p.source.as_path()))
+        .collect();
+    documents
+        .iter()
+        .map(|d| GateFile {
+            path: d.path.clone(),
+            text: Arc::clone(&d.text),
+            stamp: d.stamp,
+            body: d.body.clone(),
+            lenient: (!valid.contains(d.path.as_path())).then(|| validate::allowances_of(d)),
+        })
+        .collect()
+}
+
 /// The bodies of the documents not rendered (withheld writeups and documents that failed
 /// validation), whose links are still checked so that `check` catches them before a writeup is
 /// approved.
-fn unrendered_bodies(
-    documents: &[Arc<load::Document>],
-    publication: &Publication,
-    patterns: &[Pattern],
-) -> Vec<(PathBuf, Body)> {
+fn unrendered_bodies(files: &[GateFile], publication: &Publication, patterns: &[Pattern]) -> Vec<(PathBuf, Body)> {
     let rendered: HashSet<&Path> = publication
         .published
         .iter()
         .map(|w| w.source.as_path())
         .chain(patterns.iter().map(|p| p.source.as_path()))
         .collect();
-    documents
-        .iter()
-        .filter(|d| !rendered.contains(d.path.as_path()))
-        .map(|d| (d.path.clone(), d.body.clone()))
-        .collect()
+    files.iter().filter(|f| !rendered.contains(f.path.as_path())).map(|f| (f.path.clone(), f.body.clone())).collect()
 }
 
 /// Runs the leak and blame gate over every document: published ones (and any that failed
 /// validation) at error level, withheld ones as warnings. Patterns and the text files of
 /// `static/` are always published.
 fn scan_for_leaks(
-    loaded: &Loaded,
+    files: &[GateFile],
     statics: &[StaticFile],
     patterns: &[Pattern],
     publication: &Publication,
@@ -332,26 +356,19 @@ fn scan_for_leaks(
     for p in patterns {
         known.insert(&p.source, (Exposure::Public, &p.allow));
     }
-    let lenient: Vec<Vec<Allowance>> = loaded
-        .documents
-        .iter()
-        .map(|doc| if known.contains_key(doc.path.as_path()) { Vec::new() } else { validate::allowances_of(doc) })
-        .collect();
     let static_texts: Vec<(&Path, &str)> = statics.iter().filter_map(|f| Some((f.path.as_path(), f.text()?))).collect();
-    let subjects: Vec<Subject<'_>> = loaded
-        .documents
+    let subjects: Vec<Subject<'_>> = files
         .iter()
-        .zip(&lenient)
-        .map(|(doc, fallback)| {
-            let (exposure, allow) = known.get(doc.path.as_path()).copied().unwrap_or((Exposure::Public, fallback));
-            Subject { path: &doc.path, text: &doc.text, allow, exposure }
+        .map(|f| {
+            let fallback = (Exposure::Public, f.lenient.as_deref().unwrap_or_default());
+            let (exposure, allow) = known.get(f.path.as_path()).copied().unwrap_or(fallback);
+            Subject { path: &f.path, text: &f.text, allow, exposure }
         })
         .chain(static_texts.iter().map(|&(path, text)| Subject { path, text, allow: &[], exposure: Exposure::Public }))
         .collect();
-    let texts: Vec<(&Path, &str, u64)> = loaded
-        .documents
+    let texts: Vec<(&Path, &str, u64)> = files
         .iter()
-        .map(|d| (d.path.as_path(), &*d.text, d.stamp))
+        .map(|f| (f.path.as_path(), &*f.text, f.stamp))
         .chain(static_texts.iter().map(|&(path, text)| (path, text, fingerprint(text))))
         .collect();
     let found = findings.get_all(
