@@ -55,6 +55,17 @@ impl PartialEq for Word {
 
 impl Eq for Word {}
 
+/// The most documents a telling word may be in, however large the site.
+const MAX_SHARED: u32 = 1_000;
+
+/// Whether a word in `df` of `total` documents says what a document is like: one only a single
+/// document has says nothing, and one that a tenth of a large site (or more than [`MAX_SHARED`]
+/// documents) has says little about which few are alike, while its postings, the longest, are
+/// what each query spends its time on: with the tenth alone, every query grew with the site.
+fn telling(df: u32, total: usize) -> bool {
+    df >= 2 && (total <= 100 || df as usize * 10 <= total && df <= MAX_SHARED)
+}
+
 impl Index {
     /// For each published writeup (by id), the ids of up to `n` other writeups whose content is
     /// most like it, most similar first: [`Index::similar_to`] of each.
@@ -104,15 +115,13 @@ impl Index {
     }
 
     /// The [`QUERY_TERMS`] words of highest tf × idf of each of `docs` (ascending doc ids), best
-    /// first. A word only one document has says nothing about what it is like, and one that a
-    /// tenth of a large site has says little while costing the most to look up: neither counts.
-    /// `fields` are [`Index::dictionaries`].
+    /// first; only [`telling`] words count. `fields` are [`Index::dictionaries`].
     fn telling_words(
         &self,
         fields: &[Arc<InvertedIndexReader>],
         docs: &[DocId],
     ) -> Result<Vec<Vec<Word>>, SearchError> {
-        let total = self.docs.len().max(1) as f32;
+        let total = self.docs.len();
         let mut slot: Vec<Option<usize>> = vec![None; self.docs.len()];
         for (i, &doc) in docs.iter().enumerate() {
             slot[doc as usize] = Some(i);
@@ -122,10 +131,10 @@ impl Index {
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
                 let df = stream.value().doc_freq;
-                if df < 2 || (total > 100.0 && df as f32 > total / 10.0) {
+                if !telling(df, total) {
                     continue;
                 }
-                let idf = (total / df as f32).ln() + 1.0;
+                let idf = (total as f32 / df as f32).ln() + 1.0;
                 let ord = stream.term_ord();
                 let mut postings =
                     inverted.read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
@@ -201,8 +210,19 @@ impl Index {
 
 #[cfg(test)]
 mod tests {
+    use super::telling;
     use crate::search::document::SearchDoc;
     use crate::search::Index;
+
+    #[test]
+    fn a_telling_word_is_shared_by_a_few_documents_however_large_the_site() {
+        assert!(!telling(1, 50), "one document's own word");
+        assert!(telling(40, 100), "a small site keeps every shared word");
+        assert!(telling(100, 1_000) && !telling(101, 1_000), "at most a tenth");
+        assert!(telling(1_000, 10_000) && !telling(1_001, 10_000));
+        assert!(!telling(1_001, 100_000), "at most a thousand, where a tenth would be 10,000");
+        assert!(telling(1_000, 100_000));
+    }
 
     fn doc(key: &str, title: &str, body: &str) -> SearchDoc {
         SearchDoc::plain(key, title, body)
