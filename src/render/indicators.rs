@@ -6,10 +6,10 @@ use std::sync::Arc;
 use tera::Context;
 
 use super::paginate;
-use super::view::{behind_cards, ActionRow, KriView, PatternView, StandingView, WriteupCard};
+use super::view::{ActionRow, KriView, PatternView, StandingView, WriteupCard};
 use super::Input;
 use crate::date::Date;
-use crate::kri::{ActionStatus, Indicators};
+use crate::kri::{ActionStatus, Indicators, Series};
 use crate::model::{Action, Writeup};
 
 /// How many patterns, near misses and overdue actions the one-page summary lists.
@@ -47,9 +47,12 @@ pub(super) fn pattern_panel(indicators: &Indicators, slug: &str, min_records: us
 pub(super) type Prepared = (&'static str, &'static str, String, String, Context);
 
 /// The dashboard, a KRI page, the summary or the tracker at `path`, if it is one of them.
+/// `behind` holds, for each site KRI, the cards behind its current value
+/// ([`super::view::behind_cards`]).
 pub(super) fn page(
     input: &Input<'_>,
     writeups: &[Arc<WriteupCard>],
+    behind: &[Vec<usize>],
     patterns: &[PatternView],
     path: &str,
 ) -> Option<Prepared> {
@@ -94,11 +97,11 @@ pub(super) fn page(
         }
         _ => {
             if let Some((first, number)) = paginate::parse_later(path) {
-                return behind_page(input, writeups, &first, number);
+                return behind_page(input, writeups, behind, &first, number);
             }
             let slug = path.strip_prefix("kri/")?.strip_suffix(".html")?;
-            let series = input.indicators.site.iter().find(|s| s.def.slug == slug)?;
-            let kri = KriView::new(series, "kri", true, writeups, input.config.kri_min_records);
+            let (series, cards) = kri_of(input, writeups, behind, slug)?;
+            let kri = KriView::new(series, "kri", true, &cards, input.config.kri_min_records);
             ctx.insert("kri", &kri);
             ctx.insert("pager", &paginate::pager(&kri.url, kri.writeups_total, 1));
             Some(("kri.html", "kri", kri.name.clone(), kri.description.clone(), ctx))
@@ -121,16 +124,34 @@ fn overdue_rows(input: &Input<'_>, n: usize) -> (Vec<ActionRow>, usize) {
     (rows, overdue.len())
 }
 
+/// The site KRI `slug` and the cards behind its current value.
+fn kri_of<'a>(
+    input: &Input<'a>,
+    writeups: &'a [Arc<WriteupCard>],
+    behind: &[Vec<usize>],
+    slug: &str,
+) -> Option<(&'a Series, Vec<&'a Arc<WriteupCard>>)> {
+    let k = input.indicators.site.iter().position(|s| s.def.slug == slug)?;
+    let cards = behind.get(k)?.iter().filter_map(|&c| writeups.get(c)).collect();
+    Some((&input.indicators.site[k], cards))
+}
+
 /// Page `number` of the near misses behind a KRI's current figure; its first page is the KRI's.
-fn behind_page(input: &Input<'_>, writeups: &[Arc<WriteupCard>], first: &str, number: usize) -> Option<Prepared> {
+fn behind_page(
+    input: &Input<'_>,
+    writeups: &[Arc<WriteupCard>],
+    behind: &[Vec<usize>],
+    first: &str,
+    number: usize,
+) -> Option<Prepared> {
     let slug = first.strip_prefix("kri/")?.strip_suffix(".html")?;
-    let series = input.indicators.site.iter().find(|s| s.def.slug == slug)?;
+    let (series, cards) = kri_of(input, writeups, behind, slug)?;
     let listing = paginate::Listing {
         name: series.def.name.clone(),
         what: format!("behind the {} figure", series.headline().period),
         section: "Key Risk Indicators",
         section_url: "kri/index.html",
     };
-    let (title, ctx) = paginate::later_page(listing, first, &behind_cards(series, writeups), number)?;
+    let (title, ctx) = paginate::later_page(listing, first, &cards, number)?;
     Some(("listing.html", "kri", title, series.def.description.clone(), ctx))
 }

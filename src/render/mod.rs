@@ -108,6 +108,7 @@ pub fn prepare(
         similar: OnceLock::new(),
         index: OnceLock::new(),
         tracker: OnceLock::new(),
+        behind: OnceLock::new(),
     };
     pages.extend(site.learning_paths());
     for file in statics {
@@ -492,6 +493,8 @@ pub struct Site {
     index: OnceLock<Result<search::Index, String>>,
     /// The action tracker's rows in tracker order, made once for all its pages and chunks.
     tracker: OnceLock<Vec<view::ActionRow>>,
+    /// For each site KRI, the cards behind its current value, made once for all its pages.
+    behind: OnceLock<Vec<Vec<usize>>>,
 }
 
 impl std::fmt::Debug for Site {
@@ -509,6 +512,13 @@ impl Site {
     /// The search index of the published writeups and patterns.
     pub fn search_index(&self) -> Result<search::Index, Error> {
         Ok(search::index(&self.facts.publication, &self.facts.patterns)?)
+    }
+
+    /// For each site KRI, the cards behind its current value (see [`view::behind_cards`]).
+    fn behind(&self) -> &[Vec<usize>] {
+        self.behind.get_or_init(|| {
+            self.facts.indicators.site.iter().map(|s| view::behind_cards(s, &self.model.writeups)).collect()
+        })
     }
 
     /// The index [`Site::search_index`] makes, made the first time it is asked for and kept.
@@ -815,7 +825,7 @@ impl Site {
             Page::Robots => self.page(path, "robots", "robots.txt", "", "robots.txt", ctx),
             Page::Indicator => {
                 let Some((template, kind, title, description, ctx)) =
-                    indicators::page(&self.facts.input(), &m.writeups, &m.patterns, path)
+                    indicators::page(&self.facts.input(), &m.writeups, self.behind(), &m.patterns, path)
                 else {
                     return Ok(Vec::new());
                 };

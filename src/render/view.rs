@@ -418,11 +418,12 @@ pub struct ChangeView {
 }
 
 impl KriView {
-    /// The view of `series`; `full` adds the chart, every period and the contributing writeups.
+    /// The view of `series`; `full` adds the chart, every period and the first of `cards`, the
+    /// writeups behind its current value.
     /// `id` makes the SVG ids unique on the page.
     /// A status resting on fewer than `min_records` records is not given (counts excepted: a
     /// count is its records).
-    pub fn new(series: &Series, id: &str, full: bool, writeups: &[Arc<WriteupCard>], min_records: usize) -> KriView {
+    pub fn new(series: &Series, id: &str, full: bool, cards: &[&Arc<WriteupCard>], min_records: usize) -> KriView {
         let def = &series.def;
         let unit = def.metric.unit();
         let noun = def.metric.records_noun();
@@ -447,11 +448,8 @@ impl KriView {
             ChangeView { text: unit.format_change(delta), verdict, arrow }
         });
         let behind = &series.headline().measure.writeups;
-        let writeups = if full {
-            behind_cards(series, writeups).into_iter().take(BEHIND_CARDS).cloned().collect()
-        } else {
-            Vec::new()
-        };
+        let writeups =
+            if full { cards.iter().take(BEHIND_CARDS).map(|&c| Arc::clone(c)).collect() } else { Vec::new() };
         KriView {
             slug: def.slug.clone(),
             name: def.name.clone(),
@@ -477,10 +475,11 @@ impl KriView {
     }
 }
 
-/// The cards of the near misses behind `series`' current value, newest first.
-pub fn behind_cards<'a>(series: &Series, writeups: &'a [Arc<WriteupCard>]) -> Vec<&'a Arc<WriteupCard>> {
+/// The cards (their places in `writeups`) of the near misses behind `series`' current value,
+/// newest first: made once for all of a KRI's pages.
+pub fn behind_cards(series: &Series, writeups: &[Arc<WriteupCard>]) -> Vec<usize> {
     let ids: HashSet<&str> = series.headline().measure.writeups.iter().collect();
-    writeups.iter().filter(|w| ids.contains(w.id.as_str())).collect()
+    (0..writeups.len()).filter(|&c| ids.contains(writeups[c].id.as_str())).collect()
 }
 
 /// How many periods a sparkline shows.
