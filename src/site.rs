@@ -183,14 +183,14 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     }
     let mut knowledge = validate::validate(&loaded.documents, opts.as_of, &mut cache.checked, &mut diags);
     crate::roles::check(&loaded.documents, &config.roles, &mut diags);
+    clock.lap("validate");
+    let mut publication = gate::decide(knowledge.writeups, config.max_tlp);
+    let unrendered = unrendered_bodies(&loaded.documents, &publication, &knowledge.patterns);
     // The records now hold what the front matter says: the gate reads the files' texts, so the
     // parsed documents (their front matter's trees) go before it runs. In serve the cache still
     // holds them for the next run.
-    let files = gate_files(&loaded.documents, &knowledge);
+    let files = gate_files(&loaded.documents, &publication, &knowledge.patterns);
     drop(std::mem::take(&mut loaded.documents));
-    clock.lap("validate");
-    let mut publication = gate::decide(knowledge.writeups, config.max_tlp);
-    let unrendered = unrendered_bodies(&files, &publication, &knowledge.patterns);
     let summary = publication.summary(config.max_tlp);
     let mut withheld: Vec<WithheldEntry> = publication
         .withheld
@@ -290,16 +290,16 @@ struct GateFile {
     path: PathBuf,
     text: Arc<str>,
     stamp: u64,
-    body: Body,
     lenient: Option<Vec<Allowance>>,
 }
 
-fn gate_files(documents: &[Arc<load::Document>], knowledge: &validate::Knowledge) -> Vec<GateFile> {
-    let valid: HashSet<&Path> = knowledge
-        .writeups
+fn gate_files(documents: &[Arc<load::Document>], publication: &Publication, patterns: &[Pattern]) -> Vec<GateFile> {
+    let valid: HashSet<&Path> = publication
+        .published
         .iter()
         .map(|w| w.source.as_path())
-        .chain(knowledge.patterns.iter().map(|p| p.source.as_path()))
+        .chain(publication.withheld.iter().map(|(w, _)| w.source.as_path()))
+        .chain(patterns.iter().map(|p| p.source.as_path()))
         .collect();
     documents
         .iter()
@@ -307,7 +307,6 @@ fn gate_files(documents: &[Arc<load::Document>], knowledge: &validate::Knowledge
             path: d.path.clone(),
             text: Arc::clone(&d.text),
             stamp: d.stamp,
-            body: d.body.clone(),
             lenient: (!valid.contains(d.path.as_path())).then(|| validate::allowances_of(d)),
         })
         .collect()
@@ -316,14 +315,22 @@ fn gate_files(documents: &[Arc<load::Document>], knowledge: &validate::Knowledge
 /// The bodies of the documents not rendered (withheld writeups and documents that failed
 /// validation), whose links are still checked so that `check` catches them before a writeup is
 /// approved.
-fn unrendered_bodies(files: &[GateFile], publication: &Publication, patterns: &[Pattern]) -> Vec<(PathBuf, Body)> {
+fn unrendered_bodies(
+    documents: &[Arc<load::Document>],
+    publication: &Publication,
+    patterns: &[Pattern],
+) -> Vec<(PathBuf, Body)> {
     let rendered: HashSet<&Path> = publication
         .published
         .iter()
         .map(|w| w.source.as_path())
         .chain(patterns.iter().map(|p| p.source.as_path()))
         .collect();
-    files.iter().filter(|f| !rendered.contains(f.path.as_path())).map(|f| (f.path.clone(), f.body.clone())).collect()
+    documents
+        .iter()
+        .filter(|d| !rendered.contains(d.path.as_path()))
+        .map(|d| (d.path.clone(), d.body.clone()))
+        .collect()
 }
 
 /// Runs the leak and blame gate over every document: published ones (and any that failed

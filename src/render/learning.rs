@@ -555,12 +555,10 @@ impl Site {
             .collect();
         let roles = &self.facts.config.roles;
         let mut closed: Vec<(&Writeup, &Action)> = self.closed_in(p).collect();
-        let closed_on = |a: &Action| ActionStatus::on(a, as_of).closed();
-        closed.sort_by(|(w, a), (v, b)| (closed_on(a), &w.id, &a.what).cmp(&(closed_on(b), &v.id, &b.what)));
-        let late_closed = closed
-            .iter()
-            .filter(|(_, a)| matches!(ActionStatus::on(a, as_of), ActionStatus::Done { closed } if closed > a.due))
-            .count();
+        closed.sort_by(|(w, a), (v, b)| {
+            (closed_by(a, as_of), &w.id, &a.what).cmp(&(closed_by(b, as_of), &v.id, &b.what))
+        });
+        let late_closed = closed.iter().filter(|(_, a)| a.is_late()).count();
         let mut overdue: Vec<(&Writeup, &Action)> = self.overdue_at(end).collect();
         overdue.sort_by(|(w, a), (v, b)| (a.due, &w.id, &a.what).cmp(&(b.due, &v.id, &b.what)));
         let tally = Tally { near_misses: near_misses_total, closed: closed.len(), overdue: overdue.len() };
