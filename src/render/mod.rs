@@ -619,15 +619,13 @@ impl Site {
             sink(path, &mut |out| out.write_all(bytes).map_err(|e| Error::io(Path::new(path), e)))
         };
         let (share, pages): (Vec<_>, Vec<_>) = self.pages.iter().partition(|(_, page)| matches!(page, Page::Share));
-        // The search bundle first: making it also finds every writeup's similar near misses, which
-        // the writeup pages show, and lets the index go before any page is made. Each of its files
-        // is asked for once here: handed on and dropped, not kept for the next request as
-        // `render` keeps them.
-        let bundle = self.fresh_bundle()?;
-        // The pages that list every writeup are large: they are rendered one at a time, so that
-        // memory holds at most one large context, while the many small pages (writeups, records,
-        // and the search page that preloads two of the bundle's files) are made on the other
-        // threads. The exports of every record are written as they are made, never held whole.
+        // Two chains run side by side. The pages that list every writeup are large: they are
+        // rendered one at a time, so that memory holds at most one large context, and the exports
+        // of every record are written as they are made, never held whole. Beside them, the search
+        // bundle, whose making also finds every writeup's similar near misses, then the many small
+        // pages (writeups, records, and the search page that preloads two of the bundle's files),
+        // which need those, in parallel. The index is built on one thread and the bundle encoded
+        // on one, so the lists keep the other core busy meanwhile.
         let (small, large): (Vec<_>, Vec<_>) =
             pages.into_iter().partition(|(_, page)| matches!(page, Page::Writeup(_) | Page::Record | Page::Search));
         let lists = || -> Result<(), Error> {
@@ -644,6 +642,9 @@ impl Site {
             })
         };
         let each = || -> Result<(), Error> {
+            // Each of the bundle's files is asked for once here: handed on and dropped, not kept
+            // for the next request as `render` keeps them; the index goes once it is made.
+            let bundle = self.fresh_bundle()?;
             bundle.files.into_iter().try_for_each(|(path, bytes)| put(&path, &bytes))?;
             small.par_iter().try_for_each(|(path, page)| put(path, &self.render_page(path, page)?))
         };
