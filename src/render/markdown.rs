@@ -195,8 +195,11 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
     let mut raw = String::with_capacity(body.markdown().len() * 3 / 2);
     html::push_html(&mut raw, kept.into_iter());
     notes.push_section(&mut raw);
-    for (style, class) in ALIGNMENTS {
-        raw = raw.replace(style, class);
+    // One look for the styles' common start, where three replacements would copy every body.
+    if raw.contains(" style=\"text-align: ") {
+        for (style, class) in ALIGNMENTS {
+            raw = raw.replace(style, class);
+        }
     }
     Html { html: label_code_blocks(&SANITIZER.clean(&raw).to_string()), toc, summary }
 }

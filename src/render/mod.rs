@@ -154,18 +154,36 @@ impl std::fmt::Debug for Reuse {
 /// default), dropping the characters XML 1.0 forbids (NUL, most C0 controls, U+FFFE, U+FFFF…)
 /// so that every XML file stays well-formed whatever the content holds.
 pub fn escape(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            c if !allowed_in_xml(c) => {}
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Runs of bytes that need nothing are copied whole; `i` is always at the start of a
+    // character, since only ASCII bytes and the lead byte 0xEF are acted on.
+    let (mut copied, mut i) = (0, 0);
+    while i < bytes.len() {
+        let (len, with) = match bytes[i] {
+            b'&' => (1, "&amp;"),
+            b'<' => (1, "&lt;"),
+            b'>' => (1, "&gt;"),
+            b'"' => (1, "&quot;"),
+            b'\'' => (1, "&#39;"),
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            // The other C0 controls, and U+FFFE and U+FFFF: characters XML does not allow.
+            0..=0x1f => (1, ""),
+            0xef if matches!(bytes.get(i + 1..i + 3), Some([0xbf, 0xbe | 0xbf])) => (3, ""),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(with);
+        i += len;
+        copied = i;
     }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -971,4 +989,23 @@ fn timeline(slug: &str, title: &str, members: &[&Writeup], quarters: &[(i32, u8)
         .collect();
     let caption = format!("{title}: near misses per quarter");
     Timeline { svg: chart::bar_chart(&format!("timeline-{slug}"), &caption, &bars), caption, rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{allowed_in_xml, escape};
+
+    #[test]
+    fn escape_replaces_markup_and_drops_what_xml_does_not_allow() {
+        assert_eq!(escape("a < b && \"c\" > 'd'"), "a &lt; b &amp;&amp; &quot;c&quot; &gt; &#39;d&#39;");
+        assert_eq!(escape("tab\tline\ncr\r bell\u{7} nul\0 esc\u{1b}"), "tab\tline\ncr\r bell nul esc");
+        assert_eq!(escape("\u{fffe}x\u{ffff}y\u{fffd}\u{efbf}"), "xy\u{fffd}\u{efbf}");
+        assert_eq!(escape("Zoë, 東京, 🦀 & ☃"), "Zoë, 東京, 🦀 &amp; ☃");
+        assert_eq!(escape(""), "");
+        // Every character on its own agrees with the XML `Char` production.
+        for c in (0..0x11_0000).filter_map(char::from_u32).filter(|c| !"&<>\"'".contains(*c)) {
+            let expected = if allowed_in_xml(c) { c.to_string() } else { String::new() };
+            assert_eq!(escape(&format!("{c}")), expected, "U+{:04X}", c as u32);
+        }
+    }
 }
