@@ -654,10 +654,12 @@ impl Site {
                     })
                 })?;
             }
-            large.into_iter().try_for_each(|(path, page)| match page {
-                Page::Export | Page::Interchange => sink(path, &mut |out| self.write_streamed(path, page, out)),
-                _ => put(path, &self.render_page(path, page)?),
-            })
+            let (streamed, rendered): (Vec<_>, Vec<_>) =
+                large.into_iter().partition(|(_, page)| matches!(page, Page::Export | Page::Interchange));
+            streamed
+                .into_iter()
+                .try_for_each(|(path, page)| sink(path, &mut |out| self.write_streamed(path, page, out)))?;
+            rendered.into_iter().try_for_each(|(path, page)| put(path, &self.render_page(path, page)?))
         };
         let each = || -> Result<(), Error> {
             // Each of the bundle's files is asked for once here: handed on and dropped, not kept
