@@ -639,8 +639,11 @@ impl Site {
         // pages (writeups, records, and the search page that preloads two of the bundle's files),
         // which need those, in parallel. The index is built on one thread and the bundle encoded
         // on one, so the lists keep the other core busy meanwhile.
-        let (small, large): (Vec<_>, Vec<_>) =
+        let (small, mut large): (Vec<_>, Vec<_>) =
             pages.into_iter().partition(|(_, page)| matches!(page, Page::Writeup(_) | Page::Record | Page::Search));
+        // The exports written as they are made go first, beside the index: they hold almost
+        // nothing, where a rendered list page's context is held with the index.
+        large.sort_by_key(|(_, page)| !matches!(page, Page::Export | Page::Interchange));
         let lists = || -> Result<(), Error> {
             if !share.is_empty() {
                 self.with_feed(|contents| {
@@ -649,12 +652,10 @@ impl Site {
                     })
                 })?;
             }
-            let (streamed, rendered): (Vec<_>, Vec<_>) =
-                large.into_iter().partition(|(_, page)| matches!(page, Page::Export | Page::Interchange));
-            streamed
-                .into_iter()
-                .try_for_each(|(path, page)| sink(path, &mut |out| self.write_streamed(path, page, out)))?;
-            rendered.into_iter().try_for_each(|(path, page)| put(path, &self.render_page(path, page)?))
+            large.into_iter().try_for_each(|(path, page)| match page {
+                Page::Export | Page::Interchange => sink(path, &mut |out| self.write_streamed(path, page, out)),
+                _ => put(path, &self.render_page(path, page)?),
+            })
         };
         let each = || -> Result<(), Error> {
             // Each of the bundle's files is asked for once here: handed on and dropped, not kept
