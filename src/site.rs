@@ -413,7 +413,7 @@ pub fn build(opts: &Options, out: &Path) -> Result<Outcome, Error> {
     let mut outcome = run(opts)?;
     if let Some(site) = &outcome.site {
         let started = Instant::now();
-        outcome.retired = crate::output::write(out, |dir| site.write_to(dir))?;
+        outcome.retired = crate::output::write(out, |dir, scratch| site.write_to(dir, scratch))?;
         outcome.timings.push(("write", started.elapsed()));
     }
     sweeping.wait();

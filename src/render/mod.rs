@@ -522,9 +522,14 @@ impl Site {
         self.pages.keys().map(String::as_str)
     }
 
-    /// The search index of the published writeups and patterns.
+    /// The search index of the published writeups and patterns, in memory.
     pub fn search_index(&self) -> Result<search::Index, Error> {
-        Ok(search::index(&self.facts.publication, &self.facts.patterns)?)
+        self.index_in(search::Store::Memory)
+    }
+
+    /// The search index of the published writeups and patterns, kept in `store`.
+    fn index_in(&self, store: search::Store<'_>) -> Result<search::Index, Error> {
+        Ok(search::index(&self.facts.publication, &self.facts.patterns, store)?)
     }
 
     /// For each site KRI, the cards behind its current value (see [`view::behind_cards`]).
@@ -548,12 +553,13 @@ impl Site {
         made.as_ref().map_err(|e| Error::SearchBundle(e.clone()))
     }
 
-    /// The search bundle made afresh, for a build that writes each of its files once and keeps
-    /// none: every card's similar near misses are found from the same index (and kept), where
-    /// each would otherwise build its own, and the files the search page preloads are kept.
-    fn fresh_bundle(&self) -> Result<search::Bundle, Error> {
+    /// The search bundle made afresh from an index in `store`, for a build that writes each of
+    /// its files once and keeps none: every card's similar near misses are found from the same
+    /// index (and kept), where each would otherwise build its own, and the files the search page
+    /// preloads are kept.
+    fn fresh_bundle(&self, store: search::Store<'_>) -> Result<search::Bundle, Error> {
         let failed = |e: Error| Error::SearchBundle(e.to_string());
-        let index = self.search_index().map_err(failed)?;
+        let index = self.index_in(store).map_err(failed)?;
         self.similar.get_or_init(|| self.similar_in(&index).map_err(|e| e.to_string()));
         let bundle = search::export(&index).map_err(|e| failed(e.into()))?;
         self.opening.get_or_init(|| bundle.opening.clone());
@@ -616,18 +622,25 @@ impl Site {
     }
 
     /// Renders every file into `dir` (which must exist), in parallel, holding one page at a time
-    /// per thread; the exports of every record are written to disk as they are made.
-    pub fn write_to(&self, dir: &Path) -> Result<(), Error> {
-        self.each_file(|path, fill| crate::output::write_streamed(&dir.join(path), fill))
+    /// per thread; the exports of every record are written to disk as they are made. The search
+    /// index is kept in `scratch`, an empty folder that is never published.
+    pub fn write_to(&self, dir: &Path, scratch: &Path) -> Result<(), Error> {
+        let sink = |path: &str, fill: &mut Fill<'_>| crate::output::write_streamed(&dir.join(path), fill);
+        self.each_file(search::Store::Disk(scratch), sink)
     }
 
     /// Renders every file and drops it: what `check` runs, so that it fails wherever a build would.
     pub fn render_all(&self) -> Result<(), Error> {
-        self.each_file(|_, fill| fill(&mut std::io::sink()))
+        self.each_file(search::Store::Memory, |_, fill| fill(&mut std::io::sink()))
     }
 
-    /// Renders every file and hands it to `sink` with what writes it, stopping at the first error.
-    fn each_file(&self, sink: impl Fn(&str, &mut Fill<'_>) -> Result<(), Error> + Sync) -> Result<(), Error> {
+    /// Renders every file and hands it to `sink` with what writes it, stopping at the first
+    /// error; the search index is kept in `store` while the bundle is made.
+    fn each_file(
+        &self,
+        store: search::Store<'_>,
+        sink: impl Fn(&str, &mut Fill<'_>) -> Result<(), Error> + Sync,
+    ) -> Result<(), Error> {
         let put = |path: &str, bytes: &[u8]| {
             sink(path, &mut |out| out.write_all(bytes).map_err(|e| Error::io(Path::new(path), e)))
         };
@@ -660,7 +673,7 @@ impl Site {
         let each = || -> Result<(), Error> {
             // Each of the bundle's files is asked for once here: handed on and dropped, not kept
             // for the next request as `render` keeps them; the index goes once it is made.
-            let bundle = self.fresh_bundle()?;
+            let bundle = self.fresh_bundle(store)?;
             bundle.files.into_iter().try_for_each(|(path, bytes)| put(&path, &bytes))?;
             small.par_iter().try_for_each(|(path, page)| put(path, &self.render_page(path, page)?))
         };

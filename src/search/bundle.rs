@@ -412,6 +412,22 @@ impl Shard {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::{SearchDoc, Store};
+
+    #[test]
+    fn an_index_kept_on_disk_exports_the_bundle_one_in_memory_does() {
+        let docs = || {
+            (0..300).map(|i| {
+                let body = format!("Change {i} to the firewall rule {} was caught in review {}.", i % 7, i % 13);
+                SearchDoc::plain(&format!("W-{i:03}"), &format!("Near miss {}", i % 11), &body)
+            })
+        };
+        let folder = tempfile::tempdir().unwrap();
+        let on_disk = Index::build(docs(), Store::Disk(folder.path())).unwrap();
+        assert!(folder.path().join("meta.json").is_file(), "the index is written to its folder");
+        let in_memory = Index::build(docs(), Store::Memory).unwrap();
+        assert_eq!(export(&on_disk).unwrap().files, export(&in_memory).unwrap().files);
+    }
 
     #[test]
     fn short_texts_are_kept_whole() {

@@ -1,6 +1,7 @@
 //! The tantivy index of the published pages: schema, analyzers and the build.
 
 use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
 
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING};
 use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
@@ -36,6 +37,17 @@ const ORD: &str = "ord";
 /// one after. A larger arena saves that merge but holds its whole size at the build's peak.
 const WRITER_MEMORY: usize = 50_000_000;
 
+/// Where an index keeps its files.
+#[derive(Debug, Clone, Copy)]
+pub enum Store<'a> {
+    /// In memory: for an index that is kept and queried (`serve`, `nearmiss search`).
+    Memory,
+    /// In this empty folder, read back through the page cache: what a build does, so that a
+    /// large index (and the merge of its segments) is not held in memory beside the pages being
+    /// rendered. The folder must outlive the index.
+    Disk(&'a Path),
+}
+
 /// The built index and what results show of the documents it holds, `docs[doc_id]` for
 /// tantivy's doc ids.
 pub struct Index {
@@ -52,8 +64,8 @@ impl std::fmt::Debug for Index {
 }
 
 impl Index {
-    /// Indexes `docs` into one in-memory segment, keeping of each what results show.
-    pub fn build(docs: impl IntoIterator<Item = SearchDoc>) -> Result<Index, SearchError> {
+    /// Indexes `docs` into one segment kept in `store`, keeping of each what results show.
+    pub fn build(docs: impl IntoIterator<Item = SearchDoc>, store: Store<'_>) -> Result<Index, SearchError> {
         let mut builder = Schema::builder();
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -64,7 +76,10 @@ impl Index {
         let facets: BTreeMap<Facet, Field> =
             Facet::ALL.iter().map(|f| (*f, builder.add_text_field(f.name(), STRING))).collect();
         let ord = builder.add_u64_field(ORD, INDEXED | FAST);
-        let index = tantivy::Index::create_in_ram(builder.build());
+        let index = match store {
+            Store::Memory => tantivy::Index::create_in_ram(builder.build()),
+            Store::Disk(folder) => tantivy::Index::create_in_dir(folder, builder.build())?,
+        };
         index.tokenizers().register(ANALYZER, analyzer());
 
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;

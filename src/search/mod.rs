@@ -12,7 +12,7 @@ mod stem;
 
 pub use bundle::{export, Bundle, Opening};
 pub use document::{Facet, FacetValue, Listing, SearchDoc};
-pub use index::Index;
+pub use index::{Index, Store};
 pub use query::{Clause, Hit, Query, Results};
 
 use crate::gate::Publication;
@@ -46,7 +46,7 @@ pub fn parse_filter(text: &str) -> Result<(Facet, String), SearchError> {
     Ok((facet, value.trim().to_string()))
 }
 
-/// Indexes the published writeups and the patterns; nothing withheld is ever handed in.
-pub fn index(publication: &Publication, patterns: &[Pattern]) -> Result<Index, SearchError> {
-    Index::build(document::documents(publication, patterns))
+/// Indexes the published writeups and the patterns into `store`; nothing withheld is ever handed in.
+pub fn index(publication: &Publication, patterns: &[Pattern], store: Store<'_>) -> Result<Index, SearchError> {
+    Index::build(document::documents(publication, patterns), store)
 }

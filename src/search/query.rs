@@ -307,6 +307,7 @@ fn split_quotes(text: &str) -> Vec<(String, bool)> {
 mod tests {
     use super::*;
     use crate::search::document::{FacetValue, SearchDoc};
+    use crate::search::Store;
 
     fn doc(key: &str, title: &str, body: &str) -> SearchDoc {
         let high = FacetValue { facet: Facet::Severity, value: "high".into(), label: "High".into() };
@@ -314,11 +315,14 @@ mod tests {
     }
 
     fn index() -> Index {
-        Index::build(vec![
-            doc("a", "Firewall rules drifted", "The firewall change review caught it."),
-            doc("b", "Certificates expiring", "A change to the firewall was reviewed late."),
-            doc("c", "Backups", "Restores were never tested."),
-        ])
+        Index::build(
+            vec![
+                doc("a", "Firewall rules drifted", "The firewall change review caught it."),
+                doc("b", "Certificates expiring", "A change to the firewall was reviewed late."),
+                doc("c", "Backups", "Restores were never tested."),
+            ],
+            Store::Memory,
+        )
         .unwrap()
     }
 
@@ -380,7 +384,7 @@ mod tests {
 
     #[test]
     fn an_empty_index_exports_a_usable_bundle() {
-        let idx = Index::build(Vec::new()).unwrap();
+        let idx = Index::build(Vec::new(), Store::Memory).unwrap();
         assert_eq!(idx.search(&idx.parse("anything", false).unwrap(), 10).unwrap().total, 0);
         let bundle = crate::search::export(&idx).unwrap();
         assert!(bundle.files.contains_key("search/index.json"));

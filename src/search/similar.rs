@@ -212,7 +212,7 @@ impl Index {
 mod tests {
     use super::telling;
     use crate::search::document::SearchDoc;
-    use crate::search::Index;
+    use crate::search::{Index, Store};
 
     #[test]
     fn a_telling_word_is_shared_by_a_few_documents_however_large_the_site() {
@@ -230,13 +230,16 @@ mod tests {
 
     #[test]
     fn the_closest_content_comes_first_and_ties_go_to_shared_patterns() {
-        let index = Index::build(vec![
-            doc("A", "Backup restore failed", "The nightly backup restore failed on the encryption key."),
-            doc("B", "Restore test", "A backup restore test found the encryption key missing."),
-            doc("C", "Certificate expiry", "A certificate nearly expired on the load balancer."),
-            doc("D", "Certificate renewal", "Certificate renewal nearly failed on the load balancer."),
-            doc("E", "Certificate renewal", "Certificate renewal nearly failed on the load balancer."),
-        ])
+        let index = Index::build(
+            vec![
+                doc("A", "Backup restore failed", "The nightly backup restore failed on the encryption key."),
+                doc("B", "Restore test", "A backup restore test found the encryption key missing."),
+                doc("C", "Certificate expiry", "A certificate nearly expired on the load balancer."),
+                doc("D", "Certificate renewal", "Certificate renewal nearly failed on the load balancer."),
+                doc("E", "Certificate renewal", "Certificate renewal nearly failed on the load balancer."),
+            ],
+            Store::Memory,
+        )
         .unwrap();
         let shared = |a: &str, b: &str| usize::from((a, b) == ("C", "E"));
         let similar = index.similar_writeups(5, shared).unwrap();
@@ -270,7 +273,7 @@ mod tests {
                 doc(&format!("W-{i:03}"), &title, &body.join(" "))
             })
             .collect();
-        let index = Index::build(docs).unwrap();
+        let index = Index::build(docs, Store::Memory).unwrap();
         let shared = |a: &str, b: &str| a.len().abs_diff(b.len());
         let similar = index.similar_writeups(5, shared).unwrap();
         assert_eq!(similar.len(), 160);
