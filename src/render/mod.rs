@@ -553,17 +553,21 @@ impl Site {
         made.as_ref().map_err(|e| Error::SearchBundle(e.clone()))
     }
 
-    /// The search bundle made afresh from an index in `store`, for a build that writes each of
-    /// its files once and keeps none: every card's similar near misses are found from the same
-    /// index (and kept), where each would otherwise build its own, and the files the search page
-    /// preloads are kept.
-    fn fresh_bundle(&self, store: search::Store<'_>) -> Result<search::Bundle, Error> {
+    /// Makes the search bundle afresh from an index in `store` and hands each of its files to
+    /// `put` as it is made, for a build that writes each once and keeps none: every card's
+    /// similar near misses are found from the same index (and kept), where each would otherwise
+    /// build its own, and the files the search page preloads are kept.
+    fn fresh_bundle(
+        &self,
+        store: search::Store<'_>,
+        put: impl Fn(&str, &[u8]) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         let failed = |e: Error| Error::SearchBundle(e.to_string());
         let index = self.index_in(store).map_err(failed)?;
         self.similar.get_or_init(|| self.similar_in(&index).map_err(|e| e.to_string()));
-        let bundle = search::export(&index).map_err(|e| failed(e.into()))?;
-        self.opening.get_or_init(|| bundle.opening.clone());
-        Ok(bundle)
+        let opening = search::export_to(&index, |path, bytes| put(&path, &bytes))?;
+        self.opening.get_or_init(|| opening);
+        Ok(())
     }
 
     /// The files the search page preloads.
@@ -671,10 +675,10 @@ impl Site {
             })
         };
         let each = || -> Result<(), Error> {
-            // Each of the bundle's files is asked for once here: handed on and dropped, not kept
-            // for the next request as `render` keeps them; the index goes once it is made.
-            let bundle = self.fresh_bundle(store)?;
-            bundle.files.into_iter().try_for_each(|(path, bytes)| put(&path, &bytes))?;
+            // Each of the bundle's files is asked for once here: handed on as it is made and
+            // dropped, not kept for the next request as `render` keeps them; the index goes once
+            // the bundle is made.
+            self.fresh_bundle(store, put)?;
             small.par_iter().try_for_each(|(path, page)| put(path, &self.render_page(path, page)?))
         };
         let (listed, made) = rayon::join(lists, each);

@@ -129,16 +129,23 @@ pub struct Opening {
     pub facets: String,
 }
 
-/// Exports `index` as the bundle.
+/// Exports `index` as the bundle, every file kept.
 pub fn export(index: &Index) -> Result<Bundle, SearchError> {
     let mut files = BTreeMap::new();
-    let mut put = |kind: &str, bytes: Vec<u8>| -> String {
-        let gz = gzip(&bytes);
-        let name = format!("{kind}.{}.gz", content_hash(&gz));
-        files.insert(format!("{DIR}/{name}"), gz);
-        name
-    };
+    let opening = export_to(index, |path, bytes| {
+        files.insert(path, bytes);
+        Ok::<(), SearchError>(())
+    })?;
+    Ok(Bundle { files, opening })
+}
 
+/// Exports `index` as the bundle, handing each file to `sink` (its path from the site root, and
+/// its bytes) as soon as it is made, so that no more than a shard or a chunk is held at once.
+/// Returns the files the search page preloads.
+pub fn export_to<E: From<SearchError>>(
+    index: &Index,
+    mut sink: impl FnMut(String, Vec<u8>) -> Result<(), E>,
+) -> Result<Opening, E> {
     let mut fields = Vec::new();
     let mut data = Bytes::default();
     // A site with nothing published has no segment at all.
@@ -149,9 +156,9 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
             fields.push(FieldInfo { name: scored.name, boost: scored.boost, tokens: 0 });
             continue;
         };
-        let reader = segment.inverted_index(*field)?;
+        let reader = segment.inverted_index(*field).map_err(SearchError::from)?;
         fields.push(FieldInfo { name: scored.name, boost: scored.boost, tokens: reader.total_num_tokens() });
-        let norms = segment.get_fieldnorms_reader(*field)?;
+        let norms = segment.get_fieldnorms_reader(*field).map_err(SearchError::from)?;
         data.0.extend((0..segment.max_doc()).map(|d| norms.fieldnorm_id(d)));
         inverted.push(reader);
     }
@@ -160,7 +167,7 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
     // going straight into its shard, so that no more than a shard is held encoded at once.
     let mut streams = Vec::new();
     for reader in &inverted {
-        let mut stream = reader.terms().stream()?;
+        let mut stream = reader.terms().stream().map_err(SearchError::from)?;
         streams.push(stream.advance().then_some(stream));
     }
     let mut shards = Vec::new();
@@ -169,8 +176,9 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
         let mut postings = Vec::new();
         for (i, slot) in streams.iter_mut().enumerate() {
             let Some(stream) = slot.as_mut().filter(|s| s.key() == term.as_slice()) else { continue };
-            let mut read =
-                inverted[i].read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqsAndPositions)?;
+            let mut read = inverted[i]
+                .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqsAndPositions)
+                .map_err(SearchError::from)?;
             postings.push(encode_postings(&mut read, i));
             if !stream.advance() {
                 *slot = None;
@@ -178,31 +186,32 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
         }
         shard.add(&term, &postings);
         if shard.postings_bytes >= SHARD_BYTES {
-            shards.push(shard.finish(&mut put));
+            shards.push(shard.finish(&mut sink)?);
             shard = Shard::default();
         }
     }
     if shard.count > 0 || shards.is_empty() {
-        shards.push(shard.finish(&mut put));
+        shards.push(shard.finish(&mut sink)?);
     }
 
     let mut facet_data = Bytes::default();
     let (facets, labels) = encode_facets(index, &mut facet_data);
-    let facet_data = put("facets", facet_data.0);
-    let (chunk_starts, chunks) = metadata_chunks(index, &labels)?;
+    let facet_data = put(&mut sink, "facets", &facet_data.0)?;
+    // The chunks are named by a hash of them all, so they are made twice: hashed, then written.
+    let mut hashes = String::new();
+    let chunk_starts = metadata_chunks(index, &labels, |_, chunk| {
+        hashes.push_str(&content_hash(chunk));
+        Ok::<(), E>(())
+    })?;
+    let chunks_name = format!("meta.{}", content_hash(hashes.as_bytes()));
+    metadata_chunks(index, &labels, |n, chunk| sink(format!("{DIR}/{chunks_name}.{n}.gz"), gzip(chunk)))?;
     data.varint(chunk_starts.len() as u64);
     let mut previous = 0;
     for start in chunk_starts {
         data.varint((start - previous) as u64);
         previous = start;
     }
-    let data = put("docs", data.0);
-
-    let hashes: Vec<String> = chunks.iter().map(|gz| content_hash(gz)).collect();
-    let chunks_name = format!("meta.{}", content_hash(hashes.concat().as_bytes()));
-    for (n, gz) in chunks.into_iter().enumerate() {
-        files.insert(format!("{DIR}/{chunks_name}.{n}.gz"), gz);
-    }
+    let data = put(&mut sink, "docs", &data.0)?;
 
     let manifest = Manifest {
         version: VERSION,
@@ -218,12 +227,12 @@ pub fn export(index: &Index) -> Result<Bundle, SearchError> {
         chunks: chunks_name,
         facets,
     };
-    files.insert(format!("{DIR}/{MANIFEST}"), serde_json::to_vec(&manifest)?);
     let opening = Opening {
         always: [format!("{DIR}/{MANIFEST}"), format!("{DIR}/{}", manifest.data)],
         facets: format!("{DIR}/{}", manifest.facet_data),
     };
-    Ok(Bundle { files, opening })
+    sink(format!("{DIR}/{MANIFEST}"), serde_json::to_vec(&manifest).map_err(SearchError::from)?)?;
+    Ok(opening)
 }
 
 /// What of a document's text its record keeps for snippets: each line cut to its share of
@@ -286,11 +295,14 @@ fn encode_postings(postings: &mut impl Postings, field: usize) -> FieldPostings 
     out
 }
 
-/// The documents' records for results, gzip'd in chunks of about [`CHUNK_BYTES`], with the
-/// first document of each (ascending, the first 0).
-fn metadata_chunks(index: &Index, labels: &[Vec<[usize; 2]>]) -> Result<(Vec<usize>, Vec<Vec<u8>>), SearchError> {
+/// Hands `each` the documents' records for results in chunks of about [`CHUNK_BYTES`] (JSON,
+/// before gzip), with their numbers; returns the first document of each (ascending, the first 0).
+fn metadata_chunks<E: From<SearchError>>(
+    index: &Index,
+    labels: &[Vec<[usize; 2]>],
+    mut each: impl FnMut(usize, &[u8]) -> Result<(), E>,
+) -> Result<Vec<usize>, E> {
     let mut starts = Vec::new();
-    let mut chunks = Vec::new();
     let mut chunk: Vec<u8> = Vec::new();
     for (n, (d, l)) in index.docs.iter().zip(labels).enumerate() {
         let record = Record { u: &d.url, t: &d.title, k: d.kind, i: &d.key, d: d.date.as_deref(), l, x: &d.snippet };
@@ -298,17 +310,26 @@ fn metadata_chunks(index: &Index, labels: &[Vec<[usize; 2]>]) -> Result<(Vec<usi
             starts.push(n);
         }
         chunk.push(if chunk.is_empty() { b'[' } else { b',' });
-        serde_json::to_writer(&mut chunk, &record)?;
+        serde_json::to_writer(&mut chunk, &record).map_err(SearchError::from)?;
         if chunk.len() >= CHUNK_BYTES {
             chunk.push(b']');
-            chunks.push(gzip(&std::mem::take(&mut chunk)));
+            each(starts.len() - 1, &chunk)?;
+            chunk.clear();
         }
     }
     if !chunk.is_empty() {
         chunk.push(b']');
-        chunks.push(gzip(&chunk));
+        each(starts.len() - 1, &chunk)?;
     }
-    Ok((starts, chunks))
+    Ok(starts)
+}
+
+/// Gzips `bytes` into a file named by `kind` and its hash, handed to `sink`; returns its name.
+fn put<E>(sink: &mut impl FnMut(String, Vec<u8>) -> Result<(), E>, kind: &str, bytes: &[u8]) -> Result<String, E> {
+    let gz = gzip(bytes);
+    let name = format!("{kind}.{}.gz", content_hash(&gz));
+    sink(format!("{DIR}/{name}"), gz)?;
+    Ok(name)
 }
 
 /// Appends every document's facet values (a count, then value numbers) and returns the facets,
@@ -401,11 +422,12 @@ impl Shard {
         self.count += 1;
     }
 
-    fn finish(self, put: &mut impl FnMut(&str, Vec<u8>) -> String) -> [String; 3] {
+    /// Hands the shard's terms and positions files to `sink`: `[first term, terms file, positions file]`.
+    fn finish<E>(self, sink: &mut impl FnMut(String, Vec<u8>) -> Result<(), E>) -> Result<[String; 3], E> {
         let mut terms = Bytes::default();
         terms.varint(self.count);
         terms.0.extend(self.terms.0);
-        [self.first, put("terms", terms.0), put("pos", self.positions.0)]
+        Ok([self.first, put(sink, "terms", &terms.0)?, put(sink, "pos", &self.positions.0)?])
     }
 }
 

@@ -10,7 +10,7 @@ mod query;
 mod similar;
 mod stem;
 
-pub use bundle::{export, Bundle, Opening};
+pub use bundle::{export, export_to, Bundle, Opening};
 pub use document::{Facet, FacetValue, Listing, SearchDoc};
 pub use index::{Index, Store};
 pub use query::{Clause, Hit, Query, Results};
