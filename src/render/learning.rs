@@ -204,12 +204,12 @@ impl Site {
             }
             Learning::ActionsPage(n) => self.actions_page(path, *n),
             Learning::ActionsChunk(n) => {
-                let rows: Vec<ActionFilterRow> = self
-                    .tracker_rows()
+                let items = &self.tracker().items;
+                let rows: Vec<ActionFilterRow> = items
                     .iter()
                     .skip((n - 1) * CHUNK_SIZE)
                     .take(CHUNK_SIZE)
-                    .map(ActionFilterRow::new)
+                    .map(|&item| ActionFilterRow::new(&self.action_row(item)))
                     .collect();
                 json(&rows)
             }
@@ -241,29 +241,25 @@ impl Site {
     /// Page `n` of the tracker: the rows in tracker order (overdue, in progress, open, then
     /// done and won't do), grouped by status, with the closed ones folded away.
     fn actions_page(&self, path: &str, n: usize) -> Result<Vec<u8>, Error> {
-        let rows = self.tracker_rows();
-        let total = rows.len();
+        let tracker = self.tracker();
+        let total = tracker.items.len();
         let Some(pager) = paginate::pager(ACTIONS, total, n) else { return Ok(Vec::new()) };
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for r in rows {
-            *counts.entry(r.status).or_default() += 1;
-        }
-        let late = rows.iter().filter(|r| r.late).count();
-        let slice = &rows[paginate::range(total, n)];
+        let slice: Vec<ActionRow> =
+            tracker.items[paginate::range(total, n)].iter().map(|&item| self.action_row(item)).collect();
         let groups: Vec<ActionGroup> = TRACKER_GROUPS
             .iter()
             .map(|(status, label, folded)| ActionGroup {
                 status,
                 label,
                 folded: *folded,
-                total: counts.get(status).copied().unwrap_or(0),
+                total: tracker.counts.get(status).copied().unwrap_or(0),
                 rows: slice.iter().filter(|r| r.status == *status).collect(),
             })
             .collect();
         let mut ctx = Context::new();
         ctx.insert("as_of", &self.facts.as_of);
         ctx.insert("groups", &groups);
-        ctx.insert("late", &late);
+        ctx.insert("late", &tracker.late);
         ctx.insert("total", &total);
         ctx.insert("pager", &pager);
         ctx.insert("chunks", &chunks("actions", total).map(|(_, path)| path).collect::<Vec<_>>());
@@ -293,34 +289,51 @@ impl Site {
         }
     }
 
-    /// Every action item with its status on the as-of date, in tracker order.
-    fn tracker_rows(&self) -> &[ActionRow] {
-        self.tracker.get_or_init(|| self.sorted_tracker_rows())
+    /// The tracker, made the first time one of its pages or chunks is rendered.
+    fn tracker(&self) -> &Tracker {
+        self.tracker.get_or_init(|| self.sorted_tracker())
     }
 
-    fn sorted_tracker_rows(&self) -> Vec<ActionRow> {
-        let mut rows = self.action_rows();
+    /// Every action item of every published writeup in tracker order, with the counts.
+    fn sorted_tracker(&self) -> Tracker {
+        let f = &self.facts;
+        let published = &f.publication.published;
+        let mut items: Vec<ActionItem> = published
+            .iter()
+            .enumerate()
+            .flat_map(|(writeup, w)| (0..w.actions.len()).map(move |action| ActionItem { writeup, action }))
+            .collect();
         let rank = |s: &str| TRACKER_GROUPS.iter().position(|(g, _, _)| *g == s).unwrap_or(TRACKER_GROUPS.len());
-        rows.sort_by(|a, b| {
-            rank(a.status).cmp(&rank(b.status)).then_with(|| match (a.closed, b.closed) {
+        let key = |item: &ActionItem| {
+            let w = &published[item.writeup];
+            let a = &w.actions[item.action];
+            let status = ActionStatus::on(a, f.as_of);
+            (rank(status.word()), status.closed(), (a.due, &*w.id, a.what.as_str()))
+        };
+        items.sort_by(|a, b| {
+            let ((rank_a, closed_a, order_a), (rank_b, closed_b, order_b)) = (key(a), key(b));
+            rank_a.cmp(&rank_b).then_with(|| match (closed_a, closed_b) {
                 // Closed items: most recently closed first; the others: soonest due first.
-                (Some(x), Some(y)) => {
-                    y.cmp(&x).then_with(|| (a.due, &a.writeup_id, &a.what).cmp(&(b.due, &b.writeup_id, &b.what)))
-                }
-                _ => (a.due, &a.writeup_id, &a.what).cmp(&(b.due, &b.writeup_id, &b.what)),
+                (Some(x), Some(y)) => y.cmp(&x).then_with(|| order_a.cmp(&order_b)),
+                _ => order_a.cmp(&order_b),
             })
         });
-        rows
+        let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut late = 0;
+        for item in &items {
+            let a = &published[item.writeup].actions[item.action];
+            let status = ActionStatus::on(a, f.as_of);
+            *counts.entry(status.word()).or_default() += 1;
+            late += usize::from(matches!(status, ActionStatus::Done { closed } if closed > a.due));
+        }
+        Tracker { items, counts, late }
     }
 
-    /// Every action item of every published writeup.
-    fn action_rows(&self) -> Vec<ActionRow> {
+    /// The tracker's row for `item`.
+    fn action_row(&self, item: ActionItem) -> ActionRow {
         let f = &self.facts;
-        f.publication
-            .published
-            .iter()
-            .flat_map(|w| w.actions.iter().map(move |a| ActionRow::new(w, a, f.as_of, &f.config.roles)))
-            .collect()
+        let w = &f.publication.published[item.writeup];
+        ActionRow::new(w, &w.actions[item.action], f.as_of, &f.config.roles)
     }
 
     /// The first `n` open action items `role` owns that are not yet due, and the first `n` that
@@ -589,6 +602,23 @@ impl Site {
 /// Whether `role` took part in `w` or owns one of its actions.
 fn involves(w: &Writeup, role: &str) -> bool {
     w.roles.iter().any(|r| r == role) || w.actions.iter().any(|a| a.owner_role == role)
+}
+
+/// An action item by its place: its writeup's in the published set, and its own in the writeup.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ActionItem {
+    writeup: usize,
+    action: usize,
+}
+
+/// The action tracker: every action item in tracker order (overdue, in progress, open, then done
+/// and won't do), with the number of each status and of late completions. Its rows are made
+/// only for the page or chunk being rendered, so that a large site's are never all held.
+#[derive(Debug)]
+pub(super) struct Tracker {
+    items: Vec<ActionItem>,
+    counts: BTreeMap<&'static str, usize>,
+    late: usize,
 }
 
 /// The tracker's groups in order: status, heading, and whether it is folded away.

@@ -504,8 +504,8 @@ pub struct Site {
     /// The search index, kept for the files asked for one at a time (serve): the search bundle
     /// and each writeup page's similar near misses.
     index: OnceLock<Result<search::Index, String>>,
-    /// The action tracker's rows in tracker order, made once for all its pages and chunks.
-    tracker: OnceLock<Vec<view::ActionRow>>,
+    /// The action tracker, made once for all its pages and chunks.
+    tracker: OnceLock<learning::Tracker>,
     /// For each site KRI, the cards behind its current value, made once for all its pages.
     behind: OnceLock<Vec<Vec<usize>>>,
 }
