@@ -3,9 +3,11 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
+use tantivy::index::SegmentId;
+use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING};
 use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
-use tantivy::{Searcher, TantivyDocument};
+use tantivy::{ReloadPolicy, Searcher, TantivyDocument};
 
 use super::document::{Facet, Listing, SearchDoc};
 use super::stem::CachedStemmer;
@@ -65,6 +67,7 @@ impl std::fmt::Debug for Index {
 
 impl Index {
     /// Indexes `docs` into one segment kept in `store`, keeping of each what results show.
+    /// Tantivy's doc ids follow the order of `docs`, however many segments the writer made.
     pub fn build(docs: impl IntoIterator<Item = SearchDoc>, store: Store<'_>) -> Result<Index, SearchError> {
         let mut builder = Schema::builder();
         let text = TextOptions::default().set_indexing_options(
@@ -83,6 +86,8 @@ impl Index {
         index.tokenizers().register(ANALYZER, analyzer());
 
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
+        // Merged once, below, in order: a merge in the background would order them by timing.
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         let mut listings = Vec::new();
         let mut values = HashSet::new();
         for (i, doc) in docs.into_iter().enumerate() {
@@ -104,13 +109,13 @@ impl Index {
             listings.push(Listing::of(doc, &mut values));
         }
         writer.commit()?;
-        let segments = index.searchable_segment_ids()?;
+        let segments = in_added_order(&reader(&index)?.searcher())?;
         if segments.len() > 1 {
             writer.merge(&segments).wait()?;
         }
         writer.wait_merging_threads()?;
 
-        let searcher = index.reader()?.searcher();
+        let searcher = reader(&index)?.searcher();
         let mut by_id: Vec<Option<Listing>> = vec![None; listings.len()];
         let mut slots: Vec<Option<Listing>> = listings.into_iter().map(Some).collect();
         for segment in searcher.segment_readers() {
@@ -139,6 +144,25 @@ impl Index {
     }
 }
 
+/// A reader of what `index` has committed, reloaded by nothing (an index is built once).
+fn reader(index: &tantivy::Index) -> Result<tantivy::IndexReader, SearchError> {
+    Ok(index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?)
+}
+
+/// The segments in the order their documents were added (each holds a run of consecutive
+/// [`ORD`] values), so that merged in this order, tantivy's doc ids follow the documents' order:
+/// the bundle and the similar near misses do not depend on where the writer cut segments, nor
+/// on the order tantivy lists them in (by size, ties in no set order).
+fn in_added_order(searcher: &Searcher) -> Result<Vec<SegmentId>, SearchError> {
+    let mut firsts = Vec::new();
+    for segment in searcher.segment_readers() {
+        let column = segment.fast_fields().u64(ORD)?;
+        firsts.push((column.first(0).unwrap_or(u64::MAX), segment.segment_id()));
+    }
+    firsts.sort_by_key(|(first, _)| *first);
+    Ok(firsts.into_iter().map(|(_, id)| id).collect())
+}
+
 /// The analyzer of the scored fields (see [`ANALYZER`]).
 fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
@@ -161,4 +185,41 @@ pub(super) fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
         out.push(stream.token().text.clone());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_merged_in_the_order_their_documents_came_in() {
+        let mut schema = Schema::builder();
+        let ord = schema.add_u64_field(ORD, INDEXED | FAST);
+        let index = tantivy::Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY).unwrap();
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        // Two segments, the later one the larger, which tantivy lists first.
+        for batch in [0..2u64, 2..9] {
+            for i in batch {
+                let mut doc = TantivyDocument::default();
+                doc.add_u64(ord, i);
+                writer.add_document(doc).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        let searcher = reader(&index).unwrap().searcher();
+        let size =
+            |id: &SegmentId| searcher.segment_readers().iter().find(|s| s.segment_id() == *id).unwrap().max_doc();
+        let listed: Vec<u32> = index.searchable_segment_ids().unwrap().iter().map(size).collect();
+        assert_eq!(listed, [7, 2]);
+        let ordered = in_added_order(&searcher).unwrap();
+        assert_eq!(ordered.iter().map(size).collect::<Vec<_>>(), [2, 7]);
+
+        writer.merge(&ordered).wait().unwrap();
+        let merged = reader(&index).unwrap().searcher();
+        let [segment] = merged.segment_readers() else { panic!("not merged into one segment") };
+        let column = segment.fast_fields().u64(ORD).unwrap();
+        let ords: Vec<u64> = (0..segment.max_doc()).filter_map(|d| column.first(d)).collect();
+        assert_eq!(ords, (0..9).collect::<Vec<_>>());
+    }
 }
