@@ -32,7 +32,7 @@ pub const SCORED: [Scored; 4] = [
 /// lower-case, Snowball (Porter2) stemming; tantivy's `en_stem` with a stem cache ([`analyzer`]).
 pub const ANALYZER: &str = "en_stem";
 
-/// Field holding a document's position in [`Index::docs`], to map tantivy ids back.
+/// Field holding a document's position in [`Index::docs`]: what segments are merged in order of.
 const ORD: &str = "ord";
 
 /// Memory tantivy may use while indexing before it writes a segment; the segments are merged into
@@ -116,21 +116,20 @@ impl Index {
         writer.wait_merging_threads()?;
 
         let searcher = reader(&index)?.searcher();
-        let mut by_id: Vec<Option<Listing>> = vec![None; listings.len()];
-        let mut slots: Vec<Option<Listing>> = listings.into_iter().map(Some).collect();
-        for segment in searcher.segment_readers() {
-            let column = segment.fast_fields().u64(ORD)?;
-            for doc_id in 0..segment.max_doc() {
-                let slot = column.first(doc_id).and_then(|o| slots.get_mut(o as usize)).and_then(Option::take);
-                if let Some(cell) = by_id.get_mut(doc_id as usize) {
-                    *cell = slot;
-                }
+        // One segment whose doc ids are the documents' places, so `listings` is in doc id order.
+        let in_order = match searcher.segment_readers() {
+            [] => listings.is_empty(),
+            [segment] => {
+                let column = segment.fast_fields().u64(ORD)?;
+                segment.max_doc() as usize == listings.len()
+                    && (0..segment.max_doc()).all(|d| column.first(d) == Some(u64::from(d)))
             }
-        }
-        if searcher.segment_readers().len() > 1 || by_id.iter().any(Option::is_none) {
+            _ => false,
+        };
+        if !in_order {
             return Err(SearchError::Layout);
         }
-        Ok(Index { searcher, scored, facets, docs: by_id.into_iter().flatten().collect() })
+        Ok(Index { searcher, scored, facets, docs: listings })
     }
 
     /// The documents in tantivy's doc id order.

@@ -29,7 +29,7 @@ pub enum SearchError {
     Json(#[from] serde_json::Error),
     #[error("search index: the `{}` analyzer is missing", index::ANALYZER)]
     Analyzer,
-    #[error("search index: expected one segment holding every document once")]
+    #[error("search index: expected one segment holding every document once, in order")]
     Layout,
     #[error("`{given}` is not a filter; write facet=value with a facet among {}", facet_names())]
     Filter { given: String },
