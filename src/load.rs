@@ -1,5 +1,6 @@
-//! Finds the knowledge base's files and splits each into parsed front matter and a markdown body.
+//! Finds the knowledge base's files and splits each into front matter and a markdown body.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -49,7 +50,9 @@ pub enum Kind {
 /// and the text.
 pub type Parsed = (Option<Arc<Document>>, Diagnostics, Arc<str>);
 
-/// A markdown file with its front matter parsed.
+/// A markdown file split into its front matter and its body. The front matter is parsed when
+/// asked for ([`Document::front`]), so that its tree lives only while it is read: the trees of
+/// a large knowledge base would take more memory than its text.
 #[derive(Debug, Clone)]
 pub struct Document {
     pub kind: Kind,
@@ -57,7 +60,8 @@ pub struct Document {
     pub path: PathBuf,
     /// The path relative to the content folder, with `/` separators.
     pub rel: String,
-    pub front: Node,
+    /// Where the front matter's YAML (from line 2) is in `text`.
+    front: Range<usize>,
     pub body: Body,
     /// The file's whole text.
     pub text: Arc<str>,
@@ -66,6 +70,24 @@ pub struct Document {
     pub stamp: u64,
     /// A fingerprint of the front matter alone.
     pub front_stamp: u64,
+}
+
+impl Document {
+    /// The front matter, parsed: a mapping whose span is the opening `---` (empty when the
+    /// front matter is), or `None` with the syntax error reported.
+    pub fn front(&self, diags: &mut Diagnostics) -> Option<Node> {
+        let whole = Span::new(1, 1, 3);
+        match yaml::parse(&self.text[self.front.clone()], 2) {
+            Ok(Node { kind: yaml::NodeKind::Null, .. }) => {
+                Some(Node { kind: yaml::NodeKind::Map(Vec::new()), span: whole })
+            }
+            Ok(node) => Some(Node { span: whole, ..node }),
+            Err(e) => {
+                diags.push(syntax_error(&self.path, e));
+                None
+            }
+        }
+    }
 }
 
 /// Everything read from the content, and the text of every file for error snippets.
@@ -337,7 +359,7 @@ fn list_example() -> Vec<ContentFile> {
     out
 }
 
-/// Splits `---` front matter from the body and parses it.
+/// Splits `---` front matter from the body; its YAML is parsed by [`Document::front`].
 pub fn parse_document(
     kind: Kind,
     path: &Path,
@@ -346,6 +368,8 @@ pub fn parse_document(
     diags: &mut Diagnostics,
 ) -> Option<Document> {
     let text = whole.strip_prefix('\u{feff}').unwrap_or(whole);
+    // Offsets into `text` become offsets into `whole` past its byte order mark, if it has one.
+    let mark = whole.len() - text.len();
     let mut lines = text.split_inclusive('\n');
     let opening = lines.next().unwrap_or("");
     if opening.trim_end() != "---" {
@@ -361,27 +385,13 @@ pub fn parse_document(
     for l in lines {
         line += 1;
         if l.trim_end() == "---" {
-            let front = &text[front_start..offset];
             let body_start = offset + l.len();
-            let front = match yaml::parse(front, 2) {
-                Ok(node) => node,
-                Err(e) => {
-                    diags.push(syntax_error(path, e));
-                    return None;
-                }
-            };
-            let front = if front.kind == yaml::NodeKind::Null {
-                Node { kind: yaml::NodeKind::Map(Vec::new()), span: Span::new(1, 1, 3) }
-            } else {
-                front
-            };
             return Some(Document {
                 kind,
                 path: path.to_path_buf(),
                 rel: rel.to_string(),
-                front: Node { span: Span::new(1, 1, 3), ..front },
-                // `text` is `whole` without its byte order mark, if it has one.
-                body: Body::within(Arc::clone(whole), whole.len() - text.len() + body_start, line + 1),
+                front: mark + front_start..mark + offset,
+                body: Body::within(Arc::clone(whole), mark + body_start, line + 1),
                 text: Arc::clone(whole),
                 stamp: fingerprint(text),
                 front_stamp: fingerprint(&text[front_start..offset]),
@@ -423,6 +433,17 @@ mod tests {
         let marked = "\u{feff}---\ntitle: é\n---\n## Corps\n".into();
         let doc = parse_document(Kind::Writeup, Path::new("a.md"), "a", &marked, &mut diags).unwrap();
         assert_eq!((doc.body.markdown(), doc.body.first_line), ("## Corps\n", 4));
+        let title = |doc: &Document| match doc.front(&mut Diagnostics::default()).map(|n| n.kind) {
+            Some(yaml::NodeKind::Map(entries)) => {
+                entries.iter().find(|e| e.key == "title").and_then(|e| e.value.as_scalar())
+            }
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(title(&doc).as_deref(), Some("é"));
+        // Empty front matter is an empty mapping.
+        let empty = parse_document(Kind::Writeup, Path::new("a.md"), "a", &"---\n---\nx\n".into(), &mut diags).unwrap();
+        assert_eq!(title(&empty), None);
+        assert!(diags.is_empty());
     }
 
     #[test]
@@ -437,8 +458,10 @@ mod tests {
     #[test]
     fn yaml_errors_point_into_the_file() {
         let mut diags = Diagnostics::default();
-        let text = "---\ntitle: ok\nseverity: [high\n---\n";
-        assert!(parse_document(Kind::Writeup, Path::new("a.md"), "a", &text.into(), &mut diags).is_none());
+        let text = "\u{feff}---\ntitle: ok\nseverity: [high\n---\n";
+        let doc = parse_document(Kind::Writeup, Path::new("a.md"), "a", &text.into(), &mut diags).unwrap();
+        assert!(diags.is_empty());
+        assert!(doc.front(&mut diags).is_none());
         let d = &diags.sorted()[0];
         assert!(d.message.starts_with("invalid YAML"), "{}", d.message);
         assert!(d.span.line >= 3, "{:?}", d.span);

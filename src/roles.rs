@@ -1,8 +1,9 @@
 //! The role catalogue (`roles:` in `site.yaml`): the roles people take in a near miss, each with
 //! what it does during and after one. Writeups' `roles` and action owners must name one of them.
 
+use std::path::Path;
+
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
-use crate::load::{Document, Kind};
 use crate::validate::fields::{did_you_mean, Fields, Need};
 use crate::yaml::{Node, NodeKind};
 
@@ -111,26 +112,24 @@ pub fn read(f: &mut Fields<'_>) -> Vec<Role> {
     out
 }
 
-/// Reports every role a writeup names (in `roles` or as an action's `owner_role`) that the
-/// catalogue does not have, with the closest one: an error, but a warning in a draft (an
-/// imported record's roles are for the author to map before it goes to review).
-pub fn check(documents: &[std::sync::Arc<Document>], roles: &[Role], diags: &mut Diagnostics) {
-    let known: Vec<&str> = roles.iter().map(|r| r.slug.as_str()).collect();
-    for doc in documents.iter().filter(|d| d.kind == Kind::Writeup) {
-        for (role, span) in named_roles(&doc.front) {
-            if !known.contains(&role.as_str()) {
-                let hint = match did_you_mean(&role, &known) {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None => format!("known roles: {}; add it under `roles:` in site.yaml", known.join(", ")),
-                };
-                let message = format!("unknown role `{role}`");
-                let d = if is_draft(&doc.front) {
-                    Diagnostic::warning(&doc.path, span, message)
-                } else {
-                    Diagnostic::error(&doc.path, span, message)
-                };
-                diags.push(d.with_hint(hint));
-            }
+/// Reports every role the writeup `file` names in its front matter (in `roles` or as an
+/// action's `owner_role`) that is not among the catalogue's `known` slugs, with the closest one:
+/// an error, but a warning in a draft (an imported record's roles are for the author to map
+/// before it goes to review).
+pub fn check(file: &Path, front: &Node, known: &[&str], diags: &mut Diagnostics) {
+    for (role, span) in named_roles(front) {
+        if !known.contains(&role.as_str()) {
+            let hint = match did_you_mean(&role, known) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("known roles: {}; add it under `roles:` in site.yaml", known.join(", ")),
+            };
+            let message = format!("unknown role `{role}`");
+            let d = if is_draft(front) {
+                Diagnostic::warning(file, span, message)
+            } else {
+                Diagnostic::error(file, span, message)
+            };
+            diags.push(d.with_hint(hint));
         }
     }
 }

@@ -181,15 +181,15 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     if let Some(url) = &opts.base_url {
         config.base_url = normalise_base_url(url).ok_or_else(|| Error::BadBaseUrl(url.clone()))?;
     }
-    let mut knowledge = validate::validate(&loaded.documents, opts.as_of, &mut cache.checked, &mut diags);
-    crate::roles::check(&loaded.documents, &config.roles, &mut diags);
+    let mut knowledge =
+        validate::validate(&loaded.documents, opts.as_of, &config.roles, &mut cache.checked, &mut diags);
     clock.lap("validate");
     let mut publication = gate::decide(knowledge.writeups, config.max_tlp);
     let unrendered = unrendered_bodies(&loaded.documents, &publication, &knowledge.patterns);
     // The records now hold what the front matter says: the gate reads the files' texts, so the
     // parsed documents (their front matter's trees) go before it runs. In serve the cache still
     // holds them for the next run.
-    let files = gate_files(&loaded.documents, &publication, &knowledge.patterns);
+    let files = gate_files(&loaded.documents, std::mem::take(&mut knowledge.lenient));
     drop(std::mem::take(&mut loaded.documents));
     let summary = publication.summary(config.max_tlp);
     let mut withheld: Vec<WithheldEntry> = publication
@@ -293,21 +293,14 @@ struct GateFile {
     lenient: Option<Vec<Allowance>>,
 }
 
-fn gate_files(documents: &[Arc<load::Document>], publication: &Publication, patterns: &[Pattern]) -> Vec<GateFile> {
-    let valid: HashSet<&Path> = publication
-        .published
-        .iter()
-        .map(|w| w.source.as_path())
-        .chain(publication.withheld.iter().map(|(w, _)| w.source.as_path()))
-        .chain(patterns.iter().map(|p| p.source.as_path()))
-        .collect();
+fn gate_files(documents: &[Arc<load::Document>], mut lenient: HashMap<PathBuf, Vec<Allowance>>) -> Vec<GateFile> {
     documents
         .iter()
         .map(|d| GateFile {
             path: d.path.clone(),
             text: Arc::clone(&d.text),
             stamp: d.stamp,
-            lenient: (!valid.contains(d.path.as_path())).then(|| validate::allowances_of(d)),
+            lenient: lenient.remove(&d.path),
         })
         .collect()
 }

@@ -218,6 +218,17 @@ fn an_allowance_accepts_a_false_positive_and_an_unused_one_is_a_warning() {
     let unused: Vec<_> = run.warnings().into_iter().filter(|l| l.contains("unused-thing")).collect();
     assert_eq!(unused.len(), 1, "{}", run.stderr);
     assert!(unused[0].starts_with("content/writeups/w.md:"), "{}", unused[0]);
+
+    // While the writeup has another problem, its allowances still hold: that problem is the one error.
+    f.write("writeups/w.md", &allowed.replacen("severity: high\n", "", 1));
+    let broken = f.check();
+    broken.assert_failure();
+    assert_eq!(
+        broken.errors(),
+        ["content/writeups/w.md:1:1: error: missing required field `severity`"],
+        "{}",
+        broken.stderr
+    );
 }
 
 #[test]

@@ -9,7 +9,7 @@ use crate::diagnostic::Diagnostics;
 use crate::load::{self, ContentSource, Kind, CONFIG_FILE};
 use crate::model::{slugify, Keyword, Severity, Status, StoppedBy, Tlp};
 use crate::validate::SECTIONS;
-use crate::yaml::NodeKind;
+use crate::yaml::{Node, NodeKind};
 use crate::Error;
 
 /// Writes a draft writeup titled `title` into `content`, returning its path.
@@ -55,17 +55,19 @@ impl Survey {
         let loaded =
             load::load(&ContentSource::Dir(content.to_path_buf()), None, &mut ignored, &mut Default::default())?;
         let config = loaded.config.clone();
-        let front_text = |doc: &load::Document, key: &str| match &doc.front.kind {
-            NodeKind::Map(entries) => entries.iter().find(|e| e.key == key).and_then(|e| e.value.as_scalar()),
+        let front_text = |front: &Option<Node>, key: &str| match front.as_ref().map(|f| &f.kind) {
+            Some(NodeKind::Map(entries)) => entries.iter().find(|e| e.key == key).and_then(|e| e.value.as_scalar()),
             _ => None,
         };
-        let of_kind = |kind| loaded.documents.iter().filter(move |d| d.kind == kind);
-        let ids = of_kind(Kind::Writeup).filter_map(|d| front_text(d, "id")).collect();
+        let of_kind = |kind| {
+            loaded.documents.iter().filter(move |d| d.kind == kind).map(|d| (d, d.front(&mut Diagnostics::default())))
+        };
+        let ids = of_kind(Kind::Writeup).filter_map(|(_, front)| front_text(&front, "id")).collect();
         let mut patterns: Vec<(String, Option<String>)> = of_kind(Kind::Pattern)
-            .filter_map(|d| {
-                let slug = front_text(d, "slug")
+            .filter_map(|(d, front)| {
+                let slug = front_text(&front, "slug")
                     .or_else(|| Some(d.rel.rsplit('/').next()?.trim_end_matches(".md").to_string()))?;
-                Some((slug, front_text(d, "same_as")))
+                Some((slug, front_text(&front, "same_as")))
             })
             .collect();
         patterns.sort();

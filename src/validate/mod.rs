@@ -3,7 +3,7 @@
 pub mod fields;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
@@ -14,6 +14,8 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use crate::load::{Document, Kind};
 use crate::memo::{fingerprint, Memo};
 use crate::model::{Action, ActionState, Allowance, Keyword, Pattern, Severity, Status, StoppedBy, Tlp, Writeup};
+use crate::roles::Role;
+use crate::yaml::Node;
 use fields::{did_you_mean, Fields, Need};
 
 /// The six sections of a retrospective, in order.
@@ -31,45 +33,49 @@ pub const SECTIONS: [&str; 6] = [
 pub struct Knowledge {
     pub writeups: Vec<Arc<Writeup>>,
     pub patterns: Vec<Pattern>,
+    /// The allowances of each document that failed validation, by path, read leniently so that
+    /// the gate honours them while its other problems are being fixed (a valid document's are
+    /// in its record).
+    pub lenient: HashMap<PathBuf, Vec<Allowance>>,
 }
 
-/// Validates every document, then what only the whole set can tell (unique ids, known patterns).
-/// `today` catches dates in the future.
-/// `memo` keeps each writeup's result between runs, reused while the file, the pattern slugs
-/// and `today` are unchanged.
+/// Validates every document, then what only the whole set can tell (unique ids, known patterns);
+/// a writeup's roles are checked against `roles`, and `today` catches dates in the future.
+/// Each document's front matter is parsed once, read, and dropped before the next: the trees
+/// are never all held together.
+/// `memo` keeps each writeup's result between runs, reused while the file, the pattern slugs,
+/// the roles and `today` are unchanged.
 pub fn validate(
     documents: &[Arc<Document>],
     today: Date,
+    roles: &[Role],
     memo: &mut Memo<Checked<Arc<Writeup>>>,
     diags: &mut Diagnostics,
 ) -> Knowledge {
+    let mut lenient = HashMap::new();
     let of_kind = |kind| documents.iter().filter(|d| d.kind == kind).collect::<Vec<_>>();
-    let patterns: Vec<Pattern> = collect(
-        of_kind(Kind::Pattern)
-            .par_iter()
-            .map(|d| {
-                let mut found = Diagnostics::default();
-                (pattern(d, &mut found), found)
-            })
-            .collect(),
-        diags,
-    );
+    let (pattern_docs, writeup_docs) = (of_kind(Kind::Pattern), of_kind(Kind::Writeup));
+    let checked = pattern_docs.par_iter().map(|d| check(d, |front, found| pattern_in(d, front, found))).collect();
+    let patterns: Vec<Pattern> = collect(&pattern_docs, checked, diags, &mut lenient);
     check_unique_slugs(&patterns, diags);
     // A writeup may name a catalogue pattern as it is (`catalog/<slug>`), unless the site has a
     // pattern of its own under that name.
     let catalogue: Vec<String> = crate::catalog::entries().iter().map(|e| e.reference()).collect();
     let slugs: Vec<&str> =
         patterns.iter().map(|p| p.slug.as_str()).chain(catalogue.iter().map(String::as_str)).collect();
-    let context = fingerprint((&slugs, today));
+    let known: Vec<&str> = roles.iter().map(|r| r.slug.as_str()).collect();
+    let context = fingerprint((&slugs, &known, today));
     let checked = memo.get_all(
-        &of_kind(Kind::Writeup),
+        &writeup_docs,
         |d| (d.path.as_path(), fingerprint((d.stamp, context))),
         |d| {
-            let mut found = Diagnostics::default();
-            (writeup(d, today, &slugs, &mut found).map(Arc::new), found)
+            check(d, |front, found| {
+                crate::roles::check(&d.path, front, &known, found);
+                writeup_in(d, front, today, &slugs, found).map(Arc::new)
+            })
         },
     );
-    let writeups = collect(checked, diags);
+    let writeups = collect(&writeup_docs, checked, diags, &mut lenient);
     check_unique_ids(&writeups, diags);
     let mut patterns = patterns;
     let mut named: Vec<&'static crate::catalog::Entry> = writeups
@@ -81,18 +87,46 @@ pub fn validate(
     named.sort_by_key(|e| e.slug.as_str());
     named.dedup_by_key(|e| e.slug.as_str());
     patterns.extend(named.into_iter().map(Pattern::from_catalogue));
-    Knowledge { writeups, patterns }
+    Knowledge { writeups, patterns, lenient }
 }
 
-/// A document's validation: the record (unless it has errors) and every problem found.
-pub type Checked<T> = (Option<T>, Diagnostics);
+/// What validating one document found: its record (unless it has errors), every problem, and
+/// the allowances of a document with errors, read leniently.
+#[derive(Debug, Clone)]
+pub struct Checked<T> {
+    record: Option<T>,
+    found: Diagnostics,
+    lenient: Vec<Allowance>,
+}
 
-/// The valid records, in order, reporting every problem found.
-fn collect<T>(results: Vec<Checked<T>>, diags: &mut Diagnostics) -> Vec<T> {
+/// Validates `doc` with `read`, which gets its parsed front matter.
+fn check<T>(doc: &Document, read: impl FnOnce(&Node, &mut Diagnostics) -> Option<T>) -> Checked<T> {
+    let mut found = Diagnostics::default();
+    let Some(front) = doc.front(&mut found) else {
+        return Checked { record: None, found, lenient: Vec::new() };
+    };
+    let record = read(&front, &mut found);
+    let lenient = if record.is_none() { lenient_allowances(&doc.path, &front) } else { Vec::new() };
+    Checked { record, found, lenient }
+}
+
+/// The valid records of `documents` from their `results`, in order, reporting every problem
+/// found and keeping the lenient allowances of the documents that failed.
+fn collect<T>(
+    documents: &[&Arc<Document>],
+    results: Vec<Checked<T>>,
+    diags: &mut Diagnostics,
+    lenient: &mut HashMap<PathBuf, Vec<Allowance>>,
+) -> Vec<T> {
     let mut out = Vec::with_capacity(results.len());
-    for (value, found) in results {
+    for (doc, Checked { record, found, lenient: allowed }) in documents.iter().zip(results) {
         diags.extend(found);
-        out.extend(value);
+        match record {
+            Some(record) => out.push(record),
+            None => {
+                lenient.insert(doc.path.clone(), allowed);
+            }
+        }
     }
     out
 }
@@ -102,8 +136,13 @@ const RESERVED_NAMES: [&str; 1] = ["index"];
 
 /// One writeup, its pattern references checked against `slugs`.
 pub fn writeup(doc: &Document, today: Date, slugs: &[&str], diags: &mut Diagnostics) -> Option<Writeup> {
+    writeup_in(doc, &doc.front(diags)?, today, slugs, diags)
+}
+
+/// One writeup whose front matter is `front`.
+fn writeup_in(doc: &Document, front: &Node, today: Date, slugs: &[&str], diags: &mut Diagnostics) -> Option<Writeup> {
     let file = doc.path.as_path();
-    let mut f = Fields::new(file, &doc.front, "the front matter", diags)?;
+    let mut f = Fields::new(file, front, "the front matter", diags)?;
     let id = f.text("id", Need::Required, "give the writeup a unique id such as NM-0042");
     let title = f.text("title", Need::Required, "a one-line, blameless summary of what almost happened");
     let status = f.keyword::<Status>("status", Need::Required);
@@ -148,7 +187,7 @@ pub fn writeup(doc: &Document, today: Date, slugs: &[&str], diags: &mut Diagnost
     }
     if let Some(patterns) = &patterns {
         if patterns.is_empty() {
-            let span = doc.front.span;
+            let span = front.span;
             diags.push(
                 Diagnostic::error(file, span, "`patterns` is empty")
                     .with_hint("every writeup belongs to at least one pattern"),
@@ -158,7 +197,7 @@ pub fn writeup(doc: &Document, today: Date, slugs: &[&str], diags: &mut Diagnost
     check_dates(file, occurred, detected, reported, reviewed, today, diags);
     check_retrospective(file, retrospective, [("detected", detected), ("occurred", occurred)], reviewed, today, diags);
     if let (Some(Status::Approved), None) = (status, reviewed) {
-        let span = doc.front.span;
+        let span = front.span;
         diags.push(
             Diagnostic::error(file, span, "an approved writeup needs a `reviewed` date")
                 .with_hint("add `reviewed: YYYY-MM-DD`, the day the review approved it for sharing"),
@@ -297,8 +336,13 @@ fn actions(f: &mut Fields<'_>) -> Option<Vec<Action>> {
 /// The allowances of any document, even one that fails validation (none while one is malformed),
 /// so the gate can honour them while other problems are being fixed.
 pub fn allowances_of(doc: &Document) -> Vec<Allowance> {
+    doc.front(&mut Diagnostics::default()).map_or_else(Vec::new, |front| lenient_allowances(&doc.path, &front))
+}
+
+/// The allowances in `front`, whatever else is wrong with it (none while one is malformed).
+fn lenient_allowances(file: &Path, front: &Node) -> Vec<Allowance> {
     let mut scratch = Diagnostics::default();
-    let Some(mut f) = Fields::new(&doc.path, &doc.front, "the front matter", &mut scratch) else {
+    let Some(mut f) = Fields::new(file, front, "the front matter", &mut scratch) else {
         return Vec::new();
     };
     allowances(&mut f).unwrap_or_default()
@@ -456,9 +500,14 @@ fn normalise(heading: &str) -> String {
 
 /// One pattern, its slug from `slug:` or the file name.
 pub fn pattern(doc: &Document, diags: &mut Diagnostics) -> Option<Pattern> {
+    pattern_in(doc, &doc.front(diags)?, diags)
+}
+
+/// One pattern whose front matter is `front`.
+fn pattern_in(doc: &Document, front: &Node, diags: &mut Diagnostics) -> Option<Pattern> {
     let file = doc.path.as_path();
     let stem = doc.rel.rsplit('/').next().unwrap_or(&doc.rel).trim_end_matches(".md").to_string();
-    let mut f = Fields::new(file, &doc.front, "the front matter", diags)?;
+    let mut f = Fields::new(file, front, "the front matter", diags)?;
     let title = f.text("title", Need::Required, "the pattern's name, e.g. `title: Firewall change drift`");
     let slug = f.text("slug", Need::Optional, "");
     let risk = f.text("risk", Need::Required, "the risk this pattern relates to, in one sentence");
@@ -495,7 +544,7 @@ pub fn pattern(doc: &Document, diags: &mut Diagnostics) -> Option<Pattern> {
         Some((slug, _)) => Some(slug),
         None if RESERVED_NAMES.contains(&stem.as_str()) => {
             diags.push(
-                Diagnostic::error(file, doc.front.span, format!("`{stem}` is reserved for the list of patterns"))
+                Diagnostic::error(file, front.span, format!("`{stem}` is reserved for the list of patterns"))
                     .with_hint("rename the file, or add `slug: another-name`"),
             );
             None
@@ -503,7 +552,7 @@ pub fn pattern(doc: &Document, diags: &mut Diagnostics) -> Option<Pattern> {
         None if is_slug(&stem) => Some(stem),
         None => {
             diags.push(
-                Diagnostic::error(file, doc.front.span, format!("file name `{stem}` is not a usable slug"))
+                Diagnostic::error(file, front.span, format!("file name `{stem}` is not a usable slug"))
                     .with_hint("add `slug: lowercase-words`, or rename the file"),
             );
             None
@@ -511,7 +560,7 @@ pub fn pattern(doc: &Document, diags: &mut Diagnostics) -> Option<Pattern> {
     };
     for (name, list) in [("signals", &signals), ("controls", &controls)] {
         if list.as_ref().is_some_and(Vec::is_empty) || list.is_none() {
-            diags.push(Diagnostic::warning(file, doc.front.span, format!("the pattern lists no {name}")).with_hint(
+            diags.push(Diagnostic::warning(file, front.span, format!("the pattern lists no {name}")).with_hint(
                 if name == "signals" {
                     "add `signals:`, the early warnings that show this pattern building up"
                 } else {
@@ -596,7 +645,6 @@ fn check_pattern_ref(file: &Path, slug: &str, span: Span, slugs: &[&str], diags:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml;
 
     const GOOD: &str = "\
 id: NM-0001
@@ -624,16 +672,11 @@ actions:
     }
 
     fn doc(kind: Kind, rel: &str, front: &str, body: &str) -> Document {
-        Document {
-            kind,
-            path: rel.into(),
-            rel: rel.into(),
-            front: yaml::Node { span: Span::new(1, 1, 3), ..yaml::parse(front, 2).unwrap() },
-            body: crate::model::Body::new(body.into(), front.lines().count() + 3),
-            text: format!("---\n{front}---\n{body}").into(),
-            stamp: fingerprint((front, body)),
-            front_stamp: fingerprint(front),
-        }
+        let text = format!("---\n{front}---\n{body}").into();
+        let mut diags = Diagnostics::default();
+        let doc = crate::load::parse_document(kind, Path::new(rel), rel, &text, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        doc.unwrap()
     }
 
     fn pattern_doc() -> Document {
@@ -643,7 +686,9 @@ actions:
     fn run(docs: &[Document]) -> (Knowledge, Vec<Diagnostic>) {
         let mut diags = Diagnostics::default();
         let docs: Vec<Arc<Document>> = docs.iter().cloned().map(Arc::new).collect();
-        let k = validate(&docs, "2026-01-01".parse().unwrap(), &mut Memo::default(), &mut diags);
+        let roles =
+            [Role { slug: "network-engineer".into(), name: "Network engineer".into(), description: String::new() }];
+        let k = validate(&docs, "2026-01-01".parse().unwrap(), &roles, &mut Memo::default(), &mut diags);
         (k, diags.sorted())
     }
 
