@@ -71,6 +71,8 @@ pub enum Error {
     Feed(String),
     #[error(transparent)]
     Search(#[from] search::SearchError),
+    #[error(transparent)]
+    Body(#[from] model::BodyError),
     /// A search failure seen once and reported again to every page that needs the bundle.
     #[error("{0}")]
     SearchBundle(String),

@@ -62,6 +62,8 @@ pub struct Document {
     pub rel: String,
     /// Where the front matter's YAML (from line 2) is in `text`.
     front: Range<usize>,
+    /// Where the body starts in `text`.
+    body_at: usize,
     pub body: Body,
     /// The file's whole text.
     pub text: Arc<str>,
@@ -73,6 +75,11 @@ pub struct Document {
 }
 
 impl Document {
+    /// The body's markdown, from the text as it was read.
+    pub fn markdown(&self) -> &str {
+        self.text.get(self.body_at..).unwrap_or_default()
+    }
+
     /// The front matter, parsed: a mapping whose span is the opening `---` (empty when the
     /// front matter is), or `None` with the syntax error reported.
     pub fn front(&self, diags: &mut Diagnostics) -> Option<Node> {
@@ -157,7 +164,14 @@ pub fn load(
             let doc = if found.has_errors() {
                 None
             } else {
-                parse_document(*kind, path, &file.rel, &text, &mut found).map(Arc::new)
+                parse_document(*kind, path, &file.rel, &text, &mut found).map(|mut doc| {
+                    // Bodies are read from the file again where they are used, so that its text
+                    // can go once the gate has read it.
+                    if let Origin::Disk(at) = &file.origin {
+                        doc.body = doc.body.read_again_from(at);
+                    }
+                    Arc::new(doc)
+                })
             };
             (doc, found, text)
         },
@@ -391,6 +405,7 @@ pub fn parse_document(
                 path: path.to_path_buf(),
                 rel: rel.to_string(),
                 front: mark + front_start..mark + offset,
+                body_at: mark + body_start,
                 body: Body::within(Arc::clone(whole), mark + body_start, line + 1),
                 text: Arc::clone(whole),
                 stamp: fingerprint(text),
@@ -427,12 +442,13 @@ mod tests {
         )
         .unwrap();
         assert!(diags.is_empty());
-        assert_eq!(doc.body.markdown(), "## Body\n");
+        assert_eq!(doc.body.markdown().unwrap(), "## Body\n");
         assert_eq!(doc.body.first_line, 4);
         // A byte order mark is not part of the front matter, and the body is found after it.
         let marked = "\u{feff}---\ntitle: é\n---\n## Corps\n".into();
         let doc = parse_document(Kind::Writeup, Path::new("a.md"), "a", &marked, &mut diags).unwrap();
-        assert_eq!((doc.body.markdown(), doc.body.first_line), ("## Corps\n", 4));
+        assert_eq!((doc.body.markdown().unwrap().as_ref(), doc.body.first_line), ("## Corps\n", 4));
+        assert_eq!(doc.markdown(), "## Corps\n");
         let title = |doc: &Document| match doc.front(&mut Diagnostics::default()).map(|n| n.kind) {
             Some(yaml::NodeKind::Map(entries)) => {
                 entries.iter().find(|e| e.key == "title").and_then(|e| e.value.as_scalar())

@@ -1,10 +1,12 @@
 //! The knowledge base's records once validated: writeups, patterns and their vocabulary.
 
-use std::path::PathBuf;
+use std::borrow::Cow;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::date::Date;
-use crate::diagnostic::Span;
+use crate::diagnostic::{Diagnostic, Span};
 
 /// A closed vocabulary written as lowercase words in front matter.
 pub trait Keyword: Sized + Copy + 'static {
@@ -187,18 +189,60 @@ pub struct Allowance {
     pub span: Span,
 }
 
-/// The markdown body of a document: the end of its file's text (shared with the file, so that
-/// a body is never held twice), and the line it starts on.
+/// The markdown body of a document and the line it starts on. A body from a file of the
+/// knowledge base is read again from the file each time it is asked for, never held: the bodies
+/// of a large knowledge base would take more memory than the rest of a build.
 #[derive(Debug, Clone)]
 pub struct Body {
-    text: Arc<str>,
-    /// Where the body starts in `text`, on a character boundary.
+    text: Text,
+    /// Where the body starts in the text, on a character boundary.
     start: usize,
     pub first_line: usize,
     /// A fingerprint of the markdown and its first line, made once: what is derived from the
     /// body is reused while it holds.
     pub stamp: u64,
 }
+
+/// Where a body's text is.
+#[derive(Debug, Clone)]
+enum Text {
+    /// In memory: an imported record's body, or one made in a test.
+    Held(Arc<str>),
+    /// In this file, whose whole text was `len` bytes with the fingerprint `print` when it was
+    /// read and checked; a different text is refused, so what is published is what the gate read.
+    File { path: Arc<Path>, len: usize, print: u64 },
+}
+
+/// Why a body cannot be read again from its file.
+#[derive(Debug)]
+pub enum BodyError {
+    Unreadable { path: PathBuf, source: std::io::Error },
+    Changed { path: PathBuf },
+}
+
+impl BodyError {
+    /// The failure as an error about its file, for the report.
+    pub fn diagnostic(&self) -> Diagnostic {
+        let (path, message) = self.parts();
+        Diagnostic::error(path, Span::new(1, 1, 1), message).with_hint("build again once the file is saved")
+    }
+
+    fn parts(&self) -> (&Path, String) {
+        match self {
+            BodyError::Unreadable { path, source } => (path, format!("cannot read the file again: {source}")),
+            BodyError::Changed { path } => (path, "the file changed while the site was being built".to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for BodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (path, message) = self.parts();
+        write!(f, "{}: {message}; build again once it is saved", path.display())
+    }
+}
+
+impl std::error::Error for BodyError {}
 
 impl Body {
     /// A body of its own, starting at line `first_line` of its file.
@@ -211,17 +255,48 @@ impl Body {
     pub fn within(text: Arc<str>, start: usize, first_line: usize) -> Body {
         let start = if text.is_char_boundary(start) { start } else { text.len() };
         let stamp = crate::memo::fingerprint((&text[start..], first_line));
-        Body { text, start, first_line, stamp }
+        Body { text: Text::Held(text), start, first_line, stamp }
     }
 
-    pub fn markdown(&self) -> &str {
-        &self.text[self.start..]
+    /// This body, read from now on from `path`, whose whole text is the one it was made from.
+    pub fn read_again_from(self, path: &Path) -> Body {
+        match self.text {
+            Text::Held(text) => {
+                Body { text: Text::File { path: path.into(), len: text.len(), print: quick_print(&text) }, ..self }
+            }
+            Text::File { .. } => self,
+        }
     }
+
+    /// The markdown.
+    pub fn markdown(&self) -> Result<Cow<'_, str>, BodyError> {
+        let (path, len, print) = match &self.text {
+            Text::Held(text) => return Ok(Cow::Borrowed(&text[self.start..])),
+            Text::File { path, len, print } => (path, *len, *print),
+        };
+        let unreadable = |source| BodyError::Unreadable { path: path.to_path_buf(), source };
+        let mut text = String::with_capacity(len);
+        std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text)).map_err(unreadable)?;
+        if text.len() != len || quick_print(&text) != print {
+            return Err(BodyError::Changed { path: path.to_path_buf() });
+        }
+        text.replace_range(..self.start, "");
+        Ok(Cow::Owned(text))
+    }
+}
+
+/// A fingerprint of a file's text, quick to take each time its body is read again: it tells an
+/// edit made during a build, not a forgery (whoever can write the content can change it anyway).
+fn quick_print(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    text.hash(&mut h);
+    h.finish()
 }
 
 impl PartialEq for Body {
     fn eq(&self, other: &Body) -> bool {
-        self.first_line == other.first_line && self.markdown() == other.markdown()
+        self.first_line == other.first_line && self.stamp == other.stamp
     }
 }
 
@@ -352,6 +427,29 @@ pub fn slugify(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_read_again_is_the_one_first_read_or_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.md");
+        let text = "\u{feff}---\nid: x\n---\n## Body é\n";
+        std::fs::write(&path, text).unwrap();
+        let held = Body::within(text.into(), text.find("## ").unwrap(), 4);
+        let body = held.clone().read_again_from(&path);
+        assert_eq!(body.markdown().unwrap(), "## Body é\n");
+        assert_eq!((body.stamp, body.first_line), (held.stamp, held.first_line));
+        assert_eq!(body, held);
+
+        // An edit of the same length is caught as surely as one that changes it.
+        std::fs::write(&path, text.replace("Body", "Bady")).unwrap();
+        assert!(matches!(body.markdown(), Err(BodyError::Changed { .. })));
+        std::fs::write(&path, format!("{text}more\n")).unwrap();
+        let changed = body.markdown().unwrap_err();
+        assert_eq!(changed.diagnostic().message, "the file changed while the site was being built");
+        assert!(changed.to_string().starts_with(&format!("{}: ", path.display())), "{changed}");
+        std::fs::remove_file(&path).unwrap();
+        assert!(matches!(body.markdown(), Err(BodyError::Unreadable { .. })));
+    }
 
     #[test]
     fn keywords_parse_and_print() {

@@ -186,9 +186,8 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     clock.lap("validate");
     let mut publication = gate::decide(knowledge.writeups, config.max_tlp);
     let unrendered = unrendered_bodies(&loaded.documents, &publication, &knowledge.patterns);
-    // The records now hold what the front matter says: the gate reads the files' texts, so the
-    // parsed documents (their front matter's trees) go before it runs. In serve the cache still
-    // holds them for the next run.
+    // The records now hold what the front matter says and the gate reads the files' texts, so
+    // the documents go before it runs. In serve the cache still holds them for the next run.
     let files = gate_files(&loaded.documents, std::mem::take(&mut knowledge.lenient));
     drop(std::mem::take(&mut loaded.documents));
     let summary = publication.summary(config.max_tlp);
@@ -201,7 +200,8 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
 
     let leaks =
         scan_for_leaks(&files, &statics, &knowledge.patterns, &publication, &config, &mut cache.findings, &mut diags);
-    drop(files);
+    let on_disk = matches!(opts.content, ContentSource::Dir(_));
+    let sources = Sources::after_gate(std::mem::take(&mut loaded.sources), files, on_disk, &diags);
     clock.lap("gate");
     let mut notes = Vec::new();
     let mut members: Vec<Arc<Member>> = Vec::new();
@@ -236,7 +236,7 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     });
     clock.lap("kri");
     if let (Some(path), false) = (&loaded.config_path, config.access_controlled) {
-        exposure_warning(path, &loaded.sources, render::published_tlp(&publication), &mut diags);
+        exposure_warning(path, &sources.held, render::published_tlp(&publication), &mut diags);
     }
     let facts = Facts {
         config: config.clone(),
@@ -268,8 +268,7 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     // Only the files that diagnostics point at are shown again.
     let shown: HashSet<&Path> = diagnostics.iter().map(|d| d.file.as_path()).collect();
     let masked = leaks.masked.into_iter().map(|(path, text)| (path, Arc::from(text)));
-    let sources: BTreeMap<PathBuf, Arc<str>> =
-        loaded.sources.into_iter().chain(masked).filter(|(path, _)| shown.contains(path.as_path())).collect();
+    let sources: BTreeMap<PathBuf, Arc<str>> = sources.shown(&shown).chain(masked).collect();
     Ok(Outcome {
         diagnostics,
         sources,
@@ -281,6 +280,43 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
         timings: clock.laps,
         retired: crate::output::Retired::default(),
     })
+}
+
+/// The texts of the files read, for the report's snippets. Every one is held until the gate has
+/// read them; after it, only those of the files with diagnostics, so that a build does not hold
+/// the whole knowledge base's text while it renders. A file that a later stage finds a problem
+/// in is read again for the report, and its lines shown only if it is unchanged.
+struct Sources {
+    held: Vec<(PathBuf, Arc<str>)>,
+    /// The fingerprint of each released file's text.
+    released: HashMap<PathBuf, u64>,
+}
+
+impl Sources {
+    /// Keeps of `all` the texts of the files `diags` point at and of those the gate did not read
+    /// (the configuration, files that could not be parsed), and releases the others when they
+    /// are `on_disk` to be read again (the embedded example's are not).
+    fn after_gate(all: Vec<(PathBuf, Arc<str>)>, read: Vec<GateFile>, on_disk: bool, diags: &Diagnostics) -> Sources {
+        let pointed: HashSet<&Path> = diags.iter().map(|d| d.file.as_path()).collect();
+        let released: HashMap<PathBuf, u64> = read
+            .into_iter()
+            .filter(|f| on_disk && !pointed.contains(f.path.as_path()))
+            .map(|f| (f.path, f.stamp))
+            .collect();
+        let held = all.into_iter().filter(|(path, _)| !released.contains_key(path)).collect();
+        Sources { held, released }
+    }
+
+    /// The texts of the files in `shown`: held, or read again and unchanged.
+    fn shown<'a>(self, shown: &'a HashSet<&Path>) -> impl Iterator<Item = (PathBuf, Arc<str>)> + 'a {
+        let again =
+            self.released.into_iter().filter(|(path, _)| shown.contains(path.as_path())).filter_map(|(path, stamp)| {
+                let text = std::fs::read_to_string(&path).ok()?;
+                let unchanged = fingerprint(text.strip_prefix('\u{feff}').unwrap_or(&text)) == stamp;
+                unchanged.then(|| (path, Arc::from(text)))
+            });
+        self.held.into_iter().filter(|(path, _)| shown.contains(path.as_path())).chain(again)
+    }
 }
 
 /// What the gate reads of a content file once it is validated: its text, and the allowances of

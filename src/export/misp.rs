@@ -10,7 +10,7 @@ use md5::{Digest, Md5};
 use serde_json::{json, Value};
 
 use super::{epoch_seconds, json_to, Record, Site, StreamMap};
-use crate::model::{Action, Keyword, Severity, Writeup};
+use crate::model::{Action, BodyError, Keyword, Severity, Writeup};
 use crate::Error;
 
 pub const MANIFEST: &str = "misp/manifest.json";
@@ -150,11 +150,12 @@ fn attributes(site: &Site<'_>, r: &Record) -> Vec<Value> {
     out
 }
 
-fn event(site: &Site<'_>, r: &Record) -> Value {
+fn event(site: &Site<'_>, r: &Record) -> Result<Value, BodyError> {
     let w = site.writeup(r);
     let time = epoch_seconds(w.reviewed.unwrap_or(w.reported)).to_string();
     let distribution = site.config.misp_distribution.level().to_string();
-    json!({ "Event": {
+    let content = (site.body)(w)?;
+    Ok(json!({ "Event": {
         "uuid": r.uuid.to_string(),
         "info": w.title,
         "date": w.occurred,
@@ -170,15 +171,15 @@ fn event(site: &Site<'_>, r: &Record) -> Value {
         "EventReport": [{
             "uuid": super::uuid(&r.uuid.to_string(), "report").to_string(),
             "name": w.title,
-            "content": (site.body)(w).trim(),
+            "content": content.trim(),
             "distribution": INHERIT,
             "timestamp": time,
         }],
-    }})
+    }}))
 }
 
 pub(super) fn event_file(site: &Site<'_>, r: &Record, out: &mut dyn Write) -> Result<(), Error> {
-    json_to(out, &event(site, r))
+    json_to(out, &event(site, r)?)
 }
 
 /// Every event's UUID with what MISP lists before pulling it: info, organisation, date,

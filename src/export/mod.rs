@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::catalog::Entry;
 use crate::config::Config;
-use crate::model::{Pattern, Writeup};
+use crate::model::{BodyError, Pattern, Writeup};
 use crate::Error;
 
 /// The namespace of every UUID nearmiss derives: UUIDv5 of `https://nearmiss.dev/` in the URL namespace.
@@ -98,7 +98,7 @@ impl Index {
         config: &Config,
         published: &[Arc<Writeup>],
         patterns: &[Pattern],
-        body: &dyn Fn(&Writeup) -> String,
+        body: &dyn Fn(&Writeup) -> Result<String, BodyError>,
         path: &str,
         out: &mut dyn Write,
     ) -> Option<Result<(), Error>> {
@@ -121,7 +121,7 @@ struct Site<'a> {
     config: &'a Config,
     published: &'a [Arc<Writeup>],
     patterns: &'a [Pattern],
-    body: &'a dyn Fn(&Writeup) -> String,
+    body: &'a dyn Fn(&Writeup) -> Result<String, BodyError>,
     index: &'a Index,
 }
 
@@ -167,6 +167,19 @@ impl<I: Iterator<Item = T>, T: Serialize> Serialize for Stream<I> {
         match self.0.borrow_mut().take() {
             Some(items) => serializer.collect_seq(items),
             None => Err(serde::ser::Error::custom("an export list can be written once")),
+        }
+    }
+}
+
+/// An item of a [`Stream`] that could not be made (a body could not be read again) stops the
+/// writing with that failure.
+pub(crate) struct Made<T>(pub Result<T, BodyError>);
+
+impl<T: Serialize> Serialize for Made<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Ok(item) => item.serialize(serializer),
+            Err(e) => Err(serde::ser::Error::custom(e)),
         }
     }
 }

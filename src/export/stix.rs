@@ -8,9 +8,9 @@ use serde_json::{json, Value};
 
 use std::io::Write;
 
-use super::{json_to, summary_and_rest, timestamp, Record, Site, Stream};
+use super::{json_to, summary_and_rest, timestamp, Made, Record, Site, Stream};
 use crate::date::Date;
-use crate::model::{ActionState, Keyword, Severity, StoppedBy, Tlp};
+use crate::model::{ActionState, BodyError, Keyword, Severity, StoppedBy, Tlp};
 use crate::Error;
 
 pub const BUNDLE: &str = "stix/bundle.json";
@@ -99,9 +99,13 @@ pub(super) fn bundle(site: &Site<'_>, out: &mut dyn Write) -> Result<(), Error> 
         "object_marking_refs": [marking_id(Tlp::Clear)],
     });
     let head = used.into_iter().map(marking).chain(std::iter::once(identity));
-    let incidents = records.iter().flat_map(|r| incident(site, r));
+    let incidents = records.iter().flat_map(|r| match incident(site, r) {
+        Ok(objects) => objects.into_iter().map(|o| Made(Ok(o))).collect(),
+        Err(e) => vec![Made(Err(e))],
+    });
     let groupings = site.patterns.iter().filter_map(|p| grouping(site, &p.slug));
-    let objects = Stream::new(head.chain(incidents).chain(groupings));
+    let made = |object| Made(Ok(object));
+    let objects = Stream::new(head.map(made).chain(incidents).chain(groupings.map(made)));
     let id = format!("bundle--{}", super::uuid(&org.id, "stix/bundle"));
     json_to(out, &Bundle { id, objects, kind: "bundle" })
 }
@@ -116,7 +120,7 @@ struct Bundle<I> {
 }
 
 /// The incident of a writeup, then its tasks.
-fn incident(site: &Site<'_>, r: &Record) -> Vec<Value> {
+fn incident(site: &Site<'_>, r: &Record) -> Result<Vec<Value>, BodyError> {
     let w = site.writeup(r);
     let marking = [marking_id(w.tlp)];
     let created = timestamp(w.reported);
@@ -182,13 +186,13 @@ fn incident(site: &Site<'_>, r: &Record) -> Vec<Value> {
         "created": created,
         "modified": modified,
         "name": w.title,
-        "description": summary_and_rest(w, super::sections(&(site.body)(w))).0,
+        "description": summary_and_rest(w, super::sections(&(site.body)(w)?)).0,
         "labels": labels,
         "external_references": [reference],
         "object_marking_refs": marking,
         "extensions": { INCIDENT_EXTENSION: core },
     });
-    std::iter::once(incident).chain(tasks).collect()
+    Ok(std::iter::once(incident).chain(tasks).collect())
 }
 
 /// A pattern that published writeups belong to, as a grouping of their incidents.

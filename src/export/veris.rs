@@ -9,9 +9,9 @@ use serde_json::{json, Map, Value};
 
 use std::io::Write;
 
-use super::{json_to, summary_and_rest, Record, Site, Stream};
+use super::{json_to, summary_and_rest, Made, Record, Site, Stream};
 use crate::catalog::{ActorKind, AttributeKind, Entry};
-use crate::model::{Keyword, Severity, StoppedBy, Writeup};
+use crate::model::{BodyError, Keyword, Severity, StoppedBy, Writeup};
 use crate::Error;
 
 /// The file with every record.
@@ -25,7 +25,7 @@ pub const SCHEMA_VERSION: &str = "1.4.1";
 pub const PLUS_KEY: &str = "nearmiss";
 
 pub(super) fn all(site: &Site<'_>, out: &mut dyn Write) -> Result<(), Error> {
-    json_to(out, &Stream::new(site.index.records.iter().map(|r| record(site, r))))
+    json_to(out, &Stream::new(site.index.records.iter().map(|r| Made(record(site, r)))))
 }
 
 /// Where VERIS files a discovery by each kind of stop: `discovery_method.internal.variety`.
@@ -54,7 +54,7 @@ pub fn action_line(a: &crate::model::Action) -> String {
     format!("{} (owner role: {}; due: {}; {})", a.what, a.owner_role, a.due, a.state.fields())
 }
 
-fn record(site: &Site<'_>, r: &Record) -> Value {
+fn record(site: &Site<'_>, r: &Record) -> Result<Value, BodyError> {
     let w = site.writeup(r);
     let mut incident = Map::new();
     incident.insert("year".into(), json!(w.occurred.year()));
@@ -64,7 +64,7 @@ fn record(site: &Site<'_>, r: &Record) -> Value {
     if let Some(detected) = w.detected {
         timeline["discovery"] = json!({ "unit": "Days", "value": w.occurred.days_until(detected) });
     }
-    let (summary, rest) = summary_and_rest(w, super::sections(&(site.body)(w)));
+    let (summary, rest) = summary_and_rest(w, super::sections(&(site.body)(w)?));
     let notes: Vec<String> = rest
         .iter()
         .filter(|s| !s.markdown.is_empty())
@@ -116,7 +116,7 @@ fn record(site: &Site<'_>, r: &Record) -> Value {
     if !w.actions.is_empty() {
         out["corrective_action"] = json!(w.actions.iter().map(action_line).collect::<Vec<_>>().join("\n"));
     }
-    out
+    Ok(out)
 }
 
 fn actor(catalog: &[&Entry]) -> Value {

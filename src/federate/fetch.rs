@@ -304,7 +304,7 @@ mod tests {
         let contents = feed::Contents {
             publisher: None,
             writeups: vec![],
-            body: &|w| w.body.markdown().to_string(),
+            body: &|w| Ok(w.body.markdown()?.into_owned()),
             patterns: vec![],
         };
         for (path, bytes) in feed::publish(contents, None).unwrap() {

@@ -431,7 +431,7 @@ impl Importer<'_> {
         let doc = load::parse_document(kind, path, &format!("{}.md", path.display()), &text, &mut found);
         first_error(found)?;
         let doc = doc.ok_or("its fields cannot be read")?;
-        match markdown::unpublishable(&doc.body) {
+        match markdown::unpublishable(&doc.body.markdown().map_err(|e| e.to_string())?) {
             Some(why) => Err(why),
             None => Ok(doc),
         }

@@ -190,8 +190,8 @@ impl WriteupFields {
 }
 
 impl PatternRecord {
-    /// The record of `p`, with its body as written.
-    pub fn of(p: &Pattern) -> PatternRecord {
+    /// The record of `p`, with `body`.
+    pub fn of(p: &Pattern, body: String) -> PatternRecord {
         PatternRecord {
             slug: p.slug.clone(),
             title: p.title.clone(),
@@ -199,7 +199,7 @@ impl PatternRecord {
             signals: p.signals.clone(),
             controls: p.controls.clone(),
             same_as: p.same_as.map(|e| e.reference()),
-            body: p.body.markdown().to_string(),
+            body,
         }
     }
 }

@@ -9,8 +9,8 @@ use std::io::{Cursor, Write};
 
 use sha2::{Digest, Sha256};
 
-use crate::export::{pretty_json, Stream};
-use crate::model::{Keyword, Pattern, Writeup};
+use crate::export::{pretty_json, Made, Stream};
+use crate::model::{BodyError, Keyword, Pattern, Writeup};
 use format::{
     Counts, FileEntry, Manifest, PatternRecord, PatternsFile, Publisher, WriteupFields, WriteupRecord, FORMAT_VERSION,
     MANIFEST, PATTERNS, SIGNATURE, WRITEUPS,
@@ -38,6 +38,8 @@ pub enum FeedError {
     Sign(String),
     #[error("could not write the feed: {0}")]
     Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Body(#[from] BodyError),
 }
 
 /// An unencrypted minisign secret key, as `nearmiss keygen` writes it.
@@ -87,7 +89,7 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 pub struct Contents<'a> {
     pub publisher: Option<Publisher>,
     pub writeups: Vec<&'a Writeup>,
-    pub body: &'a dyn Fn(&Writeup) -> String,
+    pub body: &'a dyn Fn(&Writeup) -> Result<String, BodyError>,
     pub patterns: Vec<(&'a Pattern, String)>,
 }
 
@@ -141,12 +143,13 @@ pub fn publish_to<E: From<FeedError>>(
         })
     };
     let body = contents.body;
-    let records = writeups.iter().map(|w| WriteupRecord { fields: WriteupFields::of(w), body: body(w) });
+    let records =
+        writeups.iter().map(|w| Made(body(w).map(|body| WriteupRecord { fields: WriteupFields::of(w), body })));
     let records = Streamed { schema: "schemas/writeups.schema.json", writeups: Stream::new(records) };
     hashed(WRITEUPS, sink, &mut |out| Ok(pretty_json(out, &records)?))?;
     let records = PatternsFile {
         schema: "schemas/patterns.schema.json".into(),
-        patterns: patterns.into_iter().map(|(p, body)| PatternRecord { body, ..PatternRecord::of(p) }).collect(),
+        patterns: patterns.into_iter().map(|(p, body)| PatternRecord::of(p, body)).collect(),
     };
     hashed(PATTERNS, sink, &mut |out| Ok(pretty_json(out, &records)?))?;
     for (name, text) in SCHEMAS {
@@ -241,8 +244,12 @@ mod tests {
         let (secret, public) = keygen().unwrap();
         let (_, other) = keygen().unwrap();
         let key = SigningKey::parse(&secret).unwrap();
-        let contents =
-            Contents { publisher: None, writeups: vec![], body: &|w| w.body.markdown().to_string(), patterns: vec![] };
+        let contents = Contents {
+            publisher: None,
+            writeups: vec![],
+            body: &|w| Ok(w.body.markdown()?.into_owned()),
+            patterns: vec![],
+        };
         let files = publish(contents, Some(&key)).unwrap();
         let manifest = &files["feed/manifest.json"];
         let signature = String::from_utf8(files["feed/manifest.json.minisig"].clone()).unwrap();
@@ -256,7 +263,12 @@ mod tests {
     #[test]
     fn the_manifest_lists_every_other_file_with_its_hash() {
         let files = publish(
-            Contents { publisher: None, writeups: vec![], body: &|w| w.body.markdown().to_string(), patterns: vec![] },
+            Contents {
+                publisher: None,
+                writeups: vec![],
+                body: &|w| Ok(w.body.markdown()?.into_owned()),
+                patterns: vec![],
+            },
             None,
         )
         .unwrap();
@@ -279,7 +291,7 @@ mod tests {
                 Contents {
                     publisher: None,
                     writeups: vec![],
-                    body: &|w| w.body.markdown().to_string(),
+                    body: &|w| Ok(w.body.markdown()?.into_owned()),
                     patterns: vec![],
                 },
                 signing,

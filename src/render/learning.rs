@@ -172,7 +172,7 @@ impl Site {
                 self.page(path, "digests", "Digests", description, "digests.html", ctx)
             }
             Learning::Digest(p) => {
-                let digest = self.digest(*p);
+                let digest = self.digest(*p)?;
                 let title = format!("Digest {p}");
                 let description = digest.headline.clone();
                 ctx.insert("digest", &digest);
@@ -487,7 +487,7 @@ impl Site {
     }
 
     /// The digest of period `p`.
-    fn digest(&self, p: Period) -> Digest {
+    fn digest(&self, p: Period) -> Result<Digest, Error> {
         let as_of = self.facts.as_of;
         let end = p.end().min(as_of);
         let m = &self.model;
@@ -506,16 +506,16 @@ impl Site {
             .into_iter()
             .map(|i| {
                 let (card, w) = (&m.writeups[i], self.writeup(i));
-                DigestItem {
+                Ok(DigestItem {
                     card: Arc::clone(card),
                     stopped: match &w.detection {
                         Some(d) => format!("{}: {d}", card.stopped_by_label),
                         None => card.stopped_by_label.to_string(),
                     },
-                    lesson: section_text(w.body.markdown(), LESSON, LESSON_CHARS),
-                }
+                    lesson: section_text(&w.body.markdown()?, LESSON, LESSON_CHARS),
+                })
             })
-            .collect();
+            .collect::<Result<_, Error>>()?;
         let previous = Period::containing(p.kind(), Date::from_days_since_epoch(p.start().days_since_epoch() - 1));
         let count = |period: Period, slug: &str| {
             m.writeups
@@ -576,7 +576,7 @@ impl Site {
         overdue.sort_by(|(w, a), (v, b)| (a.due, &w.id, &a.what).cmp(&(b.due, &v.id, &b.what)));
         let tally = Tally { near_misses: near_misses_total, closed: closed.len(), overdue: overdue.len() };
         let entry = self.digest_entry(p, tally);
-        Digest {
+        Ok(Digest {
             updated: entry.updated,
             link: entry.link,
             headline: entry.headline,
@@ -595,7 +595,7 @@ impl Site {
                 })
                 .collect(),
             totals: tally,
-        }
+        })
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Locator, Span};
-use crate::model::{slugify, Body};
+use crate::model::{slugify, Body, BodyError};
 
 /// What a link in the content points at.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -59,8 +59,8 @@ pub const OPTIONS: Options = Options::ENABLE_TABLES
 
 /// Why `body` cannot be published as it is, found without rendering it: an image (the site
 /// hosts no attachments). The check [`render`] makes, for content checked before it is rendered.
-pub fn unpublishable(body: &Body) -> Option<String> {
-    Parser::new_ext(body.markdown(), OPTIONS).find_map(|event| match event {
+pub fn unpublishable(markdown: &str) -> Option<String> {
+    Parser::new_ext(markdown, OPTIONS).find_map(|event| match event {
         Event::Start(Tag::Image { dest_url, .. }) => Some(unpublishable_image(&dest_url)),
         _ => None,
     })
@@ -71,21 +71,29 @@ fn unpublishable_image(dest: &str) -> String {
 }
 
 /// Renders `body` (from `file`) for a page whose path to the site root is `root`.
-pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Target, diags: &mut Diagnostics) -> Html {
+pub fn render(
+    body: &Body,
+    file: &Path,
+    root: &str,
+    resolve: impl Fn(&str) -> Target,
+    diags: &mut Diagnostics,
+) -> Result<Html, BodyError> {
+    let markdown = body.markdown()?;
+    let markdown: &str = &markdown;
     let options = OPTIONS;
     // Diagnostics come in the order of the text: one walk locates them all.
-    let mut locate = Locator::new(body.markdown(), body.first_line);
+    let mut locate = Locator::new(markdown, body.first_line);
     let mut span_of = |range: &std::ops::Range<usize>| {
-        let len = body.markdown()[range.clone()].lines().next().map_or(1, |l| l.chars().count());
+        let len = markdown[range.clone()].lines().next().map_or(1, |l| l.chars().count());
         locate.span(range.start, len)
     };
-    if let Some((offset, why)) = too_deep(body.markdown()) {
+    if let Some((offset, why)) = too_deep(markdown) {
         diags.push(refused(file, span_of(&(offset..offset)), why));
-        return Html::default();
+        return Ok(Html::default());
     }
     let mut events: Vec<(Event, std::ops::Range<usize>)> = Vec::new();
     let (mut depth, mut cells) = (0usize, 0usize);
-    for (event, range) in Parser::new_ext(body.markdown(), options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
         match &event {
             Event::Start(tag) => {
                 depth += 1;
@@ -103,7 +111,7 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
             continue;
         };
         diags.push(refused(file, span_of(&range), why));
-        return Html::default();
+        return Ok(Html::default());
     }
 
     let footnotes = prefix_footnotes(&mut events);
@@ -192,7 +200,7 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
         }
     }
 
-    let mut raw = String::with_capacity(body.markdown().len() * 3 / 2);
+    let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, kept.into_iter());
     notes.push_section(&mut raw);
     // One look for the styles' common start, where three replacements would copy every body.
@@ -201,7 +209,7 @@ pub fn render(body: &Body, file: &Path, root: &str, resolve: impl Fn(&str) -> Ta
             raw = raw.replace(style, class);
         }
     }
-    Html { html: label_code_blocks(&SANITIZER.clean(&raw).to_string()), toc, summary }
+    Ok(Html { html: label_code_blocks(&SANITIZER.clean(&raw).to_string()), toc, summary })
 }
 
 /// The alignment styles of table cells as pulldown-cmark writes them, and the classes that
@@ -579,7 +587,8 @@ mod tests {
     fn rendered(markdown: &str) -> (Html, Vec<Diagnostic>) {
         let mut diags = Diagnostics::default();
         let html =
-            render(&Body::new(markdown.to_string(), 1), Path::new("a.md"), "", |_| Target::AsWritten, &mut diags);
+            render(&Body::new(markdown.to_string(), 1), Path::new("a.md"), "", |_| Target::AsWritten, &mut diags)
+                .unwrap();
         (html, diags.sorted())
     }
 
@@ -622,7 +631,7 @@ mod tests {
             d if d.starts_with("https:") => Target::AsWritten,
             _ => Target::Broken("no writeup or pattern has that id".into()),
         };
-        let out = render(&body, Path::new("w.md"), "../", resolve, &mut diags);
+        let out = render(&body, Path::new("w.md"), "../", resolve, &mut diags).unwrap();
         (out, diags.sorted())
     }
 

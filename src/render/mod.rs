@@ -28,7 +28,7 @@ use crate::gate::Publication;
 use crate::kri::Indicators;
 use crate::load::StaticFile;
 use crate::memo::{fingerprint, Kept, Memo};
-use crate::model::{Body, Keyword, Pattern, Tlp, Writeup};
+use crate::model::{Body, BodyError, Keyword, Pattern, Tlp, Writeup};
 use crate::search;
 use crate::theme::Theme;
 use crate::Error;
@@ -242,8 +242,13 @@ impl Model {
                 |(path, body)| (*path, fingerprint((body.stamp, targets))),
                 |(path, body)| {
                     let mut found = Diagnostics::default();
-                    let html = markdown::render(body, path, "../", |dest| links.resolve(path, dest), &mut found);
-                    (html.summary, found)
+                    match markdown::render(body, path, "../", |dest| links.resolve(path, dest), &mut found) {
+                        Ok(html) => (html.summary, found),
+                        Err(e) => {
+                            found.push(e.diagnostic());
+                            (String::new(), found)
+                        }
+                    }
                 },
             )
             .into_iter()
@@ -349,7 +354,7 @@ impl Model {
 
     /// The body of the document at `path` for the page at `page` (its problems were reported
     /// when the site was prepared).
-    fn body(&self, path: &Path, body: &Body, page: &str) -> Html {
+    fn body(&self, path: &Path, body: &Body, page: &str) -> Result<Html, BodyError> {
         let root = "../".repeat(page.matches('/').count());
         markdown::render(body, path, &root, |dest| self.links.resolve(path, dest), &mut Diagnostics::default())
     }
@@ -591,23 +596,24 @@ impl Site {
     }
 
     /// Hands `make` what the feed holds: the site's own published writeups and patterns.
-    fn with_feed<T>(&self, make: impl FnOnce(feed::Contents<'_>) -> T) -> T {
+    fn with_feed<T, E: From<BodyError>>(&self, make: impl FnOnce(feed::Contents<'_>) -> Result<T, E>) -> Result<T, E> {
         let org = &self.facts.config.org;
+        let patterns = self.model.own_patterns.iter().map(|p| Ok((p, self.portable(&p.source, &p.body)?)));
         make(feed::Contents {
             publisher: (!org.is_anonymous())
                 .then(|| feed::format::Publisher { id: org.id.clone(), label: org.label.clone() }),
             writeups: self.model.own.iter().map(|w| &**w).collect(),
             body: &|w| self.portable(&w.source, &w.body),
-            patterns: self.model.own_patterns.iter().map(|p| (p, self.portable(&p.source, &p.body))).collect(),
+            patterns: patterns.collect::<Result<_, BodyError>>()?,
         })
     }
 
     /// The markdown of `body` (of the file at `path`) as it may stand outside the site, in the
     /// feed and the exports: see [`markdown::published_markdown`].
-    fn portable(&self, path: &Path, body: &Body) -> String {
+    fn portable(&self, path: &Path, body: &Body) -> Result<String, BodyError> {
         let config = &self.facts.config;
         let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
-        markdown::published_markdown(body.markdown(), base, |dest| self.model.links.resolve(path, dest))
+        Ok(markdown::published_markdown(&body.markdown()?, base, |dest| self.model.links.resolve(path, dest)))
     }
 
     /// A fingerprint of the theme's assets: a page shown with other assets needs a full reload.
@@ -733,7 +739,8 @@ impl Site {
             Page::Learning(which) => self.learning_page(path, which),
             Page::Writeup(i) => {
                 let (card, w) = (&m.writeups[*i], &self.facts.publication.published[m.published[*i]]);
-                let full = WriteupView::new(w, card, m.body(&w.source, &w.body, path), self.facts.as_of, &config.roles);
+                let full =
+                    WriteupView::new(w, card, m.body(&w.source, &w.body, path)?, self.facts.as_of, &config.roles);
                 ctx.insert("writeup", &full);
                 ctx.insert("page_tlp", &TlpView::of(w.tlp));
                 ctx.insert("as_of", &self.facts.as_of);
@@ -752,7 +759,7 @@ impl Site {
                 let p = &m.patterns[*i];
                 let members = m.members(List::Pattern(*i));
                 let source = self.facts.patterns.iter().find(|s| s.slug == p.slug);
-                let html = source.map(|s| m.body(&s.source, &s.body, path).html);
+                let html = source.map(|s| m.body(&s.source, &s.body, path)).transpose()?.map(|b| b.html);
                 let first: Vec<_> = members[paginate::range(members.len(), 1)].iter().map(|&c| c.clone()).collect();
                 ctx.insert("page_tlp", &TlpView::of_cards(first.iter().map(|w| &**w)));
                 let full = PatternView { writeups: Some(first), html, ..p.clone() };

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::gate::Publication;
-use crate::model::{Keyword, Pattern, Writeup};
+use crate::model::{BodyError, Keyword, Pattern, Writeup};
 
 /// The facets a search can be narrowed by, in the order the bundle stores them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -166,7 +166,10 @@ impl SearchDoc {
 
 /// Every published writeup, then every pattern: withheld writeups are never looked at. Each is
 /// made as it is asked for, so that the index takes them one at a time.
-pub fn documents<'a>(publication: &'a Publication, patterns: &'a [Pattern]) -> impl Iterator<Item = SearchDoc> + 'a {
+pub fn documents<'a>(
+    publication: &'a Publication,
+    patterns: &'a [Pattern],
+) -> impl Iterator<Item = Result<SearchDoc, BodyError>> + 'a {
     let mut writeups: Vec<&Writeup> = publication.published.iter().map(|w| &**w).collect();
     // Writeups of one pattern sit side by side, so a query's results share metadata chunks.
     writeups.sort_by(|a, b| {
@@ -179,8 +182,8 @@ pub fn documents<'a>(publication: &'a Publication, patterns: &'a [Pattern]) -> i
     writeups.into_iter().map(move |w| writeup_doc(w, &title_of)).chain(sorted_patterns.into_iter().map(pattern_doc))
 }
 
-fn writeup_doc(w: &Writeup, title_of: &dyn Fn(&str) -> String) -> SearchDoc {
-    let text = plain_text(w.body.markdown());
+fn writeup_doc(w: &Writeup, title_of: &dyn Fn(&str) -> String) -> Result<SearchDoc, BodyError> {
+    let text = plain_text(&w.body.markdown()?);
     let mut body = Vec::new();
     body.extend(w.detection.clone());
     body.push(text.body);
@@ -205,7 +208,7 @@ fn writeup_doc(w: &Writeup, title_of: &dyn Fn(&str) -> String) -> SearchDoc {
     facets.extend(w.origin.iter().map(|m| value(Facet::Organisation, &m.source, m.label.clone())));
     dedup_facets(&mut facets);
 
-    SearchDoc {
+    Ok(SearchDoc {
         url: w.url(),
         kind: "writeup",
         key: w.id.to_string(),
@@ -215,14 +218,14 @@ fn writeup_doc(w: &Writeup, title_of: &dyn Fn(&str) -> String) -> SearchDoc {
         body: body.join("\n"),
         keywords,
         facets,
-    }
+    })
 }
 
-fn pattern_doc(p: &Pattern) -> SearchDoc {
-    let text = plain_text(p.body.markdown());
+fn pattern_doc(p: &Pattern) -> Result<SearchDoc, BodyError> {
+    let text = plain_text(&p.body.markdown()?);
     let mut body = vec![p.risk.clone(), text.body];
     body.extend(p.signals.iter().chain(&p.controls).cloned());
-    SearchDoc {
+    Ok(SearchDoc {
         url: p.url(),
         kind: "pattern",
         key: p.slug.clone(),
@@ -235,7 +238,7 @@ fn pattern_doc(p: &Pattern) -> SearchDoc {
             FacetValue { facet: Facet::Kind, value: "pattern".into(), label: "Pattern".into() },
             FacetValue { facet: Facet::Pattern, value: p.slug.clone(), label: p.title.clone() },
         ],
-    }
+    })
 }
 
 /// Drops repeated values (an impact area listed twice), keeping the first.

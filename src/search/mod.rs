@@ -27,6 +27,8 @@ pub enum SearchError {
     Io(#[from] std::io::Error),
     #[error("search bundle: {0}")]
     Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Body(#[from] crate::model::BodyError),
     #[error("search index: the `{}` analyzer is missing", index::ANALYZER)]
     Analyzer,
     #[error("search index: expected one segment holding every document once, in order")]
@@ -48,5 +50,12 @@ pub fn parse_filter(text: &str) -> Result<(Facet, String), SearchError> {
 
 /// Indexes the published writeups and the patterns into `store`; nothing withheld is ever handed in.
 pub fn index(publication: &Publication, patterns: &[Pattern], store: Store<'_>) -> Result<Index, SearchError> {
-    Index::build(document::documents(publication, patterns), store)
+    // The first body that cannot be read again ends the documents, and the build with it.
+    let mut unread = None;
+    let docs = document::documents(publication, patterns).map_while(|doc| doc.map_err(|e| unread = Some(e)).ok());
+    let index = Index::build(docs, store)?;
+    match unread {
+        Some(e) => Err(e.into()),
+        None => Ok(index),
+    }
 }

@@ -461,7 +461,7 @@ fn too_many(file: &Path, key: &str, list: &Option<Vec<(String, Span)>>, max: usi
 
 /// Warns about each retrospective section the body lacks.
 fn check_sections(doc: &Document, diags: &mut Diagnostics) {
-    let found: Vec<String> = headings(doc.body.markdown()).into_iter().map(|h| normalise(&h)).collect();
+    let found: Vec<String> = headings(doc.markdown()).into_iter().map(|h| normalise(&h)).collect();
     for section in SECTIONS {
         if !found.contains(&normalise(section)) {
             diags.push(
