@@ -119,6 +119,14 @@ pub struct Listing {
     pub facets: Vec<Arc<FacetValue>>,
 }
 
+impl SearchDoc {
+    /// The bytes of text it holds.
+    pub(super) fn text_len(&self) -> usize {
+        let many = |texts: &[String]| texts.iter().map(String::len).sum::<usize>();
+        self.title.len() + self.body.len() + many(&self.headings) + many(&self.keywords)
+    }
+}
+
 impl Listing {
     /// What `doc` keeps once indexed, its facet values taken from `values` (and added to it).
     pub(super) fn of(doc: SearchDoc, values: &mut HashSet<Arc<FacetValue>>) -> Listing {

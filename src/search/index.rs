@@ -39,6 +39,10 @@ const ORD: &str = "ord";
 /// one after. A larger arena saves that merge but holds its whole size at the build's peak.
 const WRITER_MEMORY: usize = 50_000_000;
 
+/// How much text may wait for the writer before the documents sent are indexed (a commit): the
+/// writer queues up to 10,000 documents, which for long ones would be most of a build's memory.
+const QUEUED_TEXT: usize = 16_000_000;
+
 /// Where an index keeps its files.
 #[derive(Debug, Clone, Copy)]
 pub enum Store<'a> {
@@ -69,6 +73,15 @@ impl Index {
     /// Indexes `docs` into one segment kept in `store`, keeping of each what results show.
     /// Tantivy's doc ids follow the order of `docs`, however many segments the writer made.
     pub fn build(docs: impl IntoIterator<Item = SearchDoc>, store: Store<'_>) -> Result<Index, SearchError> {
+        Index::build_queuing(docs, store, QUEUED_TEXT)
+    }
+
+    /// [`Index::build`], with at most `queued` bytes of text waiting for the writer.
+    fn build_queuing(
+        docs: impl IntoIterator<Item = SearchDoc>,
+        store: Store<'_>,
+        queued_text: usize,
+    ) -> Result<Index, SearchError> {
         let mut builder = Schema::builder();
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -90,7 +103,13 @@ impl Index {
         writer.set_merge_policy(Box::new(NoMergePolicy));
         let mut listings = Vec::new();
         let mut values = HashSet::new();
+        let mut queued = 0;
         for (i, doc) in docs.into_iter().enumerate() {
+            queued += doc.text_len();
+            if queued > queued_text {
+                writer.commit()?;
+                queued = doc.text_len();
+            }
             let mut d = TantivyDocument::default();
             let [title, headings, keywords, body] = scored;
             d.add_text(title, &doc.title);
@@ -189,6 +208,21 @@ pub(super) fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_index_built_in_many_commits_is_the_one_built_in_one() {
+        let docs = || {
+            (0..40).map(|i| {
+                let body = format!("Change {i} to rule {} of the firewall was caught in review {}.", i % 7, i % 5);
+                SearchDoc::plain(&format!("W-{i:02}"), &format!("Near miss {}", i % 3), &body)
+            })
+        };
+        let whole = Index::build(docs(), Store::Memory).unwrap();
+        // A commit about every other document: twenty segments, merged in order.
+        let queued = Index::build_queuing(docs(), Store::Memory, 150).unwrap();
+        assert_eq!(queued.docs(), whole.docs());
+        assert_eq!(crate::search::export(&queued).unwrap().files, crate::search::export(&whole).unwrap().files);
+    }
 
     #[test]
     fn segments_are_merged_in_the_order_their_documents_came_in() {
