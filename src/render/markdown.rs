@@ -78,6 +78,35 @@ pub fn render(
     resolve: impl Fn(&str) -> Target,
     diags: &mut Diagnostics,
 ) -> Result<Html, BodyError> {
+    walk(body, file, root, resolve, diags, Make::Page)
+}
+
+/// The summary of `body` (from `file`), with every problem [`render`] reports, without making
+/// its HTML: what preparing the site needs of each body, whose page renders it again.
+pub fn summarise(
+    body: &Body,
+    file: &Path,
+    resolve: impl Fn(&str) -> Target,
+    diags: &mut Diagnostics,
+) -> Result<String, BodyError> {
+    Ok(walk(body, file, "", resolve, diags, Make::Summary)?.summary)
+}
+
+/// What a walk over a body makes besides its problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Make {
+    Page,
+    Summary,
+}
+
+fn walk(
+    body: &Body,
+    file: &Path,
+    root: &str,
+    resolve: impl Fn(&str) -> Target,
+    diags: &mut Diagnostics,
+    make: Make,
+) -> Result<Html, BodyError> {
     let markdown = body.markdown()?;
     let markdown: &str = &markdown;
     let options = OPTIONS;
@@ -200,6 +229,9 @@ pub fn render(
         }
     }
 
+    if make == Make::Summary {
+        return Ok(Html { html: String::new(), toc, summary });
+    }
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, kept.into_iter());
     notes.push_section(&mut raw);
@@ -633,6 +665,22 @@ mod tests {
         };
         let out = render(&body, Path::new("w.md"), "../", resolve, &mut diags).unwrap();
         (out, diags.sorted())
+    }
+
+    #[test]
+    fn a_summary_reports_what_the_page_reports() {
+        let md = "Opening [one](NM-0002), [two](NM-0009) and [three](nowhere).\n\n![a](x.png)\n\n## Next\n";
+        let (page, from_page) = html(md);
+        let mut diags = Diagnostics::default();
+        let resolve = |dest: &str| match dest {
+            "NM-0002" => Target::Page("writeups/nm-0002.html".into()),
+            "NM-0009" => Target::Unpublished,
+            _ => Target::Broken("no writeup or pattern has that id".into()),
+        };
+        let summary = summarise(&Body::new(md.into(), 10), Path::new("w.md"), resolve, &mut diags).unwrap();
+        assert_eq!(summary, page.summary);
+        assert_eq!(diags.sorted(), from_page);
+        assert_eq!(from_page.len(), 3, "{from_page:?}");
     }
 
     #[test]

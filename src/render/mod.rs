@@ -242,8 +242,8 @@ impl Model {
                 |(path, body)| (*path, fingerprint((body.stamp, targets))),
                 |(path, body)| {
                     let mut found = Diagnostics::default();
-                    match markdown::render(body, path, "../", |dest| links.resolve(path, dest), &mut found) {
-                        Ok(html) => (html.summary, found),
+                    match markdown::summarise(body, path, |dest| links.resolve(path, dest), &mut found) {
+                        Ok(summary) => (summary, found),
                         Err(e) => {
                             found.push(e.diagnostic());
                             (String::new(), found)
