@@ -1,17 +1,17 @@
 //! Finds the knowledge base's files and splits each into front matter and a markdown body.
 
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use include_dir::{include_dir, Dir};
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Span};
 use crate::memo::{fingerprint, Memo};
-use crate::model::Body;
+use crate::model::{Body, Source};
 use crate::yaml::{self, Node};
 use crate::Error;
 
@@ -48,11 +48,12 @@ pub enum Kind {
 
 /// A file's parse: the document (unless its front matter is unreadable), the problems found,
 /// and the text.
-pub type Parsed = (Option<Arc<Document>>, Diagnostics, Arc<str>);
+pub type Parsed = (Option<Arc<Document>>, Diagnostics, Source);
 
 /// A markdown file split into its front matter and its body. The front matter is parsed when
 /// asked for ([`Document::front`]), so that its tree lives only while it is read: the trees of
-/// a large knowledge base would take more memory than its text.
+/// a large knowledge base would take more memory than its text. Nor is the body held: it is
+/// read from the file again where it is used ([`Source`]).
 #[derive(Debug, Clone)]
 pub struct Document {
     pub kind: Kind,
@@ -60,13 +61,13 @@ pub struct Document {
     pub path: PathBuf,
     /// The path relative to the content folder, with `/` separators.
     pub rel: String,
-    /// Where the front matter's YAML (from line 2) is in `text`.
-    front: Range<usize>,
-    /// Where the body starts in `text`.
-    body_at: usize,
+    /// The front matter's YAML, from line 2 of the file.
+    front: String,
+    /// The body's headings down to `###`, as text: what the sections it has are told by.
+    pub headings: Vec<String>,
     pub body: Body,
-    /// The file's whole text.
-    pub text: Arc<str>,
+    /// The file's whole text, for the gate.
+    pub source: Source,
     /// A fingerprint of the file's whole text: results derived from the document alone can be
     /// reused while it is unchanged.
     pub stamp: u64,
@@ -75,16 +76,11 @@ pub struct Document {
 }
 
 impl Document {
-    /// The body's markdown, from the text as it was read.
-    pub fn markdown(&self) -> &str {
-        self.text.get(self.body_at..).unwrap_or_default()
-    }
-
     /// The front matter, parsed: a mapping whose span is the opening `---` (empty when the
     /// front matter is), or `None` with the syntax error reported.
     pub fn front(&self, diags: &mut Diagnostics) -> Option<Node> {
         let whole = Span::new(1, 1, 3);
-        match yaml::parse(&self.text[self.front.clone()], 2) {
+        match yaml::parse(&self.front, 2) {
             Ok(Node { kind: yaml::NodeKind::Null, .. }) => {
                 Some(Node { kind: yaml::NodeKind::Map(Vec::new()), span: whole })
             }
@@ -94,6 +90,12 @@ impl Document {
                 None
             }
         }
+    }
+
+    /// This document, its text read from now on from `path`, which holds it.
+    fn read_again_from(self, path: &Path) -> Document {
+        let source = self.source.read_again_from(path);
+        Document { body: self.body.read_from(source.clone()), source, ..self }
     }
 }
 
@@ -105,7 +107,7 @@ pub struct Loaded {
     pub config_path: Option<PathBuf>,
     pub documents: Vec<Arc<Document>>,
     /// The text of every file read, in order.
-    pub sources: Vec<(PathBuf, Arc<str>)>,
+    pub sources: Vec<(PathBuf, Source)>,
 }
 
 /// Reads the content (and `config`, or `site.yaml` inside the content), reporting unreadable
@@ -123,7 +125,7 @@ pub fn load(
             Ok(node) => loaded.config = Config::from_node(&path, &node, diags),
             Err(e) => diags.push(syntax_error(&path, e)),
         }
-        loaded.sources.push((path.clone(), text.into()));
+        loaded.sources.push((path.clone(), Source::held(text.into())));
         loaded.config_path = Some(path);
     }
     let limit = loaded.config.max_file_size;
@@ -164,23 +166,21 @@ pub fn load(
             let doc = if found.has_errors() {
                 None
             } else {
-                parse_document(*kind, path, &file.rel, &text, &mut found).map(|mut doc| {
-                    // Bodies are read from the file again where they are used, so that its text
-                    // can go once the gate has read it.
-                    if let Origin::Disk(at) = &file.origin {
-                        doc.body = doc.body.read_again_from(at);
-                    }
-                    Arc::new(doc)
+                parse_document(*kind, path, &file.rel, &text, &mut found).map(|doc| match &file.origin {
+                    // A file's text is read again where it is used, so that it is held no longer.
+                    Origin::Disk(at) => Arc::new(doc.read_again_from(at)),
+                    Origin::Embedded(_) => Arc::new(doc),
                 })
             };
-            (doc, found, text)
+            let source = doc.as_ref().map_or_else(|| Source::held(text), |d| d.source.clone());
+            (doc, found, source)
         },
     );
     let config_source = loaded.sources.pop();
-    for ((_, path, _), (doc, found, text)) in items.into_iter().zip(results) {
+    for ((_, path, _), (doc, found, source)) in items.into_iter().zip(results) {
         diags.extend(found);
         loaded.documents.extend(doc);
-        loaded.sources.push((path, text));
+        loaded.sources.push((path, source));
     }
     loaded.sources.extend(config_source);
     Ok(loaded)
@@ -404,10 +404,10 @@ pub fn parse_document(
                 kind,
                 path: path.to_path_buf(),
                 rel: rel.to_string(),
-                front: mark + front_start..mark + offset,
-                body_at: mark + body_start,
+                front: text[front_start..offset].to_string(),
+                headings: headings(&text[body_start..]),
                 body: Body::within(Arc::clone(whole), mark + body_start, line + 1),
-                text: Arc::clone(whole),
+                source: Source::held(Arc::clone(whole)),
                 stamp: fingerprint(text),
                 front_stamp: fingerprint(&text[front_start..offset]),
             });
@@ -419,6 +419,25 @@ pub fn parse_document(
             .with_hint("end the YAML fields with a line containing only `---`"),
     );
     None
+}
+
+/// The text of each heading of `markdown` down to `###`, in order.
+fn headings(markdown: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) if level <= HeadingLevel::H3 => current = Some(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = current.as_mut() {
+                    h.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => out.extend(current.take()),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn syntax_error(path: &Path, e: yaml::SyntaxError) -> Diagnostic {
@@ -448,7 +467,7 @@ mod tests {
         let marked = "\u{feff}---\ntitle: é\n---\n## Corps\n".into();
         let doc = parse_document(Kind::Writeup, Path::new("a.md"), "a", &marked, &mut diags).unwrap();
         assert_eq!((doc.body.markdown().unwrap().as_ref(), doc.body.first_line), ("## Corps\n", 4));
-        assert_eq!(doc.markdown(), "## Corps\n");
+        assert_eq!(doc.headings, ["Corps"]);
         let title = |doc: &Document| match doc.front(&mut Diagnostics::default()).map(|n| n.kind) {
             Some(yaml::NodeKind::Map(entries)) => {
                 entries.iter().find(|e| e.key == "title").and_then(|e| e.value.as_scalar())

@@ -189,12 +189,55 @@ pub struct Allowance {
     pub span: Span,
 }
 
-/// The markdown body of a document and the line it starts on. A body from a file of the
-/// knowledge base is read again from the file each time it is asked for, never held: the bodies
-/// of a large knowledge base would take more memory than the rest of a build.
+/// A file's whole text: held, or read again from its file each time it is asked for. A build
+/// holds no knowledge base's text for longer than a file takes to go through a stage: the texts
+/// of a large one would take more memory than the rest of the build.
+#[derive(Debug, Clone)]
+pub struct Source(Text);
+
+/// Where a text is.
+#[derive(Debug, Clone)]
+enum Text {
+    /// In memory: the embedded example's, an imported record's, or one made in a test.
+    Held(Arc<str>),
+    /// In this file, whose whole text was `len` bytes with the fingerprint `print` when it was
+    /// read and checked; a different text is refused, so what is published is what the gate read.
+    File { path: Arc<Path>, len: usize, print: u64 },
+}
+
+impl Source {
+    pub fn held(text: Arc<str>) -> Source {
+        Source(Text::Held(text))
+    }
+
+    /// This text, read from now on from `path`, which holds it.
+    pub fn read_again_from(&self, path: &Path) -> Source {
+        match &self.0 {
+            Text::Held(text) => Source(Text::File { path: path.into(), len: text.len(), print: quick_print(text) }),
+            Text::File { .. } => self.clone(),
+        }
+    }
+
+    /// The text, refused if its file no longer holds it.
+    pub fn text(&self) -> Result<Cow<'_, str>, BodyError> {
+        let (path, len, print) = match &self.0 {
+            Text::Held(text) => return Ok(Cow::Borrowed(text)),
+            Text::File { path, len, print } => (path, *len, *print),
+        };
+        let unreadable = |source| BodyError::Unreadable { path: path.to_path_buf(), source };
+        let mut text = String::with_capacity(len);
+        std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text)).map_err(unreadable)?;
+        if text.len() != len || quick_print(&text) != print {
+            return Err(BodyError::Changed { path: path.to_path_buf() });
+        }
+        Ok(Cow::Owned(text))
+    }
+}
+
+/// The markdown body of a document, the end of its file's text, and the line it starts on.
 #[derive(Debug, Clone)]
 pub struct Body {
-    text: Text,
+    source: Source,
     /// Where the body starts in the text, on a character boundary.
     start: usize,
     pub first_line: usize,
@@ -203,17 +246,7 @@ pub struct Body {
     pub stamp: u64,
 }
 
-/// Where a body's text is.
-#[derive(Debug, Clone)]
-enum Text {
-    /// In memory: an imported record's body, or one made in a test.
-    Held(Arc<str>),
-    /// In this file, whose whole text was `len` bytes with the fingerprint `print` when it was
-    /// read and checked; a different text is refused, so what is published is what the gate read.
-    File { path: Arc<Path>, len: usize, print: u64 },
-}
-
-/// Why a body cannot be read again from its file.
+/// Why a file's text (a body, or what the gate reads) cannot be read again from the file.
 #[derive(Debug)]
 pub enum BodyError {
     Unreadable { path: PathBuf, source: std::io::Error },
@@ -255,38 +288,28 @@ impl Body {
     pub fn within(text: Arc<str>, start: usize, first_line: usize) -> Body {
         let start = if text.is_char_boundary(start) { start } else { text.len() };
         let stamp = crate::memo::fingerprint((&text[start..], first_line));
-        Body { text: Text::Held(text), start, first_line, stamp }
+        Body { source: Source::held(text), start, first_line, stamp }
     }
 
-    /// This body, read from now on from `path`, whose whole text is the one it was made from.
-    pub fn read_again_from(self, path: &Path) -> Body {
-        match self.text {
-            Text::Held(text) => {
-                Body { text: Text::File { path: path.into(), len: text.len(), print: quick_print(&text) }, ..self }
-            }
-            Text::File { .. } => self,
-        }
+    /// This body, read from now on from `source` (the same text).
+    pub fn read_from(self, source: Source) -> Body {
+        Body { source, ..self }
     }
 
     /// The markdown.
     pub fn markdown(&self) -> Result<Cow<'_, str>, BodyError> {
-        let (path, len, print) = match &self.text {
-            Text::Held(text) => return Ok(Cow::Borrowed(&text[self.start..])),
-            Text::File { path, len, print } => (path, *len, *print),
-        };
-        let unreadable = |source| BodyError::Unreadable { path: path.to_path_buf(), source };
-        let mut text = String::with_capacity(len);
-        std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text)).map_err(unreadable)?;
-        if text.len() != len || quick_print(&text) != print {
-            return Err(BodyError::Changed { path: path.to_path_buf() });
-        }
-        text.replace_range(..self.start, "");
-        Ok(Cow::Owned(text))
+        Ok(match self.source.text()? {
+            Cow::Borrowed(text) => Cow::Borrowed(&text[self.start..]),
+            Cow::Owned(mut text) => {
+                text.replace_range(..self.start, "");
+                Cow::Owned(text)
+            }
+        })
     }
 }
 
-/// A fingerprint of a file's text, quick to take each time its body is read again: it tells an
-/// edit made during a build, not a forgery (whoever can write the content can change it anyway).
+/// A fingerprint of a file's text, quick to take each time it is read again: it tells an edit
+/// made during a build, not a forgery (whoever can write the content can change it anyway).
 fn quick_print(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
@@ -435,7 +458,7 @@ mod tests {
         let text = "\u{feff}---\nid: x\n---\n## Body é\n";
         std::fs::write(&path, text).unwrap();
         let held = Body::within(text.into(), text.find("## ").unwrap(), 4);
-        let body = held.clone().read_again_from(&path);
+        let body = held.clone().read_from(Source::held(text.into()).read_again_from(&path));
         assert_eq!(body.markdown().unwrap(), "## Body é\n");
         assert_eq!((body.stamp, body.first_line), (held.stamp, held.first_line));
         assert_eq!(body, held);

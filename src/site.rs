@@ -1,6 +1,7 @@
 //! The whole pipeline, stage after stage: load → validate → gate (publication rules, leaks,
 //! blame) → kri (indicators from the published set) → render → output.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use crate::kri;
 use crate::load::{self, ContentSource, Parsed, StaticFile};
 use crate::memo::{fingerprint, Kept, Memo};
 use crate::model::Body;
-use crate::model::{Allowance, Member, Pattern, Tlp, Writeup};
+use crate::model::{Allowance, Member, Pattern, Source, Tlp, Writeup};
 use crate::render::{self, Facts, Site};
 use crate::scan::{Finding, ScanConfig, Scanner};
 use crate::theme::Theme;
@@ -147,7 +148,7 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
 pub struct Cache {
     parsed: Memo<Parsed>,
     checked: Memo<Checked<Arc<Writeup>>>,
-    findings: Memo<Vec<Finding>>,
+    findings: Memo<Result<Vec<Finding>, Diagnostic>>,
     render: render::Reuse,
     /// The KRIs, which read only the published writeups' front matter, the patterns and the config.
     indicators: Kept<Arc<kri::Indicators>>,
@@ -200,8 +201,7 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
 
     let leaks =
         scan_for_leaks(&files, &statics, &knowledge.patterns, &publication, &config, &mut cache.findings, &mut diags);
-    let on_disk = matches!(opts.content, ContentSource::Dir(_));
-    let sources = Sources::after_gate(std::mem::take(&mut loaded.sources), files, on_disk, &diags);
+    drop(files);
     clock.lap("gate");
     let mut notes = Vec::new();
     let mut members: Vec<Arc<Member>> = Vec::new();
@@ -236,7 +236,7 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     });
     clock.lap("kri");
     if let (Some(path), false) = (&loaded.config_path, config.access_controlled) {
-        exposure_warning(path, &sources.held, render::published_tlp(&publication), &mut diags);
+        exposure_warning(path, &loaded.sources, render::published_tlp(&publication), &mut diags);
     }
     let facts = Facts {
         config: config.clone(),
@@ -268,7 +268,13 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     // Only the files that diagnostics point at are shown again.
     let shown: HashSet<&Path> = diagnostics.iter().map(|d| d.file.as_path()).collect();
     let masked = leaks.masked.into_iter().map(|(path, text)| (path, Arc::from(text)));
-    let sources: BTreeMap<PathBuf, Arc<str>> = sources.shown(&shown).chain(masked).collect();
+    // Read again, and shown only if they still hold what the build read.
+    let read =
+        loaded.sources.into_iter().filter(|(path, _)| shown.contains(path.as_path())).filter_map(|(path, source)| {
+            let text = source.text().ok()?;
+            Some((path, Arc::from(&*text)))
+        });
+    let sources: BTreeMap<PathBuf, Arc<str>> = read.chain(masked).collect();
     Ok(Outcome {
         diagnostics,
         sources,
@@ -282,41 +288,13 @@ pub fn run_cached(opts: &Options, cache: &mut Cache) -> Result<Outcome, Error> {
     })
 }
 
-/// The texts of the files read, for the report's snippets. Every one is held until the gate has
-/// read them; after it, only those of the files with diagnostics, so that a build does not hold
-/// the whole knowledge base's text while it renders. A file that a later stage finds a problem
-/// in is read again for the report, and its lines shown only if it is unchanged.
-struct Sources {
-    held: Vec<(PathBuf, Arc<str>)>,
-    /// The fingerprint of each released file's text.
-    released: HashMap<PathBuf, u64>,
-}
-
-impl Sources {
-    /// Keeps of `all` the texts of the files `diags` point at and of those the gate did not read
-    /// (the configuration, files that could not be parsed), and releases the others when they
-    /// are `on_disk` to be read again (the embedded example's are not).
-    fn after_gate(all: Vec<(PathBuf, Arc<str>)>, read: Vec<GateFile>, on_disk: bool, diags: &Diagnostics) -> Sources {
-        let pointed: HashSet<&Path> = diags.iter().map(|d| d.file.as_path()).collect();
-        let released: HashMap<PathBuf, u64> = read
-            .into_iter()
-            .filter(|f| on_disk && !pointed.contains(f.path.as_path()))
-            .map(|f| (f.path, f.stamp))
-            .collect();
-        let held = all.into_iter().filter(|(path, _)| !released.contains_key(path)).collect();
-        Sources { held, released }
-    }
-
-    /// The texts of the files in `shown`: held, or read again and unchanged.
-    fn shown<'a>(self, shown: &'a HashSet<&Path>) -> impl Iterator<Item = (PathBuf, Arc<str>)> + 'a {
-        let again =
-            self.released.into_iter().filter(|(path, _)| shown.contains(path.as_path())).filter_map(|(path, stamp)| {
-                let text = std::fs::read_to_string(&path).ok()?;
-                let unchanged = fingerprint(text.strip_prefix('\u{feff}').unwrap_or(&text)) == stamp;
-                unchanged.then(|| (path, Arc::from(text)))
-            });
-        self.held.into_iter().filter(|(path, _)| shown.contains(path.as_path())).chain(again)
-    }
+/// A file whose findings or allowances the gate reports, with its text read again for them.
+struct Reported<'a> {
+    file: &'a GateFile,
+    exposure: Exposure,
+    allow: &'a [Allowance],
+    text: Cow<'a, str>,
+    found: Vec<Finding>,
 }
 
 /// What the gate reads of a content file once it is validated: its text, and the allowances of
@@ -324,7 +302,7 @@ impl Sources {
 /// problems are being fixed; a valid file's are in its record).
 struct GateFile {
     path: PathBuf,
-    text: Arc<str>,
+    source: Source,
     stamp: u64,
     lenient: Option<Vec<Allowance>>,
 }
@@ -334,7 +312,7 @@ fn gate_files(documents: &[Arc<load::Document>], mut lenient: HashMap<PathBuf, V
         .iter()
         .map(|d| GateFile {
             path: d.path.clone(),
-            text: Arc::clone(&d.text),
+            source: d.source.clone(),
             stamp: d.stamp,
             lenient: lenient.remove(&d.path),
         })
@@ -371,7 +349,7 @@ fn scan_for_leaks(
     patterns: &[Pattern],
     publication: &Publication,
     config: &Config,
-    findings: &mut Memo<Vec<Finding>>,
+    findings: &mut Memo<Result<Vec<Finding>, Diagnostic>>,
     diags: &mut Diagnostics,
 ) -> LeakReport {
     let scanner = scanner(config);
@@ -392,26 +370,48 @@ fn scan_for_leaks(
     for p in patterns {
         known.insert(&p.source, (Exposure::Public, &p.allow));
     }
-    let static_texts: Vec<(&Path, &str)> = statics.iter().filter_map(|f| Some((f.path.as_path(), f.text()?))).collect();
-    let subjects: Vec<Subject<'_>> = files
+    // The static files' texts are held; a content file's is read again here, once for the
+    // scanner and once more where its findings or allowances are reported, and not held.
+    let statics: Vec<GateFile> = statics
         .iter()
-        .map(|f| {
-            let fallback = (Exposure::Public, f.lenient.as_deref().unwrap_or_default());
-            let (exposure, allow) = known.get(f.path.as_path()).copied().unwrap_or(fallback);
-            Subject { path: &f.path, text: &f.text, allow, exposure }
+        .filter_map(|f| {
+            let text = f.text()?;
+            Some(GateFile {
+                path: f.path.clone(),
+                source: Source::held(text.into()),
+                stamp: fingerprint(text),
+                lenient: None,
+            })
         })
-        .chain(static_texts.iter().map(|&(path, text)| Subject { path, text, allow: &[], exposure: Exposure::Public }))
         .collect();
-    let texts: Vec<(&Path, &str, u64)> = files
-        .iter()
-        .map(|f| (f.path.as_path(), &*f.text, f.stamp))
-        .chain(static_texts.iter().map(|&(path, text)| (path, text, fingerprint(text))))
-        .collect();
+    let files: Vec<&GateFile> = files.iter().chain(&statics).collect();
     let found = findings.get_all(
-        &texts,
-        |(path, _, stamp)| (*path, fingerprint((stamp, settings))),
-        |(_, text, _)| scanner.scan(text),
+        &files,
+        |f| (f.path.as_path(), fingerprint((f.stamp, settings))),
+        |f| f.source.text().map(|text| scanner.scan(&text)).map_err(|e| e.diagnostic()),
     );
+    let mut reported: Vec<Reported<'_>> = Vec::new();
+    for (file, found) in files.into_iter().zip(found) {
+        let fallback = (Exposure::Public, file.lenient.as_deref().unwrap_or_default());
+        let (exposure, allow) = known.get(file.path.as_path()).copied().unwrap_or(fallback);
+        let found = match found {
+            Ok(found) if found.is_empty() && allow.is_empty() => continue,
+            Ok(found) => found,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        match file.source.text() {
+            Ok(text) => reported.push(Reported { file, exposure, allow, text, found }),
+            Err(e) => diags.push(e.diagnostic()),
+        }
+    }
+    let found: Vec<Vec<Finding>> = reported.iter_mut().map(|r| std::mem::take(&mut r.found)).collect();
+    let subjects: Vec<Subject<'_>> = reported
+        .iter()
+        .map(|r| Subject { path: &r.file.path, text: &r.text, allow: r.allow, exposure: r.exposure })
+        .collect();
     leaks::scan(&subjects, &found, config.strict_blameless, diags)
 }
 
@@ -522,11 +522,11 @@ fn scanner(config: &Config) -> Scanner {
 
 /// Warns that a site publishing above TLP:CLEAR would expose community-only material on a
 /// public host, at the `max_tlp` line of `site.yaml` (which `sources` holds).
-fn exposure_warning(config: &Path, sources: &[(PathBuf, Arc<str>)], published: Tlp, diags: &mut Diagnostics) {
+fn exposure_warning(config: &Path, sources: &[(PathBuf, Source)], published: Tlp, diags: &mut Diagnostics) {
     if published == Tlp::Clear {
         return;
     }
-    let text = sources.iter().find(|(p, _)| p == config).map_or("", |(_, t)| &**t);
+    let text = sources.iter().find(|(p, _)| p == config).and_then(|(_, s)| s.text().ok()).unwrap_or_default();
     let line = text.lines().position(|l| l.starts_with("max_tlp:")).map_or(1, |i| i + 1);
     diags.push(
         Diagnostic::warning(

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 
 use crate::date::Date;
@@ -461,7 +460,7 @@ fn too_many(file: &Path, key: &str, list: &Option<Vec<(String, Span)>>, max: usi
 
 /// Warns about each retrospective section the body lacks.
 fn check_sections(doc: &Document, diags: &mut Diagnostics) {
-    let found: Vec<String> = headings(doc.markdown()).into_iter().map(|h| normalise(&h)).collect();
+    let found: Vec<String> = doc.headings.iter().map(|h| normalise(h)).collect();
     for section in SECTIONS {
         if !found.contains(&normalise(section)) {
             diags.push(
@@ -474,24 +473,6 @@ fn check_sections(doc: &Document, diags: &mut Diagnostics) {
             );
         }
     }
-}
-
-fn headings(markdown: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current: Option<String> = None;
-    for event in Parser::new(markdown) {
-        match event {
-            Event::Start(Tag::Heading { level, .. }) if level <= HeadingLevel::H3 => current = Some(String::new()),
-            Event::Text(t) | Event::Code(t) => {
-                if let Some(h) = current.as_mut() {
-                    h.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => out.extend(current.take()),
-            _ => {}
-        }
-    }
-    out
 }
 
 fn normalise(heading: &str) -> String {
