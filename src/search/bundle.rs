@@ -438,12 +438,7 @@ mod tests {
 
     #[test]
     fn an_index_kept_on_disk_exports_the_bundle_one_in_memory_does() {
-        let docs = || {
-            (0..300).map(|i| {
-                let body = format!("Change {i} to the firewall rule {} was caught in review {}.", i % 7, i % 13);
-                SearchDoc::plain(&format!("W-{i:03}"), &format!("Near miss {}", i % 11), &body)
-            })
-        };
+        let docs = || SearchDoc::numbered(300);
         let folder = tempfile::tempdir().unwrap();
         let on_disk = Index::build(docs(), Store::Disk(folder.path())).unwrap();
         assert!(folder.path().join("meta.json").is_file(), "the index is written to its folder");

@@ -156,6 +156,15 @@ impl Listing {
 
 #[cfg(test)]
 impl SearchDoc {
+    /// `n` writeups of one sentence, sharing their few words in overlapping groups: an index's
+    /// worth for the search tests.
+    pub(crate) fn numbered(n: usize) -> impl Iterator<Item = SearchDoc> {
+        (0..n).map(|i| {
+            let body = format!("Change {i} to the firewall rule {} was caught in review {}.", i % 7, i % 13);
+            SearchDoc::plain(&format!("W-{i:03}"), &format!("Near miss {}", i % 11), &body)
+        })
+    }
+
     /// A writeup with only a key, a title and a body, for the search tests.
     pub(crate) fn plain(key: &str, title: &str, body: &str) -> SearchDoc {
         SearchDoc {

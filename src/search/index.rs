@@ -211,12 +211,7 @@ mod tests {
 
     #[test]
     fn an_index_built_in_many_commits_is_the_one_built_in_one() {
-        let docs = || {
-            (0..40).map(|i| {
-                let body = format!("Change {i} to rule {} of the firewall was caught in review {}.", i % 7, i % 5);
-                SearchDoc::plain(&format!("W-{i:02}"), &format!("Near miss {}", i % 3), &body)
-            })
-        };
+        let docs = || SearchDoc::numbered(40);
         let whole = Index::build(docs(), Store::Memory).unwrap();
         // A commit about every other document: twenty segments, merged in order.
         let queued = Index::build_queuing(docs(), Store::Memory, 150).unwrap();
