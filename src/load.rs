@@ -68,14 +68,17 @@ pub struct Document {
     pub body: Body,
     /// The file's whole text, for the gate.
     pub source: Source,
-    /// A fingerprint of the file's whole text: results derived from the document alone can be
-    /// reused while it is unchanged.
-    pub stamp: u64,
     /// A fingerprint of the front matter alone.
     pub front_stamp: u64,
 }
 
 impl Document {
+    /// A fingerprint of the file's whole text: results derived from the document alone can be
+    /// reused while it is unchanged.
+    pub fn stamp(&self) -> u64 {
+        self.source.print()
+    }
+
     /// The front matter, parsed: a mapping whose span is the opening `---` (empty when the
     /// front matter is), or `None` with the syntax error reported.
     pub fn front(&self, diags: &mut Diagnostics) -> Option<Node> {
@@ -408,7 +411,6 @@ pub fn parse_document(
                 headings: headings(&text[body_start..]),
                 body: Body::within(Arc::clone(whole), mark + body_start, line + 1),
                 source: Source::held(Arc::clone(whole)),
-                stamp: fingerprint(text),
                 front_stamp: fingerprint(&text[front_start..offset]),
             });
         }

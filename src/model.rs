@@ -193,41 +193,49 @@ pub struct Allowance {
 /// holds no knowledge base's text for longer than a file takes to go through a stage: the texts
 /// of a large one would take more memory than the rest of the build.
 #[derive(Debug, Clone)]
-pub struct Source(Text);
+pub struct Source {
+    text: Text,
+    len: usize,
+    /// A fingerprint of the text as first read: what a text read again must match, and what
+    /// results derived from it are reused under.
+    print: u64,
+}
 
 /// Where a text is.
 #[derive(Debug, Clone)]
 enum Text {
     /// In memory: the embedded example's, an imported record's, or one made in a test.
     Held(Arc<str>),
-    /// In this file, whose whole text was `len` bytes with the fingerprint `print` when it was
-    /// read and checked; a different text is refused, so what is published is what the gate read.
-    File { path: Arc<Path>, len: usize, print: u64 },
+    /// In this file; a text that is not the one first read is refused, so that what is
+    /// published is what the gate read.
+    File(Arc<Path>),
 }
 
 impl Source {
     pub fn held(text: Arc<str>) -> Source {
-        Source(Text::Held(text))
+        Source { len: text.len(), print: quick_print(&text), text: Text::Held(text) }
     }
 
     /// This text, read from now on from `path`, which holds it.
     pub fn read_again_from(&self, path: &Path) -> Source {
-        match &self.0 {
-            Text::Held(text) => Source(Text::File { path: path.into(), len: text.len(), print: quick_print(text) }),
-            Text::File { .. } => self.clone(),
-        }
+        Source { text: Text::File(path.into()), ..*self }
+    }
+
+    /// A fingerprint of the text: it changes whenever the text does.
+    pub fn print(&self) -> u64 {
+        self.print
     }
 
     /// The text, refused if its file no longer holds it.
     pub fn text(&self) -> Result<Cow<'_, str>, BodyError> {
-        let (path, len, print) = match &self.0 {
+        let path = match &self.text {
             Text::Held(text) => return Ok(Cow::Borrowed(text)),
-            Text::File { path, len, print } => (path, *len, *print),
+            Text::File(path) => path,
         };
         let unreadable = |source| BodyError::Unreadable { path: path.to_path_buf(), source };
-        let mut text = String::with_capacity(len);
+        let mut text = String::with_capacity(self.len);
         std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text)).map_err(unreadable)?;
-        if text.len() != len || quick_print(&text) != print {
+        if text.len() != self.len || quick_print(&text) != self.print {
             return Err(BodyError::Changed { path: path.to_path_buf() });
         }
         Ok(Cow::Owned(text))
@@ -458,7 +466,10 @@ mod tests {
         let text = "\u{feff}---\nid: x\n---\n## Body é\n";
         std::fs::write(&path, text).unwrap();
         let held = Body::within(text.into(), text.find("## ").unwrap(), 4);
-        let body = held.clone().read_from(Source::held(text.into()).read_again_from(&path));
+        let source = Source::held(text.into()).read_again_from(&path);
+        assert_eq!(source.print(), Source::held(text.into()).print(), "the file's text is the one held");
+        assert_ne!(source.print(), Source::held(text.replace("Body", "Bady").into()).print());
+        let body = held.clone().read_from(source);
         assert_eq!(body.markdown().unwrap(), "## Body é\n");
         assert_eq!((body.stamp, body.first_line), (held.stamp, held.first_line));
         assert_eq!(body, held);

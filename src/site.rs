@@ -303,19 +303,13 @@ struct Reported<'a> {
 struct GateFile {
     path: PathBuf,
     source: Source,
-    stamp: u64,
     lenient: Option<Vec<Allowance>>,
 }
 
 fn gate_files(documents: &[Arc<load::Document>], mut lenient: HashMap<PathBuf, Vec<Allowance>>) -> Vec<GateFile> {
     documents
         .iter()
-        .map(|d| GateFile {
-            path: d.path.clone(),
-            source: d.source.clone(),
-            stamp: d.stamp,
-            lenient: lenient.remove(&d.path),
-        })
+        .map(|d| GateFile { path: d.path.clone(), source: d.source.clone(), lenient: lenient.remove(&d.path) })
         .collect()
 }
 
@@ -374,20 +368,12 @@ fn scan_for_leaks(
     // scanner and once more where its findings or allowances are reported, and not held.
     let statics: Vec<GateFile> = statics
         .iter()
-        .filter_map(|f| {
-            let text = f.text()?;
-            Some(GateFile {
-                path: f.path.clone(),
-                source: Source::held(text.into()),
-                stamp: fingerprint(text),
-                lenient: None,
-            })
-        })
+        .filter_map(|f| Some(GateFile { path: f.path.clone(), source: Source::held(f.text()?.into()), lenient: None }))
         .collect();
     let files: Vec<&GateFile> = files.iter().chain(&statics).collect();
     let found = findings.get_all(
         &files,
-        |f| (f.path.as_path(), fingerprint((f.stamp, settings))),
+        |f| (f.path.as_path(), fingerprint((f.source.print(), settings))),
         |f| f.source.text().map(|text| scanner.scan(&text)).map_err(|e| e.diagnostic()),
     );
     let mut reported: Vec<Reported<'_>> = Vec::new();

@@ -66,7 +66,7 @@ pub fn validate(
     let context = fingerprint((&slugs, &known, today));
     let checked = memo.get_all(
         &writeup_docs,
-        |d| (d.path.as_path(), fingerprint((d.stamp, context))),
+        |d| (d.path.as_path(), fingerprint((d.stamp(), context))),
         |d| {
             check(d, |front, found| {
                 crate::roles::check(&d.path, front, &known, found);
