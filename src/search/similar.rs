@@ -1,25 +1,26 @@
 //! Similar near misses, by content: each writeup's most telling words (by tf-idf, ties broken
-//! by the word) become one query on the index, so that the result is the same on every build.
-//! The words are read from the index's postings, so no document's text is needed again.
+//! by the word) are scored against every other writeup by BM25, as a search for them would
+//! score it, so that the result is the same on every build. The words and the scores are read
+//! from the index's postings, so no document's text is needed again.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use tantivy::collector::TopDocs;
-use tantivy::postings::Postings;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, TermQuery};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, TermInfo};
+use tantivy::query::Bm25Weight;
 use tantivy::schema::IndexRecordOption;
 use tantivy::termdict::TermOrdinal;
-use tantivy::{DocId, DocSet, InvertedIndexReader, Term, TERMINATED};
+use tantivy::{DocId, DocSet, InvertedIndexReader, TERMINATED};
 
 use super::index::{Index, SCORED};
 use super::SearchError;
 
 /// How many of a writeup's words make its query.
 const QUERY_TERMS: usize = 25;
-/// How many results of a query are looked at before the ties are broken.
+/// How many of the best-scored other writeups are looked at before the ties are broken.
 const CANDIDATES: usize = 25;
 /// Scores this close are a tie (they differ in the last digits of floating point only).
 const SCORE_STEP: f32 = 0.01;
@@ -76,14 +77,18 @@ impl Index {
     ) -> Result<HashMap<String, Vec<String>>, SearchError> {
         let writeups: Vec<DocId> =
             (0..self.docs.len() as DocId).filter(|&d| self.docs[d as usize].kind == "writeup").collect();
-        let fields = self.dictionaries()?;
-        let words = self.telling_words(&fields, &writeups)?;
+        let fields = self.fields()?;
+        let (words, telling) = self.telling_words(&fields, &writeups)?;
         writeups
             .par_iter()
             .zip(words)
-            .map(|(&doc, words)| {
-                Ok((self.docs[doc as usize].key.clone(), self.most_like(&fields, doc, &words, n, &shared)?))
-            })
+            .map_init(
+                || Scores::new(self.docs.len()),
+                |scores, (&doc, words)| {
+                    let found = self.most_like(&fields, &telling, scores, doc, &words, n, &shared)?;
+                    Ok((self.docs[doc as usize].key.clone(), found))
+                },
+            )
             .collect()
     }
 
@@ -101,33 +106,45 @@ impl Index {
             return Ok(Vec::new());
         };
         let doc = doc as DocId;
-        let fields = self.dictionaries()?;
-        let words = self.telling_words(&fields, &[doc])?.pop().unwrap_or_default();
-        self.most_like(&fields, doc, &words, n, &shared)
+        let fields = self.fields()?;
+        let (mut words, telling) = self.telling_words(&fields, &[doc])?;
+        let words = words.pop().unwrap_or_default();
+        self.most_like(&fields, &telling, &mut Scores::new(self.docs.len()), doc, &words, n, &shared)
     }
 
-    /// Each scored field's inverted index, in [`SCORED`] order (none for an empty index).
-    fn dictionaries(&self) -> Result<Vec<Arc<InvertedIndexReader>>, SearchError> {
-        match self.searcher.segment_readers().first() {
-            Some(segment) => Ok(self.scored.iter().map(|f| segment.inverted_index(*f)).collect::<Result<_, _>>()?),
-            None => Ok(Vec::new()),
-        }
+    /// The scored fields, in [`SCORED`] order (none for an empty index).
+    fn fields(&self) -> Result<Vec<Scoring>, SearchError> {
+        let Some(segment) = self.searcher.segment_readers().first() else { return Ok(Vec::new()) };
+        let documents = u64::from(segment.max_doc());
+        self.scored
+            .iter()
+            .zip(SCORED)
+            .map(|(&field, scored)| {
+                let inverted = segment.inverted_index(field)?;
+                Ok(Scoring {
+                    average_length: inverted.total_num_tokens() as f32 / documents.max(1) as f32,
+                    inverted,
+                    lengths: segment.get_fieldnorms_reader(field)?,
+                    boost: scored.boost,
+                    documents,
+                })
+            })
+            .collect()
     }
 
     /// The [`QUERY_TERMS`] words of highest tf × idf of each of `docs` (ascending doc ids), best
-    /// first; only [`telling`] words count. `fields` are [`Index::dictionaries`].
-    fn telling_words(
-        &self,
-        fields: &[Arc<InvertedIndexReader>],
-        docs: &[DocId],
-    ) -> Result<Vec<Vec<Word>>, SearchError> {
+    /// first, and where the postings of every word that could be one of them are; only
+    /// [`telling`] words count.
+    fn telling_words(&self, fields: &[Scoring], docs: &[DocId]) -> Result<(Vec<Vec<Word>>, Telling), SearchError> {
         let total = self.docs.len();
         let mut slot: Vec<Option<usize>> = vec![None; self.docs.len()];
         for (i, &doc) in docs.iter().enumerate() {
             slot[doc as usize] = Some(i);
         }
         let mut best: Vec<BinaryHeap<Word>> = vec![BinaryHeap::with_capacity(QUERY_TERMS + 1); docs.len()];
-        for (field, inverted) in fields.iter().enumerate() {
+        let mut telling_terms = Telling(vec![Vec::new(); fields.len()]);
+        for (field, scoring) in fields.iter().enumerate() {
+            let inverted = &scoring.inverted;
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
                 let df = stream.value().doc_freq;
@@ -136,11 +153,12 @@ impl Index {
                 }
                 let idf = (total as f32 / df as f32).ln() + 1.0;
                 let ord = stream.term_ord();
+                telling_terms.0[field].push((ord, stream.value().clone()));
                 let mut postings =
                     inverted.read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
                 let mut offer = |i: usize, tf: u32| {
                     let heap = &mut best[i];
-                    heap.push(Word { weight: tf as f32 * idf * SCORED[field].boost, field, ord });
+                    heap.push(Word { weight: tf as f32 * idf * scoring.boost, field, ord });
                     if heap.len() > QUERY_TERMS {
                         heap.pop();
                     }
@@ -167,44 +185,113 @@ impl Index {
                 }
             }
         }
-        Ok(best.into_iter().map(BinaryHeap::into_sorted_vec).collect())
+        Ok((best.into_iter().map(BinaryHeap::into_sorted_vec).collect(), telling_terms))
     }
 
-    /// The writeups most like `doc` by a query of its `words`, ties broken as
+    /// The writeups most like `doc`: each other writeup scored by BM25 (tantivy's, as a search
+    /// for `words` would score it) over the postings of `words`, ties broken as
     /// [`Index::similar_to`] says.
+    #[allow(clippy::too_many_arguments)]
     fn most_like(
         &self,
-        fields: &[Arc<InvertedIndexReader>],
+        fields: &[Scoring],
+        telling: &Telling,
+        scores: &mut Scores,
         doc: DocId,
         words: &[Word],
         n: usize,
         shared: &dyn Fn(&str, &str) -> usize,
     ) -> Result<Vec<String>, SearchError> {
-        let key = &self.docs[doc as usize].key;
-        let mut bytes = Vec::new();
-        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::with_capacity(words.len());
         for word in words {
-            let (Some(inverted), Some(scored)) = (fields.get(word.field), SCORED.get(word.field)) else { continue };
-            if !inverted.terms().ord_to_term(word.ord, &mut bytes)? {
-                continue;
+            let (Some(scoring), Some(info)) = (fields.get(word.field), telling.info(word)) else { continue };
+            let weight = Bm25Weight::for_one_term_without_explain(
+                u64::from(info.doc_freq),
+                scoring.documents,
+                scoring.average_length,
+            )
+            .boost_by(scoring.boost);
+            let mut block = scoring.inverted.read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
+            while !block.docs().is_empty() {
+                for (&other, &tf) in block.docs().iter().zip(block.freqs()) {
+                    scores.add(other, weight.score(scoring.lengths.fieldnorm_id(other), tf));
+                }
+                block.advance();
             }
-            let term = Term::from_field_text(self.scored[word.field], &String::from_utf8_lossy(&bytes));
-            let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), scored.boost))));
         }
-        let top = self.searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(CANDIDATES))?;
-        let mut found: Vec<(i64, usize, &str)> = top
+        let key = &self.docs[doc as usize].key;
+        let candidates = scores.best(CANDIDATES, |other| {
+            other != doc && self.docs.get(other as usize).is_some_and(|d| d.kind == "writeup")
+        });
+        let mut found: Vec<(i64, usize, &str)> = candidates
             .into_iter()
-            .filter_map(|(score, address)| {
-                let other = self.docs.get(address.doc_id as usize)?;
-                (other.kind == "writeup" && other.key != *key).then(|| {
-                    let step = (score / SCORE_STEP).round() as i64;
-                    (step, shared(key, &other.key), other.key.as_str())
-                })
+            .map(|(score, other)| {
+                let other = &self.docs[other as usize].key;
+                ((score / SCORE_STEP).round() as i64, shared(key, other), other.as_str())
             })
             .collect();
         found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then_with(|| a.2.cmp(b.2)));
         Ok(found.into_iter().take(n).map(|(_, _, id)| id.to_string()).collect())
+    }
+}
+
+/// What a scored field gives a similarity query: its words and their postings, its documents'
+/// lengths and average length, and its boost.
+struct Scoring {
+    inverted: Arc<InvertedIndexReader>,
+    lengths: FieldNormReader,
+    average_length: f32,
+    boost: f32,
+    documents: u64,
+}
+
+/// Where the postings of each field's telling words are, in dictionary order.
+struct Telling(Vec<Vec<(TermOrdinal, TermInfo)>>);
+
+impl Telling {
+    fn info(&self, word: &Word) -> Option<&TermInfo> {
+        let terms = self.0.get(word.field)?;
+        terms.binary_search_by_key(&word.ord, |(ord, _)| *ord).ok().map(|at| &terms[at].1)
+    }
+}
+
+/// One query's score of every document, summed word by word, and which documents it reached;
+/// kept between queries (a thread's), so that each does not allocate one per document.
+struct Scores {
+    score: Vec<f32>,
+    reached: Vec<DocId>,
+}
+
+impl Scores {
+    fn new(documents: usize) -> Scores {
+        Scores { score: vec![0.0; documents], reached: Vec::new() }
+    }
+
+    /// Adds `score` (above zero, as every BM25 score is) to `doc`'s.
+    fn add(&mut self, doc: DocId, score: f32) {
+        let Some(slot) = self.score.get_mut(doc as usize) else { return };
+        if *slot == 0.0 {
+            self.reached.push(doc);
+        }
+        *slot += score;
+    }
+
+    /// The `k` best-scored documents that `keep` accepts (higher score, then lower doc id
+    /// first), and every score back to zero for the next query.
+    fn best(&mut self, k: usize, keep: impl Fn(DocId) -> bool) -> Vec<(f32, DocId)> {
+        let mut reached: Vec<(f32, DocId)> = Vec::with_capacity(self.reached.len());
+        for doc in self.reached.drain(..) {
+            let score = std::mem::take(&mut self.score[doc as usize]);
+            if keep(doc) {
+                reached.push((score, doc));
+            }
+        }
+        let order = |a: &(f32, DocId), b: &(f32, DocId)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if reached.len() > k {
+            reached.select_nth_unstable_by(k, order);
+            reached.truncate(k);
+        }
+        reached.sort_unstable_by(order);
+        reached
     }
 }
 
