@@ -72,7 +72,7 @@ pub enum Error {
     #[error(transparent)]
     Search(#[from] search::SearchError),
     #[error(transparent)]
-    Body(#[from] model::BodyError),
+    Source(#[from] model::SourceError),
     /// A search failure seen once and reported again to every page that needs the bundle.
     #[error("{0}")]
     SearchBundle(String),

@@ -227,16 +227,16 @@ impl Source {
     }
 
     /// The text, refused if its file no longer holds it.
-    pub fn text(&self) -> Result<Cow<'_, str>, BodyError> {
+    pub fn text(&self) -> Result<Cow<'_, str>, SourceError> {
         let path = match &self.text {
             Text::Held(text) => return Ok(Cow::Borrowed(text)),
             Text::File(path) => path,
         };
-        let unreadable = |source| BodyError::Unreadable { path: path.to_path_buf(), source };
+        let unreadable = |source| SourceError::Unreadable { path: path.to_path_buf(), source };
         let mut text = String::with_capacity(self.len);
         std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text)).map_err(unreadable)?;
         if text.len() != self.len || quick_print(&text) != self.print {
-            return Err(BodyError::Changed { path: path.to_path_buf() });
+            return Err(SourceError::Changed { path: path.to_path_buf() });
         }
         Ok(Cow::Owned(text))
     }
@@ -256,12 +256,12 @@ pub struct Body {
 
 /// Why a file's text (a body, or what the gate reads) cannot be read again from the file.
 #[derive(Debug)]
-pub enum BodyError {
+pub enum SourceError {
     Unreadable { path: PathBuf, source: std::io::Error },
     Changed { path: PathBuf },
 }
 
-impl BodyError {
+impl SourceError {
     /// The failure as an error about its file, for the report.
     pub fn diagnostic(&self) -> Diagnostic {
         let (path, message) = self.parts();
@@ -270,20 +270,20 @@ impl BodyError {
 
     fn parts(&self) -> (&Path, String) {
         match self {
-            BodyError::Unreadable { path, source } => (path, format!("cannot read the file again: {source}")),
-            BodyError::Changed { path } => (path, "the file changed while the site was being built".to_string()),
+            SourceError::Unreadable { path, source } => (path, format!("cannot read the file again: {source}")),
+            SourceError::Changed { path } => (path, "the file changed while the site was being built".to_string()),
         }
     }
 }
 
-impl std::fmt::Display for BodyError {
+impl std::fmt::Display for SourceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (path, message) = self.parts();
         write!(f, "{}: {message}; build again once it is saved", path.display())
     }
 }
 
-impl std::error::Error for BodyError {}
+impl std::error::Error for SourceError {}
 
 impl Body {
     /// A body of its own, starting at line `first_line` of its file.
@@ -305,7 +305,7 @@ impl Body {
     }
 
     /// The markdown.
-    pub fn markdown(&self) -> Result<Cow<'_, str>, BodyError> {
+    pub fn markdown(&self) -> Result<Cow<'_, str>, SourceError> {
         Ok(match self.source.text()? {
             Cow::Borrowed(text) => Cow::Borrowed(&text[self.start..]),
             Cow::Owned(mut text) => {
@@ -476,13 +476,13 @@ mod tests {
 
         // An edit of the same length is caught as surely as one that changes it.
         std::fs::write(&path, text.replace("Body", "Bady")).unwrap();
-        assert!(matches!(body.markdown(), Err(BodyError::Changed { .. })));
+        assert!(matches!(body.markdown(), Err(SourceError::Changed { .. })));
         std::fs::write(&path, format!("{text}more\n")).unwrap();
         let changed = body.markdown().unwrap_err();
         assert_eq!(changed.diagnostic().message, "the file changed while the site was being built");
         assert!(changed.to_string().starts_with(&format!("{}: ", path.display())), "{changed}");
         std::fs::remove_file(&path).unwrap();
-        assert!(matches!(body.markdown(), Err(BodyError::Unreadable { .. })));
+        assert!(matches!(body.markdown(), Err(SourceError::Unreadable { .. })));
     }
 
     #[test]

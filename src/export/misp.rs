@@ -10,7 +10,7 @@ use md5::{Digest, Md5};
 use serde_json::{json, Value};
 
 use super::{epoch_seconds, json_to, Record, Site, StreamMap};
-use crate::model::{Action, BodyError, Keyword, Severity, Writeup};
+use crate::model::{Action, Keyword, Severity, SourceError, Writeup};
 use crate::Error;
 
 pub const MANIFEST: &str = "misp/manifest.json";
@@ -150,7 +150,7 @@ fn attributes(site: &Site<'_>, r: &Record) -> Vec<Value> {
     out
 }
 
-fn event(site: &Site<'_>, r: &Record) -> Result<Value, BodyError> {
+fn event(site: &Site<'_>, r: &Record) -> Result<Value, SourceError> {
     let w = site.writeup(r);
     let time = epoch_seconds(w.reviewed.unwrap_or(w.reported)).to_string();
     let distribution = site.config.misp_distribution.level().to_string();

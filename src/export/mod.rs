@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::catalog::Entry;
 use crate::config::Config;
-use crate::model::{BodyError, Pattern, Writeup};
+use crate::model::{Pattern, SourceError, Writeup};
 use crate::Error;
 
 /// The namespace of every UUID nearmiss derives: UUIDv5 of `https://nearmiss.dev/` in the URL namespace.
@@ -98,7 +98,7 @@ impl Index {
         config: &Config,
         published: &[Arc<Writeup>],
         patterns: &[Pattern],
-        body: &dyn Fn(&Writeup) -> Result<String, BodyError>,
+        body: &dyn Fn(&Writeup) -> Result<String, SourceError>,
         path: &str,
         out: &mut dyn Write,
     ) -> Option<Result<(), Error>> {
@@ -121,7 +121,7 @@ struct Site<'a> {
     config: &'a Config,
     published: &'a [Arc<Writeup>],
     patterns: &'a [Pattern],
-    body: &'a dyn Fn(&Writeup) -> Result<String, BodyError>,
+    body: &'a dyn Fn(&Writeup) -> Result<String, SourceError>,
     index: &'a Index,
 }
 
@@ -173,7 +173,7 @@ impl<I: Iterator<Item = T>, T: Serialize> Serialize for Stream<I> {
 
 /// An item of a [`Stream`] that could not be made (a body could not be read again) stops the
 /// writing with that failure.
-pub(crate) struct Made<T>(pub Result<T, BodyError>);
+pub(crate) struct Made<T>(pub Result<T, SourceError>);
 
 impl<T: Serialize> Serialize for Made<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -10,7 +10,7 @@ use std::io::Write;
 
 use super::{json_to, summary_and_rest, timestamp, Made, Record, Site, Stream};
 use crate::date::Date;
-use crate::model::{ActionState, BodyError, Keyword, Severity, StoppedBy, Tlp};
+use crate::model::{ActionState, Keyword, Severity, SourceError, StoppedBy, Tlp};
 use crate::Error;
 
 pub const BUNDLE: &str = "stix/bundle.json";
@@ -120,7 +120,7 @@ struct Bundle<I> {
 }
 
 /// The incident of a writeup, then its tasks.
-fn incident(site: &Site<'_>, r: &Record) -> Result<Vec<Value>, BodyError> {
+fn incident(site: &Site<'_>, r: &Record) -> Result<Vec<Value>, SourceError> {
     let w = site.writeup(r);
     let marking = [marking_id(w.tlp)];
     let created = timestamp(w.reported);

@@ -11,7 +11,7 @@ use std::io::Write;
 
 use super::{json_to, summary_and_rest, Made, Record, Site, Stream};
 use crate::catalog::{ActorKind, AttributeKind, Entry};
-use crate::model::{BodyError, Keyword, Severity, StoppedBy, Writeup};
+use crate::model::{Keyword, Severity, SourceError, StoppedBy, Writeup};
 use crate::Error;
 
 /// The file with every record.
@@ -54,7 +54,7 @@ pub fn action_line(a: &crate::model::Action) -> String {
     format!("{} (owner role: {}; due: {}; {})", a.what, a.owner_role, a.due, a.state.fields())
 }
 
-fn record(site: &Site<'_>, r: &Record) -> Result<Value, BodyError> {
+fn record(site: &Site<'_>, r: &Record) -> Result<Value, SourceError> {
     let w = site.writeup(r);
     let mut incident = Map::new();
     incident.insert("year".into(), json!(w.occurred.year()));

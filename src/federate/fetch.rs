@@ -301,13 +301,7 @@ mod tests {
     /// A published (empty) feed in a folder, and a source reading it.
     fn feed_on_disk() -> (tempfile::TempDir, Source) {
         let dir = tempfile::tempdir().unwrap();
-        let contents = feed::Contents {
-            publisher: None,
-            writeups: vec![],
-            body: &|w| Ok(w.body.markdown()?.into_owned()),
-            patterns: vec![],
-        };
-        for (path, bytes) in feed::publish(contents, None).unwrap() {
+        for (path, bytes) in feed::publish(feed::Contents::empty(), None).unwrap() {
             let target = dir.path().join(path);
             fs::create_dir_all(target.parent().unwrap()).unwrap();
             fs::write(target, bytes).unwrap();

@@ -10,7 +10,7 @@ use std::io::{Cursor, Write};
 use sha2::{Digest, Sha256};
 
 use crate::export::{pretty_json, Made, Stream};
-use crate::model::{BodyError, Keyword, Pattern, Writeup};
+use crate::model::{Keyword, Pattern, SourceError, Writeup};
 use format::{
     Counts, FileEntry, Manifest, PatternRecord, PatternsFile, Publisher, WriteupFields, WriteupRecord, FORMAT_VERSION,
     MANIFEST, PATTERNS, SIGNATURE, WRITEUPS,
@@ -39,7 +39,7 @@ pub enum FeedError {
     #[error("could not write the feed: {0}")]
     Json(#[from] serde_json::Error),
     #[error(transparent)]
-    Body(#[from] BodyError),
+    Source(#[from] SourceError),
 }
 
 /// An unencrypted minisign secret key, as `nearmiss keygen` writes it.
@@ -89,8 +89,19 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 pub struct Contents<'a> {
     pub publisher: Option<Publisher>,
     pub writeups: Vec<&'a Writeup>,
-    pub body: &'a dyn Fn(&Writeup) -> Result<String, BodyError>,
+    pub body: &'a dyn Fn(&Writeup) -> Result<String, SourceError>,
     pub patterns: Vec<(&'a Pattern, String)>,
+}
+
+#[cfg(test)]
+impl Contents<'static> {
+    /// A feed of nothing: no publisher, writeups or patterns.
+    pub(crate) fn empty() -> Contents<'static> {
+        fn as_written(w: &Writeup) -> Result<String, SourceError> {
+            Ok(w.body.markdown()?.into_owned())
+        }
+        Contents { publisher: None, writeups: vec![], body: &as_written, patterns: vec![] }
+    }
 }
 
 impl From<FeedError> for crate::Error {
@@ -244,13 +255,7 @@ mod tests {
         let (secret, public) = keygen().unwrap();
         let (_, other) = keygen().unwrap();
         let key = SigningKey::parse(&secret).unwrap();
-        let contents = Contents {
-            publisher: None,
-            writeups: vec![],
-            body: &|w| Ok(w.body.markdown()?.into_owned()),
-            patterns: vec![],
-        };
-        let files = publish(contents, Some(&key)).unwrap();
+        let files = publish(Contents::empty(), Some(&key)).unwrap();
         let manifest = &files["feed/manifest.json"];
         let signature = String::from_utf8(files["feed/manifest.json.minisig"].clone()).unwrap();
         assert_eq!(verify(manifest, &signature, &public), Ok(()));
@@ -262,16 +267,7 @@ mod tests {
 
     #[test]
     fn the_manifest_lists_every_other_file_with_its_hash() {
-        let files = publish(
-            Contents {
-                publisher: None,
-                writeups: vec![],
-                body: &|w| Ok(w.body.markdown()?.into_owned()),
-                patterns: vec![],
-            },
-            None,
-        )
-        .unwrap();
+        let files = publish(Contents::empty(), None).unwrap();
         let manifest: Manifest = serde_json::from_slice(&files["feed/manifest.json"]).unwrap();
         let listed: Vec<String> = manifest.files.iter().map(|f| format!("feed/{}", f.path)).collect();
         let others: Vec<&String> = files.keys().filter(|p| !p.ends_with("manifest.json")).collect();
@@ -287,16 +283,7 @@ mod tests {
         let (secret, _) = keygen().unwrap();
         let key = SigningKey::parse(&secret).unwrap();
         for signing in [None, Some(&key)] {
-            let files = publish(
-                Contents {
-                    publisher: None,
-                    writeups: vec![],
-                    body: &|w| Ok(w.body.markdown()?.into_owned()),
-                    patterns: vec![],
-                },
-                signing,
-            )
-            .unwrap();
+            let files = publish(Contents::empty(), signing).unwrap();
             let mut expected = paths(signing.is_some());
             expected.sort();
             assert_eq!(files.keys().cloned().collect::<Vec<_>>(), expected);

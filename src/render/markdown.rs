@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Locator, Span};
-use crate::model::{slugify, Body, BodyError};
+use crate::model::{slugify, Body, SourceError};
 
 /// What a link in the content points at.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -77,7 +77,7 @@ pub fn render(
     root: &str,
     resolve: impl Fn(&str) -> Target,
     diags: &mut Diagnostics,
-) -> Result<Html, BodyError> {
+) -> Result<Html, SourceError> {
     walk(body, file, root, resolve, diags, Make::Page)
 }
 
@@ -88,7 +88,7 @@ pub fn summarise(
     file: &Path,
     resolve: impl Fn(&str) -> Target,
     diags: &mut Diagnostics,
-) -> Result<String, BodyError> {
+) -> Result<String, SourceError> {
     Ok(walk(body, file, "", resolve, diags, Make::Summary)?.summary)
 }
 
@@ -106,7 +106,7 @@ fn walk(
     resolve: impl Fn(&str) -> Target,
     diags: &mut Diagnostics,
     make: Make,
-) -> Result<Html, BodyError> {
+) -> Result<Html, SourceError> {
     let markdown = body.markdown()?;
     let markdown: &str = &markdown;
     let options = OPTIONS;

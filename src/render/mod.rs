@@ -28,7 +28,7 @@ use crate::gate::Publication;
 use crate::kri::Indicators;
 use crate::load::StaticFile;
 use crate::memo::{fingerprint, Kept, Memo};
-use crate::model::{Body, BodyError, Keyword, Pattern, Tlp, Writeup};
+use crate::model::{Body, Keyword, Pattern, SourceError, Tlp, Writeup};
 use crate::search;
 use crate::theme::Theme;
 use crate::Error;
@@ -354,7 +354,7 @@ impl Model {
 
     /// The body of the document at `path` for the page at `page` (its problems were reported
     /// when the site was prepared).
-    fn body(&self, path: &Path, body: &Body, page: &str) -> Result<Html, BodyError> {
+    fn body(&self, path: &Path, body: &Body, page: &str) -> Result<Html, SourceError> {
         let root = "../".repeat(page.matches('/').count());
         markdown::render(body, path, &root, |dest| self.links.resolve(path, dest), &mut Diagnostics::default())
     }
@@ -596,7 +596,10 @@ impl Site {
     }
 
     /// Hands `make` what the feed holds: the site's own published writeups and patterns.
-    fn with_feed<T, E: From<BodyError>>(&self, make: impl FnOnce(feed::Contents<'_>) -> Result<T, E>) -> Result<T, E> {
+    fn with_feed<T, E: From<SourceError>>(
+        &self,
+        make: impl FnOnce(feed::Contents<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
         let org = &self.facts.config.org;
         let patterns = self.model.own_patterns.iter().map(|p| Ok((p, self.portable(&p.source, &p.body)?)));
         make(feed::Contents {
@@ -604,13 +607,13 @@ impl Site {
                 .then(|| feed::format::Publisher { id: org.id.clone(), label: org.label.clone() }),
             writeups: self.model.own.iter().map(|w| &**w).collect(),
             body: &|w| self.portable(&w.source, &w.body),
-            patterns: patterns.collect::<Result<_, BodyError>>()?,
+            patterns: patterns.collect::<Result<_, SourceError>>()?,
         })
     }
 
     /// The markdown of `body` (of the file at `path`) as it may stand outside the site, in the
     /// feed and the exports: see [`markdown::published_markdown`].
-    fn portable(&self, path: &Path, body: &Body) -> Result<String, BodyError> {
+    fn portable(&self, path: &Path, body: &Body) -> Result<String, SourceError> {
         let config = &self.facts.config;
         let base = config.has_absolute_base_url().then_some(config.base_url.as_str());
         Ok(markdown::published_markdown(&body.markdown()?, base, |dest| self.model.links.resolve(path, dest)))

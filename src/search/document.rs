@@ -6,7 +6,7 @@ use std::sync::Arc;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::gate::Publication;
-use crate::model::{BodyError, Keyword, Pattern, Writeup};
+use crate::model::{Keyword, Pattern, SourceError, Writeup};
 
 /// The facets a search can be narrowed by, in the order the bundle stores them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -186,7 +186,7 @@ impl SearchDoc {
 pub fn documents<'a>(
     publication: &'a Publication,
     patterns: &'a [Pattern],
-) -> impl Iterator<Item = Result<SearchDoc, BodyError>> + 'a {
+) -> impl Iterator<Item = Result<SearchDoc, SourceError>> + 'a {
     let mut writeups: Vec<&Writeup> = publication.published.iter().map(|w| &**w).collect();
     // Writeups of one pattern sit side by side, so a query's results share metadata chunks.
     writeups.sort_by(|a, b| {
@@ -199,7 +199,7 @@ pub fn documents<'a>(
     writeups.into_iter().map(move |w| writeup_doc(w, &title_of)).chain(sorted_patterns.into_iter().map(pattern_doc))
 }
 
-fn writeup_doc(w: &Writeup, title_of: &dyn Fn(&str) -> String) -> Result<SearchDoc, BodyError> {
+fn writeup_doc(w: &Writeup, title_of: &dyn Fn(&str) -> String) -> Result<SearchDoc, SourceError> {
     let text = plain_text(&w.body.markdown()?);
     let mut body = Vec::new();
     body.extend(w.detection.clone());
@@ -238,7 +238,7 @@ fn writeup_doc(w: &Writeup, title_of: &dyn Fn(&str) -> String) -> Result<SearchD
     })
 }
 
-fn pattern_doc(p: &Pattern) -> Result<SearchDoc, BodyError> {
+fn pattern_doc(p: &Pattern) -> Result<SearchDoc, SourceError> {
     let text = plain_text(&p.body.markdown()?);
     let mut body = vec![p.risk.clone(), text.body];
     body.extend(p.signals.iter().chain(&p.controls).cloned());

@@ -28,7 +28,7 @@ pub enum SearchError {
     #[error("search bundle: {0}")]
     Json(#[from] serde_json::Error),
     #[error(transparent)]
-    Body(#[from] crate::model::BodyError),
+    Source(#[from] crate::model::SourceError),
     #[error("search index: the `{}` analyzer is missing", index::ANALYZER)]
     Analyzer,
     #[error("search index: expected one segment holding every document once, in order")]
