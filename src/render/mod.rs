@@ -662,11 +662,16 @@ impl Site {
         // rendered one at a time, so that memory holds at most one large context, and the exports
         // of every record are written as they are made, never held whole. Beside them, the search
         // bundle, whose making also finds every writeup's similar near misses, then the many small
-        // pages (writeups, records, and the search page that preloads two of the bundle's files),
-        // which need those, in parallel. The index is built on one thread and the bundle encoded
-        // on one, so the lists keep the other core busy meanwhile.
-        let (small, mut large): (Vec<_>, Vec<_>) =
-            pages.into_iter().partition(|(_, page)| matches!(page, Page::Writeup(_) | Page::Record | Page::Search));
+        // pages in parallel: writeups, records and the search page that preloads two of the
+        // bundle's files (which need those), and the pages of tags' and patterns' lists, at most
+        // a page of cards each. The index is built on one thread and the bundle encoded on one,
+        // so the lists keep the other core busy meanwhile.
+        let (small, mut large): (Vec<_>, Vec<_>) = pages.into_iter().partition(|(_, page)| {
+            matches!(
+                page,
+                Page::Writeup(_) | Page::Record | Page::Search | Page::Tag(_) | Page::Pattern(_) | Page::Later(..)
+            )
+        });
         // The exports written as they are made go first, beside the index: they hold almost
         // nothing, where a rendered list page's context is held with the index.
         large.sort_by_key(|(_, page)| !matches!(page, Page::Export | Page::Interchange));
