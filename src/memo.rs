@@ -49,6 +49,17 @@ impl<V: Clone + Send + Sync> Memo<V> {
         key: impl Fn(&I) -> (&Path, u64) + Sync,
         compute: impl Fn(&I) -> V + Sync,
     ) -> Vec<V> {
+        self.get_all_keeping(items, key, compute, |_| true)
+    }
+
+    /// [`Memo::get_all`], keeping for the next run only the results `keep` accepts.
+    fn get_all_keeping<I: Sync>(
+        &mut self,
+        items: &[I],
+        key: impl Fn(&I) -> (&Path, u64) + Sync,
+        compute: impl Fn(&I) -> V + Sync,
+        keep: impl Fn(&V) -> bool,
+    ) -> Vec<V> {
         if !self.keep {
             return items.par_iter().map(&compute).collect();
         }
@@ -72,20 +83,39 @@ impl<V: Clone + Send + Sync> Memo<V> {
                     entry.1 = run;
                     out.push(entry.2.clone());
                 }
+                // A result not kept leaves its entry with an earlier run: it is forgotten below.
                 (Some(value), Some(entry)) => {
                     out.push(value.clone());
-                    *entry = (print, run, value);
+                    if keep(&value) {
+                        *entry = (print, run, value);
+                    }
                 }
                 // A file new to the memo (its result was computed above).
                 (fresh, None) => {
                     let value = fresh.unwrap_or_else(|| compute(item));
                     out.push(value.clone());
-                    self.entries.insert(path.as_os_str().to_owned(), (print, run, value));
+                    if keep(&value) {
+                        self.entries.insert(path.as_os_str().to_owned(), (print, run, value));
+                    }
                 }
             }
         }
         self.entries.retain(|_, (_, used, _)| *used == run);
         out
+    }
+}
+
+impl<T: Clone + Send + Sync, E: Clone + Send + Sync> Memo<Result<T, E>> {
+    /// Like [`Memo::get_all`] for a computation that may fail; as with [`Kept::try_get`], a
+    /// failure is not kept, so the next run tries again under the same fingerprint (a file read
+    /// while an editor was saving it reads well once it is saved, with the text it had).
+    pub fn try_get_all<I: Sync>(
+        &mut self,
+        items: &[I],
+        key: impl Fn(&I) -> (&Path, u64) + Sync,
+        compute: impl Fn(&I) -> Result<T, E> + Sync,
+    ) -> Vec<Result<T, E>> {
+        self.get_all_keeping(items, key, compute, Result::is_ok)
     }
 }
 
@@ -157,6 +187,33 @@ mod tests {
         assert_eq!(run(&mut memo, &[("b", "z")]), ["Z"]);
         assert_eq!(memo.entries.len(), 1);
         assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[test]
+    fn a_failure_is_computed_again_under_the_same_fingerprint() {
+        let calls = AtomicUsize::new(0);
+        let mut memo: Memo<Result<u64, String>> = Memo::keeping();
+        let readable = std::sync::atomic::AtomicBool::new(false);
+        let mut run = || {
+            memo.try_get_all(
+                &[("a", 1u64), ("b", 2)],
+                |(path, n)| (Path::new(path), *n),
+                |(path, n)| {
+                    calls.fetch_add(1, Ordering::SeqCst);
+                    match (*path, readable.load(Ordering::SeqCst)) {
+                        ("a", false) => Err(format!("{path} is being saved")),
+                        _ => Ok(n * 10),
+                    }
+                },
+            )
+        };
+        assert_eq!(run(), [Err("a is being saved".to_string()), Ok(20)]);
+        assert_eq!(run(), [Err("a is being saved".to_string()), Ok(20)]);
+        assert_eq!(calls.load(Ordering::SeqCst), 3, "b's result is kept, a's failure is not");
+        readable.store(true, Ordering::SeqCst);
+        assert_eq!(run(), [Ok(10), Ok(20)]);
+        assert_eq!(run(), [Ok(10), Ok(20)]);
+        assert_eq!(calls.load(Ordering::SeqCst), 4);
     }
 
     #[test]

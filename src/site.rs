@@ -371,7 +371,7 @@ fn scan_for_leaks(
         .filter_map(|f| Some(GateFile { path: f.path.clone(), source: Source::held(f.text()?.into()), lenient: None }))
         .collect();
     let files: Vec<&GateFile> = files.iter().chain(&statics).collect();
-    let found = findings.get_all(
+    let found = findings.try_get_all(
         &files,
         |f| (f.path.as_path(), fingerprint((f.source.print(), settings))),
         |f| f.source.text().map(|text| scanner.scan(&text)).map_err(|e| e.diagnostic()),

@@ -133,7 +133,7 @@ pub fn prepare(
 /// problems, each writeup's card, and the compiled templates. The default keeps nothing.
 #[derive(Default)]
 pub struct Reuse {
-    bodies: Memo<(String, Diagnostics)>,
+    bodies: Memo<Result<(String, Diagnostics), Diagnostic>>,
     cards: Memo<Arc<WriteupCard>>,
     templates: Kept<Arc<Tera>>,
 }
@@ -237,28 +237,29 @@ impl Model {
         let targets = links.fingerprint();
         let summaries: Vec<String> = reuse
             .bodies
-            .get_all(
+            .try_get_all(
                 &sources,
                 |(path, body)| (*path, fingerprint((body.stamp, targets))),
                 |(path, body)| {
                     let mut found = Diagnostics::default();
-                    match markdown::summarise(body, path, |dest| links.resolve(path, dest), &mut found) {
-                        Ok(summary) => (summary, found),
-                        Err(e) => {
-                            found.push(e.diagnostic());
-                            (String::new(), found)
-                        }
-                    }
+                    let summary = markdown::summarise(body, path, |dest| links.resolve(path, dest), &mut found);
+                    summary.map(|summary| (summary, found)).map_err(|e| e.diagnostic())
                 },
             )
             .into_iter()
             .zip(&sources)
-            .map(|((summary, found), (path, _))| {
-                // An imported record's link problems are its source's to fix; it was checked on import.
-                if !links.is_imported(path) {
-                    diags.extend(found);
+            .map(|(summarised, (path, _))| match summarised {
+                Ok((summary, found)) => {
+                    // An imported record's link problems are its source's to fix; it was checked on import.
+                    if !links.is_imported(path) {
+                        diags.extend(found);
+                    }
+                    summary
                 }
-                summary
+                Err(unreadable) => {
+                    diags.push(unreadable);
+                    String::new()
+                }
             })
             .collect();
 
