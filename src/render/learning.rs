@@ -298,11 +298,10 @@ impl Site {
     fn sorted_tracker(&self) -> Tracker {
         let f = &self.facts;
         let published = &f.publication.published;
-        let mut items: Vec<ActionItem> = published
+        let items = published
             .iter()
             .enumerate()
-            .flat_map(|(writeup, w)| (0..w.actions.len()).map(move |action| ActionItem { writeup, action }))
-            .collect();
+            .flat_map(|(writeup, w)| (0..w.actions.len()).map(move |action| ActionItem { writeup, action }));
         let rank = |s: &str| TRACKER_GROUPS.iter().position(|(g, _, _)| *g == s).unwrap_or(TRACKER_GROUPS.len());
         let key = |item: &ActionItem| {
             let w = &published[item.writeup];
@@ -310,14 +309,16 @@ impl Site {
             let status = ActionStatus::on(a, f.as_of);
             (rank(status.word()), status.closed(), (a.due, &*w.id, a.what.as_str()))
         };
-        items.sort_by(|a, b| {
-            let ((rank_a, closed_a, order_a), (rank_b, closed_b, order_b)) = (key(a), key(b));
-            rank_a.cmp(&rank_b).then_with(|| match (closed_a, closed_b) {
+        // Each item's status is worked out once, not at every comparison.
+        let mut keyed: Vec<_> = items.map(|item| (key(&item), item)).collect();
+        keyed.sort_by(|((rank_a, closed_a, order_a), _), ((rank_b, closed_b, order_b), _)| {
+            rank_a.cmp(rank_b).then_with(|| match (closed_a, closed_b) {
                 // Closed items: most recently closed first; the others: soonest due first.
-                (Some(x), Some(y)) => y.cmp(&x).then_with(|| order_a.cmp(&order_b)),
-                _ => order_a.cmp(&order_b),
+                (Some(x), Some(y)) => y.cmp(x).then_with(|| order_a.cmp(order_b)),
+                _ => order_a.cmp(order_b),
             })
         });
+        let items: Vec<ActionItem> = keyed.into_iter().map(|(_, item)| item).collect();
         let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
         let mut late = 0;
         for item in &items {
