@@ -303,30 +303,32 @@ impl Site {
             .enumerate()
             .flat_map(|(writeup, w)| (0..w.actions.len()).map(move |action| ActionItem { writeup, action }));
         let rank = |s: &str| TRACKER_GROUPS.iter().position(|(g, _, _)| *g == s).unwrap_or(TRACKER_GROUPS.len());
-        let key = |item: &ActionItem| {
-            let w = &published[item.writeup];
-            let a = &w.actions[item.action];
-            let status = ActionStatus::on(a, f.as_of);
-            (rank(status.word()), status.closed(), (a.due, &*w.id, a.what.as_str()))
+        let action = |item: &ActionItem| &published[item.writeup].actions[item.action];
+        let order = |item: &ActionItem| {
+            let a = action(item);
+            (a.due, &*published[item.writeup].id, a.what.as_str())
         };
-        // Each item's status is worked out once, not at every comparison.
-        let mut keyed: Vec<_> = items.map(|item| (key(&item), item)).collect();
-        keyed.sort_by(|((rank_a, closed_a, order_a), _), ((rank_b, closed_b, order_b), _)| {
-            rank_a.cmp(rank_b).then_with(|| match (closed_a, closed_b) {
+        // Each item's status is worked out once, for the sort and the counts alike.
+        let mut ranked: Vec<(usize, ActionStatus, ActionItem)> = items
+            .map(|item| {
+                let status = ActionStatus::on(action(&item), f.as_of);
+                (rank(status.word()), status, item)
+            })
+            .collect();
+        ranked.sort_by(|(rank_a, a, item_a), (rank_b, b, item_b)| {
+            rank_a.cmp(rank_b).then_with(|| match (a.closed(), b.closed()) {
                 // Closed items: most recently closed first; the others: soonest due first.
-                (Some(x), Some(y)) => y.cmp(x).then_with(|| order_a.cmp(order_b)),
-                _ => order_a.cmp(order_b),
+                (Some(x), Some(y)) => y.cmp(&x).then_with(|| order(item_a).cmp(&order(item_b))),
+                _ => order(item_a).cmp(&order(item_b)),
             })
         });
-        let items: Vec<ActionItem> = keyed.into_iter().map(|(_, item)| item).collect();
         let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
         let mut late = 0;
-        for item in &items {
-            let a = &published[item.writeup].actions[item.action];
-            let status = ActionStatus::on(a, f.as_of);
+        for (_, status, item) in &ranked {
             *counts.entry(status.word()).or_default() += 1;
-            late += usize::from(matches!(status, ActionStatus::Done { closed } if closed > a.due));
+            late += usize::from(matches!(status, ActionStatus::Done { closed } if *closed > action(item).due));
         }
+        let items = ranked.into_iter().map(|(_, _, item)| item).collect();
         Tracker { items, counts, late }
     }
 
