@@ -77,15 +77,15 @@ impl Index {
     ) -> Result<HashMap<String, Vec<String>>, SearchError> {
         let writeups: Vec<DocId> =
             (0..self.docs.len() as DocId).filter(|&d| self.docs[d as usize].kind == "writeup").collect();
-        let fields = self.fields()?;
-        let (words, telling) = self.telling_words(&fields, &writeups)?;
+        let mut fields = self.fields()?;
+        let words = self.telling_words(&mut fields, &writeups)?;
         writeups
             .par_iter()
             .zip(words)
             .map_init(
                 || Scores::new(self.docs.len()),
                 |scores, (&doc, words)| {
-                    let found = self.most_like(&fields, &telling, scores, doc, &words, n, &shared)?;
+                    let found = self.most_like(&fields, scores, doc, &words, n, &shared)?;
                     Ok((self.docs[doc as usize].key.clone(), found))
                 },
             )
@@ -106,13 +106,12 @@ impl Index {
             return Ok(Vec::new());
         };
         let doc = doc as DocId;
-        let fields = self.fields()?;
-        let (mut words, telling) = self.telling_words(&fields, &[doc])?;
-        let words = words.pop().unwrap_or_default();
-        self.most_like(&fields, &telling, &mut Scores::new(self.docs.len()), doc, &words, n, &shared)
+        let mut fields = self.fields()?;
+        let words = self.telling_words(&mut fields, &[doc])?.pop().unwrap_or_default();
+        self.most_like(&fields, &mut Scores::new(self.docs.len()), doc, &words, n, &shared)
     }
 
-    /// The scored fields, in [`SCORED`] order (none for an empty index).
+    /// The scored fields, in [`SCORED`] order (none for an empty index), with no telling words yet.
     fn fields(&self) -> Result<Vec<Scoring>, SearchError> {
         let Some(segment) = self.searcher.segment_readers().first() else { return Ok(Vec::new()) };
         let documents = u64::from(segment.max_doc());
@@ -127,24 +126,23 @@ impl Index {
                     lengths: segment.get_fieldnorms_reader(field)?,
                     boost: scored.boost,
                     documents,
+                    telling: Vec::new(),
                 })
             })
             .collect()
     }
 
     /// The [`QUERY_TERMS`] words of highest tf × idf of each of `docs` (ascending doc ids), best
-    /// first, and where the postings of every word that could be one of them are; only
-    /// [`telling`] words count.
-    fn telling_words(&self, fields: &[Scoring], docs: &[DocId]) -> Result<(Vec<Vec<Word>>, Telling), SearchError> {
+    /// first; only [`telling`] words count, and each field keeps where the postings of its
+    /// telling words are.
+    fn telling_words(&self, fields: &mut [Scoring], docs: &[DocId]) -> Result<Vec<Vec<Word>>, SearchError> {
         let total = self.docs.len();
         let mut slot: Vec<Option<usize>> = vec![None; self.docs.len()];
         for (i, &doc) in docs.iter().enumerate() {
             slot[doc as usize] = Some(i);
         }
         let mut best: Vec<BinaryHeap<Word>> = vec![BinaryHeap::with_capacity(QUERY_TERMS + 1); docs.len()];
-        let mut telling_terms = Telling(vec![Vec::new(); fields.len()]);
-        for (field, scoring) in fields.iter().enumerate() {
-            let inverted = &scoring.inverted;
+        for (field, Scoring { inverted, telling: telling_terms, boost, .. }) in fields.iter_mut().enumerate() {
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
                 let df = stream.value().doc_freq;
@@ -153,12 +151,12 @@ impl Index {
                 }
                 let idf = (total as f32 / df as f32).ln() + 1.0;
                 let ord = stream.term_ord();
-                telling_terms.0[field].push((ord, stream.value().clone()));
+                telling_terms.push((ord, stream.value().clone()));
                 let mut postings =
                     inverted.read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
                 let mut offer = |i: usize, tf: u32| {
                     let heap = &mut best[i];
-                    heap.push(Word { weight: tf as f32 * idf * scoring.boost, field, ord });
+                    heap.push(Word { weight: tf as f32 * idf * *boost, field, ord });
                     if heap.len() > QUERY_TERMS {
                         heap.pop();
                     }
@@ -185,17 +183,15 @@ impl Index {
                 }
             }
         }
-        Ok((best.into_iter().map(BinaryHeap::into_sorted_vec).collect(), telling_terms))
+        Ok(best.into_iter().map(BinaryHeap::into_sorted_vec).collect())
     }
 
     /// The writeups most like `doc`: each other writeup scored by BM25 (tantivy's, as a search
     /// for `words` would score it) over the postings of `words`, ties broken as
     /// [`Index::similar_to`] says.
-    #[allow(clippy::too_many_arguments)]
     fn most_like(
         &self,
         fields: &[Scoring],
-        telling: &Telling,
         scores: &mut Scores,
         doc: DocId,
         words: &[Word],
@@ -203,7 +199,8 @@ impl Index {
         shared: &dyn Fn(&str, &str) -> usize,
     ) -> Result<Vec<String>, SearchError> {
         for word in words {
-            let (Some(scoring), Some(info)) = (fields.get(word.field), telling.info(word)) else { continue };
+            let Some(scoring) = fields.get(word.field) else { continue };
+            let Some(info) = scoring.telling_info(word.ord) else { continue };
             let weight = Bm25Weight::for_one_term_without_explain(
                 u64::from(info.doc_freq),
                 scoring.documents,
@@ -235,22 +232,22 @@ impl Index {
 }
 
 /// What a scored field gives a similarity query: its words and their postings, its documents'
-/// lengths and average length, and its boost.
+/// lengths and average length, its boost, and where its telling words' postings are.
 struct Scoring {
     inverted: Arc<InvertedIndexReader>,
     lengths: FieldNormReader,
     average_length: f32,
     boost: f32,
     documents: u64,
+    /// By the word's place in the dictionary, in that order.
+    telling: Vec<(TermOrdinal, TermInfo)>,
 }
 
-/// Where the postings of each field's telling words are, in dictionary order.
-struct Telling(Vec<Vec<(TermOrdinal, TermInfo)>>);
-
-impl Telling {
-    fn info(&self, word: &Word) -> Option<&TermInfo> {
-        let terms = self.0.get(word.field)?;
-        terms.binary_search_by_key(&word.ord, |(ord, _)| *ord).ok().map(|at| &terms[at].1)
+impl Scoring {
+    /// Where the postings of the telling word at `ord` are.
+    fn telling_info(&self, ord: TermOrdinal) -> Option<&TermInfo> {
+        let at = self.telling.binary_search_by_key(&ord, |(known, _)| *known).ok()?;
+        Some(&self.telling[at].1)
     }
 }
 
