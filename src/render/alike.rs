@@ -53,12 +53,14 @@ impl Site {
             .collect())
     }
 
-    /// Card `i`'s similar near misses (card indexes, most similar first), from the kept index:
-    /// one query, where [`Site::similar_in`] makes one for every card.
+    /// Card `i`'s similar near misses (card indexes, most similar first), from the kept index
+    /// (or the last site's, see [`Site::follow`]): one query, where [`Site::similar_in`] makes
+    /// one for every card. Writeups the last site's index holds but this site does not publish
+    /// are left out.
     fn similar_of(&self, i: usize) -> Result<Vec<usize>, Error> {
         let cards = &self.model.writeups;
         let by_id = cards_by_id(cards);
-        let ids = self.kept_index()?.similar_to(&cards[i].id, ALIKE, shared_count(cards, &by_id))?;
+        let ids = self.similarity_index()?.similar_to(&cards[i].id, ALIKE, shared_count(cards, &by_id))?;
         Ok(ids.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect())
     }
 }

@@ -15,6 +15,7 @@ mod view;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
@@ -107,6 +108,8 @@ pub fn prepare(
         feed: OnceLock::new(),
         similar: OnceLock::new(),
         index: OnceLock::new(),
+        last_index: None,
+        used_last_index: AtomicBool::new(false),
         tracker: OnceLock::new(),
         behind: OnceLock::new(),
     };
@@ -509,7 +512,12 @@ pub struct Site {
     similar: OnceLock<Result<Vec<Vec<usize>>, String>>,
     /// The search index, kept for the files asked for one at a time (serve): the search bundle
     /// and each writeup page's similar near misses.
-    index: OnceLock<Result<search::Index, String>>,
+    index: OnceLock<Result<Arc<search::Index>, String>>,
+    /// The search index of the site this one follows in `serve`, which writeup pages find their
+    /// similar near misses in until this site's own is made (see [`Site::follow`]).
+    last_index: Option<Arc<search::Index>>,
+    /// Whether a page was rendered from `last_index`.
+    used_last_index: AtomicBool,
     /// The action tracker, made once for all its pages and chunks.
     tracker: OnceLock<learning::Tracker>,
     /// For each site KRI, the cards behind its current value, made once for all its pages.
@@ -547,8 +555,43 @@ impl Site {
 
     /// The index [`Site::search_index`] makes, made the first time it is asked for and kept.
     fn kept_index(&self) -> Result<&search::Index, Error> {
-        let kept = self.index.get_or_init(|| self.search_index().map_err(|e| e.to_string()));
-        kept.as_ref().map_err(|e| Error::SearchBundle(e.clone()))
+        let kept = self.index.get_or_init(|| self.search_index().map(Arc::new).map_err(|e| e.to_string()));
+        kept.as_deref().map_err(|e| Error::SearchBundle(e.clone()))
+    }
+
+    /// The index a writeup page finds its similar near misses in: this site's own, or, while
+    /// that is not made yet, the one of the site it follows (see [`Site::follow`]).
+    fn similarity_index(&self) -> Result<&search::Index, Error> {
+        match (self.index.get(), &self.last_index) {
+            (None, Some(last)) => {
+                self.used_last_index.store(true, Ordering::Relaxed);
+                Ok(last)
+            }
+            _ => self.kept_index(),
+        }
+    }
+
+    /// Lets this site's pages, until its own search index is made, list the similar near misses
+    /// that `last`'s index finds (or the one `last` itself was using): a preview shows an edit
+    /// at once, without waiting for the whole site to be indexed again.
+    pub fn follow(&mut self, last: &Site) {
+        self.last_index = match last.index.get() {
+            Some(Ok(index)) => Some(Arc::clone(index)),
+            _ => last.last_index.clone(),
+        };
+    }
+
+    /// Makes this site's own search index if it is not made yet, and says whether a page was
+    /// rendered from the index of the site it follows (and may now render otherwise).
+    pub fn make_search_index(&self) -> bool {
+        // An error is kept for the pages that need the index, which report it.
+        let _ = self.kept_index();
+        self.used_last_index.load(Ordering::Relaxed)
+    }
+
+    /// Whether this site's own search index is made (or failed).
+    pub fn has_search_index(&self) -> bool {
+        self.index.get().is_some()
     }
 
     /// The search bundle (`search/…`), made from the kept index the first time it is asked for.

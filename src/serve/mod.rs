@@ -95,7 +95,10 @@ impl Preview {
             Ok(outcome) => {
                 eprint!("{}", outcome.report());
                 match outcome.site {
-                    Some(site) => {
+                    Some(mut site) => {
+                        if let Some((last, _)) = &snapshot.site {
+                            site.follow(last);
+                        }
                         snapshot.site = Some((Arc::new(site), Arc::default()));
                         snapshot.problems = None;
                         let stages: Vec<String> =
@@ -135,6 +138,7 @@ pub fn serve(mut opts: Options, port: u16, ready: impl FnOnce(&str)) -> Result<(
     });
     let mut cache = Cache::keeping();
     preview.rebuild(&opts, &mut cache);
+    index_in_background(Arc::clone(&preview));
     let _watcher = watch(&opts, Arc::clone(&preview), cache)?;
 
     let streams = Streams::start(Arc::clone(&preview));
@@ -206,6 +210,34 @@ fn watch(opts: &Options, preview: Arc<Preview>, mut cache: Cache) -> Result<Opti
         }
     });
     Ok(Some(watcher))
+}
+
+/// Makes each new site's search index as soon as it is served, on a thread of its own: until
+/// then its writeup pages list the similar near misses the last site's index finds, so an edit
+/// shows without waiting for the whole site to be indexed again. Pages rendered that way are
+/// then rendered afresh and the open ones follow, as after a rebuild.
+fn index_in_background(preview: Arc<Preview>) {
+    thread::spawn(move || loop {
+        let site = {
+            let mut snapshot = preview.lock();
+            loop {
+                if let Some((site, _)) = snapshot.site.as_ref().filter(|(site, _)| !site.has_search_index()) {
+                    break Arc::clone(site);
+                }
+                snapshot = preview.changed.wait(snapshot).unwrap_or_else(|poisoned| poisoned.into_inner());
+            }
+        };
+        if site.make_search_index() {
+            let mut snapshot = preview.lock();
+            if let Some((current, rendered)) = &mut snapshot.site {
+                if Arc::ptr_eq(current, &site) {
+                    *rendered = Arc::default();
+                    snapshot.generation += 1;
+                    preview.changed.notify_all();
+                }
+            }
+        }
+    });
 }
 
 fn handle(owned: TcpStream, preview: &Preview, port: u16, streams: &Streams) -> std::io::Result<()> {

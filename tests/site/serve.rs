@@ -194,17 +194,62 @@ fn the_open_page_follows_edits_in_chromium() {
     assert!(out.contains("live reload: ok"), "{out}");
 }
 
-/// Every file of the site `run_cached` makes with `cache`, as `serve` would serve it.
-fn served(f: &Fixture, cache: &mut site::Cache) -> BTreeMap<String, Vec<u8>> {
+/// The site `run_cached` makes with `cache`, as `serve` would serve it.
+fn prepared(f: &Fixture, cache: &mut site::Cache) -> nearmiss::render::Site {
     let opts = site::Options {
         base_url: Some("http://127.0.0.1:1111/kb/".into()),
         ..site::Options::new(ContentSource::Dir(f.content()), AS_OF.parse().expect("a date"))
     };
     let mut outcome = site::run_cached(&opts, cache).expect("a run");
     let report = outcome.report();
-    let site = outcome.site.take().unwrap_or_else(|| panic!("no site:\n{report}"));
+    outcome.site.take().unwrap_or_else(|| panic!("no site:\n{report}"))
+}
+
+/// Every file of the site `run_cached` makes with `cache`, as `serve` would serve it.
+fn served(f: &Fixture, cache: &mut site::Cache) -> BTreeMap<String, Vec<u8>> {
+    let site = prepared(f, cache);
     let paths: Vec<String> = site.paths().map(String::from).collect();
     paths.into_iter().map(|p| (p.clone(), site.render(&p).expect("listed").expect("rendered"))).collect()
+}
+
+/// The links of the similar near misses `site`'s page at `path` lists, in order.
+fn alike(site: &nearmiss::render::Site, path: &str) -> Vec<String> {
+    let page = String::from_utf8(site.render(path).expect("listed").expect("rendered")).expect("UTF-8");
+    let html = scraper::Html::parse_document(&page);
+    let links = scraper::Selector::parse(".alike-item a").expect("a selector");
+    html.select(&links).filter_map(|a| a.value().attr("href")).map(String::from).collect()
+}
+
+/// After an edit, serve shows a writeup page at once, its similar near misses from the last
+/// site's index, and once the new site's own index is made, the page a build writes.
+#[test]
+fn until_its_index_is_made_a_served_site_lists_similar_near_misses_from_the_last_one() {
+    let f = Fixture::from_fixture("learning");
+    let (page, twin) = ("writeups/l-1.html", "../writeups/l-3.html");
+    let mut cache = site::Cache::keeping();
+    let last = prepared(&f, &mut cache);
+    let before = alike(&last, page);
+    assert!(before.len() > 2 && before[0] != twin && before.contains(&twin.to_string()), "{before:?}");
+
+    // L-1's body becomes L-3's: L-3 is then the writeup most like it.
+    let front = |rel: &str| {
+        let text = fs::read_to_string(f.content().join(rel)).unwrap();
+        let end = text[3..].find("\n---\n").unwrap() + 3 + 5;
+        (text[..end].to_string(), text[end..].to_string())
+    };
+    let (l1, _) = front("writeups/l-1.md");
+    let (_, body) = front("writeups/l-3.md");
+    f.write("writeups/l-1.md", &format!("{l1}{body}"));
+    let mut next = prepared(&f, &mut cache);
+    next.follow(&last);
+    assert!(!next.has_search_index());
+    assert_eq!(alike(&next, page), before, "from the last site's index");
+    assert!(next.make_search_index(), "a page was rendered from the last site's index");
+
+    let after = alike(&next, page);
+    assert_eq!(after[0], twin, "{after:?}");
+    let fresh = served(&f, &mut site::Cache::default());
+    assert!(next.render(page).unwrap().unwrap() == fresh[page], "the page a build writes");
 }
 
 #[test]
