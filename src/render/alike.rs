@@ -60,7 +60,12 @@ impl Site {
     fn similar_of(&self, i: usize) -> Result<Vec<usize>, Error> {
         let cards = &self.model.writeups;
         let by_id = cards_by_id(cards);
-        let ids = self.similarity_index()?.similar_to(&cards[i].id, ALIKE, shared_count(cards, &by_id))?;
+        let last = self.last_index();
+        let index = match &last {
+            Some(last) => last,
+            None => self.kept_index()?,
+        };
+        let ids = index.similar_to(&cards[i].id, ALIKE, shared_count(cards, &by_id))?;
         Ok(ids.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect())
     }
 }

@@ -15,8 +15,7 @@ mod view;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use rayon::prelude::*;
 use tera::{Context, Tera};
@@ -108,8 +107,7 @@ pub fn prepare(
         feed: OnceLock::new(),
         similar: OnceLock::new(),
         index: OnceLock::new(),
-        last_index: None,
-        used_last_index: AtomicBool::new(false),
+        followed: Mutex::default(),
         tracker: OnceLock::new(),
         behind: OnceLock::new(),
     };
@@ -513,15 +511,19 @@ pub struct Site {
     /// The search index, kept for the files asked for one at a time (serve): the search bundle
     /// and each writeup page's similar near misses.
     index: OnceLock<Result<Arc<search::Index>, String>>,
-    /// The search index of the site this one follows in `serve`, which writeup pages find their
-    /// similar near misses in until this site's own is made (see [`Site::follow`]).
-    last_index: Option<Arc<search::Index>>,
-    /// Whether a page was rendered from `last_index`.
-    used_last_index: AtomicBool,
+    /// The search index of the site this one follows in `serve` (see [`Site::follow`]).
+    followed: Mutex<LastIndex>,
     /// The action tracker, made once for all its pages and chunks.
     tracker: OnceLock<learning::Tracker>,
     /// For each site KRI, the cards behind its current value, made once for all its pages.
     behind: OnceLock<Vec<Vec<usize>>>,
+}
+
+/// The search index of the site a served one follows, and whether a page was rendered from it.
+#[derive(Default)]
+struct LastIndex {
+    index: Option<Arc<search::Index>>,
+    used: bool,
 }
 
 impl std::fmt::Debug for Site {
@@ -559,34 +561,37 @@ impl Site {
         kept.as_deref().map_err(|e| Error::SearchBundle(e.clone()))
     }
 
-    /// The index a writeup page finds its similar near misses in: this site's own, or, while
-    /// that is not made yet, the one of the site it follows (see [`Site::follow`]).
-    fn similarity_index(&self) -> Result<&search::Index, Error> {
-        match (self.index.get(), &self.last_index) {
-            (None, Some(last)) => {
-                self.used_last_index.store(true, Ordering::Relaxed);
-                Ok(last)
-            }
-            _ => self.kept_index(),
-        }
+    /// The last site's index, while this site's own is not made (see [`Site::follow`]).
+    fn last_index(&self) -> Option<Arc<search::Index>> {
+        let mut last = self.followed();
+        let index = last.index.clone().filter(|_| self.index.get().is_none());
+        last.used |= index.is_some();
+        index
+    }
+
+    fn followed(&self) -> MutexGuard<'_, LastIndex> {
+        self.followed.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Lets this site's pages, until its own search index is made, list the similar near misses
     /// that `last`'s index finds (or the one `last` itself was using): a preview shows an edit
     /// at once, without waiting for the whole site to be indexed again.
     pub fn follow(&mut self, last: &Site) {
-        self.last_index = match last.index.get() {
+        let index = match last.index.get() {
             Some(Ok(index)) => Some(Arc::clone(index)),
-            _ => last.last_index.clone(),
+            _ => last.followed().index.clone(),
         };
+        *self.followed() = LastIndex { index, used: false };
     }
 
-    /// Makes this site's own search index if it is not made yet, and says whether a page was
-    /// rendered from the index of the site it follows (and may now render otherwise).
+    /// Makes this site's own search index if it is not made yet, lets go of the last site's,
+    /// and says whether a page was rendered from that (and may now render otherwise).
     pub fn make_search_index(&self) -> bool {
         // An error is kept for the pages that need the index, which report it.
         let _ = self.kept_index();
-        self.used_last_index.load(Ordering::Relaxed)
+        let mut last = self.followed();
+        last.index = None;
+        last.used
     }
 
     /// Whether this site's own search index is made (or failed).
