@@ -561,10 +561,11 @@ impl Site {
         kept.as_deref().map_err(|e| Error::SearchBundle(e.clone()))
     }
 
-    /// The last site's index, while this site's own is not made (see [`Site::follow`]).
+    /// The last site's index, while this site's own is not made, or could not be: a file read
+    /// again for it may have changed since this site was built (see [`Site::follow`]).
     fn last_index(&self) -> Option<Arc<search::Index>> {
         let mut last = self.followed();
-        let index = last.index.clone().filter(|_| self.index.get().is_none());
+        let index = last.index.clone().filter(|_| !matches!(self.index.get(), Some(Ok(_))));
         last.used |= index.is_some();
         index
     }
@@ -584,11 +585,13 @@ impl Site {
         *self.followed() = LastIndex { index, used: false };
     }
 
-    /// Makes this site's own search index if it is not made yet, lets go of the last site's,
-    /// and says whether a page was rendered from that (and may now render otherwise).
+    /// Makes this site's own search index if it is not made yet and says whether the pages
+    /// change for it: whether one was rendered from the last site's index, which is let go.
+    /// If this site's cannot be made, the pages keep to the last site's.
     pub fn make_search_index(&self) -> bool {
-        // An error is kept for the pages that need the index, which report it.
-        let _ = self.kept_index();
+        if self.kept_index().is_err() {
+            return false;
+        }
         let mut last = self.followed();
         last.index = None;
         last.used

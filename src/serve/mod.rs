@@ -1,6 +1,7 @@
 //! `nearmiss serve`: builds the site in memory, serves it on 127.0.0.1 under its sub-path,
 //! rebuilds when content, theme or config change, and reloads the open pages. A failed
-//! rebuild keeps the last good site and shows its (masked) problems over every page.
+//! rebuild keeps the last good site and shows its (masked) problems over every page. A new
+//! site is served before its search index is made: see [`index_in_background`].
 
 pub mod http;
 
@@ -84,6 +85,14 @@ struct Preview {
 impl Preview {
     fn lock(&self) -> MutexGuard<'_, Snapshot> {
         self.snapshot.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The pages rendered so far of `site`, if it is the one served.
+    fn rendered_of(&self, site: &Arc<Site>) -> Option<Arc<Rendered>> {
+        match &self.lock().site {
+            Some((current, rendered)) if Arc::ptr_eq(current, site) => Some(Arc::clone(rendered)),
+            _ => None,
+        }
     }
 
     /// Runs the pipeline, prints its report, and publishes the result (or the problems).
@@ -214,8 +223,9 @@ fn watch(opts: &Options, preview: Arc<Preview>, mut cache: Cache) -> Result<Opti
 
 /// Makes each new site's search index as soon as it is served, on a thread of its own: until
 /// then its writeup pages list the similar near misses the last site's index finds, so an edit
-/// shows without waiting for the whole site to be indexed again. Pages rendered that way are
-/// then rendered afresh and the open ones follow, as after a rebuild.
+/// shows without waiting for the whole site to be indexed again. The pages rendered so far are
+/// then rendered again and the open ones follow, as after a rebuild; unless a file changed
+/// meanwhile (a page then cannot be rendered), since the rebuild that starts will show it.
 fn index_in_background(preview: Arc<Preview>) {
     thread::spawn(move || loop {
         let site = {
@@ -227,14 +237,26 @@ fn index_in_background(preview: Arc<Preview>) {
                 snapshot = preview.changed.wait(snapshot).unwrap_or_else(|poisoned| poisoned.into_inner());
             }
         };
-        if site.make_search_index() {
-            let mut snapshot = preview.lock();
-            if let Some((current, rendered)) = &mut snapshot.site {
-                if Arc::ptr_eq(current, &site) {
-                    *rendered = Arc::default();
-                    snapshot.generation += 1;
-                    preview.changed.notify_all();
-                }
+        if !site.make_search_index() {
+            continue;
+        }
+        let Some(rendered) = preview.rendered_of(&site) else { continue };
+        // Only pages list similar near misses: the other files are kept as they are.
+        let kept = rendered.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        let again: Option<HashMap<String, Arc<Vec<u8>>>> = kept
+            .into_iter()
+            .map(|(path, bytes)| {
+                let bytes = if path.ends_with(".html") { Arc::new(site.render(&path)?.ok()?) } else { bytes };
+                Some((path, bytes))
+            })
+            .collect();
+        let Some(again) = again else { continue };
+        let mut snapshot = preview.lock();
+        if let Some((current, rendered)) = &mut snapshot.site {
+            if Arc::ptr_eq(current, &site) {
+                *rendered = Arc::new(Mutex::new(again));
+                snapshot.generation += 1;
+                preview.changed.notify_all();
             }
         }
     });

@@ -293,6 +293,31 @@ fn a_rebuild_from_the_cache_equals_a_build_from_scratch() {
     }
 }
 
+/// A file edited again before the new site's index is made leaves that index unmade (bodies
+/// are read again for it, and checked); the site after it still lists from the last good one.
+#[test]
+fn a_site_whose_index_cannot_be_made_passes_the_last_index_on() {
+    let f = Fixture::from_fixture("learning");
+    let page = "writeups/l-1.html";
+    let mut cache = site::Cache::keeping();
+    let first = prepared(&f, &mut cache);
+    let listed = alike(&first, page);
+    let original = fs::read_to_string(f.content().join("writeups/l-1.md")).unwrap();
+    let edit = |n: usize| f.write("writeups/l-1.md", &format!("{}\n\nEdit {n}.\n", original.trim_end()));
+
+    edit(1);
+    let mut second = prepared(&f, &mut cache);
+    second.follow(&first);
+    edit(2);
+    assert!(!second.make_search_index(), "a file changed since the second site was built");
+    assert!(second.has_search_index(), "the failure is kept, not tried again");
+
+    let mut third = prepared(&f, &mut cache);
+    third.follow(&second);
+    assert_eq!(alike(&third, page), listed, "from the first site's index");
+    assert!(third.make_search_index(), "a page was rendered from the first site's index");
+}
+
 /// Serve renders a page when it is asked for (a writeup's similar near misses from its own
 /// query); the page must be the one a build writes, which finds every writeup's at once.
 #[test]
