@@ -227,39 +227,57 @@ fn watch(opts: &Options, preview: Arc<Preview>, mut cache: Cache) -> Result<Opti
 /// then rendered again and the open ones follow, as after a rebuild; unless a file changed
 /// meanwhile (a page then cannot be rendered), since the rebuild that starts will show it.
 fn index_in_background(preview: Arc<Preview>) {
-    thread::spawn(move || loop {
-        let site = {
-            let mut snapshot = preview.lock();
-            loop {
-                if let Some((site, _)) = snapshot.site.as_ref().filter(|(site, _)| !site.has_search_index()) {
-                    break Arc::clone(site);
-                }
-                snapshot = preview.changed.wait(snapshot).unwrap_or_else(|poisoned| poisoned.into_inner());
-            }
-        };
-        if !site.make_search_index() {
-            continue;
-        }
-        let Some(rendered) = preview.rendered_of(&site) else { continue };
-        // Only pages list similar near misses: the other files are kept as they are.
-        let kept = rendered.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
-        let again: Option<HashMap<String, Arc<Vec<u8>>>> = kept
-            .into_iter()
-            .map(|(path, bytes)| {
-                let bytes = if path.ends_with(".html") { Arc::new(site.render(&path)?.ok()?) } else { bytes };
-                Some((path, bytes))
-            })
-            .collect();
-        let Some(again) = again else { continue };
-        let mut snapshot = preview.lock();
-        if let Some((current, rendered)) = &mut snapshot.site {
-            if Arc::ptr_eq(current, &site) {
-                *rendered = Arc::new(Mutex::new(again));
-                snapshot.generation += 1;
-                preview.changed.notify_all();
-            }
+    thread::spawn(move || {
+        run_after_the_others();
+        loop {
+            index_next(&preview);
         }
     });
+}
+
+/// Waits for a served site without its own search index, makes it, and tells the open pages.
+fn index_next(preview: &Preview) {
+    let site = {
+        let mut snapshot = preview.lock();
+        loop {
+            if let Some((site, _)) = snapshot.site.as_ref().filter(|(site, _)| !site.has_search_index()) {
+                break Arc::clone(site);
+            }
+            snapshot = preview.changed.wait(snapshot).unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    };
+    if !site.make_search_index() {
+        return;
+    }
+    let Some(rendered) = preview.rendered_of(&site) else { return };
+    // Only pages list similar near misses: the other files are kept as they are.
+    let kept = rendered.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+    let again: Option<HashMap<String, Arc<Vec<u8>>>> = kept
+        .into_iter()
+        .map(|(path, bytes)| {
+            let bytes = if path.ends_with(".html") { Arc::new(site.render(&path)?.ok()?) } else { bytes };
+            Some((path, bytes))
+        })
+        .collect();
+    let Some(again) = again else { return };
+    let mut snapshot = preview.lock();
+    if let Some((current, rendered)) = &mut snapshot.site {
+        if Arc::ptr_eq(current, &site) {
+            *rendered = Arc::new(Mutex::new(again));
+            snapshot.generation += 1;
+            preview.changed.notify_all();
+        }
+    }
+}
+
+/// Asks the system to give this thread, and the threads it starts, the processors only after
+/// the others (the lowest priority): making the search index gives way to rebuilds and pages.
+fn run_after_the_others() {
+    #[cfg(target_os = "linux")]
+    {
+        // Linux keeps a nice value per thread; if it refuses, the index is made as before.
+        let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19);
+    }
 }
 
 fn handle(owned: TcpStream, preview: &Preview, port: u16, streams: &Streams) -> std::io::Result<()> {
