@@ -6,7 +6,8 @@
 //! `NEARMISS_BENCH_SHAPES="today wide:tags=3"` the shapes (see `support/corpus.rs`). With Hugo
 //! and Pagefind (`benches/baselines.sh` installs them and sets NEARMISS_HUGO and
 //! NEARMISS_PAGEFIND), it also builds the same corpus with Hugo (pages only) and indexes it with
-//! Pagefind, and prints ratios.
+//! Pagefind, and prints ratios; then builds with each in turn, `NEARMISS_BENCH_PAIRS` pairs in
+//! all (3 by default), and prints every pair's ratio and their median.
 
 #[path = "support/corpus.rs"]
 mod corpus;
@@ -105,7 +106,16 @@ fn bench(root: &Path, n: usize, shape: &corpus::Shape) {
     if let Some(peak) = peak {
         println!("peak memory of the build: {:.0} MB ({:.0} MiB)", peak as f64 / 1e3, peak as f64 / 1024.0);
     }
-    baselines(root, &content, &label, Run { wall: total, cpu });
+    // Later builds for the side-by-side pairs, each into an emptied folder as Hugo's are.
+    let mut again = || {
+        let _ = fs::remove_dir_all(&out);
+        flush_to_disk();
+        let started = Instant::now();
+        let cpu_before = cpu_time(false);
+        site::build(&opts, &out).expect("build the corpus");
+        Run { wall: started.elapsed(), cpu: cpu_time(false).zip(cpu_before).map(|(after, before)| after - before) }
+    };
+    baselines(root, &content, &label, Run { wall: total, cpu }, &mut again);
 }
 
 /// The `count` largest files and folders at the top of `out`, with their sizes.
@@ -174,8 +184,11 @@ fn flush_to_disk() {
     }
 }
 
-/// Hugo's pages-only build of the same corpus, then Pagefind's index of it, where installed.
-fn baselines(root: &Path, content: &Path, label: &str, ours: Run) {
+/// Hugo's pages-only build of the same corpus, then Pagefind's index of it, where installed;
+/// then more builds of nearmiss (`again`) and Hugo in turn, `NEARMISS_BENCH_PAIRS` pairs in all
+/// (3 unless set), so that the ratio is read over pairs measured moments apart: on a shared
+/// machine the same build's time varies by more than the difference measured.
+fn baselines(root: &Path, content: &Path, label: &str, ours: Run, again: &mut dyn FnMut() -> Run) {
     let (Ok(hugo), Ok(pagefind)) = (std::env::var("NEARMISS_HUGO"), std::env::var("NEARMISS_PAGEFIND")) else {
         println!("baselines: set NEARMISS_HUGO and NEARMISS_PAGEFIND (benches/baselines.sh does) to compare");
         return;
@@ -204,11 +217,13 @@ fn baselines(root: &Path, content: &Path, label: &str, ours: Run) {
     )
     .expect("write a layout");
     let public = site.join("public");
-    // Each tool, like the build, starts with nothing left to write to disk.
-    flush_to_disk();
-    let Some((hugo, hugo_peak)) =
+    let run_hugo = || {
+        let _ = fs::remove_dir_all(&public);
+        // Each tool, like the build, starts with nothing left to write to disk.
+        flush_to_disk();
         measure(Command::new(&hugo).args(["--quiet", "--source"]).arg(&site).arg("--destination").arg(&public))
-    else {
+    };
+    let Some((hugo, hugo_peak)) = run_hugo() else {
         return;
     };
     flush_to_disk();
@@ -227,6 +242,33 @@ fn baselines(root: &Path, content: &Path, label: &str, ours: Run) {
     // CPU time is what a shared machine's other work disturbs least.
     if let (Some(ours), Some(hugo)) = (ours.cpu, hugo.cpu) {
         println!("in CPU time: nearmiss full build / hugo pages only = {:.2}", ratio(ours, hugo));
+    }
+    let pairs = std::env::var("NEARMISS_BENCH_PAIRS").ok().and_then(|n| n.parse().ok()).unwrap_or(3);
+    let mut measured = vec![(ours, hugo)];
+    while measured.len() < pairs {
+        let ours = again();
+        let Some((hugo, _)) = run_hugo() else { break };
+        measured.push((ours, hugo));
+    }
+    if measured.len() > 1 {
+        let wall: Vec<f64> = measured.iter().map(|(ours, hugo)| ratio(ours.wall, hugo.wall)).collect();
+        let cpu: Vec<f64> = measured.iter().filter_map(|(ours, hugo)| Some(ratio(ours.cpu?, hugo.cpu?))).collect();
+        println!("{} pairs in turn, nearmiss then hugo:", measured.len());
+        for (ours, hugo) in &measured {
+            println!("  nearmiss {ours}, hugo {hugo}");
+        }
+        println!("  nearmiss / hugo pages only: {}; in CPU time: {}", median_of(&wall), median_of(&cpu));
+    }
+}
+
+/// The ratios, then their median.
+fn median_of(ratios: &[f64]) -> String {
+    let mut sorted = ratios.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let each: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
+    match sorted.get(sorted.len() / 2) {
+        Some(median) => format!("{} (median {median:.2})", each.join(", ")),
+        None => "none".to_string(),
     }
 }
 
