@@ -224,8 +224,9 @@ fn watch(opts: &Options, preview: Arc<Preview>, mut cache: Cache) -> Result<Opti
 /// Makes each new site's search index as soon as it is served, on a thread of its own: until
 /// then its writeup pages list the similar near misses the last site's index finds, so an edit
 /// shows without waiting for the whole site to be indexed again. The pages rendered so far are
-/// then rendered again and the open ones follow, as after a rebuild; unless a file changed
-/// meanwhile (a page then cannot be rendered), since the rebuild that starts will show it.
+/// then rendered again and, if one came out otherwise, the open ones follow, as after a
+/// rebuild; unless a file changed meanwhile (a page then cannot be rendered), since the
+/// rebuild that starts will show it.
 fn index_in_background(preview: Arc<Preview>) {
     thread::spawn(move || {
         run_after_the_others();
@@ -235,7 +236,8 @@ fn index_in_background(preview: Arc<Preview>) {
     });
 }
 
-/// Waits for a served site without its own search index, makes it, and tells the open pages.
+/// Waits for a served site without its own search index, makes it, and tells the open pages
+/// if a page rendered so far came out otherwise.
 fn index_next(preview: &Preview) {
     let site = {
         let mut snapshot = preview.lock();
@@ -252,14 +254,20 @@ fn index_next(preview: &Preview) {
     let Some(rendered) = preview.rendered_of(&site) else { return };
     // Only pages list similar near misses: the other files are kept as they are.
     let kept = rendered.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+    let mut changed = false;
     let again: Option<HashMap<String, Arc<Vec<u8>>>> = kept
         .into_iter()
         .map(|(path, bytes)| {
-            let bytes = if path.ends_with(".html") { Arc::new(site.render(&path)?.ok()?) } else { bytes };
-            Some((path, bytes))
+            if !path.ends_with(".html") {
+                return Some((path, bytes));
+            }
+            let page = site.render(&path)?.ok()?;
+            changed |= page != *bytes;
+            Some((path, Arc::new(page)))
         })
         .collect();
-    let Some(again) = again else { return };
+    // Nothing to tell when the lists came out the same (most edits leave them so).
+    let Some(again) = again.filter(|_| changed) else { return };
     let mut snapshot = preview.lock();
     if let Some((current, rendered)) = &mut snapshot.site {
         if Arc::ptr_eq(current, &site) {
@@ -453,6 +461,71 @@ impl Streams {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
+    use std::path::Path;
+
+    /// A copy of the `learning` fixture, which has similar near misses, to edit.
+    fn fixture() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/learning");
+        for entry in walkdir::WalkDir::new(&from).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+            let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+            fs::create_dir_all(to.parent().unwrap()).unwrap();
+            fs::copy(entry.path(), to).unwrap();
+        }
+        dir
+    }
+
+    /// Builds the content and serves it as [`Preview::rebuild`] does.
+    fn rebuild(preview: &Preview, opts: &Options, cache: &mut Cache) -> u64 {
+        preview.rebuild(opts, cache);
+        let snapshot = preview.lock();
+        assert!(snapshot.problems.is_none(), "{:?}", snapshot.problems);
+        snapshot.generation
+    }
+
+    fn served(preview: &Preview, path: &str) -> Vec<u8> {
+        let (site, rendered) = preview.lock().site.clone().unwrap();
+        page(&site, &rendered, path).unwrap().to_vec()
+    }
+
+    #[test]
+    fn the_open_pages_follow_the_new_index_only_where_a_page_changes() {
+        let dir = fixture();
+        let opts = Options::new(ContentSource::Dir(dir.path().to_path_buf()), "2026-12-31".parse().unwrap());
+        let preview = Preview {
+            snapshot: Mutex::new(Snapshot { site: None, problems: None, generation: 0 }),
+            changed: Condvar::new(),
+            base_path: "/".into(),
+        };
+        let mut cache = Cache::keeping();
+        let page = "writeups/l-1.html";
+        rebuild(&preview, &opts, &mut cache);
+        index_next(&preview);
+        let first = served(&preview, page);
+
+        // L-1's body becomes L-3's: its similar near misses change once the new index is made.
+        let text = |name: &str| fs::read_to_string(dir.path().join("writeups").join(name)).unwrap();
+        let split = |t: &str| t.len() - t[3..].split_once("\n---\n").unwrap().1.len();
+        let (l1, l3) = (text("l-1.md"), text("l-3.md"));
+        fs::write(dir.path().join("writeups/l-1.md"), format!("{}{}", &l1[..split(&l1)], &l3[split(&l3)..])).unwrap();
+        let generation = rebuild(&preview, &opts, &mut cache);
+        let early = served(&preview, page);
+        assert_ne!(early, first, "the new body is shown at once");
+        index_next(&preview);
+        assert_eq!(preview.lock().generation, generation + 1, "the open pages are told");
+        let late = served(&preview, page);
+        assert_ne!(late, early, "the similar near misses of the new index");
+        let scratch = site::run(&opts).unwrap().site.unwrap().render(page).unwrap().unwrap();
+        assert!(late == scratch, "the page a build from scratch renders");
+
+        // A draft's edit leaves the published writeups, and so the lists, as they were.
+        fs::write(dir.path().join("writeups/d-1.md"), text("d-1.md").replace("title: ", "title: Edited ")).unwrap();
+        let generation = rebuild(&preview, &opts, &mut cache);
+        served(&preview, page);
+        index_next(&preview);
+        assert_eq!(preview.lock().generation, generation, "nothing changed: nothing to tell");
+    }
 
     #[test]
     fn pages_get_the_reload_script_and_the_problems_escaped() {
