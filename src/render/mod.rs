@@ -308,19 +308,6 @@ impl Model {
         }
         let tags = tags.into_values().collect();
 
-        let quarters = quarter_range(&by_date);
-        let mut patterns: Vec<PatternView> = input
-            .patterns
-            .iter()
-            .map(|p| {
-                let members: Vec<&Writeup> =
-                    by_date.iter().copied().filter(|w| w.patterns.iter().any(|(s, _)| *s == p.slug)).collect();
-                let mut view = PatternView::new(p, &members);
-                view.timeline = Some(timeline(&p.slug, &p.title, &members, &quarters, input.as_of));
-                view
-            })
-            .collect();
-        patterns.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.title.cmp(&b.title)));
         let mut by_pattern: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, w) in by_date.iter().enumerate() {
             for (slug, _) in &w.patterns {
@@ -330,6 +317,19 @@ impl Model {
                 }
             }
         }
+        let quarters = quarter_range(&by_date);
+        let mut patterns: Vec<PatternView> = input
+            .patterns
+            .iter()
+            .map(|p| {
+                let cards = by_pattern.get(&p.slug).map_or(&[][..], Vec::as_slice);
+                let members: Vec<&Writeup> = cards.iter().map(|&i| by_date[i]).collect();
+                let mut view = PatternView::new(p, &members);
+                view.timeline = Some(timeline(&p.slug, &p.title, &members, &quarters, input.as_of));
+                view
+            })
+            .collect();
+        patterns.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.title.cmp(&b.title)));
 
         let own: Vec<Arc<Writeup>> = published.iter().filter(|w| w.origin.is_none()).cloned().collect();
         let own_patterns: Vec<Pattern> = input.patterns.iter().filter(|p| p.is_own()).cloned().collect();
