@@ -1,13 +1,13 @@
 //! Per-file results kept between rebuilds: recomputed only when what they depend on changes.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::ffi::OsString;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A fingerprint of everything a result depends on.
 pub fn fingerprint(parts: impl Hash) -> u64 {
@@ -29,7 +29,7 @@ pub struct Memo<V> {
 
 impl<V> Default for Memo<V> {
     fn default() -> Memo<V> {
-        Memo { entries: HashMap::new(), runs: 0, keep: false }
+        Memo { entries: HashMap::default(), runs: 0, keep: false }
     }
 }
 
@@ -65,19 +65,20 @@ impl<V: Clone + Send + Sync> Memo<V> {
         }
         self.runs += 1;
         let run = self.runs;
-        let fresh: Vec<Option<V>> = items
+        // Each key is worked out once: a fingerprint can cost as much as a lookup.
+        let fresh: Vec<(&Path, u64, Option<V>)> = items
             .par_iter()
             .map(|item| {
                 let (path, print) = key(item);
-                match self.entries.get(path.as_os_str()) {
+                let fresh = match self.entries.get(path.as_os_str()) {
                     Some((known, _, _)) if *known == print => None,
                     _ => Some(compute(item)),
-                }
+                };
+                (path, print, fresh)
             })
             .collect();
         let mut out = Vec::with_capacity(items.len());
-        for (item, fresh) in items.iter().zip(fresh) {
-            let (path, print) = key(item);
+        for (item, (path, print, fresh)) in items.iter().zip(fresh) {
             match (fresh, self.entries.get_mut(path.as_os_str())) {
                 (None, Some(entry)) => {
                     entry.1 = run;
