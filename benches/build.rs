@@ -61,11 +61,7 @@ fn bench(root: &Path, n: usize, shape: &corpus::Shape) {
     let out = root.join(format!("site-{label}"));
     // The peak from here on is the build's, not the corpus generator's.
     let _ = fs::write("/proc/self/clear_refs", "5");
-    let started = Instant::now();
-    let cpu_before = cpu_time(false);
-    let mut outcome = site::build(&opts, &out).expect("build the corpus");
-    let total = started.elapsed();
-    let cpu = cpu_time(false).zip(cpu_before).map(|(after, before)| after - before);
+    let (mut outcome, first) = timed_build(&opts, &out);
     let peak = status_kb("self", "VmHWM:");
     if outcome.errors() > 0 {
         for d in outcome.diagnostics.iter().take(5) {
@@ -88,8 +84,8 @@ fn bench(root: &Path, n: usize, shape: &corpus::Shape) {
     for (stage, time) in &outcome.timings {
         println!("{stage:<10} {:>10}", secs(*time));
     }
-    println!("{:<10} {:>10}", "total", secs(total));
-    if let Some(cpu) = cpu {
+    println!("{:<10} {:>10}", "total", secs(first.wall));
+    if let Some(cpu) = first.cpu {
         println!("CPU time (user and system, all threads): {}", secs(cpu));
     }
     println!("diagnostics: {} errors, {} warnings", outcome.errors(), outcome.warnings());
@@ -110,12 +106,19 @@ fn bench(root: &Path, n: usize, shape: &corpus::Shape) {
     let mut again = || {
         let _ = fs::remove_dir_all(&out);
         flush_to_disk();
-        let started = Instant::now();
-        let cpu_before = cpu_time(false);
-        site::build(&opts, &out).expect("build the corpus");
-        Run { wall: started.elapsed(), cpu: cpu_time(false).zip(cpu_before).map(|(after, before)| after - before) }
+        timed_build(&opts, &out).1
     };
-    baselines(root, &content, &label, Run { wall: total, cpu }, &mut again);
+    baselines(root, &content, &label, first, &mut again);
+}
+
+/// Builds `opts`' site into `out`, and what that took.
+fn timed_build(opts: &Options, out: &Path) -> (site::Outcome, Run) {
+    let started = Instant::now();
+    let cpu_before = cpu_time(false);
+    let outcome = site::build(opts, out).expect("build the corpus");
+    let run =
+        Run { wall: started.elapsed(), cpu: cpu_time(false).zip(cpu_before).map(|(after, before)| after - before) };
+    (outcome, run)
 }
 
 /// The `count` largest files and folders at the top of `out`, with their sizes.

@@ -215,9 +215,7 @@ fn served(f: &Fixture, cache: &mut site::Cache) -> BTreeMap<String, Vec<u8>> {
 /// The links of the similar near misses `site`'s page at `path` lists, in order.
 fn alike(site: &nearmiss::render::Site, path: &str) -> Vec<String> {
     let page = String::from_utf8(site.render(path).expect("listed").expect("rendered")).expect("UTF-8");
-    let html = scraper::Html::parse_document(&page);
-    let links = scraper::Selector::parse(".alike-item a").expect("a selector");
-    html.select(&links).filter_map(|a| a.value().attr("href")).map(String::from).collect()
+    attrs(&scraper::Html::parse_document(&page), ".alike-item a", "href")
 }
 
 /// After an edit, serve shows a writeup page at once, its similar near misses from the last
